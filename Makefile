@@ -1,0 +1,71 @@
+# DVT: `make run` starts it with the demo project, `make test` runs every check. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DBT_VENV := .venv-dbt
+DBT := $(DBT_VENV)/bin/dbt
+DATA_DIR ?= .dvt
+DEMO_OUT := $(DATA_DIR)/demo
+DEMO_PROJECT := examples/demo_shop
+export DO_NOT_TRACK := 1
+
+.PHONY: setup run test lint typecheck contracts schema schema-check pytest bench demo-artifacts clean
+
+setup: $(VENV)/.installed $(DBT_VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+# dbt gets its own venv: its pins conflict with the server's, and DVT only runs it as a subprocess.
+$(DBT_VENV)/.installed: requirements/dbt.txt
+	$(PYTHON) -m venv $(DBT_VENV)
+	$(DBT_VENV)/bin/pip install -q -r requirements/dbt.txt
+	touch $@
+
+# Real dbt writes the demo's artifacts: build (manifest, run_results), docs (catalog), freshness (sources).
+# Each command gets its own target path, since `dbt docs generate` overwrites run_results.json.
+demo-artifacts: setup
+	rm -rf $(DEMO_OUT) && mkdir -p $(DEMO_OUT)
+	cd $(DEMO_PROJECT) && DVT_DEMO_DUCKDB_PATH=$(CURDIR)/$(DEMO_OUT)/demo_shop.duckdb $(CURDIR)/$(DBT) build \
+		--profiles-dir . --target-path $(CURDIR)/$(DEMO_OUT)/build --log-path $(CURDIR)/$(DEMO_OUT)/logs --no-use-colors -q
+	cd $(DEMO_PROJECT) && DVT_DEMO_DUCKDB_PATH=$(CURDIR)/$(DEMO_OUT)/demo_shop.duckdb $(CURDIR)/$(DBT) docs generate \
+		--profiles-dir . --target-path $(CURDIR)/$(DEMO_OUT)/docs --log-path $(CURDIR)/$(DEMO_OUT)/logs --no-use-colors -q
+	cd $(DEMO_PROJECT) && DVT_DEMO_DUCKDB_PATH=$(CURDIR)/$(DEMO_OUT)/demo_shop.duckdb $(CURDIR)/$(DBT) source freshness \
+		--profiles-dir . --target-path $(CURDIR)/$(DEMO_OUT)/freshness --log-path $(CURDIR)/$(DEMO_OUT)/logs --no-use-colors -q
+
+run: setup demo-artifacts
+	$(BIN)/dvt migrate
+	$(BIN)/dvt ingest $(DEMO_OUT)/build/manifest.json $(DEMO_OUT)/build/run_results.json \
+		$(DEMO_OUT)/docs/catalog.json $(DEMO_OUT)/freshness/sources.json --project demo-shop --environment dev
+	$(BIN)/dvt serve
+
+lint: setup
+	$(BIN)/ruff check backend tests migrations
+	$(BIN)/ruff format --check backend tests migrations
+
+typecheck: setup
+	$(BIN)/mypy
+
+contracts: setup
+	$(BIN)/lint-imports
+
+# The committed schema must be what the code exports: regenerate with `make schema`.
+schema-check: setup
+	$(BIN)/dvt export-schema | diff -u schema/schema.graphql - \
+		|| (echo "schema/schema.graphql is stale: run 'make schema'" && exit 1)
+
+schema: setup
+	$(BIN)/dvt export-schema > schema/schema.graphql
+
+pytest: setup
+	$(BIN)/pytest -q
+
+test: lint typecheck contracts schema-check pytest
+
+bench: setup
+	$(BIN)/python -m tests.benchmarks.run
+
+clean:
+	rm -rf $(VENV) $(DBT_VENV) $(DATA_DIR)

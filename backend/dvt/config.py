@@ -1,0 +1,31 @@
+"""Settings, from DVT_* environment variables. Only bootstrap and the CLI read them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DVT_", extra="ignore")
+
+    # No URL means: start the embedded PostgreSQL in the data dir.
+    database_url: str | None = None
+    data_dir: Path = Path(".dvt")
+    # file:///path or a bare path; empty means DATA_DIR/artifacts.
+    artifact_store_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # GraphQL page sizes: the graph of a 10,000-model project fits in one page.
+    max_page_size: int = 10_000
+    default_page_size: int = 100
+    max_upload_bytes: int = 512 * 1024 * 1024
+    log_level: str = "info"
+
+    @property
+    def artifact_root(self) -> Path:
+        url = self.artifact_store_url
+        if not url:
+            return self.data_dir / "artifacts"
+        return Path(url.removeprefix("file://"))

@@ -1,0 +1,35 @@
+"""Errors the domain names. Each carries what a user needs to fix the input, never a stack trace."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every expected failure; the API maps these to typed GraphQL errors."""
+
+    code = "VALIDATION"
+
+
+class ValidationError(DomainError):
+    code = "VALIDATION"
+
+
+class NotFoundError(DomainError):
+    code = "NOT_FOUND"
+
+
+class ConflictError(DomainError):
+    code = "CONFLICT"
+
+
+class ArtifactError(ValidationError):
+    """A dbt artifact DVT refuses: names the file, the kind and schema version found, and what is wrong."""
+
+    def __init__(
+        self, file: str, problem: str, *, kind: str | None = None, schema_version: str | None = None
+    ) -> None:
+        self.file = file
+        self.kind = kind
+        self.schema_version = schema_version
+        self.problem = problem
+        found = ", ".join(p for p in (kind, f"schema {schema_version}" if schema_version else None) if p)
+        super().__init__(f"{file}{f' ({found})' if found else ''}: {problem}")
