@@ -1,0 +1,258 @@
+"""Tables. Every tenant-owned row carries tenant_id; repositories filter every statement by it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSONB, uuid.UUID: UUID(as_uuid=True)}
+
+
+def _now() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+def _tenant() -> Mapped[uuid.UUID]:
+    return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class TenantRow(Base):
+    __tablename__ = "tenants"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+
+
+class OrganizationRow(Base):
+    __tablename__ = "organizations"
+    __table_args__ = (UniqueConstraint("tenant_id", "slug"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    slug: Mapped[str] = mapped_column(String(63))
+    name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+
+
+class ProjectRow(Base):
+    __tablename__ = "projects"
+    # Project slugs are unique within a tenant, so `--project SLUG` never needs an organization.
+    __table_args__ = (UniqueConstraint("tenant_id", "slug"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(63))
+    name: Mapped[str] = mapped_column(Text)
+    repository: Mapped[str] = mapped_column(Text)
+    subdirectory: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+
+
+class EnvironmentRow(Base):
+    __tablename__ = "environments"
+    __table_args__ = (UniqueConstraint("project_id", "slug"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(63))
+    name: Mapped[str] = mapped_column(Text)
+    adapter: Mapped[str] = mapped_column(String(32))
+    git_ref: Mapped[str] = mapped_column(Text)
+    settings: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    rate_card: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    quotas: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    created_at: Mapped[datetime] = _now()
+
+
+class GraphVersionRow(Base):
+    __tablename__ = "graph_versions"
+    __table_args__ = (
+        UniqueConstraint("environment_id", "content_hash"),
+        UniqueConstraint("environment_id", "sequence"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    manifest_schema_version: Mapped[str] = mapped_column(String(16))
+    dbt_version: Mapped[str | None] = mapped_column(Text)
+    invocation_id: Mapped[str | None] = mapped_column(Text)
+    generated_at: Mapped[str | None] = mapped_column(Text)
+    adapter_type: Mapped[str | None] = mapped_column(Text)
+    counts: Mapped[dict[str, Any]] = mapped_column()
+    edge_count: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[dict[str, Any]] = mapped_column()  # a JSON list, kept whole for the version
+    selectors: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    created_at: Mapped[datetime] = _now()
+
+
+class GraphNodeRow(Base):
+    """One node of one version. Summary columns for lists and filters; the rest in `data`."""
+
+    __tablename__ = "graph_nodes"
+    __table_args__ = (
+        UniqueConstraint("graph_version_id", "unique_id"),
+        Index("ix_graph_nodes_version_type", "graph_version_id", "resource_type"),
+    )
+    graph_version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("graph_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    node_uuid: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    unique_id: Mapped[str] = mapped_column(Text)
+    resource_type: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text)
+    package_name: Mapped[str] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    materialized: Mapped[str | None] = mapped_column(Text)
+    checksum: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column()
+
+
+class GraphEdgeRow(Base):
+    __tablename__ = "graph_edges"
+    __table_args__ = (Index("ix_graph_edges_child", "graph_version_id", "child_uuid"),)
+    graph_version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("graph_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    parent_uuid: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    child_uuid: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class CatalogEntryRow(Base):
+    """What the warehouse said about a node's relation, attached to one graph version."""
+
+    __tablename__ = "catalog_entries"
+    graph_version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("graph_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    node_uuid: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    unique_id: Mapped[str] = mapped_column(Text)
+    artifact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("artifacts.id", ondelete="CASCADE"))
+    columns: Mapped[dict[str, Any]] = mapped_column()  # JSON list of columns
+    stats: Mapped[dict[str, Any]] = mapped_column()
+    relation_type: Mapped[str | None] = mapped_column(Text)
+    known: Mapped[bool] = mapped_column(Boolean)
+
+
+class ArtifactRow(Base):
+    __tablename__ = "artifacts"
+    __table_args__ = (
+        UniqueConstraint("environment_id", "kind", "sha256"),
+        Index("ix_artifacts_version", "graph_version_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
+    graph_version_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("graph_versions.id", ondelete="SET NULL")
+    )
+    invocation_id: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    schema_version: Mapped[str] = mapped_column(String(16))
+    dbt_version: Mapped[str | None] = mapped_column(Text)
+    generated_at: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    file_name: Mapped[str] = mapped_column(Text)
+    storage_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+
+
+class InvocationRow(Base):
+    """One dbt invocation whose results DVT holds (from run_results or sources)."""
+
+    __tablename__ = "invocations"
+    __table_args__ = (UniqueConstraint("environment_id", "invocation_id"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
+    invocation_id: Mapped[str] = mapped_column(Text)
+    graph_version_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("graph_versions.id", ondelete="SET NULL")
+    )
+    command: Mapped[str | None] = mapped_column(Text)
+    dbt_version: Mapped[str | None] = mapped_column(Text)
+    generated_at: Mapped[str | None] = mapped_column(Text)
+    elapsed_time: Mapped[float | None] = mapped_column(Double)
+    created_at: Mapped[datetime] = _now()
+
+
+class NodeResultRow(Base):
+    __tablename__ = "node_results"
+    __table_args__ = (
+        UniqueConstraint("invocation_pk", "unique_id"),
+        # Run history of one node, newest first.
+        Index("ix_node_results_history", "environment_id", "node_uuid", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
+    invocation_pk: Mapped[uuid.UUID] = mapped_column(ForeignKey("invocations.id", ondelete="CASCADE"))
+    node_uuid: Mapped[uuid.UUID] = mapped_column()
+    unique_id: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    execution_time: Mapped[float | None] = mapped_column(Double)
+    started_at: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[str | None] = mapped_column(Text)
+    thread_id: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int | None] = mapped_column(BigInteger)
+    rows_affected: Mapped[int | None] = mapped_column(BigInteger)
+    adapter_response: Mapped[dict[str, Any]] = mapped_column()
+    known: Mapped[bool] = mapped_column(Boolean)
+
+
+class SourceFreshnessRow(Base):
+    __tablename__ = "source_freshness"
+    __table_args__ = (
+        UniqueConstraint("invocation_pk", "unique_id"),
+        Index("ix_source_freshness_history", "environment_id", "node_uuid", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
+    invocation_pk: Mapped[uuid.UUID] = mapped_column(ForeignKey("invocations.id", ondelete="CASCADE"))
+    node_uuid: Mapped[uuid.UUID] = mapped_column()
+    unique_id: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    max_loaded_at: Mapped[str | None] = mapped_column(Text)
+    snapshotted_at: Mapped[str | None] = mapped_column(Text)
+    age_seconds: Mapped[float | None] = mapped_column(Double)
+    error: Mapped[str | None] = mapped_column(Text)
+    criteria: Mapped[dict[str, Any]] = mapped_column()
+    known: Mapped[bool] = mapped_column(Boolean)

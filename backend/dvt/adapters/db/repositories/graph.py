@@ -1,0 +1,441 @@
+"""Graph versions, their nodes and edges. Bulk writes go through COPY; every read is tenant-scoped."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dvt.adapters.db.copy import copy_records
+from dvt.adapters.db.models import (
+    CatalogEntryRow,
+    EnvironmentRow,
+    GraphEdgeRow,
+    GraphNodeRow,
+    GraphVersionRow,
+)
+from dvt.application.ports import NodeFilter
+from dvt.application.records import EdgeRecord, GraphVersionRecord, NodeDetail, NodeSummary, Page
+from dvt.domain.graph.build import LogicalGraph
+from dvt.domain.graph.identity import node_uuid
+from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode
+from dvt.domain.tenancy import Environment, TenantScope
+
+_SUMMARY = (
+    GraphNodeRow.graph_version_id,
+    GraphNodeRow.node_uuid,
+    GraphNodeRow.unique_id,
+    GraphNodeRow.resource_type,
+    GraphNodeRow.name,
+    GraphNodeRow.package_name,
+    GraphNodeRow.path,
+    GraphNodeRow.tags,
+    GraphNodeRow.materialized,
+)
+_NODE_COLUMNS = (
+    "graph_version_id",
+    "node_uuid",
+    "tenant_id",
+    "unique_id",
+    "resource_type",
+    "name",
+    "package_name",
+    "path",
+    "tags",
+    "materialized",
+    "checksum",
+    "data",
+)
+_EDGE_COLUMNS = ("graph_version_id", "parent_uuid", "child_uuid", "tenant_id", "kind")
+
+
+def _summary(row: Any) -> NodeSummary:
+    return NodeSummary(
+        row.graph_version_id,
+        row.node_uuid,
+        row.unique_id,
+        row.resource_type,
+        row.name,
+        row.package_name,
+        row.path,
+        tuple(row.tags),
+        row.materialized,
+    )
+
+
+def _version(row: GraphVersionRow) -> GraphVersionRecord:
+    return GraphVersionRecord(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        environment_id=row.environment_id,
+        sequence=row.sequence,
+        content_hash=row.content_hash,
+        manifest_schema_version=row.manifest_schema_version,
+        dbt_version=row.dbt_version,
+        invocation_id=row.invocation_id,
+        generated_at=row.generated_at,
+        adapter_type=row.adapter_type,
+        counts=dict(row.counts),
+        edge_count=row.edge_count,
+        warnings=tuple(row.warnings),
+        created_at=row.created_at,
+    )
+
+
+def node_from_data(data: dict[str, Any]) -> GraphNode:
+    """Rebuild the domain node from its stored JSON (orjson wrote the dataclass as-is)."""
+    data = dict(data)
+    data["columns"] = tuple(Column(**{**c, "tags": tuple(c["tags"])}) for c in data["columns"])
+    for key in ("fqn", "tags", "depends_on", "depends_on_macros"):
+        data[key] = tuple(data[key])
+    return GraphNode(**data)
+
+
+class SqlGraphRepository:
+    def __init__(self, session: AsyncSession, scope: TenantScope) -> None:
+        self._session = session
+        self._tenant = scope.tenant_id
+
+    def _versions(self) -> Select[tuple[GraphVersionRow]]:
+        return select(GraphVersionRow).where(GraphVersionRow.tenant_id == self._tenant)
+
+    async def version_by_hash(
+        self, environment_id: uuid.UUID, content_hash: str
+    ) -> GraphVersionRecord | None:
+        row = await self._session.scalar(
+            self._versions().where(
+                GraphVersionRow.environment_id == environment_id, GraphVersionRow.content_hash == content_hash
+            )
+        )
+        return _version(row) if row else None
+
+    async def latest_version(self, environment_id: uuid.UUID) -> GraphVersionRecord | None:
+        row = await self._session.scalar(
+            self._versions()
+            .where(GraphVersionRow.environment_id == environment_id)
+            .order_by(GraphVersionRow.sequence.desc())
+            .limit(1)
+        )
+        return _version(row) if row else None
+
+    async def latest_versions(self, environment_ids: Sequence[uuid.UUID]) -> list[GraphVersionRecord]:
+        rows = await self._session.scalars(
+            self._versions()
+            .where(GraphVersionRow.environment_id.in_(environment_ids))
+            .distinct(GraphVersionRow.environment_id)
+            .order_by(GraphVersionRow.environment_id, GraphVersionRow.sequence.desc())
+        )
+        return [_version(r) for r in rows]
+
+    async def version_by_invocation(
+        self, environment_id: uuid.UUID, invocation_id: str
+    ) -> GraphVersionRecord | None:
+        row = await self._session.scalar(
+            self._versions()
+            .where(
+                GraphVersionRow.environment_id == environment_id,
+                GraphVersionRow.invocation_id == invocation_id,
+            )
+            .order_by(GraphVersionRow.sequence.desc())
+            .limit(1)
+        )
+        return _version(row) if row else None
+
+    async def create_version(
+        self,
+        environment: Environment,
+        content_hash: str,
+        metadata: ArtifactMetadata,
+        counts: dict[str, int],
+        selectors: dict[str, Any],
+        graph: LogicalGraph,
+    ) -> GraphVersionRecord:
+        # Lock the environment so concurrent ingestions number their versions one after the other.
+        await self._session.execute(
+            select(EnvironmentRow.id)
+            .where(EnvironmentRow.id == environment.id, EnvironmentRow.tenant_id == self._tenant)
+            .with_for_update()
+        )
+        last = await self._session.scalar(
+            select(func.max(GraphVersionRow.sequence)).where(GraphVersionRow.environment_id == environment.id)
+        )
+        row = GraphVersionRow(
+            id=uuid.uuid4(),
+            tenant_id=self._tenant,
+            environment_id=environment.id,
+            sequence=(last or 0) + 1,
+            content_hash=content_hash,
+            manifest_schema_version=metadata.schema_version,
+            dbt_version=metadata.dbt_version,
+            invocation_id=metadata.invocation_id,
+            generated_at=metadata.generated_at,
+            adapter_type=metadata.adapter_type,
+            counts=counts,
+            edge_count=len(graph.edges),
+            warnings=list(graph.warnings),
+            selectors=selectors,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        await self._session.refresh(row)
+        project = environment.project_id
+        uuids = {n.unique_id: node_uuid(project, n.unique_id) for n in graph.nodes}
+        tenant, version = self._tenant, row.id
+        await copy_records(
+            self._session,
+            "graph_nodes",
+            _NODE_COLUMNS,
+            [
+                (
+                    version,
+                    uuids[n.unique_id],
+                    tenant,
+                    n.unique_id,
+                    n.resource_type,
+                    n.name,
+                    n.package_name,
+                    n.path,
+                    list(n.tags),
+                    n.materialized,
+                    n.checksum,
+                    orjson.dumps(n).decode(),
+                )
+                for n in graph.nodes
+            ],
+        )
+        await copy_records(
+            self._session,
+            "graph_edges",
+            _EDGE_COLUMNS,
+            [(version, uuids[e.parent], uuids[e.child], tenant, e.kind.value) for e in graph.edges],
+        )
+        return _version(row)
+
+    async def versions(
+        self, environment_id: uuid.UUID, before_sequence: int | None, limit: int
+    ) -> Page[GraphVersionRecord]:
+        query = self._versions().where(GraphVersionRow.environment_id == environment_id)
+        if before_sequence is not None:
+            query = query.where(GraphVersionRow.sequence < before_sequence)
+        rows = list(
+            await self._session.scalars(query.order_by(GraphVersionRow.sequence.desc()).limit(limit + 1))
+        )
+        return Page([_version(r) for r in rows[:limit]], has_next=len(rows) > limit)
+
+    async def versions_by_ids(self, ids: Sequence[uuid.UUID]) -> list[GraphVersionRecord]:
+        rows = await self._session.scalars(self._versions().where(GraphVersionRow.id.in_(ids)))
+        return [_version(r) for r in rows]
+
+    def _filtered(self, query: Select[Any], version_id: uuid.UUID, node_filter: NodeFilter) -> Select[Any]:
+        query = query.where(
+            GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id
+        )
+        if node_filter.resource_types:
+            query = query.where(GraphNodeRow.resource_type.in_(node_filter.resource_types))
+        if node_filter.packages:
+            query = query.where(GraphNodeRow.package_name.in_(node_filter.packages))
+        if node_filter.tags:
+            query = query.where(GraphNodeRow.tags.overlap(list(node_filter.tags)))
+        if node_filter.path_prefix:
+            query = query.where(GraphNodeRow.path.startswith(node_filter.path_prefix, autoescape=True))
+        if node_filter.search:
+            query = query.where(
+                or_(
+                    GraphNodeRow.name.icontains(node_filter.search, autoescape=True),
+                    GraphNodeRow.unique_id.icontains(node_filter.search, autoescape=True),
+                )
+            )
+        return query
+
+    async def nodes(
+        self, version_id: uuid.UUID, node_filter: NodeFilter, after: str | None, limit: int
+    ) -> Page[NodeSummary]:
+        query = self._filtered(select(*_SUMMARY), version_id, node_filter)
+        if after is not None:
+            query = query.where(GraphNodeRow.unique_id > after)
+        rows = (await self._session.execute(query.order_by(GraphNodeRow.unique_id).limit(limit + 1))).all()
+        return Page([_summary(r) for r in rows[:limit]], has_next=len(rows) > limit)
+
+    async def count_nodes(self, version_id: uuid.UUID, node_filter: NodeFilter) -> int:
+        query = self._filtered(select(func.count()).select_from(GraphNodeRow), version_id, node_filter)
+        return int(await self._session.scalar(query) or 0)
+
+    async def edges(
+        self, version_id: uuid.UUID, after: tuple[uuid.UUID, uuid.UUID] | None, limit: int
+    ) -> Page[EdgeRecord]:
+        query = select(GraphEdgeRow.parent_uuid, GraphEdgeRow.child_uuid, GraphEdgeRow.kind).where(
+            GraphEdgeRow.tenant_id == self._tenant, GraphEdgeRow.graph_version_id == version_id
+        )
+        if after is not None:
+            parent, child = after
+            query = query.where(
+                or_(
+                    GraphEdgeRow.parent_uuid > parent,
+                    and_(GraphEdgeRow.parent_uuid == parent, GraphEdgeRow.child_uuid > child),
+                )
+            )
+        query = query.order_by(GraphEdgeRow.parent_uuid, GraphEdgeRow.child_uuid).limit(limit + 1)
+        rows = (await self._session.execute(query)).all()
+        return Page(
+            [EdgeRecord(version_id, r.parent_uuid, r.child_uuid, r.kind) for r in rows[:limit]],
+            has_next=len(rows) > limit,
+        )
+
+    def _keyed(self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> Any:
+        return and_(
+            GraphNodeRow.tenant_id == self._tenant,
+            tuple_(GraphNodeRow.graph_version_id, GraphNodeRow.node_uuid).in_(list(keys)),
+        )
+
+    async def summaries(self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[NodeSummary]:
+        if not keys:
+            return []
+        rows = (await self._session.execute(select(*_SUMMARY).where(self._keyed(keys)))).all()
+        return [_summary(r) for r in rows]
+
+    async def details(self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[NodeDetail]:
+        if not keys:
+            return []
+        query = (
+            select(*_SUMMARY, GraphNodeRow.data, CatalogEntryRow.columns, CatalogEntryRow.stats)
+            .outerjoin(
+                CatalogEntryRow,
+                and_(
+                    CatalogEntryRow.graph_version_id == GraphNodeRow.graph_version_id,
+                    CatalogEntryRow.node_uuid == GraphNodeRow.node_uuid,
+                ),
+            )
+            .where(self._keyed(keys))
+        )
+        rows = (await self._session.execute(query)).all()
+        return [
+            NodeDetail(
+                _summary(r),
+                node_from_data(r.data),
+                tuple(r.columns or ()),
+                dict(r.stats or {}),
+            )
+            for r in rows
+        ]
+
+    async def node_by_unique_id(self, version_id: uuid.UUID, unique_id: str) -> NodeSummary | None:
+        row = (
+            await self._session.execute(
+                select(*_SUMMARY).where(
+                    GraphNodeRow.tenant_id == self._tenant,
+                    GraphNodeRow.graph_version_id == version_id,
+                    GraphNodeRow.unique_id == unique_id,
+                )
+            )
+        ).first()
+        return _summary(row) if row else None
+
+    async def _neighbours(
+        self, version_id: uuid.UUID, frontier: set[uuid.UUID], upstream: bool
+    ) -> list[EdgeRecord]:
+        near = GraphEdgeRow.child_uuid if upstream else GraphEdgeRow.parent_uuid
+        rows = (
+            await self._session.execute(
+                select(GraphEdgeRow.parent_uuid, GraphEdgeRow.child_uuid, GraphEdgeRow.kind).where(
+                    GraphEdgeRow.tenant_id == self._tenant,
+                    GraphEdgeRow.graph_version_id == version_id,
+                    near.in_(frontier),
+                )
+            )
+        ).all()
+        return [EdgeRecord(version_id, r.parent_uuid, r.child_uuid, r.kind) for r in rows]
+
+    async def lineage(
+        self, version_id: uuid.UUID, node_uuid: uuid.UUID, upstream: int, downstream: int
+    ) -> tuple[list[NodeSummary], list[EdgeRecord]]:
+        """Breadth-first, one statement per level and direction: bounded by depth, deduplicated."""
+        seen = {node_uuid}
+        edges: dict[tuple[uuid.UUID, uuid.UUID], EdgeRecord] = {}
+        for going_up, depth in ((True, upstream), (False, downstream)):
+            frontier = {node_uuid}
+            for _ in range(depth):
+                if not frontier:
+                    break
+                found = await self._neighbours(version_id, frontier, going_up)
+                next_frontier: set[uuid.UUID] = set()
+                for edge in found:
+                    edges[(edge.parent_uuid, edge.child_uuid)] = edge
+                    other = edge.parent_uuid if going_up else edge.child_uuid
+                    if other not in seen:
+                        seen.add(other)
+                        next_frontier.add(other)
+                frontier = next_frontier
+        nodes = await self.summaries([(version_id, n) for n in seen])
+        nodes.sort(key=lambda n: n.unique_id)
+        return nodes, sorted(edges.values(), key=lambda e: (str(e.parent_uuid), str(e.child_uuid)))
+
+    async def tests_of(self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[EdgeRecord]:
+        if not keys:
+            return []
+        rows = (
+            await self._session.execute(
+                select(
+                    GraphEdgeRow.graph_version_id,
+                    GraphEdgeRow.parent_uuid,
+                    GraphEdgeRow.child_uuid,
+                    GraphEdgeRow.kind,
+                ).where(
+                    GraphEdgeRow.tenant_id == self._tenant,
+                    GraphEdgeRow.kind == "tests",
+                    tuple_(GraphEdgeRow.graph_version_id, GraphEdgeRow.parent_uuid).in_(list(keys)),
+                )
+            )
+        ).all()
+        return [EdgeRecord(r.graph_version_id, r.parent_uuid, r.child_uuid, r.kind) for r in rows]
+
+    async def known_unique_ids(self, version_id: uuid.UUID) -> set[str]:
+        rows = await self._session.scalars(
+            select(GraphNodeRow.unique_id).where(
+                GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id
+            )
+        )
+        return set(rows)
+
+    async def attach_catalog(
+        self, version_id: uuid.UUID, artifact_id: uuid.UUID, entries: Sequence[CatalogEntry], known: set[str]
+    ) -> None:
+        version = await self._session.scalar(
+            select(GraphVersionRow.environment_id).where(
+                GraphVersionRow.id == version_id, GraphVersionRow.tenant_id == self._tenant
+            )
+        )
+        project = await self._session.scalar(
+            select(EnvironmentRow.project_id).where(EnvironmentRow.id == version)
+        )
+        assert project is not None, "catalogs attach to versions of this tenant only"
+        rows = [
+            {
+                "graph_version_id": version_id,
+                "node_uuid": node_uuid(project, e.unique_id),
+                "tenant_id": self._tenant,
+                "unique_id": e.unique_id,
+                "artifact_id": artifact_id,
+                "columns": [orjson.loads(orjson.dumps(c)) for c in e.columns],
+                "stats": e.stats,
+                "relation_type": e.relation_type,
+                "known": e.unique_id in known,
+            }
+            for e in entries
+        ]
+        if not rows:
+            return
+        statement = insert(CatalogEntryRow)
+        # A newer catalog of the same version replaces what an older one said.
+        statement = statement.on_conflict_do_update(
+            index_elements=[CatalogEntryRow.graph_version_id, CatalogEntryRow.node_uuid],
+            set_={
+                k: statement.excluded[k]
+                for k in ("unique_id", "artifact_id", "columns", "stats", "relation_type")
+            },
+        )
+        await self._session.execute(statement, rows)  # executemany: no parameter-count cliff

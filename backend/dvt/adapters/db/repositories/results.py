@@ -1,0 +1,301 @@
+"""dbt invocations and what they did per node: run results and source freshness."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dvt.adapters.db.copy import copy_records
+from dvt.adapters.db.models import InvocationRow, NodeResultRow, SourceFreshnessRow
+from dvt.application.records import InvocationRecord, NodeResultRecord, Page, SourceFreshnessRecord
+from dvt.domain.graph.model import ArtifactMetadata, NodeResult, SourceFreshness
+from dvt.domain.tenancy import TenantScope
+
+_RESULT_COLUMNS = (
+    "tenant_id",
+    "environment_id",
+    "invocation_pk",
+    "node_uuid",
+    "unique_id",
+    "status",
+    "execution_time",
+    "started_at",
+    "completed_at",
+    "thread_id",
+    "message",
+    "failures",
+    "rows_affected",
+    "adapter_response",
+    "known",
+)
+_FRESHNESS_COLUMNS = (
+    "tenant_id",
+    "environment_id",
+    "invocation_pk",
+    "node_uuid",
+    "unique_id",
+    "status",
+    "max_loaded_at",
+    "snapshotted_at",
+    "age_seconds",
+    "error",
+    "criteria",
+    "known",
+)
+
+
+def _invocation(row: InvocationRow) -> InvocationRecord:
+    return InvocationRecord(
+        id=row.id,
+        environment_id=row.environment_id,
+        invocation_id=row.invocation_id,
+        graph_version_id=row.graph_version_id,
+        command=row.command,
+        dbt_version=row.dbt_version,
+        generated_at=row.generated_at,
+        elapsed_time=row.elapsed_time,
+        created_at=row.created_at,
+    )
+
+
+def _result(row: Any) -> NodeResultRecord:
+    return NodeResultRecord(
+        id=row.id,
+        invocation_pk=row.invocation_pk,
+        invocation_id=row.invocation_id,
+        node_uuid=row.node_uuid,
+        unique_id=row.unique_id,
+        status=row.status,
+        execution_time=row.execution_time,
+        started_at=row.started_at,
+        completed_at=row.completed_at,
+        thread_id=row.thread_id,
+        message=row.message,
+        failures=row.failures,
+        rows_affected=row.rows_affected,
+        adapter_response=dict(row.adapter_response),
+        known=row.known,
+        generated_at=row.generated_at,
+    )
+
+
+class SqlResultRepository:
+    def __init__(self, session: AsyncSession, scope: TenantScope) -> None:
+        self._session = session
+        self._tenant = scope.tenant_id
+
+    async def upsert_invocation(
+        self,
+        environment_id: uuid.UUID,
+        invocation_id: str,
+        graph_version_id: uuid.UUID | None,
+        metadata: ArtifactMetadata,
+        command: str | None,
+        elapsed_time: float | None,
+    ) -> uuid.UUID:
+        values = insert(InvocationRow).values(
+            id=uuid.uuid4(),
+            tenant_id=self._tenant,
+            environment_id=environment_id,
+            invocation_id=invocation_id,
+            graph_version_id=graph_version_id,
+            command=command,
+            dbt_version=metadata.dbt_version,
+            generated_at=metadata.generated_at,
+            elapsed_time=elapsed_time,
+        )
+        # The same invocation may bring run_results and a catalog: fill in what the newcomer knows.
+        statement = values.on_conflict_do_update(
+            index_elements=[InvocationRow.environment_id, InvocationRow.invocation_id],
+            set_={
+                "graph_version_id": func.coalesce(
+                    InvocationRow.graph_version_id, values.excluded.graph_version_id
+                ),
+                "command": func.coalesce(values.excluded.command, InvocationRow.command),
+                "elapsed_time": func.coalesce(values.excluded.elapsed_time, InvocationRow.elapsed_time),
+            },
+            where=InvocationRow.tenant_id == self._tenant,
+        ).returning(InvocationRow.id)
+        pk: uuid.UUID | None = await self._session.scalar(statement)
+        assert pk is not None, "an invocation id is unique per environment, which is tenant-owned"
+        return pk
+
+    async def add_node_results(
+        self,
+        environment_id: uuid.UUID,
+        invocation_pk: uuid.UUID,
+        results: Sequence[tuple[uuid.UUID, NodeResult, bool]],
+    ) -> None:
+        await copy_records(
+            self._session,
+            "node_results",
+            _RESULT_COLUMNS,
+            [
+                (
+                    self._tenant,
+                    environment_id,
+                    invocation_pk,
+                    uuid_,
+                    r.unique_id,
+                    r.status,
+                    r.execution_time,
+                    r.started_at,
+                    r.completed_at,
+                    r.thread_id,
+                    r.message,
+                    r.failures,
+                    r.rows_affected,
+                    orjson.dumps(r.adapter_response).decode(),
+                    known,
+                )
+                for uuid_, r, known in results
+            ],
+        )
+
+    async def add_freshness(
+        self,
+        environment_id: uuid.UUID,
+        invocation_pk: uuid.UUID,
+        results: Sequence[tuple[uuid.UUID, SourceFreshness, bool]],
+    ) -> None:
+        await copy_records(
+            self._session,
+            "source_freshness",
+            _FRESHNESS_COLUMNS,
+            [
+                (
+                    self._tenant,
+                    environment_id,
+                    invocation_pk,
+                    uuid_,
+                    r.unique_id,
+                    r.status,
+                    r.max_loaded_at,
+                    r.snapshotted_at,
+                    r.age_seconds,
+                    r.error,
+                    orjson.dumps(r.criteria).decode(),
+                    known,
+                )
+                for uuid_, r, known in results
+            ],
+        )
+
+    async def invocation(self, environment_id: uuid.UUID, invocation_id: str) -> InvocationRecord | None:
+        row = await self._session.scalar(
+            select(InvocationRow).where(
+                InvocationRow.tenant_id == self._tenant,
+                InvocationRow.environment_id == environment_id,
+                InvocationRow.invocation_id == invocation_id,
+            )
+        )
+        return _invocation(row) if row else None
+
+    async def invocations_by_ids(self, ids: Sequence[uuid.UUID]) -> list[InvocationRecord]:
+        rows = await self._session.scalars(
+            select(InvocationRow).where(InvocationRow.tenant_id == self._tenant, InvocationRow.id.in_(ids))
+        )
+        return [_invocation(r) for r in rows]
+
+    async def invocations(
+        self, environment_id: uuid.UUID, before: uuid.UUID | None, limit: int
+    ) -> Page[InvocationRecord]:
+        query = select(InvocationRow).where(
+            InvocationRow.tenant_id == self._tenant, InvocationRow.environment_id == environment_id
+        )
+        if before is not None:
+            anchor = select(InvocationRow.created_at, InvocationRow.id).where(InvocationRow.id == before)
+            query = query.where(tuple_(InvocationRow.created_at, InvocationRow.id) < anchor.scalar_subquery())
+        query = query.order_by(InvocationRow.created_at.desc(), InvocationRow.id.desc()).limit(limit + 1)
+        rows = list(await self._session.scalars(query))
+        return Page([_invocation(r) for r in rows[:limit]], has_next=len(rows) > limit)
+
+    def _results(self) -> Any:
+        return (
+            select(NodeResultRow, InvocationRow.invocation_id, InvocationRow.generated_at)
+            .join(InvocationRow, InvocationRow.id == NodeResultRow.invocation_pk)
+            .where(NodeResultRow.tenant_id == self._tenant)
+        )
+
+    async def results_of(self, invocation_pks: Sequence[uuid.UUID]) -> list[NodeResultRecord]:
+        query = (
+            self._results().where(NodeResultRow.invocation_pk.in_(invocation_pks)).order_by(NodeResultRow.id)
+        )
+        return [_flatten(row) for row in (await self._session.execute(query)).all()]
+
+    async def history(
+        self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]], limit: int
+    ) -> list[tuple[uuid.UUID, NodeResultRecord]]:
+        """The latest `limit` results of each (environment, node) in one statement (a window per node)."""
+        if not keys:
+            return []
+        ranked = (
+            self._results()
+            .add_columns(
+                func.row_number()
+                .over(
+                    partition_by=(NodeResultRow.environment_id, NodeResultRow.node_uuid),
+                    order_by=NodeResultRow.id.desc(),
+                )
+                .label("rank")
+            )
+            .where(tuple_(NodeResultRow.environment_id, NodeResultRow.node_uuid).in_(list(keys)))
+            .subquery()
+        )
+        rows = (await self._session.execute(select(ranked).where(ranked.c.rank <= limit))).all()
+        return [(r.environment_id, _result(r)) for r in rows]
+
+    async def freshness_of(self, invocation_pks: Sequence[uuid.UUID]) -> list[SourceFreshnessRecord]:
+        query = (
+            select(SourceFreshnessRow, InvocationRow.invocation_id)
+            .join(InvocationRow, InvocationRow.id == SourceFreshnessRow.invocation_pk)
+            .where(
+                SourceFreshnessRow.tenant_id == self._tenant,
+                SourceFreshnessRow.invocation_pk.in_(invocation_pks),
+            )
+            .order_by(SourceFreshnessRow.id)
+        )
+        return [
+            SourceFreshnessRecord(
+                id=row.id,
+                invocation_pk=row.invocation_pk,
+                invocation_id=invocation_id,
+                node_uuid=row.node_uuid,
+                unique_id=row.unique_id,
+                status=row.status,
+                max_loaded_at=row.max_loaded_at,
+                snapshotted_at=row.snapshotted_at,
+                age_seconds=row.age_seconds,
+                error=row.error,
+                known=row.known,
+            )
+            for row, invocation_id in (await self._session.execute(query)).all()
+        ]
+
+
+def _flatten(row: Any) -> NodeResultRecord:
+    result, invocation_id, generated_at = row
+    return NodeResultRecord(
+        id=result.id,
+        invocation_pk=result.invocation_pk,
+        invocation_id=invocation_id,
+        node_uuid=result.node_uuid,
+        unique_id=result.unique_id,
+        status=result.status,
+        execution_time=result.execution_time,
+        started_at=result.started_at,
+        completed_at=result.completed_at,
+        thread_id=result.thread_id,
+        message=result.message,
+        failures=result.failures,
+        rows_affected=result.rows_affected,
+        adapter_response=dict(result.adapter_response),
+        known=result.known,
+        generated_at=generated_at,
+    )

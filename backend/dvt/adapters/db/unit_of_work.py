@@ -1,0 +1,53 @@
+"""The SQLAlchemy unit of work: one session, one transaction, repositories bound to a tenant scope."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dvt.adapters.db.repositories.artifacts import SqlArtifactRepository
+from dvt.adapters.db.repositories.graph import SqlGraphRepository
+from dvt.adapters.db.repositories.results import SqlResultRepository
+from dvt.adapters.db.repositories.tenancy import SqlPlatformRepository, SqlTenancyRepository
+from dvt.domain.tenancy import TenantScope
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "use the unit of work inside `async with`"
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._session is not None
+        await self._session.rollback()  # a no-op after commit; undoes everything otherwise
+        await self._session.close()
+        self._session = None
+
+    @property
+    def platform(self) -> SqlPlatformRepository:
+        return SqlPlatformRepository(self.session)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    def tenancy(self, scope: TenantScope) -> SqlTenancyRepository:
+        return SqlTenancyRepository(self.session, scope)
+
+    def graphs(self, scope: TenantScope) -> SqlGraphRepository:
+        return SqlGraphRepository(self.session, scope)
+
+    def artifacts(self, scope: TenantScope) -> SqlArtifactRepository:
+        return SqlArtifactRepository(self.session, scope)
+
+    def results(self, scope: TenantScope) -> SqlResultRepository:
+        return SqlResultRepository(self.session, scope)

@@ -1,0 +1,276 @@
+"""Ingesting dbt artifacts: read and check every file first, then write everything in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork, UnitOfWorkFactory
+from dvt.application.records import ArtifactSummary, GraphVersionRecord, IngestReport
+from dvt.application.tenancy import require_environment, require_project
+from dvt.domain.errors import ValidationError
+from dvt.domain.graph.build import build_graph
+from dvt.domain.graph.identity import node_uuid
+from dvt.domain.graph.model import Artifact, ArtifactKind, Catalog, Manifest, RunResults, Sources
+from dvt.domain.tenancy import DEFAULT_ORGANIZATION, Adapter, Environment, TenantScope
+
+# Within one ingestion the manifest goes first, so the others can attach to the version it makes.
+_ORDER = {
+    ArtifactKind.MANIFEST: 0,
+    ArtifactKind.CATALOG: 1,
+    ArtifactKind.RUN_RESULTS: 2,
+    ArtifactKind.SOURCES: 3,
+}
+_LISTED = 5  # unknown unique_ids named in a warning before "and N more"
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactFile:
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    file: ArtifactFile
+    artifact: Artifact
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestTarget:
+    project: str
+    environment: str
+    create_missing: bool = True  # the CLI creates project and environment on first use
+    repository: str = ""  # recorded on a project created here
+    organization: str = DEFAULT_ORGANIZATION
+
+
+def _unknown_warning(file_name: str, unknown: list[str], what: str) -> str:
+    named = ", ".join(unknown[:_LISTED])
+    more = f" and {len(unknown) - _LISTED} more" if len(unknown) > _LISTED else ""
+    return f"{file_name}: {len(unknown)} {what} for nodes the graph does not hold (kept): {named}{more}"
+
+
+class IngestService:
+    def __init__(self, units: UnitOfWorkFactory, read: ArtifactReader, store: ArtifactStore) -> None:
+        self._units = units
+        self._read = read
+        self._store = store
+
+    async def ingest(
+        self, scope: TenantScope, target: IngestTarget, files: list[ArtifactFile]
+    ) -> IngestReport:
+        if not files:
+            raise ValidationError("nothing to ingest: give a dbt target/ folder or artifact files")
+        reads = await asyncio.to_thread(self._read_all, files)
+        async with self._units() as uow:
+            environment = await self._environment(uow, scope, target, reads)
+            report = await _Ingestion(uow, scope, environment, self._store).run(reads)
+            await uow.commit()
+        return report
+
+    def _read_all(self, files: list[ArtifactFile]) -> list[_Read]:
+        """Parse everything before touching the database: a bad file refuses the whole ingestion."""
+        reads = [_Read(f, self._read(f.name, f.data), hashlib.sha256(f.data).hexdigest()) for f in files]
+        manifests = [r.file.name for r in reads if isinstance(r.artifact, Manifest)]
+        if len(manifests) > 1:
+            raise ValidationError(f"one manifest per ingestion, got {len(manifests)}: {', '.join(manifests)}")
+        reads.sort(key=lambda r: _ORDER[r.artifact.metadata.kind])
+        return reads
+
+    async def _environment(
+        self, uow: UnitOfWork, scope: TenantScope, target: IngestTarget, reads: list[_Read]
+    ) -> Environment:
+        tenancy = uow.tenancy(scope)
+        if not target.create_missing:
+            return await require_environment(
+                uow, scope, await require_project(uow, scope, target.project), target.environment
+            )
+        project = await tenancy.project_by_slug(target.project)
+        if project is None:
+            org = await tenancy.organization_by_slug(target.organization)
+            if org is None:
+                raise ValidationError(f"organization {target.organization!r} not found")
+            project = await tenancy.create_project(
+                org.id, target.project, target.project, target.repository, None
+            )
+        environment = await tenancy.environment_by_slug(project.id, target.environment)
+        if environment is None:
+            adapter_types = [
+                r.artifact.metadata.adapter_type for r in reads if r.artifact.metadata.adapter_type
+            ]
+            adapter = adapter_types[0] if adapter_types and adapter_types[0] in set(Adapter) else "duckdb"
+            environment = await tenancy.create_environment(
+                project.id, target.environment, target.environment, Adapter(adapter), "HEAD", {}
+            )
+        return environment
+
+
+class _Ingestion:
+    """The state of one ingestion inside its transaction."""
+
+    def __init__(
+        self, uow: UnitOfWork, scope: TenantScope, environment: Environment, store: ArtifactStore
+    ) -> None:
+        self.uow = uow
+        self.scope = scope
+        self.environment = environment
+        self.store = store
+        self.version: GraphVersionRecord | None = None  # the version this ingestion's manifest maps to
+        self.created = False
+        self.warnings: list[str] = []
+        self.summaries: list[ArtifactSummary] = []
+        self._known: dict[uuid.UUID, set[str]] = {}
+
+    async def run(self, reads: list[_Read]) -> IngestReport:
+        for read in reads:
+            meta = read.artifact.metadata
+            self.summaries.append(
+                ArtifactSummary(
+                    meta.kind.value,
+                    read.file.name,
+                    meta.schema_version,
+                    meta.dbt_version,
+                    read.sha256,
+                    meta.invocation_id,
+                )
+            )
+            artifact = read.artifact
+            if isinstance(artifact, Manifest):
+                await self._manifest(read, artifact)
+            elif isinstance(artifact, Catalog):
+                await self._catalog(read, artifact)
+            elif isinstance(artifact, RunResults):
+                await self._run_results(read, artifact)
+            else:
+                await self._sources(read, artifact)
+        counts = dict(self.version.counts) if self.version else {}
+        return IngestReport(
+            graph_version_id=self.version.id if self.version else None,
+            created=self.created,
+            counts=counts,
+            edges=self.version.edge_count if self.version else 0,
+            artifacts=tuple(self.summaries),
+            warnings=tuple(self.warnings),
+        )
+
+    async def _store(self, read: _Read, version_id: uuid.UUID | None) -> uuid.UUID | None:
+        """Keep the raw file (content-addressed); None when this environment already holds it."""
+        kind = read.artifact.metadata.kind.value
+        repository = self.uow.artifacts(self.scope)
+        if await repository.find(self.environment.id, kind, read.sha256):
+            return None
+        key = f"{self.scope.tenant_id}/{read.sha256[:2]}/{read.sha256}.json"
+        await asyncio.to_thread(self.store.put, key, read.file.data)
+        record = await repository.add(
+            self.environment.id,
+            version_id,
+            read.artifact.metadata,
+            read.sha256,
+            len(read.file.data),
+            read.file.name,
+            key,
+        )
+        return record.id
+
+    async def _manifest(self, read: _Read, manifest: Manifest) -> None:
+        graphs = self.uow.graphs(self.scope)
+        existing = await graphs.version_by_hash(self.environment.id, read.sha256)
+        if existing is not None:
+            self.version = existing  # the same manifest again: the same version
+        else:
+            graph = build_graph(manifest, read.file.name)
+            self.version = await graphs.create_version(
+                self.environment, read.sha256, manifest.metadata, manifest.counts, manifest.selectors, graph
+            )
+            self.created = True
+            self._known[self.version.id] = {n.unique_id for n in manifest.nodes}
+        self.warnings.extend(self.version.warnings)
+        await self._store(read, self.version.id)
+
+    async def _attach_to(self, invocation_id: str | None) -> GraphVersionRecord | None:
+        """The version of the same invocation, else this ingestion's manifest, else the latest."""
+        graphs = self.uow.graphs(self.scope)
+        if invocation_id:
+            same = await graphs.version_by_invocation(self.environment.id, invocation_id)
+            if same is not None:
+                return same
+        return self.version or await graphs.latest_version(self.environment.id)
+
+    async def _known_ids(self, version: GraphVersionRecord | None) -> set[str]:
+        if version is None:
+            return set()
+        if version.id not in self._known:
+            self._known[version.id] = await self.uow.graphs(self.scope).known_unique_ids(version.id)
+        return self._known[version.id]
+
+    async def _catalog(self, read: _Read, catalog: Catalog) -> None:
+        version = await self._attach_to(catalog.metadata.invocation_id)
+        if version is None:
+            raise ValidationError(
+                f"{read.file.name}: a catalog describes a graph, and environment "
+                f"{self.environment.slug!r} has none yet: ingest a manifest first (or with it)"
+            )
+        artifact_id = await self._store(read, version.id)
+        if artifact_id is None:
+            return
+        known = await self._known_ids(version)
+        await self.uow.graphs(self.scope).attach_catalog(version.id, artifact_id, catalog.entries, known)
+        unknown = sorted(e.unique_id for e in catalog.entries if e.unique_id not in known)
+        if unknown:
+            self.warnings.append(_unknown_warning(read.file.name, unknown, "catalog entries"))
+        self.warnings.extend(f"{read.file.name}: dbt reported: {error}" for error in catalog.errors)
+
+    async def _invocation(
+        self, read: _Read, command: str | None, elapsed: float | None
+    ) -> tuple[uuid.UUID, set[str]] | None:
+        meta = read.artifact.metadata
+        version = await self._attach_to(meta.invocation_id)
+        if await self._store(read, version.id if version else None) is None:
+            return None  # this exact file was ingested before: its results are already held
+        if version is None:
+            self.warnings.append(f"{read.file.name}: environment has no graph yet; results kept unattached")
+        # Files written before dbt stamped invocation ids get one derived from their content.
+        invocation_id = meta.invocation_id or f"sha256:{read.sha256[:32]}"
+        pk = await self.uow.results(self.scope).upsert_invocation(
+            self.environment.id, invocation_id, version.id if version else None, meta, command, elapsed
+        )
+        return pk, await self._known_ids(version)
+
+    async def _run_results(self, read: _Read, run: RunResults) -> None:
+        found = await self._invocation(read, run.command, run.elapsed_time)
+        if found is None:
+            return
+        pk, known = found
+        project = self.environment.project_id
+        rows = [
+            (node_uuid(project, r.unique_id), r, r.unique_id in known) for r in _last_per_node(run.results)
+        ]
+        await self.uow.results(self.scope).add_node_results(self.environment.id, pk, rows)
+        unknown = sorted(r.unique_id for _, r, is_known in rows if not is_known)
+        if unknown and known:
+            self.warnings.append(_unknown_warning(read.file.name, unknown, "results"))
+
+    async def _sources(self, read: _Read, sources: Sources) -> None:
+        found = await self._invocation(read, "source freshness", sources.elapsed_time)
+        if found is None:
+            return
+        pk, known = found
+        project = self.environment.project_id
+        rows = [
+            (node_uuid(project, r.unique_id), r, r.unique_id in known)
+            for r in _last_per_node(sources.results)
+        ]
+        await self.uow.results(self.scope).add_freshness(self.environment.id, pk, rows)
+        unknown = sorted(r.unique_id for _, r, is_known in rows if not is_known)
+        if unknown and known:
+            self.warnings.append(_unknown_warning(read.file.name, unknown, "freshness results"))
+
+
+def _last_per_node(results: Any) -> list[Any]:
+    """One row per node and invocation: where dbt repeats a node (retries), its last word counts."""
+    return list({r.unique_id: r for r in results}.values())

@@ -1,0 +1,169 @@
+"""Creating and finding tenants, organizations, projects and environments."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
+from dvt.domain.errors import ConflictError, NotFoundError
+from dvt.domain.tenancy import (
+    DEFAULT_ORGANIZATION,
+    DEFAULT_TENANT,
+    Adapter,
+    Environment,
+    Organization,
+    Project,
+    Tenant,
+    TenantScope,
+    check_slug,
+)
+
+
+async def require_project(uow: UnitOfWork, scope: TenantScope, slug: str) -> Project:
+    project = await uow.tenancy(scope).project_by_slug(slug)
+    if project is None:
+        raise NotFoundError(f"project {slug!r} not found")
+    return project
+
+
+async def require_environment(
+    uow: UnitOfWork, scope: TenantScope, project: Project, slug: str
+) -> Environment:
+    environment = await uow.tenancy(scope).environment_by_slug(project.id, slug)
+    if environment is None:
+        raise NotFoundError(f"environment {slug!r} not found in project {project.slug!r}")
+    return environment
+
+
+class TenancyService:
+    def __init__(self, units: UnitOfWorkFactory) -> None:
+        self._units = units
+
+    async def ensure_default(self) -> Tenant:
+        """The embedded default: a tenant and organization named `default`, so one user can start at once."""
+        async with self._units() as uow:
+            tenant = await uow.platform.tenant_by_slug(DEFAULT_TENANT)
+            if tenant is not None:
+                return tenant
+        try:
+            return await self.create_tenant(DEFAULT_TENANT, "Default")
+        except ConflictError:
+            # Another process created it between our read and our write.
+            return await self.tenant(DEFAULT_TENANT)
+
+    async def create_tenant(self, slug: str, name: str | None = None) -> Tenant:
+        check_slug("tenant", slug)
+        async with self._units() as uow:
+            tenant = await uow.platform.create_tenant(slug, name or slug)
+            # Every tenant starts with a default organization, so `--org` can default to it.
+            await uow.tenancy(TenantScope(tenant.id)).create_organization(DEFAULT_ORGANIZATION, "Default")
+            await uow.commit()
+        return tenant
+
+    async def tenants(self) -> list[Tenant]:
+        async with self._units() as uow:
+            return await uow.platform.tenants()
+
+    async def tenants_by_ids(self, ids: Sequence[uuid.UUID]) -> list[Tenant]:
+        async with self._units() as uow:
+            return await uow.platform.tenants_by_ids(ids)
+
+    async def tenant(self, slug: str) -> Tenant:
+        async with self._units() as uow:
+            tenant = await uow.platform.tenant_by_slug(slug)
+        if tenant is None:
+            raise NotFoundError(f"tenant {slug!r} not found")
+        return tenant
+
+    async def create_organization(
+        self, scope: TenantScope, slug: str, name: str | None = None
+    ) -> Organization:
+        check_slug("organization", slug)
+        async with self._units() as uow:
+            organization = await uow.tenancy(scope).create_organization(slug, name or slug)
+            await uow.commit()
+        return organization
+
+    async def organizations(self, scope: TenantScope) -> list[Organization]:
+        async with self._units() as uow:
+            return await uow.tenancy(scope).organizations()
+
+    async def organizations_by_ids(self, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[Organization]:
+        async with self._units() as uow:
+            return await uow.tenancy(scope).organizations_by_ids(ids)
+
+    async def create_project(
+        self,
+        scope: TenantScope,
+        slug: str,
+        repository: str,
+        *,
+        subdirectory: str | None = None,
+        organization: str = DEFAULT_ORGANIZATION,
+        name: str | None = None,
+    ) -> Project:
+        check_slug("project", slug)
+        async with self._units() as uow:
+            org = await uow.tenancy(scope).organization_by_slug(organization)
+            if org is None:
+                raise NotFoundError(f"organization {organization!r} not found")
+            project = await uow.tenancy(scope).create_project(
+                org.id, slug, name or slug, repository, subdirectory
+            )
+            await uow.commit()
+        return project
+
+    async def projects(self, scope: TenantScope, organization: str | None = None) -> list[Project]:
+        async with self._units() as uow:
+            org_id = None
+            if organization is not None:
+                org = await uow.tenancy(scope).organization_by_slug(organization)
+                if org is None:
+                    raise NotFoundError(f"organization {organization!r} not found")
+                org_id = org.id
+            return await uow.tenancy(scope).projects(org_id)
+
+    async def projects_of(self, scope: TenantScope, organization_ids: Sequence[uuid.UUID]) -> list[Project]:
+        async with self._units() as uow:
+            found = await uow.tenancy(scope).projects()
+        wanted = set(organization_ids)
+        return [p for p in found if p.organization_id in wanted]
+
+    async def projects_by_ids(self, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[Project]:
+        async with self._units() as uow:
+            return await uow.tenancy(scope).projects_by_ids(ids)
+
+    async def create_environment(
+        self,
+        scope: TenantScope,
+        project: str,
+        slug: str,
+        adapter: str,
+        *,
+        git_ref: str = "HEAD",
+        settings: dict[str, Any] | None = None,
+        name: str | None = None,
+    ) -> Environment:
+        check_slug("environment", slug)
+        kind = Adapter.parse(adapter)
+        async with self._units() as uow:
+            owner = await require_project(uow, scope, project)
+            environment = await uow.tenancy(scope).create_environment(
+                owner.id, slug, name or slug, kind, git_ref, settings or {}
+            )
+            await uow.commit()
+        return environment
+
+    async def environments(self, scope: TenantScope, project_ids: Sequence[uuid.UUID]) -> list[Environment]:
+        async with self._units() as uow:
+            return await uow.tenancy(scope).environments(project_ids)
+
+    async def environments_by_ids(self, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[Environment]:
+        async with self._units() as uow:
+            return await uow.tenancy(scope).environments_by_ids(ids)
+
+    async def environment(self, scope: TenantScope, project: str, slug: str) -> Environment:
+        async with self._units() as uow:
+            return await require_environment(uow, scope, await require_project(uow, scope, project), slug)
