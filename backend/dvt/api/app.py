@@ -1,0 +1,82 @@
+"""The ASGI app: GraphQL at /graphql, raw artifact downloads, health, and the SPA when it is built."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from dvt.api.context import Context, build_context
+from dvt.api.schema import create_schema
+from dvt.application.services import Services
+from dvt.domain.errors import DomainError, NotFoundError
+
+
+class DvtGraphQL(GraphQL[Context, None]):
+    def __init__(self, services: Services) -> None:
+        super().__init__(
+            create_schema(),
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+            multipart_uploads_enabled=True,
+        )
+        self._services = services
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        return await build_context(self._services, request)
+
+
+def create_app(
+    services: Services,
+    *,
+    lifespan: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None,
+    spa_dir: Path | None = None,
+) -> Starlette:
+    graphql = DvtGraphQL(services)
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def artifact(request: Request) -> Response:
+        try:
+            context = await build_context(services, request)
+            record, data = await services.graph.artifact_content(
+                context.scope, uuid.UUID(request.path_params["artifact_id"])
+            )
+        except (ValueError, NotFoundError):
+            return JSONResponse({"error": "artifact not found"}, status_code=404)
+        except DomainError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        return Response(
+            data,
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="{record.kind}-{record.sha256[:12]}.json"'
+            },
+        )
+
+    routes: list[Any] = [
+        Route("/healthz", health),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/api/artifacts/{artifact_id}", artifact),
+    ]
+    routes.append(WebSocketRoute("/graphql", graphql))
+    if spa_dir is not None and (spa_dir / "index.html").exists():
+        routes.append(Mount("/", StaticFiles(directory=spa_dir, html=True)))
+    else:
+        routes.append(Route("/", _placeholder))
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def _placeholder(_: Request) -> Response:
+    return JSONResponse({"dvt": "running", "graphql": "/graphql", "spa": "not built yet"})

@@ -1,0 +1,52 @@
+"""Relay connections over keyset pages: the cursor is the last key seen, never an offset."""
+
+from __future__ import annotations
+
+import base64
+from typing import Generic, TypeVar
+
+import strawberry
+
+from dvt.domain.errors import ValidationError
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+def encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError(f"invalid cursor {cursor!r}") from None
+
+
+def page_size(first: int | None, default: int, maximum: int) -> int:
+    if first is None:
+        return default
+    if not 1 <= first <= maximum:
+        raise ValidationError(f"`first` must be between 1 and {maximum}, got {first}")
+    return first
+
+
+def edges_of(items: list[T], keys: list[str]) -> tuple[list[Edge[T]], str | None]:
+    cursors = [encode_cursor(k) for k in keys]
+    return [Edge(cursor=c, node=n) for c, n in zip(cursors, items, strict=True)], (
+        cursors[-1] if cursors else None
+    )

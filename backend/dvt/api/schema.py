@@ -1,0 +1,56 @@
+"""The GraphQL schema: one Query and one Mutation composed from each area's fields, with limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from dvt.api.errors import MaskUnexpectedErrors
+from dvt.api.graph.schema import GraphMutation, GraphQuery
+from dvt.api.graph.types import ArtifactType, GraphNodeType, GraphVersionType, InvocationType
+from dvt.api.tenancy.schema import TenancyMutation, TenancyQuery
+from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 5_000
+
+
+@strawberry.type
+class Query(TenancyQuery, GraphQuery):
+    node: relay.Node | None = relay.node(description="Any object by its global id, within your tenant")
+
+
+@strawberry.type
+class Mutation(TenancyMutation, GraphMutation):
+    pass
+
+
+# Instances are supported at run time; strawberry's stubs only name classes.
+EXTENSIONS: list[Any] = [
+    QueryDepthLimiter(max_depth=MAX_DEPTH),
+    MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    MaskUnexpectedErrors,
+]
+
+
+def create_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[
+            TenantType,
+            OrganizationType,
+            ProjectType,
+            EnvironmentType,
+            GraphVersionType,
+            GraphNodeType,
+            ArtifactType,
+            InvocationType,
+        ],
+        extensions=EXTENSIONS,
+    )

@@ -1,0 +1,124 @@
+"""Queries and mutations of the tenancy tree."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from dvt.api.context import Info
+from dvt.api.errors import ConflictError, NotFoundError, ValidationError
+from dvt.api.mutations import attempt
+from dvt.api.scalars import JSON
+from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
+from dvt.domain.tenancy import DEFAULT_ORGANIZATION
+
+
+@strawberry.type
+class TenancyQuery:
+    @strawberry.field(description="The tenant this request acts in")
+    async def tenant(self, info: Info) -> TenantType:
+        return TenantType.of(await info.context.services.tenancy.tenant(info.context.tenant_slug))
+
+    @strawberry.field
+    async def organizations(self, info: Info) -> list[OrganizationType]:
+        found = await info.context.services.tenancy.organizations(info.context.scope)
+        return [OrganizationType.of(o) for o in found]
+
+    @strawberry.field
+    async def projects(self, info: Info, organization: str | None = None) -> list[ProjectType]:
+        found = await info.context.services.tenancy.projects(info.context.scope, organization)
+        return [ProjectType.of(p) for p in found]
+
+    @strawberry.field
+    async def project(self, info: Info, slug: str) -> ProjectType | None:
+        found = await info.context.services.tenancy.projects(info.context.scope)
+        return next((ProjectType.of(p) for p in found if p.slug == slug), None)
+
+
+@strawberry.input
+class CreateTenantInput:
+    slug: str
+    name: str | None = None
+
+
+@strawberry.input
+class CreateOrganizationInput:
+    slug: str
+    name: str | None = None
+
+
+@strawberry.input
+class CreateProjectInput:
+    slug: str
+    repository: str = strawberry.field(description="Git URL or local path of the dbt project")
+    subdirectory: str | None = None
+    organization: str = DEFAULT_ORGANIZATION
+    name: str | None = None
+
+
+@strawberry.input
+class CreateEnvironmentInput:
+    project: str
+    slug: str
+    adapter: str = strawberry.field(description="duckdb, postgres or snowflake")
+    git_ref: str = "HEAD"
+    settings: JSON | None = strawberry.field(default=None, description="Non-secret connection settings")
+    name: str | None = None
+
+
+CreateTenantResult = Annotated[
+    TenantType | ValidationError | ConflictError, strawberry.union("CreateTenantResult")
+]
+CreateOrganizationResult = Annotated[
+    OrganizationType | ValidationError | ConflictError, strawberry.union("CreateOrganizationResult")
+]
+CreateProjectResult = Annotated[
+    ProjectType | ValidationError | ConflictError | NotFoundError, strawberry.union("CreateProjectResult")
+]
+CreateEnvironmentResult = Annotated[
+    EnvironmentType | ValidationError | ConflictError | NotFoundError,
+    strawberry.union("CreateEnvironmentResult"),
+]
+
+
+@strawberry.type
+class TenancyMutation:
+    @strawberry.mutation
+    async def create_tenant(self, info: Info, input: CreateTenantInput) -> CreateTenantResult:
+        return await attempt(
+            info.context.services.tenancy.create_tenant(input.slug, input.name), TenantType.of
+        )
+
+    @strawberry.mutation
+    async def create_organization(
+        self, info: Info, input: CreateOrganizationInput
+    ) -> CreateOrganizationResult:
+        call = info.context.services.tenancy.create_organization(info.context.scope, input.slug, input.name)
+        return await attempt(call, OrganizationType.of)
+
+    @strawberry.mutation
+    async def create_project(self, info: Info, input: CreateProjectInput) -> CreateProjectResult:
+        call = info.context.services.tenancy.create_project(
+            info.context.scope,
+            input.slug,
+            input.repository,
+            subdirectory=input.subdirectory,
+            organization=input.organization,
+            name=input.name,
+        )
+        return await attempt(call, ProjectType.of)
+
+    @strawberry.mutation
+    async def create_environment(self, info: Info, input: CreateEnvironmentInput) -> CreateEnvironmentResult:
+        settings = input.settings if isinstance(input.settings, dict) else {}
+        call = info.context.services.tenancy.create_environment(
+            info.context.scope,
+            input.project,
+            input.slug,
+            input.adapter,
+            git_ref=input.git_ref,
+            settings=settings,
+            name=input.name,
+        )
+        return await attempt(call, EnvironmentType.of)

@@ -1,0 +1,212 @@
+"""Tenant, Organization, Project and Environment as GraphQL types."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import strawberry
+from strawberry import relay
+from strawberry.dataloader import DataLoader
+
+from dvt.api.context import Info
+from dvt.api.scalars import JSON
+from dvt.domain import tenancy
+
+if TYPE_CHECKING:
+    from dvt.api.graph.types import (
+        GraphVersionConnection,
+        GraphVersionType,
+        InvocationConnection,
+        InvocationType,
+    )
+
+GraphTypes = "dvt.api.graph.types"
+T = TypeVar("T")
+V = TypeVar("V")
+
+
+def _uuid(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None  # a malformed id finds nothing, like another tenant's
+
+
+async def resolve_by_uuid(
+    loader: DataLoader[uuid.UUID, V | None], node_ids: Iterable[str], to_type: Callable[[V], T]
+) -> list[T | None]:
+    """Relay's node(id:) through a tenant-scoped loader, in one batch."""
+    keys = [_uuid(raw) for raw in node_ids]
+    found = await loader.load_many([k for k in keys if k is not None])
+    by_key = dict(zip([k for k in keys if k is not None], found, strict=True))
+    return [to_type(v) if (v := by_key.get(k) if k else None) is not None else None for k in keys]
+
+
+@strawberry.type(name="Tenant")
+class TenantType(relay.Node):
+    id: relay.NodeID[str]
+    slug: str
+    name: str
+    created_at: datetime
+
+    @staticmethod
+    def of(tenant: tenancy.Tenant) -> TenantType:
+        return TenantType(id=str(tenant.id), slug=tenant.slug, name=tenant.name, created_at=tenant.created_at)
+
+    @strawberry.field
+    async def organizations(self, info: Info) -> list[OrganizationType]:
+        if self.id != str(info.context.scope.tenant_id):
+            return []
+        found = await info.context.services.tenancy.organizations(info.context.scope)
+        return [OrganizationType.of(o) for o in found]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[TenantType | None]:
+        own = str(info.context.scope.tenant_id)
+        ids = [raw if raw == own else "" for raw in node_ids]  # only the caller's own tenant
+        return await resolve_by_uuid(info.context.loaders.tenant, ids, TenantType.of)
+
+
+@strawberry.type(name="Organization")
+class OrganizationType(relay.Node):
+    id: relay.NodeID[str]
+    slug: str
+    name: str
+    created_at: datetime
+
+    @staticmethod
+    def of(org: tenancy.Organization) -> OrganizationType:
+        return OrganizationType(id=str(org.id), slug=org.slug, name=org.name, created_at=org.created_at)
+
+    @strawberry.field
+    async def projects(self, info: Info) -> list[ProjectType]:
+        found = await info.context.loaders.projects_of_organization.load(uuid.UUID(self.id))
+        return [ProjectType.of(p) for p in found]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[OrganizationType | None]:
+        return await resolve_by_uuid(info.context.loaders.organization, node_ids, OrganizationType.of)
+
+
+@strawberry.type(name="Project")
+class ProjectType(relay.Node):
+    id: relay.NodeID[str]
+    slug: str
+    name: str
+    repository: str
+    subdirectory: str | None
+    created_at: datetime
+    organization_id: strawberry.Private[uuid.UUID]
+
+    @staticmethod
+    def of(project: tenancy.Project) -> ProjectType:
+        return ProjectType(
+            id=str(project.id),
+            slug=project.slug,
+            name=project.name,
+            repository=project.repository,
+            subdirectory=project.subdirectory,
+            created_at=project.created_at,
+            organization_id=project.organization_id,
+        )
+
+    @strawberry.field
+    async def organization(self, info: Info) -> OrganizationType | None:
+        org = await info.context.loaders.organization.load(self.organization_id)
+        return OrganizationType.of(org) if org else None
+
+    @strawberry.field
+    async def environments(self, info: Info) -> list[EnvironmentType]:
+        found = await info.context.loaders.environments_of_project.load(uuid.UUID(self.id))
+        return [EnvironmentType.of(e) for e in found]
+
+    @strawberry.field
+    async def environment(self, info: Info, slug: str) -> EnvironmentType | None:
+        found = await info.context.loaders.environments_of_project.load(uuid.UUID(self.id))
+        return next((EnvironmentType.of(e) for e in found if e.slug == slug), None)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ProjectType | None]:
+        return await resolve_by_uuid(info.context.loaders.project, node_ids, ProjectType.of)
+
+
+@strawberry.type(name="Environment")
+class EnvironmentType(relay.Node):
+    id: relay.NodeID[str]
+    slug: str
+    name: str
+    adapter: str
+    git_ref: str
+    settings: JSON
+    created_at: datetime | None
+    project_id: strawberry.Private[uuid.UUID]
+
+    @staticmethod
+    def of(environment: tenancy.Environment) -> EnvironmentType:
+        settings: dict[str, Any] = dict(environment.settings)
+        return EnvironmentType(
+            id=str(environment.id),
+            slug=environment.slug,
+            name=environment.name,
+            adapter=environment.adapter.value,
+            git_ref=environment.git_ref,
+            settings=settings,
+            created_at=environment.created_at,
+            project_id=environment.project_id,
+        )
+
+    @strawberry.field
+    async def project(self, info: Info) -> ProjectType | None:
+        project = await info.context.loaders.project.load(self.project_id)
+        return ProjectType.of(project) if project else None
+
+    @strawberry.field
+    async def latest_graph_version(
+        self, info: Info
+    ) -> Annotated[GraphVersionType, strawberry.lazy(GraphTypes)] | None:
+        from dvt.api.graph.types import GraphVersionType
+
+        version = await info.context.loaders.latest_version.load(uuid.UUID(self.id))
+        return GraphVersionType.of(version) if version else None
+
+    @strawberry.field
+    async def graph_versions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[GraphVersionConnection, strawberry.lazy(GraphTypes)]:
+        from dvt.api.graph.types import graph_versions_of
+
+        return await graph_versions_of(info, uuid.UUID(self.id), first, after)
+
+    @strawberry.field
+    async def invocations(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[InvocationConnection, strawberry.lazy(GraphTypes)]:
+        from dvt.api.graph.types import invocations_of
+
+        return await invocations_of(info, uuid.UUID(self.id), first, after)
+
+    @strawberry.field
+    async def invocation(
+        self, info: Info, invocation_id: str
+    ) -> Annotated[InvocationType, strawberry.lazy(GraphTypes)] | None:
+        from dvt.api.graph.types import InvocationType
+
+        found = await info.context.services.graph.invocation(
+            info.context.scope, uuid.UUID(self.id), invocation_id
+        )
+        return InvocationType.of(found) if found else None
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[EnvironmentType | None]:
+        return await resolve_by_uuid(info.context.loaders.environment, node_ids, EnvironmentType.of)
