@@ -1,0 +1,70 @@
+"""Shared fixtures: a real PostgreSQL (DVT_TEST_DATABASE_URL, else the embedded server), fresh tenants."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from dvt.adapters.db.embedded import start_embedded
+from dvt.adapters.db.migrate import upgrade
+from dvt.application.services import Services
+from dvt.bootstrap import services
+from dvt.config import Settings
+from dvt.domain.tenancy import TenantScope
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "dbt-artifacts"
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database for this test session."""
+    base = os.environ.get("DVT_TEST_DATABASE_URL")
+    if not base:
+        url = start_embedded(tmp_path_factory.mktemp("embedded-pg"))
+        upgrade(url)
+        yield url
+        return
+    name = f"dvt_test_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(_asyncpg_dsn(base))
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("dvt-data"))
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Services]:
+    async with services(settings, migrate=False) as built:
+        yield built
+
+
+@pytest.fixture
+async def scope(app: Services) -> TenantScope:
+    """A tenant of its own for each test: tests never see each other's data."""
+    tenant = await app.tenancy.create_tenant(f"t-{uuid.uuid4().hex[:10]}")
+    return TenantScope(tenant.id)
