@@ -7,7 +7,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import FIXTURES
 
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.ports import NodeFilter
@@ -15,6 +14,7 @@ from dvt.application.services import Services
 from dvt.domain.errors import ArtifactError, NotFoundError, ValidationError
 from dvt.domain.graph.identity import node_uuid
 from dvt.domain.tenancy import TenantScope
+from tests.conftest import FIXTURES
 
 ROWS = list(csv.DictReader((FIXTURES / "INDEX.tsv").open(), delimiter="\t"))
 MANIFESTS = [r for r in ROWS if r["artifact"] == "manifest" and r["dbt_schema_version"].startswith("v")]

@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -33,7 +34,11 @@ class DvtGraphQL(GraphQL[Context, None]):
         self._services = services
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return await build_context(self._services, request)
+        try:
+            return await build_context(self._services, request)
+        except NotFoundError as error:
+            # Unknown tenant: refuse the request itself, before any field runs.
+            raise HTTPException(404, str(error)) from None
 
 
 def create_app(

@@ -32,9 +32,12 @@ def decode_cursor(cursor: str | None) -> str | None:
     if cursor is None:
         return None
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        decoded = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
     except (ValueError, UnicodeDecodeError):
         raise ValidationError(f"invalid cursor {cursor!r}") from None
+    if not decoded:
+        raise ValidationError(f"invalid cursor {cursor!r}")
+    return decoded
 
 
 def page_size(first: int | None, default: int, maximum: int) -> int:

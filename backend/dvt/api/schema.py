@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import cache
 
 import strawberry
 from strawberry import relay
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 
 from dvt.api.errors import MaskUnexpectedErrors
 from dvt.api.graph.schema import GraphMutation, GraphQuery
@@ -29,15 +30,16 @@ class Mutation(TenancyMutation, GraphMutation):
     pass
 
 
-# Instances are supported at run time; strawberry's stubs only name classes.
-EXTENSIONS: list[Any] = [
-    QueryDepthLimiter(max_depth=MAX_DEPTH),
-    MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-    MaxTokensLimiter(max_token_count=MAX_TOKENS),
+# Factories, so every request gets fresh extension state.
+EXTENSIONS: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+    lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+    lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     MaskUnexpectedErrors,
 ]
 
 
+@cache  # strawberry binds field extensions once per class: build the schema once per process
 def create_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 from strawberry.file_uploads import Upload
 
 from dvt.api.context import Info
@@ -27,11 +28,14 @@ class GraphQuery:
             return None
         return EnvironmentType.of(found)
 
-    @strawberry.field
+    @strawberry.field(description="A graph version by its global id")
     async def graph_version(self, info: Info, id: strawberry.ID) -> GraphVersionType | None:
         try:
-            key = uuid.UUID(str(id))
-        except ValueError:
+            global_id = relay.GlobalID.from_id(id)
+            key = uuid.UUID(global_id.node_id)
+        except ValueError:  # GlobalIDValueError is a ValueError
+            return None
+        if global_id.type_name != "GraphVersion":
             return None
         version = await info.context.loaders.graph_version.load(key)
         return GraphVersionType.of(version) if version else None

@@ -467,7 +467,7 @@ class GraphVersionType(relay.Node):
         )
 
     @property
-    def _id(self) -> uuid.UUID:
+    def version_uuid(self) -> uuid.UUID:
         return uuid.UUID(self.id)
 
     @strawberry.field
@@ -489,7 +489,7 @@ class GraphVersionType(relay.Node):
     ) -> GraphNodeConnection:
         node_filter = filter.to_filter() if filter else NodeFilter()
         page = await info.context.services.graph.nodes(
-            info.context.scope, self._id, node_filter, decode_cursor(after), _limit(info, first)
+            info.context.scope, self.version_uuid, node_filter, decode_cursor(after), _limit(info, first)
         )
         items = [GraphNodeType.of(n) for n in page.items]
         edges, end = edges_of(items, [n.unique_id for n in page.items])
@@ -497,7 +497,7 @@ class GraphVersionType(relay.Node):
             edges=edges,
             nodes=items,
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=end),
-            graph_version_id=self._id,
+            graph_version_id=self.version_uuid,
             node_filter=node_filter,
         )
 
@@ -514,7 +514,7 @@ class GraphVersionType(relay.Node):
             except ValueError:
                 raise ValidationError(f"invalid cursor {after!r}") from None
         page = await info.context.services.graph.edges(
-            info.context.scope, self._id, anchor, _limit(info, first)
+            info.context.scope, self.version_uuid, anchor, _limit(info, first)
         )
         items = [GraphEdgeType.of(e) for e in page.items]
         edges, end = edges_of(items, [f"{e.parent_uuid}:{e.child_uuid}" for e in page.items])
@@ -529,11 +529,11 @@ class GraphVersionType(relay.Node):
         if (node_uuid is None) == (unique_id is None):
             raise ValidationError("give exactly one of nodeUuid and uniqueId")
         if node_uuid is not None:
-            found = await info.context.loaders.node.load((self._id, node_uuid))
+            found = await info.context.loaders.node.load((self.version_uuid, node_uuid))
         else:
             assert unique_id is not None
             found = await info.context.services.graph.node_by_unique_id(
-                info.context.scope, self._id, unique_id
+                info.context.scope, self.version_uuid, unique_id
             )
         return GraphNodeType.of(found) if found else None
 
@@ -542,13 +542,16 @@ class GraphVersionType(relay.Node):
         self, info: Info, node_uuid: uuid.UUID, upstream: int = 1, downstream: int = 1
     ) -> Lineage:
         nodes, edges = await info.context.services.graph.lineage(
-            info.context.scope, self._id, node_uuid, upstream, downstream
+            info.context.scope, self.version_uuid, node_uuid, upstream, downstream
         )
         return Lineage(nodes=[GraphNodeType.of(n) for n in nodes], edges=[GraphEdgeType.of(e) for e in edges])
 
     @strawberry.field
     async def artifacts(self, info: Info) -> list[ArtifactType]:
-        return [ArtifactType.of(a) for a in await info.context.loaders.artifacts_of_version.load(self._id)]
+        return [
+            ArtifactType.of(a)
+            for a in await info.context.loaders.artifacts_of_version.load(self.version_uuid)
+        ]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

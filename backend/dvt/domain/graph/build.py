@@ -88,4 +88,6 @@ def find_cycle(nodes: set[str], edges: list[Edge]) -> list[str] | None:
         current = min(parents[current])
     loop = path[position[current] :]
     loop.reverse()  # we walked upstream; print it downstream
+    first = loop.index(min(loop))  # start at the smallest id, so the message is always the same
+    loop = loop[first:] + loop[:first]
     return [*loop, loop[0]]
