@@ -292,10 +292,7 @@ def environment_list(
 ) -> None:
     async def work() -> Any:
         async with _scoped(tenant) as (built, scope):
-            found = await built.tenancy.projects(scope)
-            owner = next((p for p in found if p.slug == project), None)
-            if owner is None:
-                raise DomainError(f"project {project!r} not found")
+            owner = await built.tenancy.project(scope, project)
             return await built.tenancy.environments(scope, [owner.id])
 
     _print(_run(work), as_json, lambda e: f"{e.slug}\t{e.adapter.value}\t{e.git_ref}\t{e.id}")

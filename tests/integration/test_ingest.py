@@ -128,6 +128,16 @@ async def test_run_results_attach_to_the_version_of_their_invocation(
     assert invocation is not None and invocation.graph_version_id == first.graph_version_id
 
 
+async def test_results_that_came_first_attach_when_their_manifest_arrives(app: Services, scope: TenantScope) -> None:
+    folder = "yu-iskw__dbt-artifacts-parser"
+    await _ingest(app, scope, f"{folder}/run_results_1.12__v6__jaffle_shop.json")
+    version = await _ingest(app, scope, f"{folder}/manifest_1.12__v12__jaffle_shop.json")
+    environment = await app.tenancy.environment(scope, "proj", "prod")
+    invocation = await app.graph.invocation(scope, environment.id, "24ad943b-c71e-497c-be0b-d037a3c525ad")
+    assert invocation is not None and invocation.graph_version_id == version.graph_version_id
+    assert all(r.known for r in await app.graph.results_of(scope, [invocation.id]))
+
+
 async def test_results_for_unknown_nodes_are_kept_and_reported(app: Services, scope: TenantScope) -> None:
     await _ingest(app, scope, "yu-iskw__dbt-artifacts-parser/manifest__v1__jaffle_shop.json")
     report = await _ingest(app, scope, "tuva-health__tuva/run_results__2022-12-12_dbt1.2.1.json")

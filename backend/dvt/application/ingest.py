@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import ArtifactSummary, GraphVersionRecord, IngestReport
@@ -14,7 +14,16 @@ from dvt.application.tenancy import require_environment, require_project
 from dvt.domain.errors import ValidationError
 from dvt.domain.graph.build import build_graph
 from dvt.domain.graph.identity import node_uuid
-from dvt.domain.graph.model import Artifact, ArtifactKind, Catalog, Manifest, RunResults, Sources
+from dvt.domain.graph.model import (
+    Artifact,
+    ArtifactKind,
+    Catalog,
+    Manifest,
+    NodeResult,
+    RunResults,
+    SourceFreshness,
+    Sources,
+)
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION, Adapter, Environment, TenantScope
 
 # Within one ingestion the manifest goes first, so the others can attach to the version it makes.
@@ -24,6 +33,7 @@ _ORDER = {
     ArtifactKind.RUN_RESULTS: 2,
     ArtifactKind.SOURCES: 3,
 }
+R = TypeVar("R", NodeResult, SourceFreshness)
 _LISTED = 5  # unknown unique_ids named in a warning before "and N more"
 
 
@@ -189,6 +199,11 @@ class _Ingestion:
             )
             self.created = True
             self._known[self.version.id] = {n.unique_id for n in manifest.nodes}
+            if manifest.metadata.invocation_id:
+                # Results of this invocation that arrived before their manifest attach to it now.
+                await self.uow.results(self.scope).attach_invocation(
+                    self.environment.id, manifest.metadata.invocation_id, self.version.id
+                )
         self.warnings.extend(self.version.warnings)
         await self._store(read, self.version.id)
 
@@ -271,6 +286,6 @@ class _Ingestion:
             self.warnings.append(_unknown_warning(read.file.name, unknown, "freshness results"))
 
 
-def _last_per_node(results: Any) -> list[Any]:
+def _last_per_node(results: tuple[R, ...]) -> list[R]:
     """One row per node and invocation: where dbt repeats a node (retries), its last word counts."""
     return list({r.unique_id: r for r in results}.values())

@@ -125,6 +125,10 @@ class TenancyService:
                 org_id = org.id
             return await uow.tenancy(scope).projects(org_id)
 
+    async def project(self, scope: TenantScope, slug: str) -> Project:
+        async with self._units() as uow:
+            return await require_project(uow, scope, slug)
+
     async def projects_of(self, scope: TenantScope, organization_ids: Sequence[uuid.UUID]) -> list[Project]:
         async with self._units() as uow:
             found = await uow.tenancy(scope).projects()

@@ -11,6 +11,7 @@ from dvt.api.errors import ConflictError, NotFoundError, ValidationError
 from dvt.api.mutations import attempt
 from dvt.api.scalars import JSON
 from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
+from dvt.domain import errors as domain
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION
 
 
@@ -32,8 +33,10 @@ class TenancyQuery:
 
     @strawberry.field
     async def project(self, info: Info, slug: str) -> ProjectType | None:
-        found = await info.context.services.tenancy.projects(info.context.scope)
-        return next((ProjectType.of(p) for p in found if p.slug == slug), None)
+        try:
+            return ProjectType.of(await info.context.services.tenancy.project(info.context.scope, slug))
+        except domain.NotFoundError:
+            return None
 
 
 @strawberry.input

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dvt.adapters.db.copy import copy_records
-from dvt.adapters.db.models import InvocationRow, NodeResultRow, SourceFreshnessRow
+from dvt.adapters.db.models import GraphNodeRow, InvocationRow, NodeResultRow, SourceFreshnessRow
 from dvt.application.records import InvocationRecord, NodeResultRecord, Page, SourceFreshnessRecord
 from dvt.domain.graph.model import ArtifactMetadata, NodeResult, SourceFreshness
 from dvt.domain.tenancy import TenantScope
@@ -196,6 +196,31 @@ class SqlResultRepository:
             )
         )
         return _invocation(row) if row else None
+
+    async def attach_invocation(
+        self, environment_id: uuid.UUID, invocation_id: str, graph_version_id: uuid.UUID
+    ) -> None:
+        """Link an unattached invocation to its graph version and re-mark which of its nodes it holds."""
+        pk = await self._session.scalar(
+            update(InvocationRow)
+            .where(
+                InvocationRow.tenant_id == self._tenant,
+                InvocationRow.environment_id == environment_id,
+                InvocationRow.invocation_id == invocation_id,
+                InvocationRow.graph_version_id.is_(None),
+            )
+            .values(graph_version_id=graph_version_id)
+            .returning(InvocationRow.id)
+        )
+        if pk is None:
+            return
+        held = select(GraphNodeRow.unique_id).where(GraphNodeRow.graph_version_id == graph_version_id)
+        for table in (NodeResultRow, SourceFreshnessRow):
+            await self._session.execute(
+                update(table)
+                .where(table.tenant_id == self._tenant, table.invocation_pk == pk)
+                .values(known=table.unique_id.in_(held))
+            )
 
     async def invocations_by_ids(self, ids: Sequence[uuid.UUID]) -> list[InvocationRecord]:
         rows = await self._session.scalars(
