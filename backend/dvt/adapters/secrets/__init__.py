@@ -1,0 +1,1 @@
+"""Secrets at rest: versioned key-encryption keys, AES-GCM envelopes, and redaction of values from logs."""
