@@ -1,0 +1,1 @@
+"""Authentication adapters: OIDC verification, DVT's local issuer, password hashing, API token format."""
