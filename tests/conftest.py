@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +18,7 @@ from dvt.adapters.db.migrate import upgrade
 from dvt.application.services import Services
 from dvt.bootstrap import services
 from dvt.config import Settings
+from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +56,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("dvt-data"))
+    keys = ",".join(f"k{i}:{base64.b64encode(os.urandom(32)).decode()}" for i in (1, 2))
+    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("dvt-data"), secret_keys=keys)
 
 
 @pytest.fixture(scope="session")
@@ -66,5 +69,5 @@ async def app(settings: Settings) -> AsyncIterator[Services]:
 @pytest.fixture
 async def scope(app: Services) -> TenantScope:
     """A tenant of its own for each test: tests never see each other's data."""
-    tenant = await app.tenancy.create_tenant(f"t-{uuid.uuid4().hex[:10]}")
+    tenant = await app.tenancy.create_tenant(SYSTEM, f"t-{uuid.uuid4().hex[:10]}")
     return TenantScope(tenant.id)

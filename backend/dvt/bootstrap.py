@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-from sqlalchemy.ext.asyncio import AsyncEngine
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from dvt.adapters.artifacts.readers import read_artifact
 from dvt.adapters.artifacts.store import LocalArtifactStore
+from dvt.adapters.auth.api_tokens import ApiTokenCodec
+from dvt.adapters.auth.local_issuer import LocalIssuer
+from dvt.adapters.auth.oidc import OidcVerifier
+from dvt.adapters.auth.passwords import Argon2Passwords
+from dvt.adapters.authz.casbin_authorizer import CasbinAuthorizer
 from dvt.adapters.db.embedded import start_embedded
 from dvt.adapters.db.engine import create_engine, create_session_factory
 from dvt.adapters.db.migrate import upgrade_async
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
+from dvt.adapters.secrets.envelope import EnvelopeCipher, UnconfiguredCipher
+from dvt.adapters.secrets.keyring import KeyringError, load_keyring
+from dvt.adapters.secrets.redaction import install_log_redaction
+from dvt.application.access import AccessService, RateLimiter
+from dvt.application.audit import AuditService
 from dvt.application.graph import GraphQueries
+from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
+from dvt.application.secret_ports import SecretCipher
+from dvt.application.secrets import SecretService
 from dvt.application.services import Services
 from dvt.application.tenancy import TenancyService
 from dvt.config import Settings
+from dvt.domain.authentication import ClaimsMapping
 
 log = logging.getLogger(__name__)
 
@@ -30,28 +42,68 @@ def database_url(settings: Settings) -> str:
     return start_embedded(settings.data_dir)
 
 
+def claims_mapping(settings: Settings) -> ClaimsMapping:
+    return ClaimsMapping(
+        tenant=settings.oidc_tenant_claim,
+        groups=settings.oidc_groups_claim,
+        email=settings.oidc_email_claim,
+        name=settings.oidc_name_claim,
+        platform_admin_group=settings.oidc_platform_admin_group,
+    )
+
+
 @asynccontextmanager
 async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
     url = database_url(settings)
     if migrate:
         await upgrade_async(url)
-    engine: AsyncEngine = create_engine(url)
-    sessions = create_session_factory(engine)
+    install_log_redaction()
+    async with AsyncExitStack() as stack:
+        engine = create_engine(url)
+        stack.push_async_callback(engine.dispose)
+        sessions = create_session_factory(engine)
 
-    def units() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
+        def units() -> SqlUnitOfWork:
+            return SqlUnitOfWork(sessions)
 
-    store = LocalArtifactStore(settings.artifact_root)
-    built = Services(
-        tenancy=TenancyService(units),
-        ingest=IngestService(units, read_artifact, store),
-        graph=GraphQueries(units, store),
-        max_page_size=settings.max_page_size,
-        default_page_size=settings.default_page_size,
-        max_upload_bytes=settings.max_upload_bytes,
-    )
-    try:
-        await built.tenancy.ensure_default()
+        tenancy = TenancyService(units)
+        mapping = claims_mapping(settings)
+        issuer: LocalIssuer | None = None
+        if settings.oidc_issuer:
+            verifier = OidcVerifier(settings.oidc_issuer, settings.oidc_audience, mapping, http=None)
+            stack.push_async_callback(verifier.aclose)
+        else:
+            # No identity provider: DVT issues its own tokens, checked by the same verifier code.
+            issuer = LocalIssuer(units, mapping=mapping)
+            await issuer.ensure_signing_key()
+            verifier = issuer.verifier()
+        cipher: SecretCipher
+        try:
+            keys = load_keyring(settings.secret_keys, settings.data_dir, allow_local=settings.database_url is None)
+            cipher = EnvelopeCipher(keys)
+        except KeyringError as error:
+            log.info("secrets are unavailable until keys are configured: %s", error)
+            cipher = UnconfiguredCipher(error)
+        store = LocalArtifactStore(settings.artifact_root)
+        built = Services(
+            tenancy=tenancy,
+            ingest=IngestService(units, read_artifact, store),
+            graph=GraphQueries(units, store),
+            access=AccessService(units, CasbinAuthorizer),
+            rate_limiter=RateLimiter(units, settings.rate_limit_per_minute),
+            identity=IdentityService(units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer),
+            audit=AuditService(units),
+            secrets=SecretService(units, cipher),
+            max_page_size=settings.max_page_size,
+            default_page_size=settings.default_page_size,
+            max_upload_bytes=settings.max_upload_bytes,
+            max_request_bytes=settings.max_request_bytes,
+            graphql_introspection=settings.graphql_introspection,
+            auth_settings={
+                "oidc_issuer": settings.oidc_issuer,
+                "oidc_audience": settings.oidc_audience,
+                "oidc_client_id": settings.oidc_client_id if settings.oidc_issuer else None,
+            },
+        )
+        await tenancy.ensure_default()
         yield built
-    finally:
-        await engine.dispose()

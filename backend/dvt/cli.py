@@ -16,12 +16,14 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from dvt.application.access import Access
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.records import IngestReport
 from dvt.application.services import Services
 from dvt.bootstrap import database_url, services
 from dvt.config import Settings
 from dvt.domain.errors import DomainError
+from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION, DEFAULT_TENANT, TenantScope
 
 T = TypeVar("T")
@@ -65,10 +67,11 @@ def _print(value: Any, as_json: bool, line: Callable[[Any], str]) -> None:
 
 
 @asynccontextmanager
-async def _scoped(tenant: str) -> AsyncIterator[tuple[Services, TenantScope]]:
+async def _scoped(tenant: str) -> AsyncIterator[tuple[Services, Access]]:
+    """The CLI talks to the database directly, so it acts as DVT itself (audited as the system actor)."""
     async with services(Settings()) as built:
         found = await built.tenancy.tenant(tenant)
-        yield built, TenantScope(found.id)
+        yield built, Access.system(TenantScope(found.id))
 
 
 def _run(work: Callable[[], Awaitable[T]]) -> T:
@@ -162,29 +165,25 @@ def ingest(
         files = _artifact_files(paths)
         first = paths[0].resolve()
         repository = str(first.parent if first.name == "target" or first.is_file() else first)
-        async with _scoped(tenant) as (built, scope):
+        async with _scoped(tenant) as (built, access):
             target = IngestTarget(project, environment, repository=repository)
-            return await built.ingest.ingest(scope, target, files)
+            return await built.ingest.ingest(access, target, files)
 
     report = _run(work)
     if as_json:
         typer.echo(json.dumps(_report_json(report), indent=2))
         return
     what = "new graph version" if report.created else "unchanged graph version"
-    typer.echo(
-        f"{what} {report.graph_version_id}: {report.counts.get('nodes', 0)} nodes, {report.edges} edges"
-    )
+    typer.echo(f"{what} {report.graph_version_id}: {report.counts.get('nodes', 0)} nodes, {report.edges} edges")
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
 
 
 @tenant_app.command("create")
-def tenant_create(
-    slug: str, name: Annotated[str | None, typer.Option()] = None, as_json: JsonOption = False
-) -> None:
+def tenant_create(slug: str, name: Annotated[str | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
     async def work() -> Any:
         async with services(Settings()) as built:
-            return await built.tenancy.create_tenant(slug, name)
+            return await built.tenancy.create_tenant(SYSTEM, slug, name)
 
     _print(_run(work), as_json, lambda t: f"created tenant {t.slug} ({t.id})")
 
@@ -206,8 +205,8 @@ def org_create(
     as_json: JsonOption = False,
 ) -> None:
     async def work() -> Any:
-        async with _scoped(tenant) as (built, scope):
-            return await built.tenancy.create_organization(scope, slug, name)
+        async with _scoped(tenant) as (built, access):
+            return await built.tenancy.create_organization(access, slug, name)
 
     _print(_run(work), as_json, lambda o: f"created organization {o.slug} ({o.id})")
 
@@ -215,8 +214,8 @@ def org_create(
 @org_app.command("list")
 def org_list(tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False) -> None:
     async def work() -> Any:
-        async with _scoped(tenant) as (built, scope):
-            return await built.tenancy.organizations(scope)
+        async with _scoped(tenant) as (built, access):
+            return await built.tenancy.organizations(access.scope)
 
     _print(_run(work), as_json, lambda o: f"{o.slug}\t{o.name}\t{o.id}")
 
@@ -232,9 +231,9 @@ def project_create(
     as_json: JsonOption = False,
 ) -> None:
     async def work() -> Any:
-        async with _scoped(tenant) as (built, scope):
+        async with _scoped(tenant) as (built, access):
             return await built.tenancy.create_project(
-                scope, slug, repository, subdirectory=subdirectory, organization=org, name=name
+                access, slug, repository, subdirectory=subdirectory, organization=org, name=name
             )
 
     _print(_run(work), as_json, lambda p: f"created project {p.slug} ({p.id})")
@@ -247,8 +246,8 @@ def project_list(
     as_json: JsonOption = False,
 ) -> None:
     async def work() -> Any:
-        async with _scoped(tenant) as (built, scope):
-            return await built.tenancy.projects(scope, org)
+        async with _scoped(tenant) as (built, access):
+            return await built.tenancy.projects(access.scope, org)
 
     _print(_run(work), as_json, lambda p: f"{p.slug}\t{p.repository}\t{p.id}")
 
@@ -276,9 +275,9 @@ def environment_create(
 ) -> None:
     async def work() -> Any:
         pairs = _settings_pairs(settings or [])
-        async with _scoped(tenant) as (built, scope):
+        async with _scoped(tenant) as (built, access):
             return await built.tenancy.create_environment(
-                scope, project, slug, adapter, git_ref=ref, settings=pairs, name=name
+                access, project, slug, adapter, git_ref=ref, settings=pairs, name=name
             )
 
     _print(_run(work), as_json, lambda e: f"created environment {e.slug} ({e.id})")
@@ -291,9 +290,9 @@ def environment_list(
     as_json: JsonOption = False,
 ) -> None:
     async def work() -> Any:
-        async with _scoped(tenant) as (built, scope):
-            owner = await built.tenancy.project(scope, project)
-            return await built.tenancy.environments(scope, [owner.id])
+        async with _scoped(tenant) as (built, access):
+            owner = await built.tenancy.project(access.scope, project)
+            return await built.tenancy.environments(access.scope, [owner.id])
 
     _print(_run(work), as_json, lambda e: f"{e.slug}\t{e.adapter.value}\t{e.git_ref}\t{e.id}")
 

@@ -21,7 +21,25 @@ class Settings(BaseSettings):
     max_page_size: int = 10_000
     default_page_size: int = 100
     max_upload_bytes: int = 512 * 1024 * 1024
+    max_request_bytes: int = 600 * 1024 * 1024
     log_level: str = "info"
+
+    # Identity. With no issuer, DVT is its own issuer (local accounts) with the same claims.
+    oidc_issuer: str | None = None
+    oidc_audience: str = "dvt"
+    oidc_client_id: str = "dvt-spa"  # the SPA's public client (Authorization Code + PKCE)
+    oidc_tenant_claim: str = "dvt_tenant"
+    oidc_groups_claim: str = "groups"
+    oidc_email_claim: str = "email"
+    oidc_name_claim: str = "name"
+    oidc_platform_admin_group: str = "dvt-platform-admins"
+
+    # Key-encryption keys for secrets: "k1:BASE64,k2:BASE64", the last one active. None: a local key file.
+    secret_keys: str | None = None
+
+    # Abuse limits. Requests per minute per caller, counted across replicas in PostgreSQL (0: off).
+    rate_limit_per_minute: int = 600
+    graphql_introspection: bool = True
 
     @property
     def artifact_root(self) -> Path:

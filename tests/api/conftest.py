@@ -11,21 +11,25 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from dvt.api.app import create_app
-from dvt.api.context import TENANT_HEADER
+from dvt.application.access import Access
 from dvt.application.services import Services
 from dvt.domain.tenancy import TenantScope
 
 
 class GraphQLClient:
-    def __init__(self, client: httpx.AsyncClient, tenant: str) -> None:
+    """A caller with a bearer token (an API token of its tenant, or a JWT)."""
+
+    def __init__(self, client: httpx.AsyncClient, token: str) -> None:
         self.http = client
-        self.tenant = tenant
+        self.token = token
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token}"}
 
     async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
         """The whole response: data and errors."""
-        response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables}, headers={TENANT_HEADER: self.tenant}
-        )
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables}, headers=self.headers)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
@@ -38,17 +42,23 @@ class GraphQLClient:
         return data
 
 
-@pytest.fixture
-async def tenant_slug(app: Services, scope: TenantScope) -> str:
-    found = await app.tenancy.tenants_by_ids([scope.tenant_id])
-    return found[0].slug
+async def token_for(app: Services, scope: TenantScope, *roles: str) -> str:
+    """An API token of the tenant holding these roles on the whole tenant."""
+    _, plaintext = await app.identity.create_api_token(Access.system(scope), f"test {'+'.join(roles)}", roles)
+    return plaintext
 
 
 @pytest.fixture
-async def gql(app: Services, tenant_slug: str) -> AsyncIterator[GraphQLClient]:
+async def http(app: Services) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_app(app))
     async with httpx.AsyncClient(transport=transport, base_url="http://dvt.test") as client:
-        yield GraphQLClient(client, tenant_slug)
+        yield client
+
+
+@pytest.fixture
+async def gql(app: Services, scope: TenantScope, http: httpx.AsyncClient) -> GraphQLClient:
+    """The tenant's administrator."""
+    return GraphQLClient(http, await token_for(app, scope, "admin"))
 
 
 class StatementCounter:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
 
 from dvt.application.services import Services
-from tests.api.conftest import GraphQLClient, StatementCounter
+from dvt.domain.identity import SYSTEM
+from dvt.domain.tenancy import TenantScope
+from tests.api.conftest import GraphQLClient, StatementCounter, token_for
 from tests.conftest import FIXTURES
 
 JAFFLE = FIXTURES / "yu-iskw__dbt-artifacts-parser"
@@ -42,7 +45,7 @@ async def upload(gql: GraphQLClient, *names: str, contents: dict[str, bytes] | N
         "/graphql",
         data={"operations": operations, "map": mapping},
         files=files,
-        headers={"x-dvt-tenant": gql.tenant},
+        headers=gql.headers,
     )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
@@ -100,9 +103,7 @@ async def test_pages_cover_every_node_once(gql: GraphQLClient, version_id: str) 
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == sorted(set(seen))
-    total = await gql.data(
-        "query($id: ID!) { graphVersion(id: $id) { nodes { totalCount } } }", id=version_id
-    )
+    total = await gql.data("query($id: ID!) { graphVersion(id: $id) { nodes { totalCount } } }", id=version_id)
     assert len(seen) == total["graphVersion"]["nodes"]["totalCount"]
 
 
@@ -180,16 +181,14 @@ async def test_node_resolves_global_ids_of_every_kind(gql: GraphQLClient, versio
 async def test_another_tenants_ids_find_nothing(gql: GraphQLClient, version_id: str, app: Services) -> None:
     query = """query($id: ID!) { graphVersion(id: $id) { id environment { id } nodes(first: 1) { nodes { id } } } }"""
     version = (await gql.data(query, id=version_id))["graphVersion"]
-    other = await app.tenancy.create_tenant("other-" + gql.tenant[-8:])
-    intruder = GraphQLClient(gql.http, other.slug)
+    other = await app.tenancy.create_tenant(SYSTEM, f"other-{uuid.uuid4().hex[:8]}")
+    intruder = GraphQLClient(gql.http, await token_for(app, TenantScope(other.id), "admin"))
     assert (await intruder.data(query, id=version_id))["graphVersion"] is None
     for global_id in (version["id"], version["environment"]["id"], version["nodes"]["nodes"][0]["id"]):
         assert (await intruder.data("query($id: ID!) { node(id: $id) { id } }", id=global_id))["node"] is None
 
 
-async def test_a_bad_cursor_and_an_oversized_page_are_clear_errors(
-    gql: GraphQLClient, version_id: str
-) -> None:
+async def test_a_bad_cursor_and_an_oversized_page_are_clear_errors(gql: GraphQLClient, version_id: str) -> None:
     bad_cursor = await gql(
         'query($id: ID!) { graphVersion(id: $id) { edges(after: "@@@") { nodes { kind } } } }', id=version_id
     )
@@ -208,11 +207,13 @@ async def test_an_invocation_lists_its_results(gql: GraphQLClient, version_id: s
     assert len(invocation["results"]) == 46 and all(r["known"] for r in invocation["results"])
 
 
-async def test_the_raw_artifact_downloads_byte_for_byte(gql: GraphQLClient, version_id: str) -> None:
+async def test_the_raw_artifact_downloads_byte_for_byte(gql: GraphQLClient, version_id: str, app: Services) -> None:
     query = "query($id: ID!) { graphVersion(id: $id) { artifacts { kind downloadPath sha256 } } }"
     artifacts = (await gql.data(query, id=version_id))["graphVersion"]["artifacts"]
     manifest = next(a for a in artifacts if a["kind"] == "manifest")
-    response = await gql.http.get(manifest["downloadPath"], headers={"x-dvt-tenant": gql.tenant})
+    response = await gql.http.get(manifest["downloadPath"], headers=gql.headers)
     assert response.content == (JAFFLE / FILES[0]).read_bytes()
-    stranger = await gql.http.get(manifest["downloadPath"], headers={"x-dvt-tenant": "default"})
-    assert stranger.status_code == 404
+    other = await app.tenancy.create_tenant(SYSTEM, f"other-{uuid.uuid4().hex[:8]}")
+    stranger = GraphQLClient(gql.http, await token_for(app, TenantScope(other.id), "admin"))
+    assert (await gql.http.get(manifest["downloadPath"], headers=stranger.headers)).status_code == 404
+    assert (await gql.http.get(manifest["downloadPath"])).status_code == 401

@@ -14,9 +14,7 @@ CREATE_ENVIRONMENT = """mutation($project: String!, $adapter: String!) {
 
 
 async def test_a_tenant_builds_its_tree_through_mutations(gql: GraphQLClient) -> None:
-    org = await gql.data(
-        'mutation { createOrganization(input: {slug: "analytics"}) { ... on Organization { slug } } }'
-    )
+    org = await gql.data('mutation { createOrganization(input: {slug: "analytics"}) { ... on Organization { slug } } }')
     project = await gql.data(CREATE_PROJECT, slug="shop", org="analytics")
     environment = await gql.data(CREATE_ENVIRONMENT, project="shop", adapter="duckdb")
     tree = await gql.data(
@@ -45,9 +43,7 @@ async def test_bad_input_is_a_validation_member(gql: GraphQLClient) -> None:
     bad_slug = await gql.data(CREATE_PROJECT, slug="Not A Slug!", org="default")
     await gql.data(CREATE_PROJECT, slug="shop", org="default")
     bad_adapter = await gql.data(CREATE_ENVIRONMENT, project="shop", adapter="oracle")
-    assert (
-        bad_slug["createProject"]["code"] == "VALIDATION" and "slug" in bad_slug["createProject"]["message"]
-    )
+    assert bad_slug["createProject"]["code"] == "VALIDATION" and "slug" in bad_slug["createProject"]["message"]
     assert bad_adapter["createEnvironment"]["code"] == "VALIDATION"
     assert "duckdb, postgres, snowflake" in bad_adapter["createEnvironment"]["message"]
 
@@ -75,9 +71,8 @@ async def test_too_many_aliases_are_refused(gql: GraphQLClient) -> None:
     assert "aliases" in body["errors"][0]["message"].lower()
 
 
-async def test_an_unknown_tenant_header_is_refused_without_a_trace(gql: GraphQLClient) -> None:
-    response = await gql.http.post(
-        "/graphql", json={"query": "{ tenant { slug } }"}, headers={"x-dvt-tenant": "ghost"}
-    )
-    assert response.status_code == 404
-    assert response.text == "tenant 'ghost' not found"
+async def test_a_request_without_credentials_is_refused_before_any_field_runs(gql: GraphQLClient) -> None:
+    response = await gql.http.post("/graphql", json={"query": "{ tenant { slug } }"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="dvt"'
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -49,9 +49,7 @@ def test_ingest_json_reports_the_files_own_counts(env: dict[str, str], tenant: s
     assert report["graph_version_id"] and report["edges"] > 0 and report["warnings"] == []
 
 
-def test_ingest_of_a_target_folder_reads_its_artifacts(
-    env: dict[str, str], tenant: str, tmp_path: Path
-) -> None:
+def test_ingest_of_a_target_folder_reads_its_artifacts(env: dict[str, str], tenant: str, tmp_path: Path) -> None:
     target = tmp_path / "target"
     target.mkdir()
     (target / "manifest.json").write_bytes((JAFFLE / "manifest__v11__jaffle_shop.json").read_bytes())
@@ -105,9 +103,7 @@ def test_an_unknown_project_is_a_clear_refusal(env: dict[str, str], tenant: str)
 
 
 def test_two_processes_share_one_embedded_server_and_it_stops_after(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DVT_DATABASE_URL"} | {
-        "DVT_DATA_DIR": str(tmp_path / "data")
-    }
+    env = {k: v for k, v in os.environ.items() if k != "DVT_DATABASE_URL"} | {"DVT_DATA_DIR": str(tmp_path / "data")}
     # The first start creates the cluster; then two processes use it at the same time.
     assert run(env, "migrate").returncode == 0
     procs = [
@@ -117,6 +113,4 @@ def test_two_processes_share_one_embedded_server_and_it_stops_after(tmp_path: Pa
     outputs = [p.communicate(timeout=120)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
     assert all([t["slug"] for t in json.loads(out)] == ["default"] for out in outputs)
-    assert not (tmp_path / "data" / "postgres" / "postmaster.pid").exists(), (
-        "the last process stops the server"
-    )
+    assert not (tmp_path / "data" / "postgres" / "postmaster.pid").exists(), "the last process stops the server"

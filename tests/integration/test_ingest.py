@@ -8,11 +8,13 @@ from pathlib import Path
 import orjson
 import pytest
 
+from dvt.application.access import Access
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.ports import NodeFilter
 from dvt.application.services import Services
 from dvt.domain.errors import ArtifactError, NotFoundError, ValidationError
 from dvt.domain.graph.identity import node_uuid
+from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
 from tests.conftest import FIXTURES
 
@@ -35,16 +37,14 @@ def _count(cell: str) -> int:
 def _manifest_for(row: dict[str, str]) -> str:
     """The manifest of the same invocation if the fixtures hold it, else the newest of the same folder."""
     folder = row["file"].split("/")[0]
-    same = [
-        r for r in MANIFESTS if r["invocation_id"] == row["invocation_id"] and r["file"].startswith(folder)
-    ]
+    same = [r for r in MANIFESTS if r["invocation_id"] == row["invocation_id"] and r["file"].startswith(folder)]
     if same:
         return same[0]["file"]
     return sorted(r["file"] for r in MANIFESTS if r["file"].startswith(folder + "/"))[-1]
 
 
 async def _ingest(app: Services, scope: TenantScope, *names: str, environment: str = "prod"):  # type: ignore[no-untyped-def]
-    return await app.ingest.ingest(scope, IngestTarget("proj", environment), [_file(n) for n in names])
+    return await app.ingest.ingest(Access.system(scope), IngestTarget("proj", environment), [_file(n) for n in names])
 
 
 @pytest.mark.parametrize("row", MANIFESTS, ids=[r["file"] for r in MANIFESTS])
@@ -62,17 +62,13 @@ async def test_every_manifest_ingests_with_its_own_counts(
 
 
 @pytest.mark.parametrize("row", CATALOGS, ids=[r["file"] for r in CATALOGS])
-async def test_every_catalog_attaches_to_a_graph(
-    app: Services, scope: TenantScope, row: dict[str, str]
-) -> None:
+async def test_every_catalog_attaches_to_a_graph(app: Services, scope: TenantScope, row: dict[str, str]) -> None:
     report = await _ingest(app, scope, _manifest_for(row), row["file"])
     assert [a.kind for a in report.artifacts] == ["manifest", "catalog"]
 
 
 @pytest.mark.parametrize("row", RESULTS, ids=[r["file"] for r in RESULTS])
-async def test_every_results_file_is_kept_even_alone(
-    app: Services, scope: TenantScope, row: dict[str, str]
-) -> None:
+async def test_every_results_file_is_kept_even_alone(app: Services, scope: TenantScope, row: dict[str, str]) -> None:
     report = await _ingest(app, scope, row["file"])
     environment = await app.tenancy.environment(scope, "proj", "prod")
     invocations = await app.graph.invocations(scope, environment.id, None, 10)
@@ -116,9 +112,7 @@ async def test_node_uuid_is_stable_across_versions_of_a_project(app: Services, s
     assert before.node_uuid == node_uuid(environment.project_id, unique_id)
 
 
-async def test_run_results_attach_to_the_version_of_their_invocation(
-    app: Services, scope: TenantScope
-) -> None:
+async def test_run_results_attach_to_the_version_of_their_invocation(app: Services, scope: TenantScope) -> None:
     folder = "yu-iskw__dbt-artifacts-parser"
     first = await _ingest(app, scope, f"{folder}/manifest_1.12__v12__jaffle_shop.json")
     await _ingest(app, scope, f"{folder}/manifest_1.11__v12__jaffle_shop.json")  # a newer version arrives
@@ -148,15 +142,11 @@ async def test_results_for_unknown_nodes_are_kept_and_reported(app: Services, sc
     assert any("162 results for nodes the graph does not hold" in w for w in report.warnings)
 
 
-async def test_a_bad_file_in_a_batch_refuses_the_whole_batch(
-    app: Services, scope: TenantScope, tmp_path: Path
-) -> None:
+async def test_a_bad_file_in_a_batch_refuses_the_whole_batch(app: Services, scope: TenantScope, tmp_path: Path) -> None:
     good = _file(MANIFESTS[0]["file"])
-    conflicted = ArtifactFile(
-        "run_results.json", b'<<<<<<< HEAD\n{"results": []}\n=======\n{}\n>>>>>>> main\n'
-    )
+    conflicted = ArtifactFile("run_results.json", b'<<<<<<< HEAD\n{"results": []}\n=======\n{}\n>>>>>>> main\n')
     with pytest.raises(ArtifactError, match="merge"):
-        await app.ingest.ingest(scope, IngestTarget("proj", "prod"), [good, conflicted])
+        await app.ingest.ingest(Access.system(scope), IngestTarget("proj", "prod"), [good, conflicted])
     with pytest.raises(NotFoundError):
         await app.tenancy.environment(scope, "proj", "prod")
 
@@ -169,7 +159,7 @@ async def test_a_cycle_is_refused_with_its_path(app: Services, scope: TenantScop
     manifest["nodes"][b]["depends_on"]["nodes"] = [a]
     with pytest.raises(ArtifactError, match="cycle") as refused:
         await app.ingest.ingest(
-            scope, IngestTarget("proj", "prod"), [ArtifactFile("manifest.json", orjson.dumps(manifest))]
+            Access.system(scope), IngestTarget("proj", "prod"), [ArtifactFile("manifest.json", orjson.dumps(manifest))]
         )
     assert a in str(refused.value) and b in str(refused.value)
 
@@ -185,14 +175,14 @@ async def test_the_raw_files_are_kept_with_their_sha256(app: Services, scope: Te
     name = MANIFESTS[0]["file"]
     report = await _ingest(app, scope, name)
     stored = await app.graph.artifacts_of(scope, [report.graph_version_id])  # type: ignore[list-item]
-    record, data = await app.graph.artifact_content(scope, stored[0].id)
+    record, data = await app.graph.artifact_content(Access.system(scope), stored[0].id)
     assert hashlib.sha256(data).hexdigest() == record.sha256 == report.artifacts[0].sha256
     assert data == (FIXTURES / name).read_bytes()
 
 
 async def test_another_tenant_cannot_read_a_graph(app: Services, scope: TenantScope) -> None:
     report = await _ingest(app, scope, MANIFESTS[0]["file"])
-    other = TenantScope((await app.tenancy.create_tenant("other-" + scope.tenant_id.hex[:8])).id)
+    other = TenantScope((await app.tenancy.create_tenant(SYSTEM, "other-" + scope.tenant_id.hex[:8])).id)
     assert await app.graph.versions_by_ids(other, [report.graph_version_id]) == []  # type: ignore[list-item]
     page = await app.graph.nodes(other, report.graph_version_id, NodeFilter(), None, 10)  # type: ignore[arg-type]
     assert page.items == []

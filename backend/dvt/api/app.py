@@ -12,14 +12,17 @@ from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from dvt.api.context import Context, build_context
+from dvt.api.context import Context
+from dvt.api.gate import Gated, admit
 from dvt.api.schema import create_schema
+from dvt.api.sessions import session_routes
+from dvt.application.access import Access
 from dvt.application.services import Services
 from dvt.domain.errors import DomainError, NotFoundError
 
@@ -27,18 +30,18 @@ from dvt.domain.errors import DomainError, NotFoundError
 class DvtGraphQL(GraphQL[Context, None]):
     def __init__(self, services: Services) -> None:
         super().__init__(
-            create_schema(),
+            create_schema(services.graphql_introspection),
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             multipart_uploads_enabled=True,
         )
         self._services = services
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        try:
-            return await build_context(self._services, request)
-        except NotFoundError as error:
-            # Unknown tenant: refuse the request itself, before any field runs.
-            raise HTTPException(404, str(error)) from None
+        access = getattr(request.state, "access", None)
+        if not isinstance(access, Access):
+            # Only the gate admits requests; a WebSocket authenticates in its connection_init (runs issue).
+            raise HTTPException(401, "authentication required")
+        return Context(services=self._services, access=access, request=request)
 
 
 def create_app(
@@ -53,10 +56,12 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def artifact(request: Request) -> Response:
+        admitted = await admit(services, request)
+        if isinstance(admitted, Response):
+            return admitted
         try:
-            context = await build_context(services, request)
             record, data = await services.graph.artifact_content(
-                context.scope, uuid.UUID(request.path_params["artifact_id"])
+                admitted, uuid.UUID(request.path_params["artifact_id"])
             )
         except (ValueError, NotFoundError):
             return JSONResponse({"error": "artifact not found"}, status_code=404)
@@ -65,17 +70,15 @@ def create_app(
         return Response(
             data,
             media_type="application/json",
-            headers={
-                "Content-Disposition": f'attachment; filename="{record.kind}-{record.sha256[:12]}.json"'
-            },
+            headers={"Content-Disposition": f'attachment; filename="{record.kind}-{record.sha256[:12]}.json"'},
         )
 
     routes: list[Any] = [
         Route("/healthz", health),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", Gated(services, graphql), methods=["GET", "POST"]),
         Route("/api/artifacts/{artifact_id}", artifact),
+        *session_routes(services),
     ]
-    routes.append(WebSocketRoute("/graphql", graphql))
     if spa_dir is not None and (spa_dir / "index.html").exists():
         routes.append(Mount("/", StaticFiles(directory=spa_dir, html=True)))
     else:

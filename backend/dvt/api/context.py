@@ -1,8 +1,7 @@
 """Who is asking, in which tenant, with which per-request loaders.
 
-Until authentication lands, the caller is a single local identity acting in the tenant named by the
-`X-DVT-Tenant` header (default: `default`). Resolvers read only `actor` and `scope`, so swapping in
-real identities changes this module, not them.
+The HTTP layer (`api/app.py`) authenticates the request and loads the caller's grants before GraphQL
+runs; resolvers read only `access` and never see tokens.
 """
 
 from __future__ import annotations
@@ -14,41 +13,24 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from dvt.api.loaders import Loaders
+from dvt.application.access import Access
 from dvt.application.services import Services
-from dvt.domain.tenancy import DEFAULT_TENANT, TenantScope
-
-TENANT_HEADER = "x-dvt-tenant"
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    subject: str
-    kind: str  # user, token, system
+from dvt.domain.tenancy import TenantScope
 
 
 @dataclass
 class Context:
     services: Services
-    actor: Actor
-    scope: TenantScope
-    tenant_slug: str
+    access: Access
     request: Request | WebSocket | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.services, self.scope)
+        self.loaders = Loaders(self.services, self.access.scope)
+
+    @property
+    def scope(self) -> TenantScope:
+        return self.access.scope
 
 
 Info = StrawberryInfo[Context, None]
-
-
-async def build_context(services: Services, request: Request | WebSocket | None) -> Context:
-    slug = (request.headers.get(TENANT_HEADER) if request is not None else None) or DEFAULT_TENANT
-    tenant = await services.tenancy.tenant(slug)
-    return Context(
-        services=services,
-        actor=Actor(subject="local", kind="user"),
-        scope=TenantScope(tenant.id),
-        tenant_slug=tenant.slug,
-        request=request,
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from enum import Enum
 
 import strawberry
@@ -47,6 +47,16 @@ class ConflictError(Error):
 
 
 @strawberry.type
+class PermissionDeniedError(Error):
+    pass
+
+
+@strawberry.type
+class QuotaExceededError(Error):
+    retry_after_seconds: float | None
+
+
+@strawberry.type
 class ArtifactRejectedError(Error):
     """An artifact DVT refused, with what it found and what is wrong."""
 
@@ -56,7 +66,9 @@ class ArtifactRejectedError(Error):
     problem: str
 
 
-AnyError = ValidationError | NotFoundError | ConflictError | ArtifactRejectedError
+AnyError = (
+    ValidationError | NotFoundError | ConflictError | ArtifactRejectedError | PermissionDeniedError | QuotaExceededError
+)
 
 
 def to_error(error: domain.DomainError) -> AnyError:
@@ -74,6 +86,12 @@ def to_error(error: domain.DomainError) -> AnyError:
         return NotFoundError(message=message, code=ErrorCode.NOT_FOUND)
     if isinstance(error, domain.ConflictError):
         return ConflictError(message=message, code=ErrorCode.CONFLICT)
+    if isinstance(error, domain.PermissionDeniedError):
+        return PermissionDeniedError(message=message, code=ErrorCode.PERMISSION_DENIED)
+    if isinstance(error, domain.QuotaExceededError):
+        return QuotaExceededError(
+            message=message, code=ErrorCode.QUOTA_EXCEEDED, retry_after_seconds=error.retry_after_s
+        )
     return ValidationError(message=message, code=ErrorCode.VALIDATION)
 
 
@@ -102,3 +120,20 @@ class MaskUnexpectedErrors(SchemaExtension):
                 )
             )
         result.errors = masked
+
+
+class AuditDenials(SchemaExtension):
+    """Refusals are audited too: once the operation ends, each denial it met becomes an audit event.
+
+    The events are written apart from the operation's own work, since a refused request commits nothing.
+    """
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        context = self.execution_context.context
+        access = getattr(context, "access", None)
+        if access is None or not access.denials:
+            return
+        for event in access.denials:
+            await context.services.audit.record_denied(event)
+        access.denials.clear()

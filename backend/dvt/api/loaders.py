@@ -26,9 +26,7 @@ V = TypeVar("V")
 HISTORY_LIMIT = 20
 
 
-def _one(
-    fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], K]
-) -> DataLoader[K, V | None]:
+def _one(fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], K]) -> DataLoader[K, V | None]:
     """A loader of at most one value per key."""
 
     async def load(keys: list[K]) -> list[V | None]:
@@ -38,9 +36,7 @@ def _one(
     return DataLoader(load_fn=load)
 
 
-def _many(
-    fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], Hashable]
-) -> DataLoader[K, list[V]]:
+def _many(fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], Hashable]) -> DataLoader[K, list[V]]:
     """A loader of a list per key."""
 
     async def load(keys: list[K]) -> list[list[V]]:
@@ -104,9 +100,7 @@ class Loaders:
                 grouped[(environment_id, result.node_uuid)].append(result)
             return [sorted(grouped.get(k, []), key=lambda r: -r.id) for k in keys]
 
-        self.history: DataLoader[tuple[uuid.UUID, uuid.UUID], list[NodeResultRecord]] = DataLoader(
-            load_fn=history
-        )
+        self.history: DataLoader[tuple[uuid.UUID, uuid.UUID], list[NodeResultRecord]] = DataLoader(load_fn=history)
         self.artifact: DataLoader[uuid.UUID, ArtifactRecord | None] = _one(
             lambda ids: graph.artifacts_by_ids(scope, ids), lambda a: a.id
         )

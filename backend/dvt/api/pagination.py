@@ -50,6 +50,4 @@ def page_size(first: int | None, default: int, maximum: int) -> int:
 
 def edges_of(items: list[T], keys: list[str]) -> tuple[list[Edge[T]], str | None]:
     cursors = [encode_cursor(k) for k in keys]
-    return [Edge(cursor=c, node=n) for c, n in zip(cursors, items, strict=True)], (
-        cursors[-1] if cursors else None
-    )
+    return [Edge(cursor=c, node=n) for c, n in zip(cursors, items, strict=True)], (cursors[-1] if cursors else None)

@@ -7,13 +7,22 @@ from functools import cache
 
 import strawberry
 from strawberry import relay
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 
-from dvt.api.errors import MaskUnexpectedErrors
+from dvt.api.access.schema import AccessMutation, AccessQuery
+from dvt.api.errors import AuditDenials, MaskUnexpectedErrors
 from dvt.api.graph.schema import GraphMutation, GraphQuery
 from dvt.api.graph.types import ArtifactType, GraphNodeType, GraphVersionType, InvocationType
+from dvt.api.permissions import Requires
 from dvt.api.tenancy.schema import TenancyMutation, TenancyQuery
 from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
+from dvt.domain.authorization import Permission
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -21,12 +30,14 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type
-class Query(TenancyQuery, GraphQuery):
-    node: relay.Node | None = relay.node(description="Any object by its global id, within your tenant")
+class Query(TenancyQuery, GraphQuery, AccessQuery):
+    node: relay.Node | None = relay.node(
+        description="Any object by its global id, if you may see it", extensions=[Requires(Permission.VIEW)]
+    )
 
 
 @strawberry.type
-class Mutation(TenancyMutation, GraphMutation):
+class Mutation(TenancyMutation, GraphMutation, AccessMutation):
     pass
 
 
@@ -36,11 +47,14 @@ EXTENSIONS: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
     lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     MaskUnexpectedErrors,
+    AuditDenials,
 ]
 
 
 @cache  # strawberry binds field extensions once per class: build the schema once per process
-def create_schema() -> strawberry.Schema:
+def create_schema(introspection: bool = True) -> strawberry.Schema:
+    """The schema; production may turn introspection off (`DVT_GRAPHQL_INTROSPECTION=false`)."""
+    extensions = EXTENSIONS if introspection else [*EXTENSIONS, DisableIntrospection]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -54,5 +68,5 @@ def create_schema() -> strawberry.Schema:
             ArtifactType,
             InvocationType,
         ],
-        extensions=EXTENSIONS,
+        extensions=extensions,
     )

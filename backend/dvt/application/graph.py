@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from dvt.application.access import Access
 from dvt.application.ports import ArtifactStore, NodeFilter, UnitOfWorkFactory
 from dvt.application.records import (
     ArtifactRecord,
@@ -21,6 +22,8 @@ from dvt.application.records import (
     Page,
     SourceFreshnessRecord,
 )
+from dvt.application.tenancy import environment_scope_of
+from dvt.domain.authorization import Permission
 from dvt.domain.errors import NotFoundError, ValidationError
 from dvt.domain.tenancy import TenantScope
 
@@ -80,9 +83,7 @@ class GraphQueries:
         async with self._units() as uow:
             return await uow.graphs(scope).details(keys)
 
-    async def node_by_unique_id(
-        self, scope: TenantScope, version_id: uuid.UUID, unique_id: str
-    ) -> NodeSummary | None:
+    async def node_by_unique_id(self, scope: TenantScope, version_id: uuid.UUID, unique_id: str) -> NodeSummary | None:
         async with self._units() as uow:
             return await uow.graphs(scope).node_by_unique_id(version_id, unique_id)
 
@@ -102,9 +103,7 @@ class GraphQueries:
         async with self._units() as uow:
             return await uow.graphs(scope).tests_of(keys)
 
-    async def artifacts_of(
-        self, scope: TenantScope, version_ids: Sequence[uuid.UUID]
-    ) -> list[ArtifactRecord]:
+    async def artifacts_of(self, scope: TenantScope, version_ids: Sequence[uuid.UUID]) -> list[ArtifactRecord]:
         async with self._units() as uow:
             return await uow.artifacts(scope).of_versions(version_ids)
 
@@ -112,18 +111,16 @@ class GraphQueries:
         async with self._units() as uow:
             return await uow.artifacts(scope).by_ids(ids)
 
-    async def invocations_by_ids(
-        self, scope: TenantScope, ids: Sequence[uuid.UUID]
-    ) -> list[InvocationRecord]:
+    async def invocations_by_ids(self, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[InvocationRecord]:
         async with self._units() as uow:
             return await uow.results(scope).invocations_by_ids(ids)
 
-    async def artifact_content(
-        self, scope: TenantScope, artifact_id: uuid.UUID
-    ) -> tuple[ArtifactRecord, bytes]:
+    async def artifact_content(self, access: Access, artifact_id: uuid.UUID) -> tuple[ArtifactRecord, bytes]:
+        """The raw file, for whoever may view its environment; anyone else is told it does not exist."""
         async with self._units() as uow:
-            found = await uow.artifacts(scope).by_ids([artifact_id])
-        if not found:
+            found = await uow.artifacts(access.scope).by_ids([artifact_id])
+            where = await environment_scope_of(uow, access.scope, found[0].environment_id) if found else None
+        if not found or where is None or not access.can(Permission.VIEW, where):
             raise NotFoundError("artifact not found")
         return found[0], self._store.get(found[0].storage_key)
 
@@ -139,9 +136,7 @@ class GraphQueries:
         async with self._units() as uow:
             return await uow.results(scope).invocation(environment_id, invocation_id)
 
-    async def results_of(
-        self, scope: TenantScope, invocation_pks: Sequence[uuid.UUID]
-    ) -> list[NodeResultRecord]:
+    async def results_of(self, scope: TenantScope, invocation_pks: Sequence[uuid.UUID]) -> list[NodeResultRecord]:
         async with self._units() as uow:
             return await uow.results(scope).results_of(invocation_pks)
 

@@ -8,9 +8,12 @@ import uuid
 from dataclasses import dataclass
 from typing import TypeVar
 
+from dvt.application.access import Access
+from dvt.application.audit import record
 from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import ArtifactSummary, GraphVersionRecord, IngestReport
 from dvt.application.tenancy import require_environment, require_project
+from dvt.domain.authorization import Permission, environment_scope, organization_scope, project_scope
 from dvt.domain.errors import ValidationError
 from dvt.domain.graph.build import build_graph
 from dvt.domain.graph.identity import node_uuid
@@ -71,15 +74,22 @@ class IngestService:
         self._read = read
         self._store = store
 
-    async def ingest(
-        self, scope: TenantScope, target: IngestTarget, files: list[ArtifactFile]
-    ) -> IngestReport:
+    async def ingest(self, access: Access, target: IngestTarget, files: list[ArtifactFile]) -> IngestReport:
         if not files:
             raise ValidationError("nothing to ingest: give a dbt target/ folder or artifact files")
         reads = await asyncio.to_thread(self._read_all, files)
         async with self._units() as uow:
-            environment = await self._environment(uow, scope, target, reads)
-            report = await _Ingestion(uow, scope, environment, self._store).run(reads)
+            environment = await self._environment(uow, access, target, reads)
+            report = await _Ingestion(uow, access.scope, environment, self._store).run(reads)
+            details = {
+                "graph_version_id": str(report.graph_version_id) if report.graph_version_id else None,
+                "created": report.created,
+                "artifacts": [{"kind": a.kind, "sha256": a.sha256} for a in report.artifacts],
+            }
+            await record(
+                uow.audit(access.scope),
+                access.event("artifacts.ingest", "environment", environment.id, details),
+            )
             await uow.commit()
         return report
 
@@ -93,26 +103,32 @@ class IngestService:
         return reads
 
     async def _environment(
-        self, uow: UnitOfWork, scope: TenantScope, target: IngestTarget, reads: list[_Read]
+        self, uow: UnitOfWork, access: Access, target: IngestTarget, reads: list[_Read]
     ) -> Environment:
+        """The target environment; creating what is missing needs edit on the scope it is created in."""
+        scope = access.scope
         tenancy = uow.tenancy(scope)
         if not target.create_missing:
-            return await require_environment(
-                uow, scope, await require_project(uow, scope, target.project), target.environment
-            )
+            owner = await require_project(uow, scope, target.project)
+            existing = await require_environment(uow, scope, owner, target.environment)
+            where = environment_scope(owner.organization_id, owner.id, existing.id)
+            access.require(Permission.EDIT, where, "ingest artifacts into this environment")
+            return existing
         project = await tenancy.project_by_slug(target.project)
         if project is None:
             org = await tenancy.organization_by_slug(target.organization)
             if org is None:
                 raise ValidationError(f"organization {target.organization!r} not found")
-            project = await tenancy.create_project(
-                org.id, target.project, target.project, target.repository, None
-            )
+            access.require(Permission.EDIT, organization_scope(org.id), "create projects in this organization")
+            project = await tenancy.create_project(org.id, target.project, target.project, target.repository, None)
         environment = await tenancy.environment_by_slug(project.id, target.environment)
-        if environment is None:
-            adapter_types = [
-                r.artifact.metadata.adapter_type for r in reads if r.artifact.metadata.adapter_type
-            ]
+        if environment is not None:
+            where = environment_scope(project.organization_id, project.id, environment.id)
+            access.require(Permission.EDIT, where, "ingest artifacts into this environment")
+        else:
+            where = project_scope(project.organization_id, project.id)
+            access.require(Permission.EDIT, where, "create environments in this project")
+            adapter_types = [r.artifact.metadata.adapter_type for r in reads if r.artifact.metadata.adapter_type]
             adapter = adapter_types[0] if adapter_types and adapter_types[0] in set(Adapter) else "duckdb"
             environment = await tenancy.create_environment(
                 project.id, target.environment, target.environment, Adapter(adapter), "HEAD", {}
@@ -123,9 +139,7 @@ class IngestService:
 class _Ingestion:
     """The state of one ingestion inside its transaction."""
 
-    def __init__(
-        self, uow: UnitOfWork, scope: TenantScope, environment: Environment, store: ArtifactStore
-    ) -> None:
+    def __init__(self, uow: UnitOfWork, scope: TenantScope, environment: Environment, store: ArtifactStore) -> None:
         self.uow = uow
         self.scope = scope
         self.environment = environment
@@ -262,9 +276,7 @@ class _Ingestion:
             return
         pk, known = found
         project = self.environment.project_id
-        rows = [
-            (node_uuid(project, r.unique_id), r, r.unique_id in known) for r in _last_per_node(run.results)
-        ]
+        rows = [(node_uuid(project, r.unique_id), r, r.unique_id in known) for r in _last_per_node(run.results)]
         await self.uow.results(self.scope).add_node_results(self.environment.id, pk, rows)
         unknown = sorted(r.unique_id for _, r, is_known in rows if not is_known)
         if unknown and known:
@@ -276,10 +288,7 @@ class _Ingestion:
             return
         pk, known = found
         project = self.environment.project_id
-        rows = [
-            (node_uuid(project, r.unique_id), r, r.unique_id in known)
-            for r in _last_per_node(sources.results)
-        ]
+        rows = [(node_uuid(project, r.unique_id), r, r.unique_id in known) for r in _last_per_node(sources.results)]
         await self.uow.results(self.scope).add_freshness(self.environment.id, pk, rows)
         unknown = sorted(r.unique_id for _, r, is_known in rows if not is_known)
         if unknown and known:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from dvt.application.access import AccessService, RateLimiter
+from dvt.application.audit import AuditService
 from dvt.application.graph import GraphQueries
+from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
+from dvt.application.secrets import SecretService
 from dvt.application.tenancy import TenancyService
 
 
@@ -14,6 +18,15 @@ class Services:
     tenancy: TenancyService
     ingest: IngestService
     graph: GraphQueries
+    access: AccessService
+    rate_limiter: RateLimiter
+    identity: IdentityService
+    audit: AuditService
+    secrets: SecretService
     max_page_size: int = 10_000
     default_page_size: int = 100
     max_upload_bytes: int = 512 * 1024 * 1024
+    max_request_bytes: int = 600 * 1024 * 1024  # uploads plus their multipart envelope
+    graphql_introspection: bool = True
+    # What the SPA needs to sign in: mode, issuer, audience, client id (nothing secret).
+    auth_settings: dict[str, str | None] = field(default_factory=dict)

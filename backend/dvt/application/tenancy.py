@@ -6,8 +6,19 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from dvt.application.access import Access
+from dvt.application.audit import record
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
-from dvt.domain.errors import ConflictError, NotFoundError
+from dvt.domain.audit import AuditEvent, AuditResult
+from dvt.domain.authorization import (
+    TENANT_SCOPE,
+    Permission,
+    environment_scope,
+    organization_scope,
+    project_scope,
+)
+from dvt.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from dvt.domain.identity import SYSTEM, Actor, ActorKind
 from dvt.domain.tenancy import (
     DEFAULT_ORGANIZATION,
     DEFAULT_TENANT,
@@ -28,13 +39,22 @@ async def require_project(uow: UnitOfWork, scope: TenantScope, slug: str) -> Pro
     return project
 
 
-async def require_environment(
-    uow: UnitOfWork, scope: TenantScope, project: Project, slug: str
-) -> Environment:
+async def require_environment(uow: UnitOfWork, scope: TenantScope, project: Project, slug: str) -> Environment:
     environment = await uow.tenancy(scope).environment_by_slug(project.id, slug)
     if environment is None:
         raise NotFoundError(f"environment {slug!r} not found in project {project.slug!r}")
     return environment
+
+
+async def environment_scope_of(uow: UnitOfWork, scope: TenantScope, environment_id: uuid.UUID) -> str | None:
+    """The scope path of an environment of this tenant, or None if it has no such environment."""
+    environments = await uow.tenancy(scope).environments_by_ids([environment_id])
+    if not environments:
+        return None
+    projects = await uow.tenancy(scope).projects_by_ids([environments[0].project_id])
+    if not projects:
+        return None
+    return environment_scope(projects[0].organization_id, projects[0].id, environment_id)
 
 
 class TenancyService:
@@ -48,17 +68,21 @@ class TenancyService:
             if tenant is not None:
                 return tenant
         try:
-            return await self.create_tenant(DEFAULT_TENANT, "Default")
+            return await self.create_tenant(SYSTEM, DEFAULT_TENANT, "Default")
         except ConflictError:
             # Another process created it between our read and our write.
             return await self.tenant(DEFAULT_TENANT)
 
-    async def create_tenant(self, slug: str, name: str | None = None) -> Tenant:
+    async def create_tenant(self, actor: Actor, slug: str, name: str | None = None) -> Tenant:
+        if not (actor.platform_admin or actor.kind is ActorKind.SYSTEM):
+            raise PermissionDeniedError("only a platform administrator creates tenants")
         check_slug("tenant", slug)
         async with self._units() as uow:
             tenant = await uow.platform.create_tenant(slug, name or slug)
             # Every tenant starts with a default organization, so `--org` can default to it.
             await uow.tenancy(TenantScope(tenant.id)).create_organization(DEFAULT_ORGANIZATION, "Default")
+            event = AuditEvent.of(actor, "tenant.create", AuditResult.SUCCESS, "tenant", tenant.id, {"slug": slug})
+            await record(uow.audit(None), event)  # the platform's own chain
             await uow.commit()
         return tenant
 
@@ -77,12 +101,13 @@ class TenancyService:
             raise NotFoundError(f"tenant {slug!r} not found")
         return tenant
 
-    async def create_organization(
-        self, scope: TenantScope, slug: str, name: str | None = None
-    ) -> Organization:
+    async def create_organization(self, access: Access, slug: str, name: str | None = None) -> Organization:
         check_slug("organization", slug)
+        access.require(Permission.ADMIN, TENANT_SCOPE, "create organizations")
         async with self._units() as uow:
-            organization = await uow.tenancy(scope).create_organization(slug, name or slug)
+            organization = await uow.tenancy(access.scope).create_organization(slug, name or slug)
+            event = access.event("organization.create", "organization", organization.id, {"slug": slug})
+            await record(uow.audit(access.scope), event)
             await uow.commit()
         return organization
 
@@ -96,7 +121,7 @@ class TenancyService:
 
     async def create_project(
         self,
-        scope: TenantScope,
+        access: Access,
         slug: str,
         repository: str,
         *,
@@ -106,12 +131,15 @@ class TenancyService:
     ) -> Project:
         check_slug("project", slug)
         async with self._units() as uow:
-            org = await uow.tenancy(scope).organization_by_slug(organization)
+            org = await uow.tenancy(access.scope).organization_by_slug(organization)
             if org is None:
                 raise NotFoundError(f"organization {organization!r} not found")
-            project = await uow.tenancy(scope).create_project(
+            access.require(Permission.EDIT, organization_scope(org.id), "create projects in this organization")
+            project = await uow.tenancy(access.scope).create_project(
                 org.id, slug, name or slug, repository, subdirectory
             )
+            details = {"slug": slug, "organization": organization, "repository": repository}
+            await record(uow.audit(access.scope), access.event("project.create", "project", project.id, details))
             await uow.commit()
         return project
 
@@ -141,7 +169,7 @@ class TenancyService:
 
     async def create_environment(
         self,
-        scope: TenantScope,
+        access: Access,
         project: str,
         slug: str,
         adapter: str,
@@ -153,10 +181,15 @@ class TenancyService:
         check_slug("environment", slug)
         kind = Adapter.parse(adapter)
         async with self._units() as uow:
-            owner = await require_project(uow, scope, project)
-            environment = await uow.tenancy(scope).create_environment(
+            owner = await require_project(uow, access.scope, project)
+            where = project_scope(owner.organization_id, owner.id)
+            access.require(Permission.EDIT, where, "create environments in this project")
+            environment = await uow.tenancy(access.scope).create_environment(
                 owner.id, slug, name or slug, kind, git_ref, settings or {}
             )
+            details = {"slug": slug, "project": project, "adapter": kind.value, "git_ref": git_ref}
+            event = access.event("environment.create", "environment", environment.id, details)
+            await record(uow.audit(access.scope), event)
             await uow.commit()
         return environment
 

@@ -21,12 +21,24 @@ class ConflictError(DomainError):
     code = "CONFLICT"
 
 
+class PermissionDeniedError(DomainError):
+    """The caller is known but may not do this. Another tenant's objects are NotFound instead."""
+
+    code = "PERMISSION_DENIED"
+
+
+class QuotaExceededError(DomainError):
+    code = "QUOTA_EXCEEDED"
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class ArtifactError(ValidationError):
     """A dbt artifact DVT refuses: names the file, the kind and schema version found, and what is wrong."""
 
-    def __init__(
-        self, file: str, problem: str, *, kind: str | None = None, schema_version: str | None = None
-    ) -> None:
+    def __init__(self, file: str, problem: str, *, kind: str | None = None, schema_version: str | None = None) -> None:
         self.file = file
         self.kind = kind
         self.schema_version = schema_version

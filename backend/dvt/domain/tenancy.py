@@ -19,9 +19,7 @@ DEFAULT_ORGANIZATION = "default"
 
 def check_slug(kind: str, slug: str) -> str:
     if not _SLUG.match(slug):
-        raise ValidationError(
-            f"invalid {kind} slug {slug!r}: use 1-63 lower-case letters, digits and inner hyphens"
-        )
+        raise ValidationError(f"invalid {kind} slug {slug!r}: use 1-63 lower-case letters, digits and inner hyphens")
     return slug
 
 

@@ -50,6 +50,7 @@ class TenantRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(63), unique=True)
     name: Mapped[str] = mapped_column(Text)
+    quotas: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     created_at: Mapped[datetime] = _now()
 
 
@@ -178,9 +179,7 @@ class ArtifactRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
     environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
-    graph_version_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("graph_versions.id", ondelete="SET NULL")
-    )
+    graph_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("graph_versions.id", ondelete="SET NULL"))
     invocation_id: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
     schema_version: Mapped[str] = mapped_column(String(16))
@@ -202,9 +201,7 @@ class InvocationRow(Base):
     tenant_id: Mapped[uuid.UUID] = _tenant()
     environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
     invocation_id: Mapped[str] = mapped_column(Text)
-    graph_version_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("graph_versions.id", ondelete="SET NULL")
-    )
+    graph_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("graph_versions.id", ondelete="SET NULL"))
     command: Mapped[str | None] = mapped_column(Text)
     dbt_version: Mapped[str | None] = mapped_column(Text)
     generated_at: Mapped[str | None] = mapped_column(Text)
@@ -256,3 +253,29 @@ class SourceFreshnessRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     criteria: Mapped[dict[str, Any]] = mapped_column()
     known: Mapped[bool] = mapped_column(Boolean)
+
+
+class RoleGrantRow(Base):
+    """One role for one principal on one scope of a tenant (the policy Casbin decides with)."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "principal", "role", "scope"),
+        Index("ix_role_grants_principal", "tenant_id", "principal"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
+    principal: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+
+
+class RateLimitWindowRow(Base):
+    """Requests of one caller in one fixed window, shared by every API replica through the database."""
+
+    __tablename__ = "rate_limit_windows"
+    caller: Mapped[str] = mapped_column(Text, primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    requests: Mapped[int] = mapped_column(Integer)

@@ -6,9 +6,13 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dvt.adapters.db.repositories.access import SqlAccessRepository, SqlRateLimitRepository
 from dvt.adapters.db.repositories.artifacts import SqlArtifactRepository
+from dvt.adapters.db.repositories.audit import SqlAuditRepository
 from dvt.adapters.db.repositories.graph import SqlGraphRepository
+from dvt.adapters.db.repositories.identity import SqlIdentityRepository
 from dvt.adapters.db.repositories.results import SqlResultRepository
+from dvt.adapters.db.repositories.secrets import SqlSecretKeyRepository, SqlSecretRepository
 from dvt.adapters.db.repositories.tenancy import SqlPlatformRepository, SqlTenancyRepository
 from dvt.domain.tenancy import TenantScope
 
@@ -51,3 +55,24 @@ class SqlUnitOfWork:
 
     def results(self, scope: TenantScope) -> SqlResultRepository:
         return SqlResultRepository(self.session, scope)
+
+    def access(self, scope: TenantScope) -> SqlAccessRepository:
+        return SqlAccessRepository(self.session, scope)
+
+    def audit(self, scope: TenantScope | None) -> SqlAuditRepository:
+        return SqlAuditRepository(self.session, scope)
+
+    def secrets(self, scope: TenantScope) -> SqlSecretRepository:
+        return SqlSecretRepository(self.session, scope)
+
+    @property
+    def secret_keys(self) -> SqlSecretKeyRepository:
+        return SqlSecretKeyRepository(self.session)
+
+    @property
+    def identity(self) -> SqlIdentityRepository:
+        return SqlIdentityRepository(self.session)
+
+    @property
+    def rate_limits(self) -> SqlRateLimitRepository:
+        return SqlRateLimitRepository(self.session)

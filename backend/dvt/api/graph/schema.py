@@ -9,26 +9,35 @@ import strawberry
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
+from dvt.api import permissions
 from dvt.api.context import Info
-from dvt.api.errors import ArtifactRejectedError, ErrorCode, NotFoundError, ValidationError, to_error
+from dvt.api.errors import (
+    ArtifactRejectedError,
+    ErrorCode,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+    to_error,
+)
 from dvt.api.graph.types import GraphVersionType
 from dvt.api.tenancy.types import EnvironmentType
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.records import IngestReport
 from dvt.domain import errors as domain
+from dvt.domain.authorization import Permission
 
 
 @strawberry.type
 class GraphQuery:
-    @strawberry.field
+    @permissions.field(Permission.VIEW)
     async def environment(self, info: Info, project: str, slug: str) -> EnvironmentType | None:
         try:
             found = await info.context.services.tenancy.environment(info.context.scope, project, slug)
         except domain.NotFoundError:
             return None
-        return EnvironmentType.of(found)
+        return EnvironmentType.of(found) if await permissions.can_see_environment(info, found.id) else None
 
-    @strawberry.field(description="A graph version by its global id")
+    @permissions.field(Permission.VIEW, description="A graph version by its global id")
     async def graph_version(self, info: Info, id: strawberry.ID) -> GraphVersionType | None:
         try:
             global_id = relay.GlobalID.from_id(id)
@@ -38,7 +47,9 @@ class GraphQuery:
         if global_id.type_name != "GraphVersion":
             return None
         version = await info.context.loaders.graph_version.load(key)
-        return GraphVersionType.of(version) if version else None
+        if version is None or not await permissions.can_see_environment(info, version.environment_id):
+            return None
+        return GraphVersionType.of(version)
 
 
 @strawberry.type
@@ -92,23 +103,19 @@ def _result(report: IngestReport, version: GraphVersionType | None) -> IngestRes
 class IngestArtifactsInput:
     project: str
     environment: str
-    files: list[Upload] = strawberry.field(
-        description="manifest.json, run_results.json, catalog.json, sources.json"
-    )
-    create_missing: bool = strawberry.field(
-        default=True, description="Create project and environment on first use"
-    )
+    files: list[Upload] = strawberry.field(description="manifest.json, run_results.json, catalog.json, sources.json")
+    create_missing: bool = strawberry.field(default=True, description="Create project and environment on first use")
 
 
 IngestArtifactsResult = Annotated[
-    IngestResult | ArtifactRejectedError | ValidationError | NotFoundError,
+    IngestResult | ArtifactRejectedError | ValidationError | NotFoundError | PermissionDeniedError,
     strawberry.union("IngestArtifactsResult"),
 ]
 
 
 @strawberry.type
 class GraphMutation:
-    @strawberry.mutation(description="Ingest dbt artifacts into the environment's next graph version")
+    @permissions.mutation(Permission.EDIT, description="Ingest dbt artifacts into the environment's next graph version")
     async def ingest_artifacts(self, info: Info, input: IngestArtifactsInput) -> IngestArtifactsResult:
         limit = info.context.services.max_upload_bytes
         files = []
@@ -122,7 +129,7 @@ class GraphMutation:
         target = IngestTarget(input.project, input.environment, create_missing=input.create_missing)
         services = info.context.services
         try:
-            report = await services.ingest.ingest(info.context.scope, target, files)
+            report = await services.ingest.ingest(info.context.access, target, files)
         except domain.DomainError as error:
             return to_error(error)  # type: ignore[return-value]  # ingestion raises no ConflictError
         version = (

@@ -12,6 +12,7 @@ from strawberry import relay
 
 from dvt.api.context import Info
 from dvt.api.pagination import Edge, PageInfo, decode_cursor, edges_of, page_size
+from dvt.api.permissions import can_see_environment
 from dvt.api.scalars import JSON
 from dvt.api.tenancy.types import resolve_by_uuid
 from dvt.application.ports import NodeFilter
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
     from dvt.api.tenancy.types import EnvironmentType
 
 TenancyTypes = "dvt.api.tenancy.types"
+
+
+async def can_see_version(info: Info, version_id: uuid.UUID) -> bool:
+    version = await info.context.loaders.graph_version.load(version_id)
+    return version is not None and await can_see_environment(info, version.environment_id)
 
 
 def _limit(info: Info, first: int | None) -> int:
@@ -254,9 +260,7 @@ class GraphNodeType(relay.Node):
     async def extra(self, info: Info) -> JSON:
         return (await self._detail(info)).node.extra
 
-    @strawberry.field(
-        description="Columns from the manifest, merged with the types and comments of the catalog"
-    )
+    @strawberry.field(description="Columns from the manifest, merged with the types and comments of the catalog")
     async def columns(self, info: Info) -> list[Column]:
         detail = await self._detail(info)
         observed = {str(c.get("name", "")).lower(): c for c in detail.catalog_columns}
@@ -321,13 +325,18 @@ class GraphNodeType(relay.Node):
         keys: list[tuple[uuid.UUID, uuid.UUID] | None] = []
         for raw in node_ids:
             try:
-                version, node = raw.split(":")
-                keys.append((uuid.UUID(version), uuid.UUID(node)))
+                version, node_part = raw.split(":")
+                keys.append((uuid.UUID(version), uuid.UUID(node_part)))
             except ValueError:
                 keys.append(None)
         found = await info.context.loaders.node.load_many([k for k in keys if k])
         by_key = dict(zip([k for k in keys if k], found, strict=True))
-        return [GraphNodeType.of(n) if k and (n := by_key.get(k)) else None for k in keys]
+        out: list[GraphNodeType | None] = []
+        for key in keys:
+            found_node = by_key.get(key) if key else None
+            visible = found_node is not None and await can_see_version(info, found_node.graph_version_id)
+            out.append(GraphNodeType.of(found_node) if found_node and visible else None)
+        return out
 
 
 @strawberry.type(name="GraphEdge")
@@ -421,7 +430,8 @@ class ArtifactType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ArtifactType | None]:
-        return await resolve_by_uuid(info.context.loaders.artifact, node_ids, ArtifactType.of)
+        found = await resolve_by_uuid(info.context.loaders.artifact, node_ids, lambda a: a)
+        return [ArtifactType.of(a) if a and await can_see_environment(info, a.environment_id) else None for a in found]
 
 
 @strawberry.type(name="GraphVersion")
@@ -471,9 +481,7 @@ class GraphVersionType(relay.Node):
         return uuid.UUID(self.id)
 
     @strawberry.field
-    async def environment(
-        self, info: Info
-    ) -> Annotated[EnvironmentType, strawberry.lazy(TenancyTypes)] | None:
+    async def environment(self, info: Info) -> Annotated[EnvironmentType, strawberry.lazy(TenancyTypes)] | None:
         from dvt.api.tenancy.types import EnvironmentType
 
         environment = await info.context.loaders.environment.load(self.environment_id)
@@ -502,9 +510,7 @@ class GraphVersionType(relay.Node):
         )
 
     @strawberry.field
-    async def edges(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> GraphEdgeConnection:
+    async def edges(self, info: Info, first: int | None = None, after: str | None = None) -> GraphEdgeConnection:
         key = decode_cursor(after)
         anchor: tuple[uuid.UUID, uuid.UUID] | None = None
         if key:
@@ -538,9 +544,7 @@ class GraphVersionType(relay.Node):
         return GraphNodeType.of(found) if found else None
 
     @strawberry.field(description="The node and its neighbourhood up to the given depths (at most 10)")
-    async def lineage(
-        self, info: Info, node_uuid: uuid.UUID, upstream: int = 1, downstream: int = 1
-    ) -> Lineage:
+    async def lineage(self, info: Info, node_uuid: uuid.UUID, upstream: int = 1, downstream: int = 1) -> Lineage:
         nodes, edges = await info.context.services.graph.lineage(
             info.context.scope, self.version_uuid, node_uuid, upstream, downstream
         )
@@ -548,16 +552,16 @@ class GraphVersionType(relay.Node):
 
     @strawberry.field
     async def artifacts(self, info: Info) -> list[ArtifactType]:
-        return [
-            ArtifactType.of(a)
-            for a in await info.context.loaders.artifacts_of_version.load(self.version_uuid)
-        ]
+        return [ArtifactType.of(a) for a in await info.context.loaders.artifacts_of_version.load(self.version_uuid)]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[GraphVersionType | None]:
-        return await resolve_by_uuid(info.context.loaders.graph_version, node_ids, GraphVersionType.of)
+        found = await resolve_by_uuid(info.context.loaders.graph_version, node_ids, lambda v: v)
+        return [
+            GraphVersionType.of(v) if v and await can_see_environment(info, v.environment_id) else None for v in found
+        ]
 
 
 @strawberry.type
@@ -614,7 +618,10 @@ class InvocationType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[InvocationType | None]:
-        return await resolve_by_uuid(info.context.loaders.invocation, node_ids, InvocationType.of)
+        found = await resolve_by_uuid(info.context.loaders.invocation, node_ids, lambda i: i)
+        return [
+            InvocationType.of(i) if i and await can_see_environment(info, i.environment_id) else None for i in found
+        ]
 
 
 @strawberry.type

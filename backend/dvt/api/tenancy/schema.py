@@ -6,37 +6,41 @@ from typing import Annotated
 
 import strawberry
 
+from dvt.api import permissions
 from dvt.api.context import Info
-from dvt.api.errors import ConflictError, NotFoundError, ValidationError
+from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dvt.api.mutations import attempt
 from dvt.api.scalars import JSON
 from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
 from dvt.domain import errors as domain
+from dvt.domain.authorization import Permission
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION
 
 
 @strawberry.type
 class TenancyQuery:
-    @strawberry.field(description="The tenant this request acts in")
-    async def tenant(self, info: Info) -> TenantType:
-        return TenantType.of(await info.context.services.tenancy.tenant(info.context.tenant_slug))
+    @permissions.field(Permission.VIEW, description="The tenant this request acts in")
+    async def tenant(self, info: Info) -> TenantType | None:
+        tenant = await info.context.loaders.tenant.load(info.context.scope.tenant_id)
+        return TenantType.of(tenant) if tenant else None
 
-    @strawberry.field
+    @permissions.field(Permission.VIEW)
     async def organizations(self, info: Info) -> list[OrganizationType]:
         found = await info.context.services.tenancy.organizations(info.context.scope)
-        return [OrganizationType.of(o) for o in found]
+        return [OrganizationType.of(o) for o in found if permissions.can_see_organization(info, o.id)]
 
-    @strawberry.field
+    @permissions.field(Permission.VIEW)
     async def projects(self, info: Info, organization: str | None = None) -> list[ProjectType]:
         found = await info.context.services.tenancy.projects(info.context.scope, organization)
-        return [ProjectType.of(p) for p in found]
+        return [ProjectType.of(p) for p in found if permissions.can_see_project(info, p.organization_id, p.id)]
 
-    @strawberry.field
+    @permissions.field(Permission.VIEW)
     async def project(self, info: Info, slug: str) -> ProjectType | None:
         try:
-            return ProjectType.of(await info.context.services.tenancy.project(info.context.scope, slug))
+            found = await info.context.services.tenancy.project(info.context.scope, slug)
         except domain.NotFoundError:
             return None
+        return ProjectType.of(found) if permissions.can_see_project(info, found.organization_id, found.id) else None
 
 
 @strawberry.input
@@ -71,13 +75,16 @@ class CreateEnvironmentInput:
 
 
 CreateTenantResult = Annotated[
-    TenantType | ValidationError | ConflictError, strawberry.union("CreateTenantResult")
+    TenantType | ValidationError | ConflictError | PermissionDeniedError,
+    strawberry.union("CreateTenantResult"),
 ]
 CreateOrganizationResult = Annotated[
-    OrganizationType | ValidationError | ConflictError, strawberry.union("CreateOrganizationResult")
+    OrganizationType | ValidationError | ConflictError | PermissionDeniedError,
+    strawberry.union("CreateOrganizationResult"),
 ]
 CreateProjectResult = Annotated[
-    ProjectType | ValidationError | ConflictError | NotFoundError, strawberry.union("CreateProjectResult")
+    ProjectType | ValidationError | ConflictError | NotFoundError | PermissionDeniedError,
+    strawberry.union("CreateProjectResult"),
 ]
 CreateEnvironmentResult = Annotated[
     EnvironmentType | ValidationError | ConflictError | NotFoundError,
@@ -87,23 +94,20 @@ CreateEnvironmentResult = Annotated[
 
 @strawberry.type
 class TenancyMutation:
-    @strawberry.mutation
+    @permissions.mutation(Permission.ADMIN, description="Platform administrators only")
     async def create_tenant(self, info: Info, input: CreateTenantInput) -> CreateTenantResult:
-        return await attempt(
-            info.context.services.tenancy.create_tenant(input.slug, input.name), TenantType.of
-        )
+        call = info.context.services.tenancy.create_tenant(info.context.access.actor, input.slug, input.name)
+        return await attempt(call, TenantType.of)
 
-    @strawberry.mutation
-    async def create_organization(
-        self, info: Info, input: CreateOrganizationInput
-    ) -> CreateOrganizationResult:
-        call = info.context.services.tenancy.create_organization(info.context.scope, input.slug, input.name)
+    @permissions.mutation(Permission.ADMIN)
+    async def create_organization(self, info: Info, input: CreateOrganizationInput) -> CreateOrganizationResult:
+        call = info.context.services.tenancy.create_organization(info.context.access, input.slug, input.name)
         return await attempt(call, OrganizationType.of)
 
-    @strawberry.mutation
+    @permissions.mutation(Permission.EDIT)
     async def create_project(self, info: Info, input: CreateProjectInput) -> CreateProjectResult:
         call = info.context.services.tenancy.create_project(
-            info.context.scope,
+            info.context.access,
             input.slug,
             input.repository,
             subdirectory=input.subdirectory,
@@ -112,11 +116,11 @@ class TenancyMutation:
         )
         return await attempt(call, ProjectType.of)
 
-    @strawberry.mutation
+    @permissions.mutation(Permission.EDIT)
     async def create_environment(self, info: Info, input: CreateEnvironmentInput) -> CreateEnvironmentResult:
         settings = input.settings if isinstance(input.settings, dict) else {}
         call = info.context.services.tenancy.create_environment(
-            info.context.scope,
+            info.context.access,
             input.project,
             input.slug,
             input.adapter,

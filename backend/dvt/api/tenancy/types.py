@@ -11,11 +11,14 @@ import strawberry
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 
+from dvt.api import permissions
 from dvt.api.context import Info
 from dvt.api.scalars import JSON
 from dvt.domain import tenancy
+from dvt.domain.authorization import Permission, environment_scope
 
 if TYPE_CHECKING:
+    from dvt.api.access.types import SecretType
     from dvt.api.graph.types import (
         GraphVersionConnection,
         GraphVersionType,
@@ -61,7 +64,7 @@ class TenantType(relay.Node):
         if self.id != str(info.context.scope.tenant_id):
             return []
         found = await info.context.services.tenancy.organizations(info.context.scope)
-        return [OrganizationType.of(o) for o in found]
+        return [OrganizationType.of(o) for o in found if permissions.can_see_organization(info, o.id)]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -86,13 +89,14 @@ class OrganizationType(relay.Node):
     @strawberry.field
     async def projects(self, info: Info) -> list[ProjectType]:
         found = await info.context.loaders.projects_of_organization.load(uuid.UUID(self.id))
-        return [ProjectType.of(p) for p in found]
+        return [ProjectType.of(p) for p in found if permissions.can_see_project(info, p.organization_id, p.id)]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrganizationType | None]:
-        return await resolve_by_uuid(info.context.loaders.organization, node_ids, OrganizationType.of)
+        found = await resolve_by_uuid(info.context.loaders.organization, node_ids, lambda o: o)
+        return [OrganizationType.of(o) if o and permissions.can_see_organization(info, o.id) else None for o in found]
 
 
 @strawberry.type(name="Project")
@@ -122,21 +126,29 @@ class ProjectType(relay.Node):
         org = await info.context.loaders.organization.load(self.organization_id)
         return OrganizationType.of(org) if org else None
 
+    def _visible(self, info: Info, environment: tenancy.Environment) -> bool:
+        where = environment_scope(self.organization_id, environment.project_id, environment.id)
+        return info.context.access.can(Permission.VIEW, where)
+
     @strawberry.field
     async def environments(self, info: Info) -> list[EnvironmentType]:
         found = await info.context.loaders.environments_of_project.load(uuid.UUID(self.id))
-        return [EnvironmentType.of(e) for e in found]
+        return [EnvironmentType.of(e) for e in found if self._visible(info, e)]
 
     @strawberry.field
     async def environment(self, info: Info, slug: str) -> EnvironmentType | None:
         found = await info.context.loaders.environments_of_project.load(uuid.UUID(self.id))
-        return next((EnvironmentType.of(e) for e in found if e.slug == slug), None)
+        return next((EnvironmentType.of(e) for e in found if e.slug == slug and self._visible(info, e)), None)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProjectType | None]:
-        return await resolve_by_uuid(info.context.loaders.project, node_ids, ProjectType.of)
+        found = await resolve_by_uuid(info.context.loaders.project, node_ids, lambda p: p)
+        return [
+            ProjectType.of(p) if p and permissions.can_see_project(info, p.organization_id, p.id) else None
+            for p in found
+        ]
 
 
 @strawberry.type(name="Environment")
@@ -170,9 +182,7 @@ class EnvironmentType(relay.Node):
         return ProjectType.of(project) if project else None
 
     @strawberry.field
-    async def latest_graph_version(
-        self, info: Info
-    ) -> Annotated[GraphVersionType, strawberry.lazy(GraphTypes)] | None:
+    async def latest_graph_version(self, info: Info) -> Annotated[GraphVersionType, strawberry.lazy(GraphTypes)] | None:
         from dvt.api.graph.types import GraphVersionType
 
         version = await info.context.loaders.latest_version.load(uuid.UUID(self.id))
@@ -185,6 +195,13 @@ class EnvironmentType(relay.Node):
         from dvt.api.graph.types import graph_versions_of
 
         return await graph_versions_of(info, uuid.UUID(self.id), first, after)
+
+    @strawberry.field(description="Secret metadata; values are write-only and never returned")
+    async def secrets(self, info: Info) -> list[Annotated[SecretType, strawberry.lazy("dvt.api.access.types")]]:
+        from dvt.api.access.types import SecretType
+
+        found = await info.context.services.secrets.list(info.context.scope, uuid.UUID(self.id))
+        return [SecretType.of(s) for s in found]
 
     @strawberry.field
     async def invocations(
@@ -200,13 +217,13 @@ class EnvironmentType(relay.Node):
     ) -> Annotated[InvocationType, strawberry.lazy(GraphTypes)] | None:
         from dvt.api.graph.types import InvocationType
 
-        found = await info.context.services.graph.invocation(
-            info.context.scope, uuid.UUID(self.id), invocation_id
-        )
+        found = await info.context.services.graph.invocation(info.context.scope, uuid.UUID(self.id), invocation_id)
         return InvocationType.of(found) if found else None
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[EnvironmentType | None]:
-        return await resolve_by_uuid(info.context.loaders.environment, node_ids, EnvironmentType.of)
+        found = await resolve_by_uuid(info.context.loaders.environment, node_ids, lambda e: e)
+        visible = [e if e and await permissions.can_see_environment(info, e.id) else None for e in found]
+        return [EnvironmentType.of(e) if e else None for e in visible]

@@ -134,9 +134,7 @@ def detect(file_name: str, document: object) -> tuple[ArtifactKind, str]:
             )
         return kind, PRE_V1
     if not isinstance(url, str):
-        raise ArtifactError(
-            file_name, f"metadata.dbt_schema_version is a JSON {json_type(url)}, expected a schema URL"
-        )
+        raise ArtifactError(file_name, f"metadata.dbt_schema_version is a JSON {json_type(url)}, expected a schema URL")
     match = _SCHEMA_URL.search(url)
     if match is None:
         raise ArtifactError(
@@ -149,8 +147,7 @@ def detect(file_name: str, document: object) -> tuple[ArtifactKind, str]:
     if kind is None:
         raise ArtifactError(
             file_name,
-            f"unknown artifact kind {schema_name!r} (from {url}); DVT reads manifest, run_results, "
-            "catalog and sources",
+            f"unknown artifact kind {schema_name!r} (from {url}); DVT reads manifest, run_results, catalog and sources",
             kind=schema_name,
             schema_version=version,
         )
@@ -197,8 +194,7 @@ def _detect_pre_v1(document: JsonDict) -> ArtifactKind | None:
         if isinstance(first, dict) and ("max_loaded_at" in first or "criteria" in first):
             return ArtifactKind.SOURCES
         if "elapsed_time" in document and (
-            first is None
-            or (isinstance(first, dict) and ({"execution_time", "status", "node"} & first.keys()))
+            first is None or (isinstance(first, dict) and ({"execution_time", "status", "node"} & first.keys()))
         ):
             return ArtifactKind.RUN_RESULTS
         return None

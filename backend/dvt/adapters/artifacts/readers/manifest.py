@@ -80,8 +80,7 @@ def _normalise(env: Envelope, where: str, unique_id: str, resource_type: str, no
         macros = env.strings(depends_on.get("macros"), where, ".depends_on.macros")
     else:
         raise env.error(
-            f"{where}.depends_on is a JSON {json_type(depends_on)}, "
-            "expected an object with 'nodes' and 'macros'"
+            f"{where}.depends_on is a JSON {json_type(depends_on)}, expected an object with 'nodes' and 'macros'"
         )
 
     checksum = get("checksum")

@@ -17,9 +17,7 @@ def read_sources(env: Envelope, document: JsonDict) -> Sources:
     if "results" not in document and isinstance(document.get("sources"), dict):
         entries = [(f"sources[{key!r}]", key, entry) for key, entry in document["sources"].items()]
     else:
-        entries = [
-            (f"results[{i}]", None, entry) for i, entry in enumerate(env.required(document, "results", list))
-        ]
+        entries = [(f"results[{i}]", None, entry) for i, entry in enumerate(env.required(document, "results", list))]
     meta = document.get("meta")
     elapsed = document.get("elapsed_time", meta.get("elapsed_time") if isinstance(meta, dict) else None)
     return Sources(
@@ -44,9 +42,7 @@ def _freshness(env: Envelope, where: str, key: str | None, entry: Any) -> Source
         status=status.lower(),  # dbt Fusion writes "Pass", "Warn", ...
         max_loaded_at=env.text(entry.get("max_loaded_at"), where, ".max_loaded_at"),
         snapshotted_at=env.text(entry.get("snapshotted_at"), where, ".snapshotted_at"),
-        age_seconds=env.number(
-            entry.get("max_loaded_at_time_ago_in_s"), where, ".max_loaded_at_time_ago_in_s"
-        ),
+        age_seconds=env.number(entry.get("max_loaded_at_time_ago_in_s"), where, ".max_loaded_at_time_ago_in_s"),
         criteria=env.mapping(entry.get("criteria"), where, ".criteria"),
         error=error if error is None or isinstance(error, str) else str(error),
         execution_time=env.number(entry.get("execution_time"), where, ".execution_time"),

@@ -104,9 +104,7 @@ class SqlGraphRepository:
     def _versions(self) -> Select[tuple[GraphVersionRow]]:
         return select(GraphVersionRow).where(GraphVersionRow.tenant_id == self._tenant)
 
-    async def version_by_hash(
-        self, environment_id: uuid.UUID, content_hash: str
-    ) -> GraphVersionRecord | None:
+    async def version_by_hash(self, environment_id: uuid.UUID, content_hash: str) -> GraphVersionRecord | None:
         row = await self._session.scalar(
             self._versions().where(
                 GraphVersionRow.environment_id == environment_id, GraphVersionRow.content_hash == content_hash
@@ -132,9 +130,7 @@ class SqlGraphRepository:
         )
         return [_version(r) for r in rows]
 
-    async def version_by_invocation(
-        self, environment_id: uuid.UUID, invocation_id: str
-    ) -> GraphVersionRecord | None:
+    async def version_by_invocation(self, environment_id: uuid.UUID, invocation_id: str) -> GraphVersionRecord | None:
         row = await self._session.scalar(
             self._versions()
             .where(
@@ -222,9 +218,7 @@ class SqlGraphRepository:
         query = self._versions().where(GraphVersionRow.environment_id == environment_id)
         if before_sequence is not None:
             query = query.where(GraphVersionRow.sequence < before_sequence)
-        rows = list(
-            await self._session.scalars(query.order_by(GraphVersionRow.sequence.desc()).limit(limit + 1))
-        )
+        rows = list(await self._session.scalars(query.order_by(GraphVersionRow.sequence.desc()).limit(limit + 1)))
         return Page([_version(r) for r in rows[:limit]], has_next=len(rows) > limit)
 
     async def versions_by_ids(self, ids: Sequence[uuid.UUID]) -> list[GraphVersionRecord]:
@@ -232,9 +226,7 @@ class SqlGraphRepository:
         return [_version(r) for r in rows]
 
     def _filtered(self, query: Select[Any], version_id: uuid.UUID, node_filter: NodeFilter) -> Select[Any]:
-        query = query.where(
-            GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id
-        )
+        query = query.where(GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id)
         if node_filter.resource_types:
             query = query.where(GraphNodeRow.resource_type.in_(node_filter.resource_types))
         if node_filter.packages:
@@ -335,9 +327,7 @@ class SqlGraphRepository:
         ).first()
         return _summary(row) if row else None
 
-    async def _neighbours(
-        self, version_id: uuid.UUID, frontier: set[uuid.UUID], upstream: bool
-    ) -> list[EdgeRecord]:
+    async def _neighbours(self, version_id: uuid.UUID, frontier: set[uuid.UUID], upstream: bool) -> list[EdgeRecord]:
         near = GraphEdgeRow.child_uuid if upstream else GraphEdgeRow.parent_uuid
         rows = (
             await self._session.execute(
@@ -409,9 +399,7 @@ class SqlGraphRepository:
                 GraphVersionRow.id == version_id, GraphVersionRow.tenant_id == self._tenant
             )
         )
-        project = await self._session.scalar(
-            select(EnvironmentRow.project_id).where(EnvironmentRow.id == version)
-        )
+        project = await self._session.scalar(select(EnvironmentRow.project_id).where(EnvironmentRow.id == version))
         assert project is not None, "catalogs attach to versions of this tenant only"
         rows = [
             {
@@ -433,9 +421,6 @@ class SqlGraphRepository:
         # A newer catalog of the same version replaces what an older one said.
         statement = statement.on_conflict_do_update(
             index_elements=[CatalogEntryRow.graph_version_id, CatalogEntryRow.node_uuid],
-            set_={
-                k: statement.excluded[k]
-                for k in ("unique_id", "artifact_id", "columns", "stats", "relation_type")
-            },
+            set_={k: statement.excluded[k] for k in ("unique_id", "artifact_id", "columns", "stats", "relation_type")},
         )
         await self._session.execute(statement, rows)  # executemany: no parameter-count cliff

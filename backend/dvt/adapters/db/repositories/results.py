@@ -114,9 +114,7 @@ class SqlResultRepository:
         statement = values.on_conflict_do_update(
             index_elements=[InvocationRow.environment_id, InvocationRow.invocation_id],
             set_={
-                "graph_version_id": func.coalesce(
-                    InvocationRow.graph_version_id, values.excluded.graph_version_id
-                ),
+                "graph_version_id": func.coalesce(InvocationRow.graph_version_id, values.excluded.graph_version_id),
                 "command": func.coalesce(values.excluded.command, InvocationRow.command),
                 "elapsed_time": func.coalesce(values.excluded.elapsed_time, InvocationRow.elapsed_time),
             },
@@ -249,9 +247,7 @@ class SqlResultRepository:
         )
 
     async def results_of(self, invocation_pks: Sequence[uuid.UUID]) -> list[NodeResultRecord]:
-        query = (
-            self._results().where(NodeResultRow.invocation_pk.in_(invocation_pks)).order_by(NodeResultRow.id)
-        )
+        query = self._results().where(NodeResultRow.invocation_pk.in_(invocation_pks)).order_by(NodeResultRow.id)
         return [_flatten(row) for row in (await self._session.execute(query)).all()]
 
     async def history(

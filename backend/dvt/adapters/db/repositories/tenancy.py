@@ -98,25 +98,19 @@ class SqlTenancyRepository:
 
     async def organizations(self) -> list[Organization]:
         rows = await self._session.scalars(
-            select(OrganizationRow)
-            .where(OrganizationRow.tenant_id == self._tenant)
-            .order_by(OrganizationRow.slug)
+            select(OrganizationRow).where(OrganizationRow.tenant_id == self._tenant).order_by(OrganizationRow.slug)
         )
         return [_organization(r) for r in rows]
 
     async def organization_by_slug(self, slug: str) -> Organization | None:
         row = await self._session.scalar(
-            select(OrganizationRow).where(
-                OrganizationRow.tenant_id == self._tenant, OrganizationRow.slug == slug
-            )
+            select(OrganizationRow).where(OrganizationRow.tenant_id == self._tenant, OrganizationRow.slug == slug)
         )
         return _organization(row) if row else None
 
     async def organizations_by_ids(self, ids: Sequence[uuid.UUID]) -> list[Organization]:
         rows = await self._session.scalars(
-            select(OrganizationRow).where(
-                OrganizationRow.tenant_id == self._tenant, OrganizationRow.id.in_(ids)
-            )
+            select(OrganizationRow).where(OrganizationRow.tenant_id == self._tenant, OrganizationRow.id.in_(ids))
         )
         return [_organization(r) for r in rows]
 

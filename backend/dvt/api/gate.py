@@ -1,0 +1,81 @@
+"""The door of the HTTP API: authenticate, rate-limit and size-check a request before GraphQL runs.
+
+Refusals answer in GraphQL's error shape with the HTTP status that fits (401, 413, 429), so clients
+and proxies both understand them, and no field ever runs for an unknown caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from dvt.application.access import Access
+from dvt.application.services import Services
+from dvt.domain.authentication import AuthenticationError
+from dvt.domain.errors import DomainError, QuotaExceededError
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
+
+
+def _refusal(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> Response:
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def authenticate(services: Services, request: Request) -> Access:
+    """The caller's access, from `Authorization: Bearer <JWT or API token>`."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("authentication required: send Authorization: Bearer <token>")
+    actor = await services.identity.authenticate_bearer(token.strip())
+    return await services.access.access_for(actor)
+
+
+async def admit(services: Services, request: Request) -> Access | Response:
+    """The caller's access, or the response that refuses the request."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > services.max_request_bytes:
+        return _refusal(413, f"request larger than {services.max_request_bytes} bytes", "REQUEST_TOO_LARGE")
+    try:
+        access = await authenticate(services, request)
+        await services.rate_limiter.check(f"{access.scope.tenant_id}:{access.actor.label}")
+    except AuthenticationError as error:
+        return _refusal(401, str(error), "UNAUTHENTICATED", {"WWW-Authenticate": 'Bearer realm="dvt"'})
+    except QuotaExceededError as error:
+        retry = str(max(1, round(error.retry_after_s or 1)))
+        response = _refusal(429, str(error), "QUOTA_EXCEEDED", {"Retry-After": retry})
+        return response
+    except DomainError as error:
+        return _refusal(400, str(error), error.code)
+    return access
+
+
+class Gated:
+    """The GraphQL app behind the gate: only admitted HTTP requests reach it, their access in `scope.state`.
+
+    A class, not a function, so Starlette mounts it as an ASGI app rather than a request handler.
+    """
+
+    def __init__(self, services: Services, app: ASGIApp) -> None:
+        self._services = services
+        self._app = app
+
+    async def __call__(
+        self, scope: Scope, receive: Callable[..., Awaitable[Any]], send: Callable[..., Awaitable[Any]]
+    ) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            if request.method == "GET" and "query" not in request.query_params:
+                await self._app(scope, receive, send)  # the GraphiQL page itself; its queries are gated
+                return
+            admitted = await admit(self._services, request)
+            if isinstance(admitted, Response):
+                await admitted(scope, receive, send)
+                return
+            scope.setdefault("state", {})["access"] = admitted
+        await self._app(scope, receive, send)

@@ -1,0 +1,59 @@
+"""Signing in: the SPA asks how (`/auth/config`), then logs in locally or goes to the OIDC provider.
+
+These are plain HTTP endpoints, not GraphQL fields: they run before there is a caller to authorize.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from dvt.application.services import Services
+from dvt.domain.audit import AuditEvent, AuditResult
+from dvt.domain.authentication import AuthenticationError
+from dvt.domain.errors import DomainError
+from dvt.domain.identity import Actor, ActorKind
+
+MAX_LOGIN_BYTES = 4096
+
+
+def session_routes(services: Services) -> list[Route]:
+    async def config(_: Request) -> Response:
+        oidc = services.auth_settings.get("oidc_issuer")
+        body: dict[str, Any] = {"mode": "oidc" if oidc else "local", **services.auth_settings}
+        return JSONResponse(body)
+
+    async def login(request: Request) -> Response:
+        raw = await request.body()
+        try:
+            if len(raw) > MAX_LOGIN_BYTES:
+                raise ValueError("too large")
+            payload = orjson.loads(raw)
+            tenant, username, password = (str(payload[k]) for k in ("tenant", "username", "password"))
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": "send JSON {tenant, username, password}"}, status_code=400)
+        try:
+            result = await services.identity.login(tenant, username, password)
+        except AuthenticationError as error:
+            # A refused login is audited on the platform's chain: the tenant may not even exist.
+            actor = Actor(ActorKind.USER, f"login:{username[:64]}", None)
+            details = {"tenant": tenant[:64], "username": username[:64]}
+            await services.audit.record_denied(
+                AuditEvent.of(actor, "session.login", AuditResult.DENIED, "tenant", tenant[:64], details)
+            )
+            return JSONResponse({"error": str(error)}, status_code=401)
+        except DomainError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        return JSONResponse(
+            {
+                "token": result.token.token,
+                "expiresAt": result.token.expires_at.isoformat(),
+                "mustChangePassword": result.must_change_password,
+            }
+        )
+
+    return [Route("/auth/config", config), Route("/auth/login", login, methods=["POST"])]
