@@ -124,9 +124,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "environment_id", "content_hash", name=op.f("uq_graph_versions_environment_id_content_hash")
         ),
-        sa.UniqueConstraint(
-            "environment_id", "sequence", name=op.f("uq_graph_versions_environment_id_sequence")
-        ),
+        sa.UniqueConstraint("environment_id", "sequence", name=op.f("uq_graph_versions_environment_id_sequence")),
     )
     op.create_index(op.f("ix_graph_versions_tenant_id"), "graph_versions", ["tenant_id"], unique=False)
     op.create_table(
@@ -161,9 +159,7 @@ def upgrade() -> None:
             ["tenant_id"], ["tenants.id"], name=op.f("fk_artifacts_tenant_id_tenants"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_artifacts")),
-        sa.UniqueConstraint(
-            "environment_id", "kind", "sha256", name=op.f("uq_artifacts_environment_id_kind_sha256")
-        ),
+        sa.UniqueConstraint("environment_id", "kind", "sha256", name=op.f("uq_artifacts_environment_id_kind_sha256")),
     )
     op.create_index(op.f("ix_artifacts_tenant_id"), "artifacts", ["tenant_id"], unique=False)
     op.create_index("ix_artifacts_version", "artifacts", ["graph_version_id"], unique=False)
@@ -204,13 +200,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("graph_version_id", "node_uuid", name=op.f("pk_graph_nodes")),
-        sa.UniqueConstraint(
-            "graph_version_id", "unique_id", name=op.f("uq_graph_nodes_graph_version_id_unique_id")
-        ),
+        sa.UniqueConstraint("graph_version_id", "unique_id", name=op.f("uq_graph_nodes_graph_version_id_unique_id")),
     )
-    op.create_index(
-        "ix_graph_nodes_version_type", "graph_nodes", ["graph_version_id", "resource_type"], unique=False
-    )
+    op.create_index("ix_graph_nodes_version_type", "graph_nodes", ["graph_version_id", "resource_type"], unique=False)
     op.create_table(
         "invocations",
         sa.Column("id", sa.UUID(), nullable=False),
@@ -300,13 +292,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_node_results")),
-        sa.UniqueConstraint(
-            "invocation_pk", "unique_id", name=op.f("uq_node_results_invocation_pk_unique_id")
-        ),
+        sa.UniqueConstraint("invocation_pk", "unique_id", name=op.f("uq_node_results_invocation_pk_unique_id")),
     )
-    op.create_index(
-        "ix_node_results_history", "node_results", ["environment_id", "node_uuid", "id"], unique=False
-    )
+    op.create_index("ix_node_results_history", "node_results", ["environment_id", "node_uuid", "id"], unique=False)
     op.create_table(
         "source_freshness",
         sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
@@ -335,9 +323,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_source_freshness")),
-        sa.UniqueConstraint(
-            "invocation_pk", "unique_id", name=op.f("uq_source_freshness_invocation_pk_unique_id")
-        ),
+        sa.UniqueConstraint("invocation_pk", "unique_id", name=op.f("uq_source_freshness_invocation_pk_unique_id")),
     )
     op.create_index(
         "ix_source_freshness_history", "source_freshness", ["environment_id", "node_uuid", "id"], unique=False

@@ -44,9 +44,7 @@ WINDOWS_MANIFESTS = TUVA_MANIFESTS + [
 JAFFLE_V12_MANIFESTS = [
     row["file"]
     for row in MANIFEST_ROWS
-    if row["file"].startswith("yu-iskw__")
-    and "jaffle_shop" in row["file"]
-    and row["dbt_schema_version"] == "v12"
+    if row["file"].startswith("yu-iskw__") and "jaffle_shop" in row["file"] and row["dbt_schema_version"] == "v12"
 ]
 STATE_V12 = "dbt-labs__dbt-core/manifest__state_v12.json"
 SCHEMA_URL = "https://schemas.getdbt.com/dbt/{}/{}.json"
@@ -248,9 +246,7 @@ def test_generic_tests_name_the_node_they_test(file: str) -> None:
 def test_generic_test_without_attached_node_tests_its_single_dependency() -> None:
     manifest = _manifest("yu-iskw__dbt-artifacts-parser/manifest__v1__jaffle_shop.json")
     nodes = _by_id(manifest)
-    assert nodes["test.jaffle_shop.unique_stg_customers_customer_id"].tested_node == (
-        "model.jaffle_shop.stg_customers"
-    )
+    assert nodes["test.jaffle_shop.unique_stg_customers_customer_id"].tested_node == ("model.jaffle_shop.stg_customers")
     relationships = "test.jaffle_shop.relationships_fct_orders_customer_id__customer_id__ref_dim_customers_"
     assert nodes[relationships].tested_node is None  # two models, no attached_node: dbt does not say which
 
@@ -280,9 +276,7 @@ def test_manifest_lists_the_nodes_map_first_in_file_order() -> None:
     manifest = _manifest(STATE_V12)
     raw = _raw(STATE_V12)
     expected = [
-        uid
-        for section in ("nodes", "sources", "exposures", "metrics", "semantic_models")
-        for uid in raw[section]
+        uid for section in ("nodes", "sources", "exposures", "metrics", "semantic_models") for uid in raw[section]
     ]
     assert [node.unique_id for node in manifest.nodes] == expected
 
@@ -492,9 +486,7 @@ def test_sources_v1_read_without_timing() -> None:
 
 
 def test_sources_runtime_errors_keep_the_error_text() -> None:
-    sources = _read(
-        "analyticsengineersclub__aec-hannah-dbt/sources__2022-03-01_dbt1.0.3_error_runtime_error.json"
-    )
+    sources = _read("analyticsengineersclub__aec-hannah-dbt/sources__2022-03-01_dbt1.0.3_error_runtime_error.json")
     assert isinstance(sources, Sources)
     failed = sources.results[1]
     assert (failed.status, failed.max_loaded_at) == ("runtime error", None)
@@ -520,9 +512,7 @@ def test_dbt_fusion_status_is_lower_cased() -> None:
         ("sources", "v3", ArtifactKind.SOURCES),
     ],
 )
-def test_detect_reads_kind_and_version_from_the_schema_url(
-    schema_name: str, version: str, kind: ArtifactKind
-) -> None:
+def test_detect_reads_kind_and_version_from_the_schema_url(schema_name: str, version: str, kind: ArtifactKind) -> None:
     document = {"metadata": {"dbt_schema_version": SCHEMA_URL.format(schema_name, version)}}
     assert detect("x.json", document) == (kind, version)
 
@@ -535,16 +525,12 @@ PRE_V1_DOCUMENTS: dict[ArtifactKind, dict[str, Any]] = {
         "generated_at": "2020-01-01T00:00:00Z",
     },
     ArtifactKind.RUN_RESULTS: {
-        "results": [
-            {"node": {"unique_id": "model.a.b"}, "status": None, "execution_time": 0.1, "timing": []}
-        ],
+        "results": [{"node": {"unique_id": "model.a.b"}, "status": None, "execution_time": 0.1, "timing": []}],
         "elapsed_time": 1.0,
         "generated_at": "2020-01-01T00:00:00Z",
     },
     ArtifactKind.CATALOG: {
-        "nodes": {
-            "model.a.b": {"metadata": {"type": "VIEW"}, "columns": {}, "stats": {}, "unique_id": "model.a.b"}
-        },
+        "nodes": {"model.a.b": {"metadata": {"type": "VIEW"}, "columns": {}, "stats": {}, "unique_id": "model.a.b"}},
         "sources": {},
         "generated_at": "2020-01-01T00:00:00Z",
     },
@@ -567,9 +553,7 @@ def test_files_without_a_schema_version_are_detected_by_their_keys(kind: Artifac
 def test_pre_v1_freshness_map_reads_state_as_status() -> None:
     document = {
         "meta": {"generated_at": "2020-01-01T00:00:00Z", "elapsed_time": 2.0},
-        "sources": {
-            "source.a.b.c": {"max_loaded_at": "t", "snapshotted_at": "u", "state": "warn", "criteria": {}}
-        },
+        "sources": {"source.a.b.c": {"max_loaded_at": "t", "snapshotted_at": "u", "state": "warn", "criteria": {}}},
     }
     sources = _read_doc(document)
     assert [(r.unique_id, r.status) for r in sources.results] == [("source.a.b.c", "warn")]
@@ -654,12 +638,8 @@ def test_schema_url_of_another_shape_is_refused() -> None:
         ("catalog", "v2", "catalog v1"),
     ],
 )
-def test_unsupported_schema_version_names_the_versions_read(
-    schema_name: str, version: str, supported: str
-) -> None:
-    error = _refusal(
-        {"metadata": {"dbt_schema_version": SCHEMA_URL.format(schema_name, version)}, "nodes": {}}
-    )
+def test_unsupported_schema_version_names_the_versions_read(schema_name: str, version: str, supported: str) -> None:
+    error = _refusal({"metadata": {"dbt_schema_version": SCHEMA_URL.format(schema_name, version)}, "nodes": {}})
     assert error.schema_version == version
     assert error.problem.endswith(f"schema version {version}; DVT reads {supported}")
 
@@ -698,9 +678,7 @@ def test_node_without_resource_type_is_refused_naming_its_key() -> None:
 
 def test_node_whose_depends_on_is_a_string_is_refused() -> None:
     node = _model("model.shop.a", depends_on="model.shop.b")
-    assert _refusal(_manifest_doc(node)).problem.startswith(
-        "nodes['model.shop.a'].depends_on is a JSON string"
-    )
+    assert _refusal(_manifest_doc(node)).problem.startswith("nodes['model.shop.a'].depends_on is a JSON string")
 
 
 def test_dependency_that_is_not_a_string_is_refused() -> None:

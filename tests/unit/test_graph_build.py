@@ -21,9 +21,7 @@ def manifest(*nodes: GraphNode) -> Manifest:
 
 def node(unique_id: str, *parents: str, tested: str | None = None) -> GraphNode:
     kind = unique_id.split(".")[0]
-    return GraphNode(
-        unique_id, kind, unique_id.split(".")[-1], "shop", depends_on=parents, tested_node=tested
-    )
+    return GraphNode(unique_id, kind, unique_id.split(".")[-1], "shop", depends_on=parents, tested_node=tested)
 
 
 def test_depends_on_becomes_parent_to_child_edges() -> None:
@@ -49,15 +47,11 @@ def test_a_test_is_linked_to_what_it_tests() -> None:
 def test_a_dangling_parent_is_a_warning_not_a_refusal() -> None:
     graph = build_graph(manifest(node("model.shop.orders", "model.other.gone")), "m.json")
     assert graph.edges == ()
-    assert graph.warnings == (
-        "model.shop.orders depends on model.other.gone, which the manifest does not hold",
-    )
+    assert graph.warnings == ("model.shop.orders depends on model.other.gone, which the manifest does not hold",)
 
 
 def test_a_repeated_parent_is_one_edge() -> None:
-    graph = build_graph(
-        manifest(node("model.shop.a"), node("model.shop.b", "model.shop.a", "model.shop.a")), "m.json"
-    )
+    graph = build_graph(manifest(node("model.shop.a"), node("model.shop.b", "model.shop.a", "model.shop.a")), "m.json")
     assert len(graph.edges) == 1
 
 
