@@ -1,0 +1,75 @@
+"""What every `dvt` command shares: the Typer apps, JSON output, the system actor, clean failures."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from dvt.application.access import Access
+from dvt.application.services import Services
+from dvt.bootstrap import services
+from dvt.config import Settings
+from dvt.domain.errors import DomainError
+from dvt.domain.tenancy import TenantScope
+
+T = TypeVar("T")
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="DVT: the control plane for dbt.")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
+TenantOption = Annotated[str, typer.Option("--tenant", help="Tenant slug")]
+OrgOption = Annotated[str, typer.Option("--org", help="Organization slug")]
+
+
+def group(name: str, help: str) -> typer.Typer:
+    sub = typer.Typer(no_args_is_help=True, help=help)
+    app.add_typer(sub, name=name)
+    return sub
+
+
+def plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (uuid.UUID, datetime, Path)):
+        return str(value)
+    return value
+
+
+def show(value: Any, as_json: bool, line: Callable[[Any], str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(plain(value), indent=2, sort_keys=True))
+    elif isinstance(value, list):
+        for item in value:
+            typer.echo(line(item))
+    else:
+        typer.echo(line(value))
+
+
+@asynccontextmanager
+async def scoped(tenant: str) -> AsyncIterator[tuple[Services, Access]]:
+    """The CLI talks to the database directly, so it acts as DVT itself (audited as the system actor)."""
+    async with services(Settings()) as built:
+        found = await built.tenancy.tenant(tenant)
+        yield built, Access.system(TenantScope(found.id))
+
+
+def run(work: Callable[[], Awaitable[T]]) -> T:
+    """Run a command; an expected failure is one line on stderr and exit code 1, never a traceback."""
+    try:
+        return asyncio.run(work())  # type: ignore[arg-type]
+    except (DomainError, OSError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None

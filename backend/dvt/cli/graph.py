@@ -1,0 +1,85 @@
+"""Ingesting dbt artifacts and exporting the GraphQL schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from dvt.application.ingest import ArtifactFile, IngestTarget
+from dvt.application.records import IngestReport
+from dvt.cli.common import JsonOption, TenantOption, app, plain, run, scoped
+from dvt.domain.errors import DomainError
+from dvt.domain.tenancy import DEFAULT_TENANT
+
+ARTIFACT_NAMES = ("manifest.json", "catalog.json", "run_results.json", "sources.json")
+
+
+def _artifact_files(paths: Sequence[Path]) -> list[ArtifactFile]:
+    files: list[ArtifactFile] = []
+    for path in paths:
+        if path.is_dir():
+            found = [path / name for name in ARTIFACT_NAMES if (path / name).is_file()]
+            if not found:
+                raise DomainError(f"{path}: no dbt artifacts here (looked for {', '.join(ARTIFACT_NAMES)})")
+            files.extend(ArtifactFile(str(f), f.read_bytes()) for f in found)
+        elif path.is_file():
+            files.append(ArtifactFile(str(path), path.read_bytes()))
+        else:
+            raise DomainError(f"{path}: no such file or folder")
+    return files
+
+
+def _report_json(report: IngestReport) -> dict[str, Any]:
+    counts = report.counts
+    return {
+        "graph_version_id": str(report.graph_version_id) if report.graph_version_id else None,
+        "created": report.created,
+        "nodes": counts.get("nodes", 0),
+        "sources": counts.get("sources", 0),
+        "exposures": counts.get("exposures", 0),
+        "metrics": counts.get("metrics", 0),
+        "edges": report.edges,
+        "artifacts": [plain(a) for a in report.artifacts],
+        "warnings": list(report.warnings),
+    }
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="A dbt target/ folder or artifact files")],
+    project: Annotated[str, typer.Option(help="Project slug (created on first use)")],
+    environment: Annotated[str, typer.Option(help="Environment slug (created on first use)")],
+    tenant: TenantOption = DEFAULT_TENANT,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest dbt artifacts into the environment's next graph version."""
+
+    async def work() -> IngestReport:
+        files = _artifact_files(paths)
+        first = paths[0].resolve()
+        repository = str(first.parent if first.name == "target" or first.is_file() else first)
+        async with scoped(tenant) as (built, access):
+            target = IngestTarget(project, environment, repository=repository)
+            return await built.ingest.ingest(access, target, files)
+
+    report = run(work)
+    if as_json:
+        typer.echo(json.dumps(_report_json(report), indent=2))
+        return
+    what = "new graph version" if report.created else "unchanged graph version"
+    typer.echo(f"{what} {report.graph_version_id}: {report.counts.get('nodes', 0)} nodes, {report.edges} edges")
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@app.command("export-schema")
+def export_schema() -> None:
+    """Print the GraphQL schema (SDL); `make test` compares it with schema/schema.graphql."""
+    from dvt.api.schema import create_schema
+
+    sys.stdout.write(create_schema().as_str() + "\n")

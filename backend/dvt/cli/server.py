@@ -1,0 +1,63 @@
+"""Running DVT: migrations and the server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from dvt.application.first_start import welcome_admin
+from dvt.bootstrap import database_url, services
+from dvt.cli.common import app
+from dvt.config import Settings
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (dvt serve does this on start too)."""
+    from dvt.adapters.db.migrate import upgrade
+
+    upgrade(database_url(Settings()))
+    typer.echo("database is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+) -> None:
+    """Start the API (GraphQL at /graphql) and the SPA."""
+    import uvicorn
+
+    from dvt.api.app import create_app
+
+    settings = Settings()
+    host, port = host or settings.host, port or settings.port
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        async with services(settings) as built:
+            app.router.routes[:] = create_app(built, spa_dir=_spa_dir()).routes
+            credentials = await welcome_admin(built)
+            typer.echo(f"DVT is running at http://{host}:{port}/ (GraphQL at http://{host}:{port}/graphql)")
+            if credentials is not None:
+                typer.echo(
+                    f"First start: sign in as {credentials.username!r} (tenant {credentials.tenant_slug!r}) with the"
+                    f" one-time password {credentials.password} - you will be asked to change it.\n"
+                    f"  curl -s -X POST http://{host}:{port}/auth/login -H 'content-type: application/json'"
+                    f' -d \'{{"tenant": "{credentials.tenant_slug}", "username": "{credentials.username}",'
+                    f' "password": "..."}}\'\n'
+                    "  Machines and CI: `dvt token create NAME --role admin` prints an API token."
+                )
+            yield
+
+    from starlette.applications import Starlette
+
+    uvicorn.run(Starlette(lifespan=lifespan), host=host, port=port, log_level=settings.log_level)
+
+
+def _spa_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "frontend" / "dist"

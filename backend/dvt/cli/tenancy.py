@@ -1,0 +1,138 @@
+"""Tenants, organizations, projects and environments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+
+from dvt.bootstrap import services
+from dvt.cli.common import JsonOption, OrgOption, TenantOption, group, run, scoped, show
+from dvt.config import Settings
+from dvt.domain.errors import DomainError
+from dvt.domain.identity import SYSTEM
+from dvt.domain.tenancy import DEFAULT_ORGANIZATION, DEFAULT_TENANT
+
+tenant_app = group("tenant", "Tenants.")
+org_app = group("org", "Organizations of a tenant.")
+project_app = group("project", "dbt projects.")
+environment_app = group("environment", "Environments of a project.")
+
+
+@tenant_app.command("create")
+def tenant_create(slug: str, name: Annotated[str | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
+    async def work() -> Any:
+        async with services(Settings()) as built:
+            return await built.tenancy.create_tenant(SYSTEM, slug, name)
+
+    show(run(work), as_json, lambda t: f"created tenant {t.slug} ({t.id})")
+
+
+@tenant_app.command("list")
+def tenant_list(as_json: JsonOption = False) -> None:
+    async def work() -> Any:
+        async with services(Settings()) as built:
+            return await built.tenancy.tenants()
+
+    show(run(work), as_json, lambda t: f"{t.slug}\t{t.name}\t{t.id}")
+
+
+@org_app.command("create")
+def org_create(
+    slug: str,
+    tenant: TenantOption = DEFAULT_TENANT,
+    name: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    async def work() -> Any:
+        async with scoped(tenant) as (built, access):
+            return await built.tenancy.create_organization(access, slug, name)
+
+    show(run(work), as_json, lambda o: f"created organization {o.slug} ({o.id})")
+
+
+@org_app.command("list")
+def org_list(tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False) -> None:
+    async def work() -> Any:
+        async with scoped(tenant) as (built, access):
+            return await built.tenancy.organizations(access.scope)
+
+    show(run(work), as_json, lambda o: f"{o.slug}\t{o.name}\t{o.id}")
+
+
+@project_app.command("create")
+def project_create(
+    slug: str,
+    repository: Annotated[str, typer.Option(help="Git URL or local path of the dbt project")],
+    subdirectory: Annotated[str | None, typer.Option(help="Folder of dbt_project.yml inside it")] = None,
+    org: OrgOption = DEFAULT_ORGANIZATION,
+    tenant: TenantOption = DEFAULT_TENANT,
+    name: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    async def work() -> Any:
+        async with scoped(tenant) as (built, access):
+            return await built.tenancy.create_project(
+                access, slug, repository, subdirectory=subdirectory, organization=org, name=name
+            )
+
+    show(run(work), as_json, lambda p: f"created project {p.slug} ({p.id})")
+
+
+@project_app.command("list")
+def project_list(
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    tenant: TenantOption = DEFAULT_TENANT,
+    as_json: JsonOption = False,
+) -> None:
+    async def work() -> Any:
+        async with scoped(tenant) as (built, access):
+            return await built.tenancy.projects(access.scope, org)
+
+    show(run(work), as_json, lambda p: f"{p.slug}\t{p.repository}\t{p.id}")
+
+
+def _settings_pairs(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise DomainError(f"--set takes KEY=VALUE, got {pair!r}")
+        out[key] = value
+    return out
+
+
+@environment_app.command("create")
+def environment_create(
+    slug: str,
+    project: Annotated[str, typer.Option(help="Project slug")],
+    adapter: Annotated[str, typer.Option(help="duckdb, postgres or snowflake")],
+    ref: Annotated[str, typer.Option("--ref", help="Git ref to run")] = "HEAD",
+    settings: Annotated[list[str] | None, typer.Option("--set", help="Connection setting KEY=VALUE")] = None,
+    tenant: TenantOption = DEFAULT_TENANT,
+    name: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOption = False,
+) -> None:
+    async def work() -> Any:
+        pairs = _settings_pairs(settings or [])
+        async with scoped(tenant) as (built, access):
+            return await built.tenancy.create_environment(
+                access, project, slug, adapter, git_ref=ref, settings=pairs, name=name
+            )
+
+    show(run(work), as_json, lambda e: f"created environment {e.slug} ({e.id})")
+
+
+@environment_app.command("list")
+def environment_list(
+    project: Annotated[str, typer.Option(help="Project slug")],
+    tenant: TenantOption = DEFAULT_TENANT,
+    as_json: JsonOption = False,
+) -> None:
+    async def work() -> Any:
+        async with scoped(tenant) as (built, access):
+            owner = await built.tenancy.project(access.scope, project)
+            return await built.tenancy.environments(access.scope, [owner.id])
+
+    show(run(work), as_json, lambda e: f"{e.slug}\t{e.adapter.value}\t{e.git_ref}\t{e.id}")
