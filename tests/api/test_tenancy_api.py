@@ -76,3 +76,27 @@ async def test_a_request_without_credentials_is_refused_before_any_field_runs(gq
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Bearer realm="dvt"'
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+SET_QUOTAS = """mutation($env: ID, $runs: Int, $budget: Float) {
+  setQuotas(input: {environmentId: $env, maxConcurrentRuns: $runs, monthlyCostBudget: $budget}) {
+    __typename ... on Quotas { maxConcurrentRuns monthlyCostBudget } ... on Error { message code } } }"""
+
+
+async def test_quotas_are_set_on_the_tenant_and_on_an_environment(gql: GraphQLClient) -> None:
+    await gql.data(CREATE_PROJECT, slug="shop", org="default")
+    environment = (await gql.data(CREATE_ENVIRONMENT, project="shop", adapter="duckdb"))["createEnvironment"]
+    await gql.data(SET_QUOTAS, runs=4, budget=1200.5)
+    await gql.data(SET_QUOTAS, env=environment["id"], runs=1)
+    read = await gql.data('{ tenant { quotas { maxConcurrentRuns monthlyCostBudget } } environment(project: "shop", slug: "prod") { quotas { maxConcurrentRuns monthlyCostBudget } } }')  # fmt: skip
+    assert read["tenant"]["quotas"] == {"maxConcurrentRuns": 4, "monthlyCostBudget": 1200.5}
+    assert read["environment"]["quotas"] == {"maxConcurrentRuns": 1, "monthlyCostBudget": None}
+
+
+async def test_a_negative_quota_is_a_validation_member(gql: GraphQLClient) -> None:
+    refused = await gql.data(SET_QUOTAS, runs=-1)
+    assert refused["setQuotas"] == {
+        "__typename": "ValidationError",
+        "message": "max concurrent runs must be between 0 and 10000",
+        "code": "VALIDATION",
+    }

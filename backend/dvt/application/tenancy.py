@@ -19,6 +19,7 @@ from dvt.domain.authorization import (
 )
 from dvt.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from dvt.domain.identity import SYSTEM, Actor, ActorKind
+from dvt.domain.quotas import Quotas
 from dvt.domain.tenancy import (
     DEFAULT_ORGANIZATION,
     DEFAULT_TENANT,
@@ -192,6 +193,24 @@ class TenancyService:
             await record(uow.audit(access.scope), event)
             await uow.commit()
         return environment
+
+    async def set_quotas(self, access: Access, quotas: Quotas, environment_id: uuid.UUID | None = None) -> Quotas:
+        """Quotas of the tenant, or of one environment; an administrator of that scope sets them."""
+        async with self._units() as uow:
+            if environment_id is None:
+                access.require(Permission.ADMIN, TENANT_SCOPE, "set the tenant's quotas")
+                await uow.tenancy(access.scope).set_tenant_quotas(quotas)
+                resource: tuple[str, uuid.UUID] = ("tenant", access.scope.tenant_id)
+            else:
+                where = await environment_scope_of(uow, access.scope, environment_id)
+                if where is None:
+                    raise NotFoundError("environment not found")
+                access.require(Permission.ADMIN, where, "set this environment's quotas")
+                await uow.tenancy(access.scope).set_environment_quotas(environment_id, quotas)
+                resource = ("environment", environment_id)
+            await record(uow.audit(access.scope), access.event("quotas.set", *resource, quotas.to_json()))
+            await uow.commit()
+        return quotas
 
     async def environments(self, scope: TenantScope, project_ids: Sequence[uuid.UUID]) -> list[Environment]:
         async with self._units() as uow:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from dvt.domain.errors import ValidationError
+from dvt.domain.quotas import Quotas
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -50,6 +51,7 @@ class Tenant:
     slug: str
     name: str
     created_at: datetime
+    quotas: Quotas = field(default_factory=Quotas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,5 +87,5 @@ class Environment:
     # Non-secret connection settings (path, host, schema, warehouse...). Secrets live elsewhere.
     settings: dict[str, Any] = field(default_factory=dict)
     rate_card: dict[str, Any] = field(default_factory=dict)
-    quotas: dict[str, Any] = field(default_factory=dict)
+    quotas: Quotas = field(default_factory=Quotas)
     created_at: datetime | None = None

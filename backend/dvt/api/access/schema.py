@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from dvt.api import permissions
+from dvt.api import ids, permissions
 from dvt.api.access.types import (
     ApiTokenType,
     AuditEventConnection,
@@ -159,16 +159,6 @@ SecretResult = Annotated[
 ChangePasswordResult = Annotated[PasswordChanged | ValidationError, strawberry.union("ChangePasswordResult")]
 
 
-def _environment_id(raw: strawberry.ID) -> uuid.UUID:
-    try:
-        global_id = strawberry.relay.GlobalID.from_id(raw)
-        if global_id.type_name == "Environment":
-            return uuid.UUID(global_id.node_id)
-    except ValueError:
-        pass
-    raise domain.NotFoundError("environment not found")
-
-
 @strawberry.type
 class AccessMutation:
     @permissions.mutation(Permission.ADMIN, description="Give a role on a scope (and everything below it)")
@@ -203,7 +193,7 @@ class AccessMutation:
     @permissions.mutation(Permission.MANAGE_SECRETS, description="Store a new version of an environment secret")
     async def set_secret(self, info: Info, input: SetSecretInput) -> SecretResult:
         async def call() -> SecretType:
-            environment = _environment_id(input.environment_id)
+            environment = ids.environment_id(input.environment_id)
             stored = await info.context.services.secrets.put(info.context.access, environment, input.name, input.value)
             return SecretType.of(stored)
 
@@ -212,7 +202,7 @@ class AccessMutation:
     @permissions.mutation(Permission.MANAGE_SECRETS)
     async def retire_secret(self, info: Info, input: RetireSecretInput) -> SecretResult:
         async def call() -> SecretType:
-            environment = _environment_id(input.environment_id)
+            environment = ids.environment_id(input.environment_id)
             return SecretType.of(
                 await info.context.services.secrets.retire(info.context.access, environment, input.name)
             )

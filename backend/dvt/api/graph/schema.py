@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.file_uploads import Upload
 
-from dvt.api import permissions
+from dvt.api import ids, permissions
 from dvt.api.context import Info
 from dvt.api.errors import (
     ArtifactRejectedError,
@@ -39,12 +37,8 @@ class GraphQuery:
 
     @permissions.field(Permission.VIEW, description="A graph version by its global id")
     async def graph_version(self, info: Info, id: strawberry.ID) -> GraphVersionType | None:
-        try:
-            global_id = relay.GlobalID.from_id(id)
-            key = uuid.UUID(global_id.node_id)
-        except ValueError:  # GlobalIDValueError is a ValueError
-            return None
-        if global_id.type_name != "GraphVersion":
+        key = ids.node_uuid(id, "GraphVersion")
+        if key is None:
             return None
         version = await info.context.loaders.graph_version.load(key)
         if version is None or not await permissions.can_see_environment(info, version.environment_id):

@@ -6,14 +6,15 @@ from typing import Annotated
 
 import strawberry
 
-from dvt.api import permissions
+from dvt.api import ids, permissions
 from dvt.api.context import Info
 from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dvt.api.mutations import attempt
 from dvt.api.scalars import JSON
-from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
+from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, QuotasType, TenantType
 from dvt.domain import errors as domain
 from dvt.domain.authorization import Permission
+from dvt.domain.quotas import Quotas
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION
 
 
@@ -92,8 +93,31 @@ CreateEnvironmentResult = Annotated[
 ]
 
 
+@strawberry.input
+class SetQuotasInput:
+    environment_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An environment's global id; the tenant's quotas when omitted"
+    )
+    max_concurrent_runs: int | None = None
+    monthly_cost_budget: float | None = None
+
+
+SetQuotasResult = Annotated[
+    QuotasType | ValidationError | NotFoundError | PermissionDeniedError, strawberry.union("SetQuotasResult")
+]
+
+
 @strawberry.type
 class TenancyMutation:
+    @permissions.mutation(Permission.ADMIN, description="Limits of the tenant or of one environment")
+    async def set_quotas(self, info: Info, input: SetQuotasInput) -> SetQuotasResult:
+        async def call() -> Quotas:
+            quotas = Quotas(input.max_concurrent_runs, input.monthly_cost_budget)
+            environment = ids.environment_id(input.environment_id) if input.environment_id else None
+            return await info.context.services.tenancy.set_quotas(info.context.access, quotas, environment)
+
+        return await attempt(call(), QuotasType.of)
+
     @permissions.mutation(Permission.ADMIN, description="Platform administrators only")
     async def create_tenant(self, info: Info, input: CreateTenantInput) -> CreateTenantResult:
         call = info.context.services.tenancy.create_tenant(info.context.access.actor, input.slug, input.name)

@@ -16,6 +16,7 @@ from dvt.api.context import Info
 from dvt.api.scalars import JSON
 from dvt.domain import tenancy
 from dvt.domain.authorization import Permission, environment_scope
+from dvt.domain.quotas import Quotas
 
 if TYPE_CHECKING:
     from dvt.api.access.types import SecretType
@@ -48,16 +49,35 @@ async def resolve_by_uuid(
     return [to_type(v) if (v := by_key.get(k) if k else None) is not None else None for k in keys]
 
 
+@strawberry.type(name="Quotas")
+class QuotasType:
+    max_concurrent_runs: int | None = strawberry.field(description="None: no limit of its own")
+    monthly_cost_budget: float | None = strawberry.field(description="In the rate card's currency")
+
+    @staticmethod
+    def of(quotas: Quotas) -> QuotasType:
+        return QuotasType(
+            max_concurrent_runs=quotas.max_concurrent_runs, monthly_cost_budget=quotas.monthly_cost_budget
+        )
+
+
 @strawberry.type(name="Tenant")
 class TenantType(relay.Node):
     id: relay.NodeID[str]
     slug: str
     name: str
     created_at: datetime
+    quotas: QuotasType
 
     @staticmethod
     def of(tenant: tenancy.Tenant) -> TenantType:
-        return TenantType(id=str(tenant.id), slug=tenant.slug, name=tenant.name, created_at=tenant.created_at)
+        return TenantType(
+            id=str(tenant.id),
+            slug=tenant.slug,
+            name=tenant.name,
+            created_at=tenant.created_at,
+            quotas=QuotasType.of(tenant.quotas),
+        )
 
     @strawberry.field
     async def organizations(self, info: Info) -> list[OrganizationType]:
@@ -159,6 +179,7 @@ class EnvironmentType(relay.Node):
     adapter: str
     git_ref: str
     settings: JSON
+    quotas: QuotasType
     created_at: datetime | None
     project_id: strawberry.Private[uuid.UUID]
 
@@ -172,6 +193,7 @@ class EnvironmentType(relay.Node):
             adapter=environment.adapter.value,
             git_ref=environment.git_ref,
             settings=settings,
+            quotas=QuotasType.of(environment.quotas),
             created_at=environment.created_at,
             project_id=environment.project_id,
         )

@@ -6,17 +6,18 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dvt.adapters.db.models import EnvironmentRow, OrganizationRow, ProjectRow, TenantRow
 from dvt.domain.errors import ConflictError
+from dvt.domain.quotas import Quotas
 from dvt.domain.tenancy import Adapter, Environment, Organization, Project, Tenant, TenantScope
 
 
 def _tenant(row: TenantRow) -> Tenant:
-    return Tenant(row.id, row.slug, row.name, row.created_at)
+    return Tenant(row.id, row.slug, row.name, row.created_at, Quotas.from_json(row.quotas))
 
 
 def _organization(row: OrganizationRow) -> Organization:
@@ -47,7 +48,7 @@ def _environment(row: EnvironmentRow) -> Environment:
         git_ref=row.git_ref,
         settings=dict(row.settings),
         rate_card=dict(row.rate_card),
-        quotas=dict(row.quotas),
+        quotas=Quotas.from_json(row.quotas),
         created_at=row.created_at,
     )
 
@@ -173,6 +174,20 @@ class SqlTenancyRepository:
         await _insert(self._session, row, f"environment {slug!r}")
         await self._session.refresh(row)
         return _environment(row)
+
+    async def set_tenant_quotas(self, quotas: Quotas) -> None:
+        await self._session.execute(
+            update(TenantRow).where(TenantRow.id == self._tenant).values(quotas=quotas.to_json())
+        )
+
+    async def set_environment_quotas(self, environment_id: uuid.UUID, quotas: Quotas) -> bool:
+        changed = await self._session.scalar(
+            update(EnvironmentRow)
+            .where(EnvironmentRow.tenant_id == self._tenant, EnvironmentRow.id == environment_id)
+            .values(quotas=quotas.to_json())
+            .returning(EnvironmentRow.id)
+        )
+        return changed is not None
 
     async def environments(self, project_ids: Sequence[uuid.UUID]) -> list[Environment]:
         rows = await self._session.scalars(
