@@ -57,7 +57,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     keys = ",".join(f"k{i}:{base64.b64encode(os.urandom(32)).decode()}" for i in (1, 2))
-    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("dvt-data"), secret_keys=keys)
+    # The shared app's rate limit is far above what any test sends; the rate limit has tests of its own.
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("dvt-data"),
+        secret_keys=keys,
+        rate_limit_per_minute=1_000_000,
+    )
 
 
 @pytest.fixture(scope="session")
