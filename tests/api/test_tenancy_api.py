@@ -100,3 +100,14 @@ async def test_a_negative_quota_is_a_validation_member(gql: GraphQLClient) -> No
         "message": "max concurrent runs must be between 0 and 10000",
         "code": "VALIDATION",
     }
+
+
+async def test_audit_events_carry_the_request_and_trace_ids(gql: GraphQLClient) -> None:
+    trace = "0af7651916cd43dd8448eb211c80319c"
+    headers = {**gql.headers, "x-request-id": "req-42", "traceparent": f"00-{trace}-b7ad6b7169203331-01"}
+    create = 'mutation { createOrganization(input: {slug: "traced"}) { __typename } }'
+    await gql.http.post("/graphql", json={"query": create}, headers=headers)
+    events = await gql.data('{ auditEvents(filter: {actionPrefix: "organization."}) { nodes { action result correlationId traceId } } }')  # fmt: skip
+    assert events["auditEvents"]["nodes"] == [
+        {"action": "organization.create", "result": "success", "correlationId": "req-42", "traceId": trace}
+    ]

@@ -6,6 +6,7 @@ and proxies both understand them, and no field ever runs for an unknown caller.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -33,7 +34,22 @@ async def authenticate(services: Services, request: Request) -> Access:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("authentication required: send Authorization: Bearer <token>")
     actor = await services.identity.authenticate_bearer(token.strip())
-    return await services.access.access_for(actor)
+    access = await services.access.access_for(actor)
+    return access.with_request(correlation_id(request), trace_id(request))
+
+
+def correlation_id(request: Request) -> str:
+    """The caller's request id when it sends a sane one, else a new one: it ties audit events together."""
+    given = request.headers.get("x-request-id", "")
+    return given if 0 < len(given) <= 128 and given.isprintable() else uuid.uuid4().hex
+
+
+def trace_id(request: Request) -> str | None:
+    """The W3C trace id of `traceparent` (version-traceid-parentid-flags), when well formed."""
+    parts = request.headers.get("traceparent", "").split("-")
+    if len(parts) == 4 and len(parts[1]) == 32 and all(c in "0123456789abcdef" for c in parts[1]):
+        return parts[1]
+    return None
 
 
 async def admit(services: Services, request: Request) -> Access | Response:

@@ -23,6 +23,7 @@ from dvt.application.identity_ports import (
     TokenVerifier,
 )
 from dvt.application.ports import UnitOfWorkFactory
+from dvt.domain.audit import AuditEvent, AuditResult
 from dvt.domain.authentication import AuthenticationError, Claims
 from dvt.domain.authorization import TENANT_SCOPE, Permission, Role
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -258,6 +259,8 @@ class IdentityService:
         new_hash = await self._passwords.hash(new_password)
         async with self._units() as uow:
             await uow.identity.set_password(scope, account.id, new_hash, must_change=False)
+            event = AuditEvent.of(actor, "account.password_change", AuditResult.SUCCESS, "account", account.id)
+            await record(uow.audit(scope), event)
             await uow.commit()
 
     @staticmethod
