@@ -62,9 +62,7 @@ def _pick_materialized(rng: random.Random, layer: str) -> str:
     return "incremental" if roll < 0.3 else "table"
 
 
-def _pick_parents(
-    rng: random.Random, domain: int, pool: list[Model], by_domain: dict[int, list[Model]]
-) -> list[str]:
+def _pick_parents(rng: random.Random, domain: int, pool: list[Model], by_domain: dict[int, list[Model]]) -> list[str]:
     """1-3 distinct parents, mostly from the same domain."""
     wanted = min(rng.randint(1, 3), len(pool))
     parents: list[str] = []
@@ -81,8 +79,7 @@ def _plan(n_models: int, seed: int) -> tuple[list[SourceTable], list[Model], int
     n_tables = max(1, n_models // 50)
     n_domains = max(1, min(12, n_tables, round(math.sqrt(n_models) / 3)))
     tables = [
-        SourceTable(domain=j % n_domains, name=f"t{j}", seed=f"raw_d{j % n_domains}_t{j}")
-        for j in range(n_tables)
+        SourceTable(domain=j % n_domains, name=f"t{j}", seed=f"raw_d{j % n_domains}_t{j}") for j in range(n_tables)
     ]
     n_staging, n_intermediate, n_marts = _layer_sizes(n_models)
     models: list[Model] = []
