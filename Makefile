@@ -51,13 +51,17 @@ typecheck: setup
 contracts: setup
 	$(BIN)/lint-imports
 
-# The committed schema must be what the code exports: regenerate with `make schema`.
+# The committed schemas must be what the code exports: regenerate with `make schema`.
 schema-check: setup
 	$(BIN)/dvt export-schema | diff -u schema/schema.graphql - \
 		|| (echo "schema/schema.graphql is stale: run 'make schema'" && exit 1)
+	rm -rf .cache/contracts && $(BIN)/dvt export-contracts --out .cache/contracts >/dev/null
+	diff -ru schema/contracts .cache/contracts \
+		|| (echo "schema/contracts is stale: run 'make schema'" && exit 1)
 
 schema: setup
 	$(BIN)/dvt export-schema > schema/schema.graphql
+	$(BIN)/dvt export-contracts --out schema/contracts
 
 pytest: setup
 	$(BIN)/pytest -q

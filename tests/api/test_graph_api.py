@@ -6,13 +6,14 @@ import json
 import uuid
 from typing import Any
 
+import jsonschema
 import pytest
 
 from dvt.application.services import Services
 from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
 from tests.api.conftest import GraphQLClient, StatementCounter, token_for
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 JAFFLE = FIXTURES / "yu-iskw__dbt-artifacts-parser"
 FILES = (
@@ -217,3 +218,25 @@ async def test_the_raw_artifact_downloads_byte_for_byte(gql: GraphQLClient, vers
     stranger = GraphQLClient(gql.http, await token_for(app, TenantScope(other.id), "admin"))
     assert (await gql.http.get(manifest["downloadPath"], headers=stranger.headers)).status_code == 404
     assert (await gql.http.get(manifest["downloadPath"])).status_code == 401
+
+
+CONTRACT = json.loads((ROOT / "schema" / "contracts" / "logical-graph.v1.schema.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "yu-iskw__dbt-artifacts-parser/manifest__v1__jaffle_shop.json",
+        "fivetran__dbt_hubspot/manifest__2023-02-03_dbt1.3.1.json",
+        "tuva-health__tuva/manifest__2024-02-20_dbt1.7.8.json",
+        "dbt-labs__dbt-core/manifest__state_v12.json",
+    ],
+)
+async def test_the_whole_graph_document_meets_its_contract(gql: GraphQLClient, manifest: str) -> None:
+    uploaded = await upload(gql, "manifest.json", contents={"manifest.json": (FIXTURES / manifest).read_bytes()})
+    query = "query($id: ID!) { graphVersion(id: $id) { graph nodes(first: 10000) { totalCount } edgeCount } }"
+    version = (await gql.data(query, id=uploaded["graphVersion"]["id"]))["graphVersion"]
+    document = version["graph"]
+    jsonschema.Draft202012Validator(CONTRACT, format_checker=jsonschema.FormatChecker()).validate(document)
+    assert (len(document["nodes"]), len(document["edges"])) == (version["nodes"]["totalCount"], version["edgeCount"])
+    assert [n["unique_id"] for n in document["nodes"]] == sorted(n["unique_id"] for n in document["nodes"])

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
+
+import orjson
 
 from dvt.application.access import Access
 from dvt.application.ports import ArtifactStore, NodeFilter, UnitOfWorkFactory
@@ -74,6 +77,15 @@ class GraphQueries:
     ) -> Page[EdgeRecord]:
         async with self._units() as uow:
             return await uow.graphs(scope).edges(version_id, after, limit)
+
+    async def document(self, scope: TenantScope, version_id: uuid.UUID) -> dict[str, Any]:
+        """The whole LogicalGraph of a version (contract `schema/contracts/logical-graph.v1.schema.json`)."""
+        async with self._units() as uow:
+            found = await uow.graphs(scope).document(version_id)
+        if found is None:
+            raise NotFoundError("graph version not found")
+        document: dict[str, Any] = orjson.loads(found)
+        return document
 
     async def summaries(self, scope: TenantScope, keys: Sequence[NodeKey]) -> list[NodeSummary]:
         async with self._units() as uow:

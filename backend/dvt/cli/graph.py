@@ -83,3 +83,16 @@ def export_schema() -> None:
     from dvt.api.schema import create_schema
 
     sys.stdout.write(create_schema().as_str() + "\n")
+
+
+@app.command("export-contracts")
+def export_contracts(
+    out: Annotated[Path, typer.Option(help="Folder to write the JSON Schemas to")] = Path("schema/contracts"),
+) -> None:
+    """Write the JSON Schemas of DVT's documents (LogicalGraph, ...); `make test` checks them for drift."""
+    from dvt.api.contracts import json_schemas
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, document in json_schemas().items():
+        (out / name).write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        typer.echo(f"wrote {out / name}")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -138,7 +139,9 @@ class GraphNodeRow(Base):
     tags: Mapped[list[str]] = mapped_column(ARRAY(Text))
     materialized: Mapped[str | None] = mapped_column(Text)
     checksum: Mapped[str | None] = mapped_column(Text)
-    data: Mapped[dict[str, Any]] = mapped_column()
+    # The whole node as orjson wrote it. Bytes, not jsonb: nothing queries inside it, and parsing 27 MB of
+    # jsonb on COPY was most of a 10,000-model ingestion (docs/decisions/0001-graph-storage.md).
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class GraphEdgeRow(Base):
