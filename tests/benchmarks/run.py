@@ -2,10 +2,13 @@
 
     .venv/bin/python -m tests.benchmarks.run [--sizes 1000,5000,10000] [--out docs/benchmarks.md]
 
-For each N it measures, against `orjson.loads` of the same manifest in the same run: the time to ingest
-the manifest and the ratio, the peak memory of an ingestion, the time to read the whole graph version
-through GraphQL (in-process ASGI and a real `dvt serve` over HTTP), and one node's 1-hop lineage. It
-prints the tables and rewrites its own section of the output file. Times are reported, never asserted.
+For each N it measures: the time to ingest the manifest and its ratio to `orjson.loads` of the same
+manifest in the same run (with the collector paused, like the ingestion, and with it on), the peak
+memory of an ingestion, the time to read the whole graph version through GraphQL in one request
+(`graphVersion(id:) { graph }`, in-process ASGI and a real `dvt serve` over HTTP) against
+`GraphQueries.document` directly, the same graph paged through the `nodes`/`edges` connections for
+comparison, and one node's 1-hop lineage. It prints the tables and rewrites its own section of the
+output file. Times are reported, never asserted.
 
 The database is a fresh `dvt_bench_<hex>` on the server of DVT_BENCH_DATABASE_URL (else
 DVT_TEST_DATABASE_URL), dropped afterwards; with neither set, the embedded PostgreSQL in a temporary
@@ -239,11 +242,15 @@ class SizeResult:
     orjson_growth_kib: int
     ingest_growth_kib: int
     ingest_peak_kib: int
-    graph_requests: int
-    graph_response_bytes: int
-    graph_direct: float
-    graph_asgi: float
-    graph_http: float
+    document_response_bytes: int
+    document_direct: float  # GraphQueries.document: PostgreSQL's one statement, parsed
+    document_asgi: float
+    document_http: float
+    paged_requests: int
+    paged_response_bytes: int
+    paged_direct: float
+    paged_asgi: float
+    paged_http: float
     lineage_node: str
     lineage_size: tuple[int, int]
     lineage_direct: float
@@ -309,20 +316,38 @@ async def measure_size(
     )
 
     # The version read back below is the last one ingested; every repetition made an identical one.
+    ingested = graph_reads.GraphRead(sum(counts.values()), edges, 0, 0)
+    post_asgi, sizes_asgi = graph_reads.poster(asgi, caller.headers)
+    post_http, sizes_http = graph_reads.poster(http, caller.headers)
+    global_id = await graph_reads.version_global_id(post_asgi, PROJECT, last_environment)
+
+    # The whole graph as one document: what the target is judged on.
+    document_direct_s, document_direct = await _median(
+        GRAPH_RUNS, lambda: graph_reads.graph_document_direct(built, caller.scope, version_id)
+    )
+    document_asgi_s, document_asgi = await _median(
+        GRAPH_RUNS, lambda: graph_reads.graph_document(post_asgi, sizes_asgi, global_id)
+    )
+    document_http_s, document_http = await _median(
+        GRAPH_RUNS, lambda: graph_reads.graph_document(post_http, sizes_http, global_id)
+    )
+    _same_graph("graph document", ingested, document_direct, document_asgi, document_http)
+    print(
+        f"  whole graph, one document ({document_asgi.nodes} nodes, {document_asgi.edges} edges, "
+        f"{_mb(document_asgi.response_bytes)}): direct {seconds(document_direct_s)}, "
+        f"ASGI {seconds(document_asgi_s)}, HTTP {seconds(document_http_s)}",
+        flush=True,
+    )
+
+    # The same graph paged through the connections, for comparison.
     direct_s, direct = await _median(
         GRAPH_RUNS, lambda: graph_reads.whole_graph_direct(built, caller.scope, version_id)
     )
-    post_asgi, sizes_asgi = graph_reads.poster(asgi, caller.headers)
-    global_id = await graph_reads.version_global_id(post_asgi, PROJECT, last_environment)
     asgi_s, read = await _median(GRAPH_RUNS, lambda: graph_reads.whole_graph(post_asgi, sizes_asgi, global_id))
-    post_http, sizes_http = graph_reads.poster(http, caller.headers)
     http_s, read_http = await _median(GRAPH_RUNS, lambda: graph_reads.whole_graph(post_http, sizes_http, global_id))
-    if not (direct.nodes == read.nodes == read_http.nodes and direct.edges == read.edges == read_http.edges):
-        raise RuntimeError(f"the reads disagree: {direct}, {read}, {read_http}")
-    if read.nodes != sum(counts.values()) or read.edges != edges:
-        raise RuntimeError(f"read {read.nodes} nodes and {read.edges} edges of {counts} and {edges} edges")
+    _same_graph("paged read", ingested, direct, read, read_http)
     print(
-        f"  whole graph ({read.nodes} nodes, {read.edges} edges, {read.requests} requests): "
+        f"  whole graph, paged ({read.nodes} nodes, {read.edges} edges, {read.requests} requests): "
         f"direct {seconds(direct_s)}, ASGI {seconds(asgi_s)}, HTTP {seconds(http_s)}",
         flush=True,
     )
@@ -347,8 +372,8 @@ async def measure_size(
     return SizeResult(
         project=project,
         manifest_bytes=len(data),
-        graph_nodes=read.nodes,
-        graph_edges=read.edges,
+        graph_nodes=document_asgi.nodes,
+        graph_edges=document_asgi.edges,
         orjson_parse=orjson_parse,
         orjson_gc=orjson_gc,
         ingest_median=ingest_median,
@@ -356,17 +381,31 @@ async def measure_size(
         orjson_growth_kib=baseline_memory["after_kib"] - baseline_memory["before_kib"],
         ingest_growth_kib=memory["after_kib"] - memory["before_kib"],
         ingest_peak_kib=memory["after_kib"],
-        graph_requests=read.requests,
-        graph_response_bytes=read.response_bytes,
-        graph_direct=direct_s,
-        graph_asgi=asgi_s,
-        graph_http=http_s,
+        document_response_bytes=document_asgi.response_bytes,
+        document_direct=document_direct_s,
+        document_asgi=document_asgi_s,
+        document_http=document_http_s,
+        paged_requests=read.requests,
+        paged_response_bytes=read.response_bytes,
+        paged_direct=direct_s,
+        paged_asgi=asgi_s,
+        paged_http=http_s,
         lineage_node=lineage_unique_id,
         lineage_size=size,
         lineage_direct=lineage_direct_s,
         lineage_asgi=lineage_asgi_s,
         lineage_http=lineage_http_s,
     )
+
+
+def _same_graph(what: str, ingested: graph_reads.GraphRead, *reads: graph_reads.GraphRead) -> None:
+    """Every read holds every resource of the manifest and every edge the ingestion reported."""
+    for read in reads:
+        if (read.nodes, read.edges) != (ingested.nodes, ingested.edges):
+            raise RuntimeError(
+                f"{what}: read {read.nodes} nodes and {read.edges} edges, the ingestion stored "
+                f"{ingested.nodes} and {ingested.edges}: {reads}"
+            )
 
 
 async def _project_id(built: Services, scope: TenantScope) -> uuid.UUID:
@@ -385,6 +424,10 @@ def _mib(kib: float) -> str:
     return f"{kib / 1024:.0f} MiB"
 
 
+def _under(value: float) -> str:
+    return "yes" if value < GRAPH_TARGET_S else "no"
+
+
 def tables(results: list[SizeResult]) -> list[Table]:
     projects = Table(
         "Generated projects",
@@ -401,21 +444,26 @@ def tables(results: list[SizeResult]) -> list[Table]:
             "N",
             "ingest (median of 3)",
             "baseline: `orjson.loads`, GC paused",
-            "ratio",
-            "`orjson.loads`, GC on",
+            "ratio (judged)",
+            "`orjson.loads`, GC on (reference)",
             "ratio",
             "target",
             "met",
         ),
         notes=[
             "Ingest is the whole `IngestService.ingest` of the manifest alone into a fresh environment "
-            "(never the idempotent no-op): parse, normalise, build and check the graph, COPY nodes and "
-            "edges, keep the raw file (the content-addressed store is emptied before each repetition), "
-            "commit. The baselines are `orjson.loads` of the same bytes in the same process, median of "
-            "5: with the cyclic GC paused (the parse itself; the target is judged against this one) and "
-            "with it running, as the ingestion calls it, where the full collections that millions of new "
-            "containers trigger in a large heap cost more than the parse and vary from run to run. The "
-            "issue sets the target for 10,000 models; smaller N are held to it too.",
+            "(never the idempotent no-op): parse, normalise, build and check the graph, COPY nodes (their "
+            "documents as bytea) and edges, keep the raw file (the content-addressed store is emptied "
+            "before each repetition), commit. The baselines are `orjson.loads` of the same bytes in the "
+            "same process, median of 5, with Python's cyclic garbage collector paused and with it on.",
+            "",
+            "**The target is judged against `orjson.loads` with the collector paused** (the first ratio). "
+            "The ingestion itself runs with the collector paused (`dvt.application.ingest.collector_paused`),"
+            " so the like-for-like baseline is the parse with the collector paused too. The collector-on "
+            "column is kept for reference only: there, the full collections that millions of new "
+            "containers trigger in this process's large heap cost more than the parse itself and vary "
+            "from run to run, so a ratio against it would flatter the ingestion. The issue sets the "
+            "target for 10,000 models; smaller N are held to it too.",
         ],
     )
     memory = Table(
@@ -433,17 +481,32 @@ def tables(results: list[SizeResult]) -> list[Table]:
         ],
     )  # fmt: skip
     graph = Table(
-        "Whole graph through GraphQL",
+        "Whole graph through GraphQL: one document",
         ("N", "nodes + edges", "requests", "response", "GraphQL, in-process ASGI", "GraphQL, HTTP to `dvt serve`",
-         "baseline: same pages from GraphQueries", "ratio (HTTP / baseline)", "target", "met (ASGI / HTTP)"),
+         "baseline: `GraphQueries.document`", "ratio (HTTP / baseline)", "target", "met (ASGI / HTTP)"),
         notes=[
-            "Every node (`id nodeUuid uniqueId name resourceType packageName path tags materialized`) and "
-            "every edge (`parentUuid childUuid kind`) of the version, pages of 10,000, nodes and edges "
-            "paged side by side in one query per round trip; median of 3 after one untimed read. The time "
-            "includes the client decoding each response with orjson. ASGI: `httpx.ASGITransport` on "
-            "`create_app`, in this process; HTTP: a real `dvt serve` (uvicorn) subprocess on 127.0.0.1. "
-            "The baseline reads the same pages through `GraphQueries` (PostgreSQL and the repository, no "
-            "GraphQL).",
+            "One request, `query($id: ID!) { graphVersion(id: $id) { graph } }`: the whole version as one "
+            "JSON document in the shape of `schema/contracts/logical-graph.v1.schema.json` (every node's "
+            "summary and every edge), built by PostgreSQL in one statement and encoded with orjson; median "
+            "of 3 after one untimed read. The time includes the client decoding the response with orjson. "
+            "ASGI: `httpx.ASGITransport` on `create_app`, in this process; HTTP: a real `dvt serve` "
+            "(uvicorn) subprocess on 127.0.0.1. The baseline is `services.graph.document(scope, version)` "
+            "called directly (PostgreSQL's statement and the parse of its text, no GraphQL). Every read "
+            "is checked to hold every resource of the manifest and every edge the ingestion reported. "
+            "The target is judged on this read.",
+        ],
+    )  # fmt: skip
+    paged = Table(
+        "Whole graph through GraphQL: paged connections, for comparison",
+        ("N", "nodes + edges", "requests", "response", "GraphQL, in-process ASGI", "GraphQL, HTTP to `dvt serve`",
+         "baseline: same pages from GraphQueries", "ratio (HTTP / baseline)", "under 1 s (ASGI / HTTP)"),
+        notes=[
+            "The same graph read the field-by-field way: every node (`id nodeUuid uniqueId name "
+            "resourceType packageName path tags materialized`) and every edge (`parentUuid childUuid kind`) "
+            "through the `nodes(first: 10000)` and `edges(first: 10000)` connections, paged side by side in "
+            "one query per round trip; median of 3 after one untimed read, client decoding included. The "
+            "baseline reads the same pages through `GraphQueries.nodes`/`edges`. Kept to show what a "
+            "client that pages pays; the target above is not judged on it.",
         ],
     )  # fmt: skip
     lineage = Table(
@@ -489,14 +552,27 @@ def tables(results: list[SizeResult]) -> list[Table]:
             (
                 n,
                 f"{r.graph_nodes:,} + {r.graph_edges:,}",
-                str(r.graph_requests),
-                _mb(r.graph_response_bytes),
-                seconds(r.graph_asgi),
-                seconds(r.graph_http),
-                seconds(r.graph_direct),
-                ratio(r.graph_http, r.graph_direct),
+                "1",
+                _mb(r.document_response_bytes),
+                seconds(r.document_asgi),
+                seconds(r.document_http),
+                seconds(r.document_direct),
+                ratio(r.document_http, r.document_direct),
                 f"< {GRAPH_TARGET_S:g} s",
-                f"{met(r.graph_asgi < GRAPH_TARGET_S)} / {met(r.graph_http < GRAPH_TARGET_S)}",
+                f"{met(r.document_asgi < GRAPH_TARGET_S)} / {met(r.document_http < GRAPH_TARGET_S)}",
+            )
+        )
+        paged.rows.append(
+            (
+                n,
+                f"{r.graph_nodes:,} + {r.graph_edges:,}",
+                str(r.paged_requests),
+                _mb(r.paged_response_bytes),
+                seconds(r.paged_asgi),
+                seconds(r.paged_http),
+                seconds(r.paged_direct),
+                ratio(r.paged_http, r.paged_direct),
+                f"{_under(r.paged_asgi)} / {_under(r.paged_http)}",
             )
         )
         lineage.rows.append(
@@ -512,7 +588,7 @@ def tables(results: list[SizeResult]) -> list[Table]:
                 f"{met(r.lineage_asgi < LINEAGE_TARGET_S)} / {met(r.lineage_http < LINEAGE_TARGET_S)}",
             )
         )
-    return [projects, ingest, memory, graph, lineage]
+    return [projects, ingest, memory, graph, paged, lineage]
 
 
 def section(machine: Machine, database_note: str, results: list[SizeResult], total_s: float) -> str:
@@ -523,7 +599,8 @@ def section(machine: Machine, database_note: str, results: list[SizeResult], tot
         f"Generated by `.venv/bin/python -m tests.benchmarks.run --sizes {sizes}` in {total_s / 60:.1f} min. "
         "Projects come from `tests/benchmarks/project_generator.py` (seed 0) and their manifests from the "
         "real `dbt parse`. Targets from the issue: ingest of the 10,000-model manifest in at most 5x the "
-        "time of `orjson.loads` of it; the whole 10,000-node graph served in under 1 s; one node's 1-hop "
+        "time of `orjson.loads` of it (with the collector paused, as the ingestion runs); the whole "
+        "10,000-model graph served through GraphQL in under 1 s (one `graph` document); one node's 1-hop "
         "lineage in under 50 ms. The machine is shared, so expect some noise between runs.",
         "",
         *machine.lines(),
