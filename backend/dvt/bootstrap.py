@@ -25,12 +25,14 @@ from dvt.application.audit import AuditService
 from dvt.application.graph import GraphQueries
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
+from dvt.application.plans import PlanService
 from dvt.application.secret_ports import SecretCipher
 from dvt.application.secrets import SecretService
 from dvt.application.services import Services
 from dvt.application.tenancy import TenancyService
 from dvt.config import Settings
 from dvt.domain.authentication import ClaimsMapping
+from dvt.domain.plan.policies.registry import PolicyRegistry
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             identity=IdentityService(units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer),
             audit=AuditService(units),
             secrets=SecretService(units, cipher),
+            plans=PlanService(units, PolicyRegistry()),
             max_page_size=settings.max_page_size,
             default_page_size=settings.default_page_size,
             max_upload_bytes=settings.max_upload_bytes,

@@ -49,7 +49,97 @@ class LogicalGraph(_Strict):
     edges: list[LogicalGraphEdge] = Field(description="In (parent_uuid, child_uuid) order")
 
 
-CONTRACTS: dict[str, type[BaseModel]] = {"logical-graph.v1.schema.json": LogicalGraph}
+class PlanDecisionDoc(_Strict):
+    policy: str
+    reason: str = Field(description="A stable reason code, e.g. UNCHANGED_SINCE_LAST_SUCCESS")
+    message: str
+    action: Literal["RUN", "SKIP", "PARTIAL"] | None
+    final: bool
+    priority: int | None
+    approval_role: str | None
+    partition: dict[str, Any] | None
+
+
+class PlanEstimateDoc(_Strict):
+    p50_ms: int = Field(ge=0)
+    p90_ms: int = Field(ge=0)
+    p50_cost_micros: int = Field(ge=0, description="Micro-units of the rate card's currency")
+    p90_cost_micros: int = Field(ge=0)
+    confidence: Literal["history", "similar", "none"]
+    evidence: str
+    runs: int = Field(ge=0)
+
+
+class PlanItemDoc(_Strict):
+    node_uuid: uuid.UUID
+    unique_id: str
+    resource_type: str
+    action: Literal["RUN", "SKIP", "PARTIAL"]
+    decisions: list[PlanDecisionDoc] = Field(min_length=1, description="In the order the policies made them")
+    wave: int = Field(ge=-1, description="Topological level among what runs; -1 when skipped")
+    priority: int
+    estimate: PlanEstimateDoc
+    partition: dict[str, Any] | None = Field(description="PARTIAL only: the partition contract and dbt vars")
+
+
+class PlanRequestDoc(_Strict):
+    select: list[str]
+    exclude: list[str]
+    selector: str | None
+    indirect_selection: Literal["eager", "cautious", "buildable", "empty"]
+    full_refresh: bool
+    vars: dict[str, Any]
+    state_version_id: uuid.UUID | None
+    as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    state_manifest_sha256: str | None
+
+
+class PlanTotalsDoc(_Strict):
+    run: int = Field(ge=0)
+    skip: int = Field(ge=0)
+    partial: int = Field(ge=0)
+    p50_ms: int = Field(ge=0)
+    p90_ms: int = Field(ge=0)
+    p50_cost_micros: int = Field(ge=0)
+    p90_cost_micros: int = Field(ge=0)
+    budget_remaining_micros: int | None
+
+
+class ApprovalDoc(_Strict):
+    policy: str
+    reason: str
+    role: str
+
+
+class PolicyRefDoc(_Strict):
+    id: str
+    version: str
+
+
+class ExecutionPlan(_Strict):
+    """What `dbt build` would do, node by node, why, in which order and at what cost; sealed by `fingerprint`,
+    the sha256 of the canonical JSON (RFC 8785) of every other member."""
+
+    model_config = ConfigDict(extra="forbid", title="ExecutionPlan")
+
+    contract: Literal["dvt.execution-plan.v2"]
+    environment_id: uuid.UUID
+    base_version_id: uuid.UUID | None
+    head_version_id: uuid.UUID
+    request: PlanRequestDoc
+    selected: list[str] = Field(description="The raw selection in dbt's semantics, sorted")
+    items: list[PlanItemDoc] = Field(description="In execution order: wave, priority, unique_id")
+    totals: PlanTotalsDoc
+    approvals_required: list[ApprovalDoc]
+    explanation: str
+    policies: list[PolicyRefDoc]
+    fingerprint: str = Field(pattern="^[0-9a-f]{64}$")
+
+
+CONTRACTS: dict[str, type[BaseModel]] = {
+    "logical-graph.v1.schema.json": LogicalGraph,
+    "execution-plan.v2.schema.json": ExecutionPlan,
+}
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:

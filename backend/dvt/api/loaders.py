@@ -16,6 +16,7 @@ from dvt.application.records import (
     NodeDetail,
     NodeResultRecord,
     NodeSummary,
+    PlanRecord,
     SourceFreshnessRecord,
 )
 from dvt.application.services import Services
@@ -106,6 +107,9 @@ class Loaders:
         )
         self.invocation: DataLoader[uuid.UUID, InvocationRecord | None] = _one(
             lambda ids: graph.invocations_by_ids(scope, ids), lambda i: i.id
+        )
+        self.plan: DataLoader[uuid.UUID, PlanRecord | None] = _one(
+            lambda ids: services.plans.plans_by_ids(scope, ids), lambda p: p.id
         )
         self.artifacts_of_version: DataLoader[uuid.UUID, list[ArtifactRecord]] = _many(
             lambda ids: graph.artifacts_of(scope, ids), lambda a: a.graph_version_id

@@ -20,6 +20,8 @@ from dvt.api.errors import AuditDenials, MaskUnexpectedErrors
 from dvt.api.graph.schema import GraphMutation, GraphQuery
 from dvt.api.graph.types import ArtifactType, GraphNodeType, GraphVersionType, InvocationType
 from dvt.api.permissions import Requires
+from dvt.api.plans.schema import PlanMutation, PlanQuery
+from dvt.api.plans.types import PlanType
 from dvt.api.tenancy.schema import TenancyMutation, TenancyQuery
 from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
 from dvt.domain.authorization import Permission
@@ -30,14 +32,14 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type
-class Query(TenancyQuery, GraphQuery, AccessQuery):
+class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery):
     node: relay.Node | None = relay.node(
         description="Any object by its global id, if you may see it", extensions=[Requires(Permission.VIEW)]
     )
 
 
 @strawberry.type
-class Mutation(TenancyMutation, GraphMutation, AccessMutation):
+class Mutation(TenancyMutation, GraphMutation, AccessMutation, PlanMutation):
     pass
 
 
@@ -67,6 +69,7 @@ def create_schema(introspection: bool = True) -> strawberry.Schema:
             GraphNodeType,
             ArtifactType,
             InvocationType,
+            PlanType,
         ],
         extensions=extensions,
     )

@@ -245,7 +245,13 @@ class _Ingestion:
         else:
             graph = build_graph(manifest, read.file.name)
             self.version = await graphs.create_version(
-                self.environment, read.sha256, manifest.metadata, manifest.counts, manifest.selectors, graph
+                self.environment,
+                read.sha256,
+                manifest.metadata,
+                manifest.counts,
+                manifest.selectors,
+                graph,
+                manifest.macros,
             )
             self.created = True
             self._known[self.version.id] = {n.unique_id for n in manifest.nodes}

@@ -28,6 +28,8 @@ class GraphVersionRecord:
     edge_count: int
     warnings: tuple[str, ...]
     created_at: datetime
+    project_name: str | None = None  # the root dbt project
+    selectors: dict[str, Any] = field(default_factory=dict)  # the manifest's YAML selectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +156,33 @@ class IngestReport:
     edges: int
     artifacts: tuple[ArtifactSummary, ...]
     warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    id: uuid.UUID
+    environment_id: uuid.UUID
+    base_version_id: uuid.UUID | None
+    head_version_id: uuid.UUID
+    status: str  # as stored: draft, approved, rejected (expiry is decided on read)
+    fingerprint: str
+    document: bytes  # the canonical JSON of the ExecutionPlan v2 document
+    summary: dict[str, Any]
+    created_by: str
+    created_at: datetime | None
+    expires_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeHistoryRecord:
+    node_uuid: uuid.UUID
+    status: str
+    execution_time: float | None
+    completed_at: str | None
+    succeeded: bool
+    latest: bool  # the node's newest result of all
+    checksum: str | None  # the node's checksum in the graph version that run used
+    graph_version_id: uuid.UUID | None = None  # the graph version that run used, when known

@@ -9,6 +9,7 @@ from dvt.application.audit import AuditService
 from dvt.application.graph import GraphQueries
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
+from dvt.application.plans import PlanService
 from dvt.application.secrets import SecretService
 from dvt.application.tenancy import TenancyService
 
@@ -23,6 +24,7 @@ class Services:
     identity: IdentityService
     audit: AuditService
     secrets: SecretService
+    plans: PlanService
     max_page_size: int = 10_000
     default_page_size: int = 100
     max_upload_bytes: int = 512 * 1024 * 1024

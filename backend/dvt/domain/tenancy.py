@@ -88,4 +88,5 @@ class Environment:
     settings: dict[str, Any] = field(default_factory=dict)
     rate_card: dict[str, Any] = field(default_factory=dict)
     quotas: Quotas = field(default_factory=Quotas)
+    policies: dict[str, Any] = field(default_factory=dict)  # plan policy settings, by policy id
     created_at: datetime | None = None

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -92,6 +93,7 @@ class EnvironmentRow(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     rate_card: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     quotas: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    policies: Mapped[dict[str, Any]] = mapped_column(server_default="{}")  # settings by policy id
     created_at: Mapped[datetime] = _now()
 
 
@@ -115,6 +117,9 @@ class GraphVersionRow(Base):
     edge_count: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[dict[str, Any]] = mapped_column()  # a JSON list, kept whole for the version
     selectors: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    # The manifest's macros (checksums and their own macro dependencies): `state:modified.macros` needs them.
+    macros: Mapped[bytes] = mapped_column(LargeBinary, server_default=text("'\\x7b7d'::bytea"))  # b"{}"
+    project_name: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _now()
 
 
@@ -282,3 +287,25 @@ class RateLimitWindowRow(Base):
     caller: Mapped[str] = mapped_column(Text, primary_key=True)
     window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     requests: Mapped[int] = mapped_column(Integer)
+
+
+class PlanRow(Base):
+    """An ExecutionPlan as it was made: its sealed document, its fingerprint, and what became of it."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_environment", "tenant_id", "environment_id", "created_at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = _tenant()
+    environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
+    base_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("graph_versions.id", ondelete="SET NULL"))
+    head_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("graph_versions.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    document: Mapped[bytes] = mapped_column(LargeBinary)  # the canonical JSON the fingerprint seals
+    summary: Mapped[dict[str, Any]] = mapped_column()  # totals and approvals, for lists without the document
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(Text)

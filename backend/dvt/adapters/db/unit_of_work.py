@@ -11,6 +11,7 @@ from dvt.adapters.db.repositories.artifacts import SqlArtifactRepository
 from dvt.adapters.db.repositories.audit import SqlAuditRepository
 from dvt.adapters.db.repositories.graph import SqlGraphRepository
 from dvt.adapters.db.repositories.identity import SqlIdentityRepository
+from dvt.adapters.db.repositories.plans import SqlPlanRepository
 from dvt.adapters.db.repositories.results import SqlResultRepository
 from dvt.adapters.db.repositories.secrets import SqlSecretKeyRepository, SqlSecretRepository
 from dvt.adapters.db.repositories.tenancy import SqlPlatformRepository, SqlTenancyRepository
@@ -61,6 +62,9 @@ class SqlUnitOfWork:
 
     def audit(self, scope: TenantScope | None) -> SqlAuditRepository:
         return SqlAuditRepository(self.session, scope)
+
+    def plans(self, scope: TenantScope) -> SqlPlanRepository:
+        return SqlPlanRepository(self.session, scope)
 
     def secrets(self, scope: TenantScope) -> SqlSecretRepository:
         return SqlSecretRepository(self.session, scope)

@@ -13,7 +13,9 @@ from strawberry.dataloader import DataLoader
 
 from dvt.api import permissions
 from dvt.api.context import Info
+from dvt.api.pagination import PageInfo, decode_cursor, edges_of, page_size
 from dvt.api.scalars import JSON
+from dvt.domain import errors as domain_errors
 from dvt.domain import tenancy
 from dvt.domain.authorization import Permission, environment_scope
 from dvt.domain.quotas import Quotas
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
         InvocationConnection,
         InvocationType,
     )
+    from dvt.api.plans.types import PlanConnection
 
 GraphTypes = "dvt.api.graph.types"
 T = TypeVar("T")
@@ -182,6 +185,7 @@ class EnvironmentType(relay.Node):
     quotas: QuotasType
     created_at: datetime | None
     project_id: strawberry.Private[uuid.UUID]
+    environment: strawberry.Private[tenancy.Environment]
 
     @staticmethod
     def of(environment: tenancy.Environment) -> EnvironmentType:
@@ -196,6 +200,7 @@ class EnvironmentType(relay.Node):
             quotas=QuotasType.of(environment.quotas),
             created_at=environment.created_at,
             project_id=environment.project_id,
+            environment=environment,
         )
 
     @strawberry.field
@@ -217,6 +222,35 @@ class EnvironmentType(relay.Node):
         from dvt.api.graph.types import graph_versions_of
 
         return await graph_versions_of(info, uuid.UUID(self.id), first, after)
+
+    @strawberry.field(description="Plan policy settings, by policy id")
+    def policies(self, info: Info) -> JSON:
+        return dict(self.environment.policies)
+
+    @strawberry.field(description="What an hour of execution costs here")
+    def rate_card(self, info: Info) -> JSON:
+        return dict(self.environment.rate_card)
+
+    @strawberry.field(description="Plans of this environment, newest first")
+    async def plans(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[PlanConnection, strawberry.lazy("dvt.api.plans.types")]:
+        from dvt.api.plans.types import PlanConnection, PlanType
+
+        services = info.context.services
+        limit = page_size(first, services.default_page_size, services.max_page_size)
+        before = None
+        raw = decode_cursor(after)
+        if raw is not None:
+            stamp, _, plan = raw.partition("|")
+            try:
+                before = (datetime.fromisoformat(stamp), uuid.UUID(plan))
+            except ValueError:
+                raise domain_errors.ValidationError(f"invalid cursor {after!r}") from None
+        page = await services.plans.plans(info.context.scope, uuid.UUID(self.id), before, limit)
+        items = [PlanType.of(p) for p in page.items]
+        edges, end = edges_of(items, [f"{p.created_at.isoformat() if p.created_at else ''}|{p.id}" for p in page.items])
+        return PlanConnection(edges=edges, nodes=items, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
 
     @strawberry.field(description="Secret metadata; values are write-only and never returned")
     async def secrets(self, info: Info) -> list[Annotated[SecretType, strawberry.lazy("dvt.api.access.types")]]:

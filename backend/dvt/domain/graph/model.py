@@ -102,6 +102,22 @@ class GraphNode:
     tested_node: str | None = None  # tests: the node a test is attached to, where dbt says so
     test_metadata: JsonDict | None = None  # generic tests: name, kwargs, namespace
     extra: JsonDict = field(default_factory=dict)  # type-specific fields (freshness, url, metric type, ...)
+    # The config as the project wrote it, before rendering and defaults: what dbt's `state:modified`
+    # compares (configs, and database/schema/alias for the relation).
+    unrendered_config: JsonDict = field(default_factory=dict)
+    contract_checksum: str | None = None  # dbt's checksum of an enforced contract (columns, types, constraints)
+    # A digest of what the manifest says of the node but its rendered config (save `materialized`) and its
+    # parse time: two nodes with the same fingerprint differ in nothing a diff looks at. None where unknown.
+    fingerprint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Macro:
+    """A macro as far as comparing two versions of a project needs it: its SQL's checksum and the macros it calls."""
+
+    checksum: str  # sha256 of the macro's SQL, as the manifest holds it
+    depends_on_macros: tuple[str, ...] = ()  # unique_ids of the macros it calls
+    package_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +127,7 @@ class Manifest:
     selectors: JsonDict = field(default_factory=dict)  # YAML selectors as the manifest holds them
     # Counts as the file itself states them: `nodes` is the size of the manifest's `nodes` map.
     counts: dict[str, int] = field(default_factory=dict)
+    macros: dict[str, Macro] = field(default_factory=dict)  # unique_id -> Macro, dbt's and the packages' included
 
 
 @dataclass(frozen=True, slots=True)

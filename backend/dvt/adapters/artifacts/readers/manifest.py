@@ -6,9 +6,12 @@ queries, unit tests and functions, each in the file's order.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from dvt.domain.graph.model import Column, GraphNode, Manifest
+import orjson
+
+from dvt.domain.graph.model import Column, GraphNode, Macro, Manifest
 
 from .envelope import Envelope, JsonDict, forward_slashes, json_type, lf
 
@@ -29,7 +32,33 @@ def read_manifest(env: Envelope, document: JsonDict) -> Manifest:
         for key, entry in entries.items():
             nodes.append(_graph_node(env, section, key, entry))
     selectors = env.mapping(document.get("selectors"), "'selectors'")
-    return Manifest(metadata=env.metadata, nodes=tuple(nodes), selectors=selectors, counts=counts)
+    macros = _macros(env, env.mapping(document.get("macros"), "'macros'"))
+    return Manifest(metadata=env.metadata, nodes=tuple(nodes), selectors=selectors, counts=counts, macros=macros)
+
+
+def _macros(env: Envelope, entries: JsonDict) -> dict[str, Macro]:
+    """Each macro's checksum (sha256 of its SQL) and the macros it calls: what `state:modified.macros` follows."""
+    macros: dict[str, Macro] = {}
+    sha256 = hashlib.sha256
+    for key, macro in entries.items():
+        where = f"macros[{key!r}]"
+        if type(macro) is not dict:
+            raise env.error(f"{where} is a JSON {json_type(macro)}, expected an object")
+        sql = macro.get("macro_sql")
+        package_name = macro.get("package_name")
+        depends_on = macro.get("depends_on")
+        if depends_on is None:
+            calls: tuple[str, ...] = ()
+        elif type(depends_on) is dict:
+            calls = env.strings(depends_on.get("macros"), where, ".depends_on.macros")
+        else:
+            raise env.error(f"{where}.depends_on is a JSON {json_type(depends_on)}, expected an object")
+        if type(sql) is not str:
+            sql = env.text(sql, where, ".macro_sql") or ""
+        if package_name is not None and type(package_name) is not str:
+            package_name = env.text(package_name, where, ".package_name")
+        macros[key] = Macro(sha256(sql.encode()).hexdigest(), calls, package_name or "")
+    return macros
 
 
 def _graph_node(env: Envelope, section: str, key: str, node: Any) -> GraphNode:
@@ -140,12 +169,26 @@ def _normalise(env: Envelope, where: str, unique_id: str, resource_type: str, no
 
     contract = get("contract")
     contract_enforced = type(contract) is dict and contract.get("enforced") is True
+    contract_checksum = contract.get("checksum") if type(contract) is dict else None
+    if contract_checksum is not None and type(contract_checksum) is not str:
+        contract_checksum = env.text(contract_checksum, where, ".contract.checksum")
     if not contract_enforced:
         contract = config.get("contract")
         contract_enforced = type(contract) is dict and contract.get("enforced") is True
 
     materialized = config.get("materialized")
     columns = get("columns")
+    unrendered_config = env.mapping(get("unrendered_config"), where, ".unrendered_config")
+    extra = _extra(resource_type, node, config)
+    fingerprint = hashlib.blake2b(
+        orjson.dumps(
+            (
+                texts, parents, macros, materialized, get("fqn"), get("tags"), meta, unrendered_config, columns,
+                test_metadata, contract_enforced, contract_checksum, tested_node, owner, extra,
+            )
+        ),
+        digest_size=16,
+    ).hexdigest()  # fmt: skip
     return GraphNode(
         unique_id=unique_id,
         resource_type=resource_type,
@@ -177,7 +220,10 @@ def _normalise(env: Envelope, where: str, unique_id: str, resource_type: str, no
         depends_on_macros=macros,
         tested_node=tested_node,
         test_metadata=test_metadata,
-        extra=_extra(resource_type, node, config),
+        extra=extra,
+        unrendered_config=unrendered_config,
+        contract_checksum=contract_checksum,
+        fingerprint=fingerprint,
     )
 
 
@@ -228,6 +274,30 @@ def _names(items: Any) -> list[Any]:
     return [item.get("name") for item in items if isinstance(item, dict)]
 
 
+def _definition_checksum(parts: list[Any]) -> str:
+    """sha256 of what dbt compares to decide that a semantic model or saved query was modified."""
+    return hashlib.sha256(orjson.dumps(parts, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _saved_query_checksum(node: JsonDict, config: JsonDict) -> str:
+    params = node.get("query_params")
+    if type(params) is not dict:
+        params = {}
+    exports = node.get("exports")
+    compared_exports = []
+    for export in exports if type(exports) is list else ():
+        if type(export) is dict:
+            unrendered = export.get("unrendered_config")
+            if type(unrendered) is not dict:
+                unrendered = {}
+            compared_exports.append(
+                [export.get("name")] + [unrendered.get(key) for key in ("export_as", "schema", "alias")]
+            )
+    parts = [params.get(key) for key in ("metrics", "group_by", "where")]
+    parts += [node.get(key) for key in ("description", "label", "group", "tags")]
+    return _definition_checksum([*parts, config, compared_exports])
+
+
 def _extra(resource_type: str, node: JsonDict, config: JsonDict) -> JsonDict:
     """Type-specific fields, by reference (no copies); keys whose value is null are left out."""
     get = node.get
@@ -246,6 +316,10 @@ def _extra(resource_type: str, node: JsonDict, config: JsonDict) -> JsonDict:
             "freshness": get("freshness"),
             "loaded_at_field": get("loaded_at_field"),
             "external": get("external"),
+            "quoting": get("quoting") or None,
+            # v12 (dbt 1.9+): database and schema as configured, before rendering
+            "unrendered_database": get("unrendered_database"),
+            "unrendered_schema": get("unrendered_schema"),
         }
     elif resource_type == "exposure":
         fields = {
@@ -276,12 +350,17 @@ def _extra(resource_type: str, node: JsonDict, config: JsonDict) -> JsonDict:
             "node_relation": get("node_relation"),
             "primary_entity": get("primary_entity"),
             "defaults": get("defaults"),
+            "definition_checksum": _definition_checksum(
+                [get(key) for key in ("model", "description", "defaults", "entities", "dimensions", "measures")]
+                + [config, get("primary_entity"), get("group")]
+            ),
         }
     elif resource_type == "saved_query":
         fields = {
             "label": get("label"),
             "query_params": get("query_params"),
             "exports": _names(get("exports")),
+            "definition_checksum": _saved_query_checksum(node, config),
         }
     elif resource_type == "unit_test":
         given = get("given")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -23,7 +24,7 @@ from dvt.application.ports import NodeFilter
 from dvt.application.records import EdgeRecord, GraphVersionRecord, NodeDetail, NodeSummary, Page
 from dvt.domain.graph.build import LogicalGraph
 from dvt.domain.graph.identity import node_uuid
-from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode
+from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode, Macro
 from dvt.domain.tenancy import Environment, TenantScope
 
 _SUMMARY = (
@@ -84,7 +85,15 @@ def _version(row: GraphVersionRow) -> GraphVersionRecord:
         edge_count=row.edge_count,
         warnings=tuple(row.warnings),
         created_at=row.created_at,
+        project_name=row.project_name,
+        selectors=dict(row.selectors),
     )
+
+
+def _root_project(graph: LogicalGraph) -> str | None:
+    """Older manifests do not name their project: the package most models belong to is it."""
+    packages = Counter(n.package_name for n in graph.nodes if n.resource_type == "model")
+    return packages.most_common(1)[0][0] if packages else None
 
 
 def node_from_data(data: dict[str, Any]) -> GraphNode:
@@ -150,6 +159,7 @@ class SqlGraphRepository:
         counts: dict[str, int],
         selectors: dict[str, Any],
         graph: LogicalGraph,
+        macros: Mapping[str, Macro],
     ) -> GraphVersionRecord:
         # Lock the environment so concurrent ingestions number their versions one after the other.
         await self._session.execute(
@@ -175,6 +185,8 @@ class SqlGraphRepository:
             edge_count=len(graph.edges),
             warnings=list(graph.warnings),
             selectors=selectors,
+            macros=orjson.dumps(macros),
+            project_name=metadata.project_name or _root_project(graph),
         )
         self._session.add(row)
         await self._session.flush()
@@ -283,6 +295,52 @@ class SqlGraphRepository:
             GraphNodeRow.tenant_id == self._tenant,
             tuple_(GraphNodeRow.graph_version_id, GraphNodeRow.node_uuid).in_(list(keys)),
         )
+
+    async def all_nodes(self, version_id: uuid.UUID) -> list[tuple[uuid.UUID, GraphNode]]:
+        """Every node of a version in full (for planning: selection and comparison need all of them)."""
+        rows = (
+            await self._session.execute(
+                select(GraphNodeRow.node_uuid, GraphNodeRow.data).where(
+                    GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id
+                )
+            )
+        ).all()
+        return [(r.node_uuid, node_from_data(orjson.loads(r.data))) for r in rows]
+
+    async def nodes_by_keys(
+        self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]
+    ) -> dict[tuple[uuid.UUID, uuid.UUID], GraphNode]:
+        """Whole nodes by (graph_version_id, node_uuid): a node as some past version held it."""
+        if not keys:
+            return {}
+        rows = (
+            await self._session.execute(
+                select(GraphNodeRow.graph_version_id, GraphNodeRow.node_uuid, GraphNodeRow.data).where(
+                    self._keyed(keys)
+                )
+            )
+        ).all()
+        return {(r.graph_version_id, r.node_uuid): node_from_data(orjson.loads(r.data)) for r in rows}
+
+    async def macros(self, version_id: uuid.UUID) -> bytes:
+        found = await self._session.scalar(
+            select(GraphVersionRow.macros).where(
+                GraphVersionRow.tenant_id == self._tenant, GraphVersionRow.id == version_id
+            )
+        )
+        return found or b"{}"
+
+    async def previous_version(self, version: GraphVersionRecord) -> GraphVersionRecord | None:
+        row = await self._session.scalar(
+            self._versions()
+            .where(
+                GraphVersionRow.environment_id == version.environment_id,
+                GraphVersionRow.sequence < version.sequence,
+            )
+            .order_by(GraphVersionRow.sequence.desc())
+            .limit(1)
+        )
+        return _version(row) if row else None
 
     async def document(self, version_id: uuid.UUID) -> bytes | None:
         """The whole graph of a version as one JSON document, built by PostgreSQL in a single statement.

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dvt.adapters.db.copy import copy_records
 from dvt.adapters.db.models import GraphNodeRow, InvocationRow, NodeResultRow, SourceFreshnessRow
-from dvt.application.records import InvocationRecord, NodeResultRecord, Page, SourceFreshnessRecord
+from dvt.application.records import (
+    InvocationRecord,
+    NodeHistoryRecord,
+    NodeResultRecord,
+    Page,
+    SourceFreshnessRecord,
+)
 from dvt.domain.graph.model import ArtifactMetadata, NodeResult, SourceFreshness
 from dvt.domain.tenancy import TenantScope
+
+# Commands whose "results" execute nothing in the warehouse: they are not run history.
+NOT_EXECUTING = ["generate", "compile", "parse", "list", "ls", "docs"]
 
 _RESULT_COLUMNS = (
     "tenant_id",
@@ -184,6 +194,143 @@ class SqlResultRepository:
                 for uuid_, r, known in results
             ],
         )
+
+    async def history_for(
+        self, environment_id: uuid.UUID, node_uuids: Sequence[uuid.UUID], successes: int
+    ) -> list[NodeHistoryRecord]:
+        """Per node: its latest result, and its latest `successes` successful ones with the checksum each ran.
+
+        Results of commands that execute nothing (docs generate, compile, ls, parse) are not history.
+        """
+        if not node_uuids:
+            return []
+        statement = text(
+            """
+            WITH ranked AS (
+                SELECT nr.node_uuid, nr.status, nr.execution_time,
+                       coalesce(nr.completed_at, inv.generated_at) AS completed_at, inv.graph_version_id,
+                       nr.status IN ('success', 'pass') AS ok,
+                       row_number() OVER (PARTITION BY nr.node_uuid ORDER BY nr.id DESC) AS newest,
+                       row_number() OVER (
+                           PARTITION BY nr.node_uuid, nr.status IN ('success', 'pass') ORDER BY nr.id DESC
+                       ) AS newest_of_kind
+                FROM node_results nr JOIN invocations inv ON inv.id = nr.invocation_pk
+                WHERE nr.tenant_id = :tenant AND nr.environment_id = :environment
+                  AND nr.node_uuid = ANY(:nodes)
+                  AND coalesce(inv.command, '') NOT IN ('generate', 'compile', 'parse', 'list', 'ls', 'docs')
+            )
+            SELECT r.node_uuid, r.status, r.execution_time, r.completed_at, r.ok, r.newest, gn.checksum,
+                   r.graph_version_id
+            FROM ranked r
+            LEFT JOIN graph_nodes gn ON gn.graph_version_id = r.graph_version_id AND gn.node_uuid = r.node_uuid
+            WHERE r.newest = 1 OR (r.ok AND r.newest_of_kind <= :successes)
+            ORDER BY r.node_uuid, r.ok DESC, r.newest
+            """
+        )
+        rows = (
+            await self._session.execute(
+                statement,
+                {
+                    "tenant": self._tenant,
+                    "environment": environment_id,
+                    "nodes": list(node_uuids),
+                    "successes": successes,
+                },
+            )
+        ).all()
+        return [
+            NodeHistoryRecord(
+                r.node_uuid,
+                r.status,
+                r.execution_time,
+                r.completed_at,
+                r.ok,
+                r.newest == 1,
+                r.checksum,
+                r.graph_version_id,
+            )
+            for r in rows
+        ]
+
+    async def last_run_statuses(self, environment_id: uuid.UUID) -> dict[str, str]:
+        """unique_id -> status in the environment's latest invocation that executed nodes (for `result:`)."""
+        latest = (
+            select(InvocationRow.id)
+            .join(NodeResultRow, NodeResultRow.invocation_pk == InvocationRow.id)
+            .where(
+                InvocationRow.tenant_id == self._tenant,
+                InvocationRow.environment_id == environment_id,
+                func.coalesce(InvocationRow.command, "").not_in(NOT_EXECUTING),
+            )
+            .order_by(InvocationRow.created_at.desc(), InvocationRow.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = (
+            await self._session.execute(
+                select(NodeResultRow.unique_id, NodeResultRow.status).where(
+                    NodeResultRow.tenant_id == self._tenant, NodeResultRow.invocation_pk == latest
+                )
+            )
+        ).all()
+        return {r.unique_id: r.status for r in rows}
+
+    async def freshness_runs(self, environment_id: uuid.UUID, count: int) -> list[dict[str, str | None]]:
+        """The latest `count` freshness checks, newest first: unique_id -> max_loaded_at (None on error)."""
+        invocations = list(
+            await self._session.scalars(
+                select(InvocationRow.id)
+                .where(
+                    InvocationRow.tenant_id == self._tenant,
+                    InvocationRow.environment_id == environment_id,
+                    InvocationRow.id.in_(select(SourceFreshnessRow.invocation_pk)),
+                )
+                .order_by(InvocationRow.created_at.desc(), InvocationRow.id.desc())
+                .limit(count)
+            )
+        )
+        runs: dict[uuid.UUID, dict[str, str | None]] = {pk: {} for pk in invocations}
+        if invocations:
+            rows = await self._session.execute(
+                select(
+                    SourceFreshnessRow.invocation_pk, SourceFreshnessRow.unique_id, SourceFreshnessRow.max_loaded_at
+                ).where(SourceFreshnessRow.tenant_id == self._tenant, SourceFreshnessRow.invocation_pk.in_(invocations))
+            )
+            for pk, unique_id, loaded in rows.all():
+                runs[pk][unique_id] = loaded
+        return [runs[pk] for pk in invocations]
+
+    async def latest_freshness(self, environment_id: uuid.UUID) -> dict[str, str]:
+        """Source unique_id -> max_loaded_at of its latest freshness check that read one."""
+        rows = (
+            await self._session.execute(
+                select(SourceFreshnessRow.unique_id, SourceFreshnessRow.max_loaded_at)
+                .where(
+                    SourceFreshnessRow.tenant_id == self._tenant,
+                    SourceFreshnessRow.environment_id == environment_id,
+                    SourceFreshnessRow.max_loaded_at.is_not(None),
+                )
+                .distinct(SourceFreshnessRow.unique_id)
+                .order_by(SourceFreshnessRow.unique_id, SourceFreshnessRow.id.desc())
+            )
+        ).all()
+        return {r.unique_id: r.max_loaded_at for r in rows}
+
+    async def seconds_since(self, since: datetime) -> dict[uuid.UUID, float]:
+        """Execution seconds per environment of this tenant since a moment (what this month has used)."""
+        rows = (
+            await self._session.execute(
+                select(NodeResultRow.environment_id, func.sum(NodeResultRow.execution_time))
+                .join(InvocationRow, InvocationRow.id == NodeResultRow.invocation_pk)
+                .where(
+                    NodeResultRow.tenant_id == self._tenant,
+                    InvocationRow.created_at >= since,
+                    func.coalesce(InvocationRow.command, "").not_in(["generate", "compile", "parse", "list", "ls"]),
+                )
+                .group_by(NodeResultRow.environment_id)
+            )
+        ).all()
+        return {environment_id: float(total or 0) for environment_id, total in rows}
 
     async def invocation(self, environment_id: uuid.UUID, invocation_id: str) -> InvocationRecord | None:
         row = await self._session.scalar(

@@ -49,6 +49,7 @@ def _environment(row: EnvironmentRow) -> Environment:
         settings=dict(row.settings),
         rate_card=dict(row.rate_card),
         quotas=Quotas.from_json(row.quotas),
+        policies=dict(row.policies),
         created_at=row.created_at,
     )
 
@@ -179,6 +180,17 @@ class SqlTenancyRepository:
         await self._session.execute(
             update(TenantRow).where(TenantRow.id == self._tenant).values(quotas=quotas.to_json())
         )
+
+    async def set_planning(
+        self, environment_id: uuid.UUID, policies: dict[str, Any], rate_card: dict[str, Any]
+    ) -> bool:
+        changed = await self._session.scalar(
+            update(EnvironmentRow)
+            .where(EnvironmentRow.tenant_id == self._tenant, EnvironmentRow.id == environment_id)
+            .values(policies=policies, rate_card=rate_card)
+            .returning(EnvironmentRow.id)
+        )
+        return changed is not None
 
     async def set_environment_quotas(self, environment_id: uuid.UUID, quotas: Quotas) -> bool:
         changed = await self._session.scalar(

@@ -1,0 +1,238 @@
+"""ExecutionPlan v2 as GraphQL types: the stored, sealed document, read back with the plan's live status."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import orjson
+import strawberry
+from strawberry import relay
+
+from dvt.api.context import Info
+from dvt.api.pagination import Edge, PageInfo
+from dvt.api.permissions import can_see_environment
+from dvt.api.scalars import JSON
+from dvt.api.tenancy.types import resolve_by_uuid
+from dvt.application.records import PlanRecord
+from dvt.domain.plan.plan import MICROS
+
+if TYPE_CHECKING:
+    from dvt.api.graph.types import GraphNodeType, GraphVersionType
+    from dvt.api.tenancy.types import EnvironmentType
+
+
+@strawberry.type
+class PlanEstimate:
+    p50_ms: int
+    p90_ms: int
+    p50_cost: float = strawberry.field(description="In the rate card's currency")
+    p90_cost: float
+    confidence: str = strawberry.field(description="history, similar (low confidence) or none")
+    evidence: str
+    runs: int
+
+
+@strawberry.type
+class PlanDecision:
+    policy: str
+    reason: str
+    message: str
+    action: str | None
+    final: bool
+
+
+@strawberry.type
+class PlanItemType:
+    unique_id: str
+    node_uuid: uuid.UUID
+    resource_type: str
+    action: str = strawberry.field(description="RUN, SKIP or PARTIAL")
+    wave: int = strawberry.field(description="Topological level among what runs; -1 when skipped")
+    priority: int
+    estimate: PlanEstimate
+    decisions: list[PlanDecision]
+    partition: JSON | None
+    head_version_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The node in the plan's head graph version")
+    async def node(self, info: Info) -> Annotated[GraphNodeType, strawberry.lazy("dvt.api.graph.types")] | None:
+        from dvt.api.graph.types import GraphNodeType
+
+        found = await info.context.loaders.node.load((self.head_version_id, self.node_uuid))
+        return GraphNodeType.of(found) if found else None
+
+
+@strawberry.type
+class PlanTotals:
+    run: int
+    skip: int
+    partial: int
+    p50_ms: int
+    p90_ms: int
+    p50_cost: float
+    p90_cost: float
+    budget_remaining: float | None
+
+
+@strawberry.type
+class PlanApproval:
+    policy: str
+    reason: str
+    role: str
+
+
+def _money(micros: int | None) -> float | None:
+    return None if micros is None else micros / MICROS
+
+
+def _item(raw: dict[str, Any], head: uuid.UUID) -> PlanItemType:
+    e = raw["estimate"]
+    return PlanItemType(
+        unique_id=raw["unique_id"],
+        node_uuid=uuid.UUID(raw["node_uuid"]),
+        resource_type=raw["resource_type"],
+        action=raw["action"],
+        wave=raw["wave"],
+        priority=raw["priority"],
+        estimate=PlanEstimate(
+            p50_ms=e["p50_ms"],
+            p90_ms=e["p90_ms"],
+            p50_cost=e["p50_cost_micros"] / MICROS,
+            p90_cost=e["p90_cost_micros"] / MICROS,
+            confidence=e["confidence"],
+            evidence=e["evidence"],
+            runs=e["runs"],
+        ),
+        decisions=[
+            PlanDecision(
+                policy=d["policy"], reason=d["reason"], message=d["message"], action=d["action"], final=d["final"]
+            )
+            for d in raw["decisions"]
+        ],
+        partition=raw["partition"],
+        head_version_id=head,
+    )
+
+
+@strawberry.type(name="Plan")
+class PlanType(relay.Node):
+    """An ExecutionPlan v2: what `dbt build` would do, node by node, and why; sealed by its fingerprint."""
+
+    id: relay.NodeID[str]
+    fingerprint: str = strawberry.field(description="sha256 of the plan's canonical JSON (RFC 8785)")
+    created_by: str
+    created_at: datetime | None
+    expires_at: datetime
+    decided_by: str | None = strawberry.field(description="Who approved or rejected it; `policy` when none was needed")
+    decided_at: datetime | None
+    decision_note: str | None
+    record: strawberry.Private[PlanRecord]
+    parsed: strawberry.Private[dict[str, Any]]
+
+    @staticmethod
+    def of(plan: PlanRecord) -> PlanType:
+        return PlanType(
+            id=str(plan.id),
+            fingerprint=plan.fingerprint,
+            created_by=plan.created_by,
+            created_at=plan.created_at,
+            expires_at=plan.expires_at,
+            decided_by=plan.decided_by,
+            decided_at=plan.decided_at,
+            decision_note=plan.decision_note,
+            record=plan,
+            parsed=orjson.loads(plan.document),
+        )
+
+    @strawberry.field(description="draft, approved, rejected or expired (a newer graph version or its time ran out)")
+    async def status(self, info: Info) -> str:
+        return (await info.context.services.plans.status(info.context.scope, self.record)).value
+
+    @strawberry.field(description="Why these nodes, in a few sentences")
+    def explanation(self) -> str:
+        return str(self.parsed["explanation"])
+
+    @strawberry.field
+    def request(self) -> JSON:
+        return self.parsed["request"]
+
+    @strawberry.field(description="The raw selection, in dbt's semantics")
+    def selected(self) -> list[str]:
+        return list(self.parsed["selected"])
+
+    @strawberry.field
+    def totals(self) -> PlanTotals:
+        t = self.parsed["totals"]
+        return PlanTotals(
+            run=t["run"],
+            skip=t["skip"],
+            partial=t["partial"],
+            p50_ms=t["p50_ms"],
+            p90_ms=t["p90_ms"],
+            p50_cost=t["p50_cost_micros"] / MICROS,
+            p90_cost=t["p90_cost_micros"] / MICROS,
+            budget_remaining=_money(t["budget_remaining_micros"]),
+        )
+
+    @strawberry.field
+    def approvals_required(self) -> list[PlanApproval]:
+        return [PlanApproval(**a) for a in self.parsed["approvals_required"]]
+
+    @strawberry.field(description="Policies that decided, with their versions")
+    def policies(self) -> JSON:
+        return self.parsed["policies"]
+
+    @strawberry.field(description="Items in execution order (wave, priority, unique_id); filter by action")
+    def items(self, action: str | None = None) -> list[PlanItemType]:
+        head = self.record.head_version_id
+        return [_item(i, head) for i in self.parsed["items"] if action is None or i["action"] == action]
+
+    @strawberry.field(description="The whole plan as its contract (schema/contracts/execution-plan.v2.schema.json)")
+    def document(self) -> JSON:
+        return {**self.parsed, "fingerprint": self.fingerprint}
+
+    @strawberry.field
+    async def environment(
+        self, info: Info
+    ) -> Annotated[EnvironmentType, strawberry.lazy("dvt.api.tenancy.types")] | None:
+        from dvt.api.tenancy.types import EnvironmentType
+
+        found = await info.context.loaders.environment.load(self.record.environment_id)
+        return EnvironmentType.of(found) if found else None
+
+    @strawberry.field
+    async def head_version(
+        self, info: Info
+    ) -> Annotated[GraphVersionType, strawberry.lazy("dvt.api.graph.types")] | None:
+        from dvt.api.graph.types import GraphVersionType
+
+        found = await info.context.loaders.graph_version.load(self.record.head_version_id)
+        return GraphVersionType.of(found) if found else None
+
+    @strawberry.field
+    async def base_version(
+        self, info: Info
+    ) -> Annotated[GraphVersionType, strawberry.lazy("dvt.api.graph.types")] | None:
+        from dvt.api.graph.types import GraphVersionType
+
+        if self.record.base_version_id is None:
+            return None
+        found = await info.context.loaders.graph_version.load(self.record.base_version_id)
+        return GraphVersionType.of(found) if found else None
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[PlanType | None]:
+        found = await resolve_by_uuid(info.context.loaders.plan, node_ids, lambda p: p)
+        return [PlanType.of(p) if p and await can_see_environment(info, p.environment_id) else None for p in found]
+
+
+@strawberry.type
+class PlanConnection:
+    edges: list[Edge[PlanType]]
+    nodes: list[PlanType]
+    page_info: PageInfo

@@ -1,0 +1,452 @@
+"""Making, reading, approving and rejecting execution plans.
+
+A plan is made from inputs only (graph versions, history, freshness, quotas, policy settings, the
+request and its `as_of` day), sealed by the sha256 of its canonical JSON, and stored whole. Approving
+approves exactly that fingerprint; a newer graph version or the end of its time to live expires it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from dvt.application.access import Access
+from dvt.application.audit import record
+from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
+from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
+from dvt.application.tenancy import environment_scope_of
+from dvt.domain.authorization import Permission
+from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
+from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
+from dvt.domain.graph.model import GraphNode, Macro, Manifest
+from dvt.domain.graph.selection import GraphIndex, Selection, fresher_sources, select
+from dvt.domain.plan.compose import make_plan
+from dvt.domain.plan.context import RUNNABLE, NodeHistory, PlanContext, PolicyConfig
+from dvt.domain.plan.estimate import RateCard, estimate
+from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanRequest, PlanStatus, document
+from dvt.domain.plan.policies.registry import PolicyRegistry
+from dvt.domain.tenancy import Environment, TenantScope
+
+HISTORY_RUNS = 20  # successful executions per node that estimates look at
+GRAPH_CACHE_SIZE = 4
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 canonical JSON for documents without floats (plans hold integers only): sorted keys,
+    no insignificant whitespace, UTF-8. A test checks it byte for byte against the `rfc8785` package."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def seal(plan: ExecutionPlan) -> tuple[bytes, str]:
+    body = canonical_json(document(plan))
+    return body, hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class VersionGraph:
+    """One graph version loaded for planning (or a state manifest given as such); immutable, so cached."""
+
+    version: GraphVersionRecord | None
+    nodes: dict[str, GraphNode]
+    uuids: dict[str, uuid.UUID]
+    index: GraphIndex
+    macros: dict[str, Macro]
+
+
+class GraphCache:
+    """The few graph versions planned most recently, per process (versions never change)."""
+
+    def __init__(self, size: int = GRAPH_CACHE_SIZE) -> None:
+        self._size = size
+        self._graphs: OrderedDict[uuid.UUID, VersionGraph] = OrderedDict()
+
+    async def load(self, uow: UnitOfWork, scope: TenantScope, version: GraphVersionRecord) -> VersionGraph:
+        cached = self._graphs.get(version.id)
+        if cached is not None and cached.version is not None and cached.version.tenant_id == scope.tenant_id:
+            self._graphs.move_to_end(version.id)
+            return cached
+        graphs = uow.graphs(scope)
+        rows = await graphs.all_nodes(version.id)
+        nodes = {node.unique_id: node for _, node in rows}
+        macros = _macros(await graphs.macros(version.id))
+        index = GraphIndex.from_nodes(nodes.values(), project_name=version.project_name, selectors=version.selectors)
+        graph = VersionGraph(version, nodes, {n.unique_id: u for u, n in rows}, index, macros)
+        self._graphs[version.id] = graph
+        while len(self._graphs) > self._size:
+            self._graphs.popitem(last=False)
+        return graph
+
+
+class _State:
+    """dbt's `state:` view of the head against the base (dbt's `same_*` rules), computed per node when asked.
+
+    Without a base every node is new, as dbt treats a node the state manifest does not hold.
+    """
+
+    def __init__(self, head: VersionGraph, base: VersionGraph | None) -> None:
+        self._head = head
+        self._old = base.nodes if base else {}
+        self._old_macros = base.macros if base else {}
+        self._changes = macro_changes(self._old_macros, head.macros)
+        self._modified: dict[str, bool] = {}
+        self._kinds: dict[str, frozenset[str]] = {}
+
+    def is_new(self, unique_id: str) -> bool:
+        return unique_id not in self._old
+
+    def is_modified(self, unique_id: str) -> bool:
+        if unique_id not in self._modified:
+            self._modified[unique_id] = state_modified(
+                self._old.get(unique_id),
+                self._head.nodes[unique_id],
+                self._old_macros,
+                self._head.macros,
+                changes=self._changes,
+            )
+        return self._modified[unique_id]
+
+    def modifications(self, unique_id: str) -> frozenset[str]:
+        if unique_id not in self._kinds:
+            self._kinds[unique_id] = modifications(
+                self._old.get(unique_id),
+                self._head.nodes[unique_id],
+                self._old_macros,
+                self._head.macros,
+                changes=self._changes,
+            )
+        return self._kinds[unique_id]
+
+
+def _month_start(now: datetime) -> datetime:
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+class PlanService:
+    def __init__(
+        self,
+        units: UnitOfWorkFactory,
+        registry: PolicyRegistry,
+        *,
+        ttl: timedelta = timedelta(hours=24),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        graphs: GraphCache | None = None,
+    ) -> None:
+        self._units = units
+        self._registry = registry
+        self._ttl = ttl
+        self._clock = clock
+        self._graphs = graphs or GraphCache()
+
+    async def _environment(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> tuple[Environment, str]:
+        found = await uow.tenancy(access.scope).environments_by_ids([environment_id])
+        where = await environment_scope_of(uow, access.scope, environment_id) if found else None
+        if not found or where is None or not access.can(Permission.VIEW, where):
+            raise NotFoundError("environment not found")
+        return found[0], where
+
+    async def create(
+        self, access: Access, environment_id: uuid.UUID, request: PlanRequest, state: Manifest | None = None
+    ) -> PlanRecord:
+        """Plan what `dbt build` would do for this request, explain it, cost it, and store it sealed.
+
+        The base to compare with is `state` (a manifest, like dbt's `--state`), else the request's state
+        version, else the environment's previous graph version.
+        """
+        if not request.as_of:
+            request = replace(request, as_of=self._clock().date().isoformat())
+        async with self._units() as uow:
+            environment, where = await self._environment(uow, access, environment_id)
+            access.require(Permission.PLAN, where, "plan runs in this environment")
+            head_version = await uow.graphs(access.scope).latest_version(environment.id)
+            if head_version is None:
+                raise ValidationError(f"environment {environment.slug!r} has no graph yet: ingest its artifacts first")
+            head = await self._graphs.load(uow, access.scope, head_version)
+            base_version = None
+            if state is not None:
+                base: VersionGraph | None = _manifest_graph(state)
+            else:
+                base_version = await self._base_version(uow, access.scope, head_version, request.state_version_id)
+                base = await self._graphs.load(uow, access.scope, base_version) if base_version else None
+            context = await self._context(uow, access, environment, request, head, base)
+            plan = make_plan(
+                context,
+                self._registry.ordered(),
+                environment_id=environment.id,
+                base_version_id=base_version.id if base_version else None,
+                head_version_id=head_version.id,
+            )
+            body, fingerprint = seal(plan)
+            approved_by_policy = not plan.approvals_required
+            stored = await uow.plans(access.scope).add(
+                PlanRecord(
+                    id=uuid.uuid4(),
+                    environment_id=environment.id,
+                    base_version_id=plan.base_version_id,
+                    head_version_id=plan.head_version_id,
+                    status=(PlanStatus.APPROVED if approved_by_policy else PlanStatus.DRAFT).value,
+                    fingerprint=fingerprint,
+                    document=body,
+                    summary=_summary(plan),
+                    created_by=access.actor.label,
+                    created_at=None,
+                    expires_at=self._clock() + self._ttl,
+                    decided_by="policy" if approved_by_policy else None,
+                    decided_at=self._clock() if approved_by_policy else None,
+                    decision_note="no approval required by policy" if approved_by_policy else None,
+                )
+            )
+            details = {"fingerprint": fingerprint, "run": plan.totals.run, "skip": plan.totals.skip}
+            await record(uow.audit(access.scope), access.event("plan.create", "plan", stored.id, details))
+            await uow.commit()
+        return stored
+
+    async def _base_version(
+        self, uow: UnitOfWork, scope: TenantScope, head: GraphVersionRecord, state: uuid.UUID | None
+    ) -> GraphVersionRecord | None:
+        if state is None:
+            return await uow.graphs(scope).previous_version(head)
+        found = await uow.graphs(scope).versions_by_ids([state])
+        if not found or found[0].environment_id != head.environment_id:
+            raise NotFoundError("state graph version not found in this environment")
+        return found[0]
+
+    async def _context(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        environment: Environment,
+        request: PlanRequest,
+        head: VersionGraph,
+        base: VersionGraph | None,
+    ) -> PlanContext:
+        results = uow.results(access.scope)
+        state = _State(head, base)
+        # `result:` reads the environment's last run; `source_status:` compares its last two freshness checks.
+        last_statuses = await results.last_run_statuses(environment.id)
+        checks = await results.freshness_runs(environment.id, 2)
+        source_status = fresher_sources(checks[1], checks[0]) if len(checks) == 2 else {}
+        selection: Selection = select(
+            head.index,
+            request.select,
+            request.exclude,
+            selector=request.selector,
+            indirect=request.indirect_selection,
+            state=state,
+            results=last_statuses,
+            source_status=source_status,
+        )
+        selected = selection.unique_ids
+        new_nodes = frozenset(uid for uid in selected if state.is_new(uid)) if base else frozenset()
+        runnable = [uid for uid in sorted(selected) if head.nodes[uid].resource_type in RUNNABLE]
+        history_rows = await results.history_for(environment.id, [head.uuids[u] for u in runnable], HISTORY_RUNS)
+        by_uuid = {u: uid for uid, u in head.uuids.items()}
+        changed = await self._changed_since_success(uow, access.scope, head, history_rows, by_uuid)
+        history, durations = _history(history_rows, by_uuid, changed)
+        rate = RateCard.parse(environment.rate_card, environment.adapter.value)
+        estimates = estimate(head.nodes, runnable, durations, head.index.parents, rate)
+        budget = await self._budget_remaining(uow, access.scope, environment, rate)
+        return PlanContext(
+            request=request,
+            nodes=head.nodes,
+            node_uuids=head.uuids,
+            parents=head.index.parents,
+            children=head.index.children,
+            selected=selected,
+            selection_reasons=selection.reasons,
+            new_nodes=new_nodes,
+            modifications={uid: state.modifications(uid) for uid in selected - new_nodes} if base else {},
+            history=history,
+            freshness=await results.latest_freshness(environment.id),
+            estimates=estimates,
+            budget_remaining_micros=budget,
+            config=PolicyConfig(environment.policies),
+        )
+
+    async def _changed_since_success(
+        self,
+        uow: UnitOfWork,
+        scope: TenantScope,
+        head: VersionGraph,
+        rows: list[NodeHistoryRecord],
+        by_uuid: Mapping[uuid.UUID, str],
+    ) -> dict[str, frozenset[str]]:
+        """Per node with a success on record: how it differs now from the node that succeeded (dbt's rules)."""
+        assert head.version is not None
+        succeeded: dict[str, uuid.UUID] = {}
+        for row in rows:
+            uid = by_uuid.get(row.node_uuid)
+            if uid is not None and row.succeeded and row.graph_version_id is not None:
+                succeeded.setdefault(uid, row.graph_version_id)  # rows come newest first per node
+        same = {uid: frozenset[str]() for uid, version in succeeded.items() if version == head.version.id}
+        older = {uid: version for uid, version in succeeded.items() if uid not in same}
+        if not older:
+            return same
+        graphs = uow.graphs(scope)
+        then = await graphs.nodes_by_keys([(version, head.uuids[uid]) for uid, version in older.items()])
+        macros = {v: _macros(await graphs.macros(v)) for v in sorted(set(older.values()))}
+        changes = {v: macro_changes(m, head.macros) for v, m in macros.items()}
+        found = dict(same)
+        for uid, version in older.items():
+            old = then.get((version, head.uuids[uid]))
+            if old is None:
+                continue  # that version lost its nodes (pruned): no evidence either way, so no success
+            new, before = head.nodes[uid], macros[version]
+            if state_modified(old, new, before, head.macros, changes=changes[version]):
+                kinds = modifications(old, new, before, head.macros, changes=changes[version])
+                found[uid] = kinds or frozenset({"definition"})
+            else:
+                found[uid] = frozenset()
+        return found
+
+    async def _budget_remaining(
+        self, uow: UnitOfWork, scope: TenantScope, environment: Environment, rate: RateCard
+    ) -> int | None:
+        limits = [q.monthly_cost_budget for q in (environment.quotas,) if q.monthly_cost_budget is not None]
+        tenants = await uow.platform.tenants_by_ids([scope.tenant_id])
+        tenant_budget = tenants[0].quotas.monthly_cost_budget if tenants else None
+        if not limits and tenant_budget is None:
+            return None
+        used = await uow.results(scope).seconds_since(_month_start(self._clock()))
+        remaining: list[int] = []
+        if limits:
+            remaining.append(round(limits[0] * MICROS) - rate.cost_micros(round(used.get(environment.id, 0) * 1000)))
+        if tenant_budget is not None:
+            # Other environments are priced at this environment's rate: a tenant-wide approximation.
+            remaining.append(round(tenant_budget * MICROS) - rate.cost_micros(round(sum(used.values()) * 1000)))
+        return max(0, min(remaining))
+
+    async def plan(self, scope: TenantScope, plan_id: uuid.UUID) -> PlanRecord | None:
+        async with self._units() as uow:
+            return await uow.plans(scope).get(plan_id)
+
+    async def plans_by_ids(self, scope: TenantScope, ids: list[uuid.UUID]) -> list[PlanRecord]:
+        async with self._units() as uow:
+            return await uow.plans(scope).by_ids(ids)
+
+    async def plans(
+        self, scope: TenantScope, environment_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> Page[PlanRecord]:
+        async with self._units() as uow:
+            return await uow.plans(scope).of_environment(environment_id, before, limit)
+
+    async def status(self, scope: TenantScope, plan: PlanRecord) -> PlanStatus:
+        """The plan's status now: a draft or approved plan expires when the graph moves on or time runs out."""
+        stored = PlanStatus(plan.status)
+        if stored in (PlanStatus.REJECTED, PlanStatus.EXPIRED):
+            return stored
+        if self._clock() >= plan.expires_at:
+            return PlanStatus.EXPIRED
+        async with self._units() as uow:
+            latest = await uow.graphs(scope).latest_version(plan.environment_id)
+        return PlanStatus.EXPIRED if latest is None or latest.id != plan.head_version_id else stored
+
+    async def approve(self, access: Access, plan_id: uuid.UUID, fingerprint: str) -> PlanRecord:
+        return await self._decide(access, plan_id, fingerprint, PlanStatus.APPROVED, None)
+
+    async def reject(self, access: Access, plan_id: uuid.UUID, fingerprint: str, reason: str | None) -> PlanRecord:
+        return await self._decide(access, plan_id, fingerprint, PlanStatus.REJECTED, reason)
+
+    async def _decide(
+        self, access: Access, plan_id: uuid.UUID, fingerprint: str, verdict: PlanStatus, note: str | None
+    ) -> PlanRecord:
+        async with self._units() as uow:
+            plan = await uow.plans(access.scope).get(plan_id, for_update=True)
+            if plan is None:
+                raise NotFoundError("plan not found")
+            _, where = await self._environment(uow, access, plan.environment_id)
+            verb = "approve" if verdict is PlanStatus.APPROVED else "reject"
+            access.require(Permission.APPROVE, where, f"{verb} plans in this environment")
+            if fingerprint != plan.fingerprint:
+                raise ConflictError(f"the plan's fingerprint is {plan.fingerprint}, not {fingerprint}: review it again")
+            current = await self.status(access.scope, plan)
+            if current is not PlanStatus.DRAFT:
+                raise ConflictError(f"the plan is {current.value}: only a draft plan can be decided")
+            decided = await uow.plans(access.scope).decide(plan_id, verdict.value, access.actor.label, note)
+            details = {"fingerprint": fingerprint, **({"reason": note} if note else {})}
+            await record(uow.audit(access.scope), access.event(f"plan.{verb}", "plan", plan_id, details))
+            await uow.commit()
+        return decided
+
+    async def configure(
+        self, access: Access, environment_id: uuid.UUID, policies: Mapping[str, Any], rate_card: Mapping[str, Any]
+    ) -> Environment:
+        """Policy settings (by policy id) and the rate card of an environment; an admin of it sets them."""
+        known = {p.id for p in self._registry.ordered()}
+        unknown = sorted(set(policies) - known)
+        if unknown:
+            raise ValidationError(f"unknown policies {unknown}: known are {sorted(known)}")
+        if any(not isinstance(v, Mapping) for v in policies.values()):
+            raise ValidationError('each policy\'s settings are an object, e.g. {"enabled": false}')
+        async with self._units() as uow:
+            environment, where = await self._environment(uow, access, environment_id)
+            access.require(Permission.ADMIN, where, "configure planning in this environment")
+            RateCard.parse(rate_card, environment.adapter.value)  # refuse a card that cannot price anything
+            await uow.tenancy(access.scope).set_planning(environment_id, dict(policies), dict(rate_card))
+            details = {"policies": sorted(policies), "rate_card": dict(rate_card)}
+            await record(
+                uow.audit(access.scope), access.event("environment.configure", "environment", environment_id, details)
+            )
+            await uow.commit()
+            refreshed = await uow.tenancy(access.scope).environments_by_ids([environment_id])
+        return refreshed[0]
+
+
+def _macros(stored: bytes) -> dict[str, Macro]:
+    return {
+        uid: Macro(m["checksum"], tuple(m["depends_on_macros"]), m.get("package_name", ""))
+        for uid, m in orjson.loads(stored).items()
+    }
+
+
+def _manifest_graph(manifest: Manifest) -> VersionGraph:
+    nodes = {node.unique_id: node for node in manifest.nodes}
+    return VersionGraph(None, nodes, {}, GraphIndex.from_manifest(manifest), dict(manifest.macros))
+
+
+def _history(
+    rows: list[NodeHistoryRecord], by_uuid: Mapping[uuid.UUID, str], changed: Mapping[str, frozenset[str]]
+) -> tuple[dict[str, NodeHistory], dict[str, list[int]]]:
+    last_success: dict[str, tuple[str | None, str | None]] = {}
+    last_status: dict[str, str] = {}
+    durations: dict[str, list[int]] = {}
+    for row in rows:
+        uid = by_uuid.get(row.node_uuid)
+        if uid is None:
+            continue
+        if row.latest:
+            last_status[uid] = row.status
+        if row.succeeded:
+            last_success.setdefault(uid, (row.completed_at, row.checksum))
+            if row.execution_time is not None:
+                durations.setdefault(uid, []).append(round(row.execution_time * 1000))
+    history = {
+        uid: NodeHistory(
+            last_success_at=last_success.get(uid, (None, None))[0],
+            changed_since_success=changed.get(uid),
+            last_status=last_status.get(uid),
+            durations_ms=tuple(durations.get(uid, ())),
+        )
+        for uid in set(last_success) | set(last_status)
+    }
+    return history, durations
+
+
+def _summary(plan: ExecutionPlan) -> dict[str, Any]:
+    totals = plan.totals
+    return {
+        "run": totals.run,
+        "skip": totals.skip,
+        "partial": totals.partial,
+        "p50_ms": totals.p50_ms,
+        "p50_cost_micros": totals.p50_cost_micros,
+        "approvals_required": [
+            {"policy": a.policy, "reason": a.reason, "role": a.role} for a in plan.approvals_required
+        ],
+    }

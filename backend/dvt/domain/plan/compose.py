@@ -1,0 +1,112 @@
+"""From a context and its policies' outcome to the ExecutionPlan: items in order, totals, the explanation."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+
+from dvt.domain.plan.context import RUNNABLE, PlanContext
+from dvt.domain.plan.engine import Outcome, Policy, run_policies, waves
+from dvt.domain.plan.estimate import ZERO
+from dvt.domain.plan.plan import MICROS, Action, ExecutionPlan, PlanItem, Totals
+
+
+def make_plan(
+    context: PlanContext,
+    policies: Sequence[Policy],
+    *,
+    environment_id: uuid.UUID,
+    base_version_id: uuid.UUID | None,
+    head_version_id: uuid.UUID,
+) -> ExecutionPlan:
+    outcome = run_policies(context, policies)
+    planned = {uid for uid, action in outcome.actions.items() if action is not Action.SKIP}
+    level = waves(planned, context.parents)
+    items = []
+    for uid in sorted(outcome.actions):
+        action = outcome.actions[uid]
+        decisions = tuple(outcome.decisions[uid])
+        partition = next((d.partition for d in reversed(decisions) if d.action is Action.PARTIAL), None)
+        items.append(
+            PlanItem(
+                node_uuid=context.node_uuids[uid],
+                unique_id=uid,
+                resource_type=context.nodes[uid].resource_type,
+                action=action,
+                decisions=decisions,
+                wave=level.get(uid, -1),  # -1: skipped, waits for nothing
+                priority=outcome.priorities[uid],
+                estimate=context.estimates.get(uid, ZERO),
+                partition=partition if action is Action.PARTIAL else None,
+            )
+        )
+    items.sort(key=lambda i: (i.wave, i.priority, i.unique_id))
+    counted = [i for i in items if i.action is not Action.SKIP]
+    actions = Counter(i.action for i in items)
+    totals = Totals(
+        run=actions[Action.RUN],
+        skip=actions[Action.SKIP],
+        partial=actions[Action.PARTIAL],
+        p50_ms=sum(i.estimate.p50_ms for i in counted),
+        p90_ms=sum(i.estimate.p90_ms for i in counted),
+        p50_cost_micros=sum(i.estimate.p50_cost_micros for i in counted),
+        p90_cost_micros=sum(i.estimate.p90_cost_micros for i in counted),
+        budget_remaining_micros=context.budget_remaining_micros,
+    )
+    return ExecutionPlan(
+        environment_id=environment_id,
+        base_version_id=base_version_id,
+        head_version_id=head_version_id,
+        request=context.request,
+        selected=tuple(sorted(context.selected)),
+        items=tuple(items),
+        totals=totals,
+        approvals_required=outcome.approvals,
+        explanation=explain(context, outcome, totals),
+        policies=outcome.policies,
+    )
+
+
+def _duration(ms: int) -> str:
+    seconds = ms // 1000
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def explain(context: PlanContext, outcome: Outcome, totals: Totals) -> str:
+    """Why these nodes, in a few sentences a reviewer can check against the items."""
+    selected = len(context.selected)
+    if not selected:
+        request = " ".join(context.request.select) or "the request"
+        return f"Nothing to do: {request} selects no node of this graph version."
+    by_type = Counter(context.nodes[uid].resource_type for uid in context.selected)
+    kinds = ", ".join(f"{n} {t}{'s' if n != 1 else ''}" for t, n in sorted(by_type.items()))
+    request = " ".join(context.request.select) or "everything"
+    parts = [f"{selected} nodes selected by {request} ({kinds})."]
+    changed = sum(1 for uid in context.selected if context.modifications.get(uid) or uid in context.new_nodes)
+    if changed:
+        parts.append(f"{changed} of them changed or are new since the base version.")
+    parts.append(f"{totals.run} run, {totals.partial} run partially, {totals.skip} skipped.")
+    reasons = Counter(
+        d.reason
+        for uid, decisions in outcome.decisions.items()
+        for d in decisions
+        if d.action is Action.SKIP and outcome.actions[uid] is Action.SKIP and d.reason != "NOT_EXECUTED"
+    )
+    if reasons:
+        parts.append(
+            "Skipped: " + ", ".join(f"{n} {r.lower().replace('_', ' ')}" for r, n in sorted(reasons.items())) + "."
+        )
+    not_executed = sum(1 for uid in context.selected if context.nodes[uid].resource_type not in RUNNABLE)
+    if not_executed:
+        parts.append(
+            f"{not_executed} of the skipped are sources, exposures or metrics, which dbt build does not execute."
+        )
+    cost = f"{totals.p50_cost_micros / MICROS:,.2f}"
+    parts.append(f"Estimated {_duration(totals.p50_ms)} of execution (p90 {_duration(totals.p90_ms)}), costing {cost}.")
+    if outcome.approvals:
+        needs = "; ".join(f"{a.reason} ({a.role})" for a in outcome.approvals)
+        parts.append(f"Needs approval: {needs}.")
+    else:
+        parts.append("No approval required by policy.")
+    return " ".join(parts)

@@ -1,0 +1,104 @@
+"""The policy engine: deterministic, in a declared order, with one written precedence rule.
+
+Precedence: every selected node starts as RUN. Policies run in their declared order; each sees the
+actions the policies before it settled on. A decision with an action replaces the node's current action,
+unless an earlier decision on that node was `final` — then it is recorded but changes nothing. So a later
+policy outranks an earlier one, and a final decision outranks everything after it. Within a policy,
+decisions apply in unique_id order; a node's decisions are listed in the order they were made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from dvt.domain.plan.context import RUNNABLE, PlanContext
+from dvt.domain.plan.plan import Action, ApprovalRequirement, Decision, PolicyRef
+
+DEFAULT_PRIORITY = 1
+
+
+class Policy(Protocol):
+    id: str
+    version: str
+
+    def evaluate(self, context: PlanContext) -> list[Decision]:
+        """Pure: the same context gives the same decisions, in any process."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    actions: dict[str, Action]
+    decisions: dict[str, list[Decision]]
+    priorities: dict[str, int]
+    approvals: tuple[ApprovalRequirement, ...]
+    policies: tuple[PolicyRef, ...]
+
+
+def _selected(context: PlanContext, uid: str) -> Decision:
+    reasons = ", ".join(context.selection_reasons.get(uid, ("the request",)))
+    if context.nodes[uid].resource_type in RUNNABLE:
+        return Decision(uid, "selection", "SELECTED", f"selected by {reasons}", Action.RUN)
+    # Sources, exposures, metrics...: part of the selection (dbt lists them) but dbt build executes nothing.
+    return Decision(
+        uid, "selection", "NOT_EXECUTED", f"selected by {reasons}; dbt build executes nothing for it", Action.SKIP, True
+    )
+
+
+def run_policies(context: PlanContext, policies: Sequence[Policy]) -> Outcome:
+    decisions: dict[str, list[Decision]] = {uid: [_selected(context, uid)] for uid in sorted(context.selected)}
+    actions = {uid: found[0].action or Action.RUN for uid, found in decisions.items()}
+    priorities = dict.fromkeys(actions, DEFAULT_PRIORITY)
+    locked = {uid for uid, found in decisions.items() if found[0].final}
+    approvals: dict[tuple[str, str], ApprovalRequirement] = {}
+    for policy in policies:
+        found = policy.evaluate(context.with_tentative(actions, priorities))
+        for decision in sorted(found, key=lambda d: d.unique_id):
+            if decision.approval_role is not None:
+                key = (decision.policy, decision.reason)
+                approvals.setdefault(
+                    key, ApprovalRequirement(decision.policy, decision.message, decision.approval_role)
+                )
+            uid = decision.unique_id
+            if uid not in actions:
+                continue  # plan-level decisions and nodes outside the selection change no action
+            decisions[uid].append(decision)
+            if decision.priority is not None:
+                priorities[uid] = decision.priority
+            if decision.action is not None and uid not in locked:
+                actions[uid] = decision.action
+            if decision.final:
+                locked.add(uid)
+    return Outcome(
+        actions=actions,
+        decisions=decisions,
+        priorities=priorities,
+        approvals=tuple(approvals[k] for k in sorted(approvals)),
+        policies=tuple(PolicyRef(p.id, p.version) for p in policies),
+    )
+
+
+def waves(planned: set[str], parents: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """Topological level of each planned node among the planned nodes (skipped ones are not waited on)."""
+    level: dict[str, int] = {}
+
+    def depth(uid: str) -> int:
+        stack = [uid]
+        while stack:
+            current = stack[-1]
+            if current in level:
+                stack.pop()
+                continue
+            pending = [p for p in parents.get(current, ()) if p in planned and p not in level]
+            if pending:
+                stack.extend(pending)
+                continue
+            level[current] = max((level[p] + 1 for p in parents.get(current, ()) if p in planned), default=0)
+            stack.pop()
+        return level[uid]
+
+    for uid in sorted(planned):
+        depth(uid)
+    return level

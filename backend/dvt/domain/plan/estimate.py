@@ -1,0 +1,95 @@
+"""Cost estimates from an environment's history, priced by its rate card.
+
+p50 and p90 of a node's own recent successful executions; without them, the median of similar nodes
+(same resource type and materialization, upstream of a similar size), flagged as low confidence; with
+nothing at all, zero and "no history". Prices are integer micro-units per hour, so estimates are exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dvt.domain.errors import ValidationError
+from dvt.domain.graph.model import GraphNode
+from dvt.domain.plan.plan import MICROS, Confidence, Estimate
+
+ZERO = Estimate(0, 0, 0, 0, Confidence.NONE, "no history")
+
+# Snowflake credits per hour by warehouse size (Snowflake's published table, standard warehouses).
+SNOWFLAKE_CREDITS = {"XSMALL": 1, "SMALL": 2, "MEDIUM": 4, "LARGE": 8, "XLARGE": 16, "2XLARGE": 32, "3XLARGE": 64}
+
+
+@dataclass(frozen=True, slots=True)
+class RateCard:
+    """What one hour of execution costs the environment, in micro-units of `currency`."""
+
+    hourly_micros: int
+    currency: str = "USD"
+
+    @staticmethod
+    def parse(card: Mapping[str, Any], adapter: str) -> RateCard:
+        """`{"price_per_compute_hour": 1.5}`, or for Snowflake `{"warehouse_size": "SMALL", "price_per_credit": 3}`."""
+        currency = str(card.get("currency", "USD"))
+        try:
+            if adapter == "snowflake" and "warehouse_size" in card:
+                size = str(card["warehouse_size"]).upper().replace("-", "")
+                credits = float(card.get("credits_per_hour", SNOWFLAKE_CREDITS.get(size, 0)))
+                if not credits:
+                    raise ValidationError(f"unknown Snowflake warehouse size {card['warehouse_size']!r}")
+                hourly = credits * float(card.get("price_per_credit", 0))
+            else:
+                hourly = float(card.get("price_per_compute_hour", 0))
+        except (TypeError, ValueError):
+            raise ValidationError(f"invalid rate card: {dict(card)!r}") from None
+        if hourly < 0:
+            raise ValidationError("a rate card's price cannot be negative")
+        return RateCard(round(hourly * MICROS), currency)
+
+    def cost_micros(self, ms: int) -> int:
+        return self.hourly_micros * ms // 3_600_000
+
+
+def percentile(sorted_values: Sequence[int], share: float) -> int:
+    """Nearest-rank percentile of ascending integers: exact, and the same everywhere."""
+    rank = max(1, math.ceil(share * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def _of(durations_ms: Sequence[int], rate: RateCard, confidence: Confidence, evidence: str) -> Estimate:
+    ordered = sorted(durations_ms)
+    p50, p90 = percentile(ordered, 0.5), percentile(ordered, 0.9)
+    return Estimate(p50, p90, rate.cost_micros(p50), rate.cost_micros(p90), confidence, evidence, len(ordered))
+
+
+def _kind(node: GraphNode, upstream: int) -> tuple[str, str, int]:
+    size = 0 if upstream == 0 else 1 if upstream <= 2 else 2
+    return node.resource_type, node.materialized or "", size
+
+
+def estimate(
+    nodes: Mapping[str, GraphNode],
+    wanted: Sequence[str],
+    durations_ms: Mapping[str, Sequence[int]],
+    parents: Mapping[str, Sequence[str]],
+    rate: RateCard,
+) -> dict[str, Estimate]:
+    """An estimate for each wanted node, from its own history or from nodes like it."""
+    similar: dict[tuple[str, str, int], list[int]] = {}
+    for uid, runs in durations_ms.items():
+        if runs and uid in nodes:
+            similar.setdefault(_kind(nodes[uid], len(parents.get(uid, ()))), []).append(sorted(runs)[len(runs) // 2])
+    out: dict[str, Estimate] = {}
+    for uid in wanted:
+        own = durations_ms.get(uid)
+        if own:
+            out[uid] = _of(own, rate, Confidence.HISTORY, f"{len(own)} past run{'s' if len(own) != 1 else ''}")
+            continue
+        peers = similar.get(_kind(nodes[uid], len(parents.get(uid, ()))))
+        if peers:
+            out[uid] = _of(peers, rate, Confidence.SIMILAR, f"similar nodes: {len(peers)} with history")
+        else:
+            out[uid] = ZERO
+    return out

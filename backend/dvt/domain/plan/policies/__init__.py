@@ -1,0 +1,1 @@
+"""Built-in policies, in their default order. `registry` lets plugins add theirs."""
