@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -393,6 +394,77 @@ def test_node_without_depends_on_has_no_parents() -> None:
     assert _read_doc(_manifest_doc(node)).nodes[0].depends_on == ()
 
 
+# --- What comparing two versions needs: unrendered config, contract checksum, macros, fingerprint ----------
+
+
+def test_unrendered_config_and_contract_checksum_are_read() -> None:
+    node = _model(
+        "model.shop.a", unrendered_config={"materialized": "table"}, contract={"enforced": True, "checksum": "abc"}
+    )
+    read = _read_doc(_manifest_doc(node)).nodes[0]
+    assert (read.unrendered_config, read.contract_checksum) == ({"materialized": "table"}, "abc")
+
+
+def test_macros_read_as_the_checksum_of_their_sql_and_the_macros_they_call() -> None:
+    macro = {
+        "macro_sql": "{% macro m() %}1{% endmacro %}",
+        "package_name": "shop",
+        "depends_on": {"macros": ["macro.shop.n"]},
+    }
+    read = _read_doc(_manifest_doc(macros={"macro.shop.m": macro})).macros["macro.shop.m"]
+    expected = hashlib.sha256(b"{% macro m() %}1{% endmacro %}").hexdigest()
+    assert (read.checksum, read.depends_on_macros, read.package_name) == (expected, ("macro.shop.n",), "shop")
+
+
+@pytest.mark.parametrize("row", MANIFEST_ROWS, ids=_ids(MANIFEST_ROWS))
+def test_every_macro_of_a_fixture_is_read(row: dict[str, str]) -> None:
+    raw_macros = _raw(row["file"]).get("macros") or {}
+    assert set(_manifest(row["file"]).macros) == set(raw_macros)
+
+
+def test_sources_keep_their_quoting_and_unrendered_database_and_schema() -> None:
+    source = _by_id(_manifest("yu-iskw__dbt-artifacts-parser/manifest_1.11__v12__jaffle_shop.json"))
+    raw = next(iter(_raw("yu-iskw__dbt-artifacts-parser/manifest_1.11__v12__jaffle_shop.json")["sources"].values()))
+    extra = source[raw["unique_id"]].extra
+    assert (extra.get("unrendered_schema"), extra.get("quoting")) == (raw["unrendered_schema"], raw["quoting"] or None)
+
+
+def test_semantic_models_and_saved_queries_carry_a_checksum_of_what_dbt_compares() -> None:
+    manifest = _manifest("yu-iskw__dbt-artifacts-parser/manifest_1.12__v12__jaffle_shop.json")
+    kinds = {n.resource_type for n in manifest.nodes if "definition_checksum" in n.extra}
+    assert kinds == {"semantic_model", "saved_query"}
+
+
+def test_two_reads_of_a_manifest_give_the_same_fingerprints() -> None:
+    data = (FIXTURES / STATE_V12).read_bytes()
+    first, second = read_artifact("a.json", data), read_artifact("b.json", data)
+    assert isinstance(first, Manifest) and isinstance(second, Manifest)
+    assert [n.fingerprint for n in first.nodes] == [n.fingerprint for n in second.nodes]
+
+
+def test_a_nodes_fingerprint_leaves_out_its_parse_time() -> None:
+    first = _read_doc(_manifest_doc(_model("model.shop.a", created_at=1.0))).nodes[0]
+    assert first.fingerprint == _read_doc(_manifest_doc(_model("model.shop.a", created_at=2.0))).nodes[0].fingerprint
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"raw_code": "select 2"},
+        {"description": "changed"},
+        {"unrendered_config": {"materialized": "table"}},
+        {"columns": {"id": {"name": "id", "description": "d"}}},
+        {"tags": ["x"]},
+        {"contract": {"enforced": True, "checksum": "k"}},
+        {"config": {"materialized": "table"}},
+    ],
+)
+def test_a_nodes_fingerprint_changes_with_what_a_diff_reads(fields: dict[str, Any]) -> None:
+    first = _read_doc(_manifest_doc(_model("model.shop.a", raw_code="select 1"))).nodes[0]
+    changed = _read_doc(_manifest_doc(_model("model.shop.a", **{"raw_code": "select 1", **fields}))).nodes[0]
+    assert first.fingerprint != changed.fingerprint
+
+
 # --- Run results, catalog, sources ------------------------------------------------------------------------
 
 
@@ -768,3 +840,12 @@ def test_any_wrong_typed_result_field_reads_or_raises_artifact_error(file: str, 
             _read_or_refuse({**_raw(file), field: value})
     for value in WRONG_VALUES:
         _read_or_refuse({**_raw(file), "metadata": {**_raw(file)["metadata"], "dbt_schema_version": value}})
+
+
+@pytest.mark.parametrize("value", WRONG_VALUES)
+def test_any_wrong_typed_macro_field_reads_or_raises_artifact_error(value: Any) -> None:
+    macro = {"macro_sql": "select 1", "package_name": "shop", "depends_on": {"macros": []}}
+    for field in (*macro, "depends_on.macros"):
+        wrong = {**macro, field: value} if "." not in field else {**macro, "depends_on": {"macros": value}}
+        _read_or_refuse(_manifest_doc(macros={"macro.shop.m": wrong}))
+    _read_or_refuse(_manifest_doc(macros={"macro.shop.m": value}))
