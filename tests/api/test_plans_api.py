@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import jsonschema
@@ -10,6 +11,7 @@ import orjson
 import pytest
 
 from dvt.application.services import Services
+from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
 from tests.api.conftest import GraphQLClient, token_for
 from tests.api.test_graph_api import upload
@@ -167,3 +169,34 @@ async def test_an_unknown_policy_is_refused(gql: GraphQLClient, environment: str
 async def test_bad_selection_syntax_is_a_validation_member(gql: GraphQLClient, environment: str) -> None:
     plan = await create(gql, environment, "nosuchmethod:x")
     assert plan["__typename"] == "ValidationError"
+
+
+DIFF = """query($base: ID!, $head: ID!) { diff(base: $base, head: $head) {
+  added { uniqueId category } removed { uniqueId category }
+  modified { uniqueId category stateModified changes { kind category message } } impacted } }"""
+
+
+async def test_the_diff_of_two_versions_names_each_change_and_its_category(
+    gql: GraphQLClient, environment: str
+) -> None:
+    versions = await gql.data(
+        '{ environment(project: "jaffle", slug: "prod") { graphVersions { nodes { id sequence } } } }'
+    )
+    head, base = versions["environment"]["graphVersions"]["nodes"]
+    found = (await gql.data(DIFF, base=base["id"], head=head["id"]))["diff"]
+    old = set(orjson.loads((JAFFLE / OLD).read_bytes())["nodes"])
+    new = set(orjson.loads((JAFFLE / NEW).read_bytes())["nodes"])
+    assert {n["uniqueId"] for n in found["removed"]} >= old - new
+    assert {n["uniqueId"] for n in found["added"]} >= new - old
+    categories = {"breaking", "non_breaking", "metadata_only"}
+    assert found["modified"] and all(m["category"] in categories and m["changes"] for m in found["modified"])
+
+
+async def test_a_diff_with_another_tenants_version_finds_nothing(
+    gql: GraphQLClient, environment: str, app: Services
+) -> None:
+    versions = await gql.data('{ environment(project: "jaffle", slug: "prod") { graphVersions { nodes { id } } } }')
+    head, base = versions["environment"]["graphVersions"]["nodes"]
+    other = await app.tenancy.create_tenant(SYSTEM, f"other-{uuid.uuid4().hex[:8]}")
+    stranger = GraphQLClient(gql.http, await token_for(app, TenantScope(other.id), "admin"))
+    assert (await stranger.data(DIFF, base=base["id"], head=head["id"]))["diff"] is None

@@ -20,6 +20,7 @@ from dvt.api.errors import AuditDenials, MaskUnexpectedErrors
 from dvt.api.graph.schema import GraphMutation, GraphQuery
 from dvt.api.graph.types import ArtifactType, GraphNodeType, GraphVersionType, InvocationType
 from dvt.api.permissions import Requires
+from dvt.api.plans.diff import DiffQuery
 from dvt.api.plans.schema import PlanMutation, PlanQuery
 from dvt.api.plans.types import PlanType
 from dvt.api.tenancy.schema import TenancyMutation, TenancyQuery
@@ -32,7 +33,7 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type
-class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery):
+class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery):
     node: relay.Node | None = relay.node(
         description="Any object by its global id, if you may see it", extensions=[Requires(Permission.VIEW)]
     )

@@ -25,7 +25,8 @@ from dvt.application.tenancy import environment_scope_of
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
-from dvt.domain.graph.model import GraphNode, Macro, Manifest
+from dvt.domain.graph.diff import GraphDiff, diff
+from dvt.domain.graph.model import ArtifactKind, ArtifactMetadata, GraphNode, Macro, Manifest
 from dvt.domain.graph.selection import GraphIndex, Selection, fresher_sources, select
 from dvt.domain.plan.compose import make_plan
 from dvt.domain.plan.context import RUNNABLE, NodeHistory, PlanContext, PolicyConfig
@@ -322,6 +323,18 @@ class PlanService:
             remaining.append(round(tenant_budget * MICROS) - rate.cost_micros(round(sum(used.values()) * 1000)))
         return max(0, min(remaining))
 
+    async def diff(self, access: Access, base_id: uuid.UUID, head_id: uuid.UUID) -> GraphDiff:
+        """What changed between two graph versions the caller may view (of any environments of the tenant)."""
+        async with self._units() as uow:
+            versions = {v.id: v for v in await uow.graphs(access.scope).versions_by_ids([base_id, head_id])}
+            if base_id not in versions or head_id not in versions:
+                raise NotFoundError("graph version not found")
+            for version in versions.values():
+                await self._environment(uow, access, version.environment_id)
+            base = await self._graphs.load(uow, access.scope, versions[base_id])
+            head = await self._graphs.load(uow, access.scope, versions[head_id])
+        return diff(_as_manifest(base), _as_manifest(head))
+
     async def plan(self, scope: TenantScope, plan_id: uuid.UUID) -> PlanRecord | None:
         async with self._units() as uow:
             return await uow.plans(scope).get(plan_id)
@@ -396,6 +409,16 @@ class PlanService:
             await uow.commit()
             refreshed = await uow.tenancy(access.scope).environments_by_ids([environment_id])
         return refreshed[0]
+
+
+def _as_manifest(graph: VersionGraph) -> Manifest:
+    version = graph.version
+    assert version is not None
+    metadata = ArtifactMetadata(
+        ArtifactKind.MANIFEST, version.manifest_schema_version, version.dbt_version, version.generated_at,
+        version.invocation_id, version.adapter_type, version.project_name,
+    )  # fmt: skip
+    return Manifest(metadata, tuple(graph.nodes.values()), version.selectors, dict(version.counts), graph.macros)
 
 
 def _macros(stored: bytes) -> dict[str, Macro]:
