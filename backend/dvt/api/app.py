@@ -31,7 +31,7 @@ from dvt.domain.errors import DomainError, NotFoundError
 class DvtGraphQL(GraphQL[Context, None]):
     def __init__(self, services: Services) -> None:
         super().__init__(
-            create_schema(services.graphql_introspection),
+            create_schema(),
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             multipart_uploads_enabled=True,
         )

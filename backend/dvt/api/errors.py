@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from enum import Enum
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
 from dvt.domain import errors as domain
@@ -137,3 +137,14 @@ class AuditDenials(SchemaExtension):
         for event in access.denials:
             await context.services.audit.record_denied(event)
         access.denials.clear()
+
+
+class IntrospectionSwitch(SchemaExtension):
+    """`DVT_GRAPHQL_INTROSPECTION=false` refuses `__schema` and `__type`, decided per request on one schema."""
+
+    def on_operation(self) -> Iterator[None]:
+        services = getattr(self.execution_context.context, "services", None)
+        if services is not None and not services.graphql_introspection:
+            rules = self.execution_context.validation_rules
+            self.execution_context.validation_rules = (*rules, NoSchemaIntrospectionCustomRule)
+        yield

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -20,6 +21,31 @@ from dvt.domain.errors import DomainError, QuotaExceededError
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
+
+
+MAX_JSON_BYTES = 16 * 1024 * 1024  # a GraphQL document with its variables; uploads go multipart
+
+
+def request_is_json(scope: Scope) -> bool:
+    """JSON bodies are checked here; anything else is strawberry's to refuse (unsupported content type)."""
+    return Request(scope).headers.get("content-type", "").split(";")[0].strip() == "application/json"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _json_problem(body: bytes) -> str | None:
+    """Why a GraphQL POST body is refused before GraphQL sees it, or None."""
+    if b"\x00" in body or b"\\u0000" in body:
+        return "strings may not contain NUL characters"
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        return f"the request body is not JSON: {error}"
+    if not isinstance(parsed, dict):
+        return "the request body must be a JSON object with a `query`"
+    return None
 
 
 def _refusal(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> Response:
@@ -84,14 +110,76 @@ class Gated:
     async def __call__(
         self, scope: Scope, receive: Callable[..., Awaitable[Any]], send: Callable[..., Awaitable[Any]]
     ) -> None:
-        if scope["type"] == "http":
-            request = Request(scope, receive)
-            if request.method == "GET" and "query" not in request.query_params:
-                await self._app(scope, receive, send)  # the GraphiQL page itself; its queries are gated
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if request.method == "GET" and "query" not in request.query_params:
+            await self._app(scope, receive, send)  # the GraphiQL page itself; its queries are gated
+            return
+        admitted = await admit(self._services, request)
+        if isinstance(admitted, Response):
+            await admitted(scope, receive, send)
+            return
+        scope.setdefault("state", {})["access"] = admitted
+        if request.method != "POST":
+            await self._app(scope, receive, send)
+        elif request.headers.get("content-type", "").startswith("multipart/"):
+            await self._streamed(scope, receive, send)
+        else:
+            await self._buffered(scope, receive, send)
+
+    async def _buffered(
+        self, scope: Scope, receive: Callable[..., Awaitable[Any]], send: Callable[..., Awaitable[Any]]
+    ) -> None:
+        """A JSON request, read whole (within the limit, whatever Content-Length claimed) and checked."""
+        limit = min(self._services.max_request_bytes, MAX_JSON_BYTES)
+        body = bytearray()
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if len(body) > limit:
+                await _refusal(413, f"request larger than {limit} bytes", "REQUEST_TOO_LARGE")(scope, receive, send)
                 return
-            admitted = await admit(self._services, request)
-            if isinstance(admitted, Response):
-                await admitted(scope, receive, send)
-                return
-            scope.setdefault("state", {})["access"] = admitted
-        await self._app(scope, receive, send)
+            if not message.get("more_body", False):
+                break
+        is_json = request_is_json(scope)
+        problem = _json_problem(bytes(body)) if is_json else None
+        if problem is not None:
+            await _refusal(400, problem, "BAD_REQUEST")(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: wait for the client to disconnect
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self._app(scope, replay, send)
+
+    async def _streamed(
+        self, scope: Scope, receive: Callable[..., Awaitable[Any]], send: Callable[..., Awaitable[Any]]
+    ) -> None:
+        """An upload, passed on as it arrives but cut off at the limit, Content-Length or not."""
+        limit, seen, started = self._services.max_request_bytes, 0, False
+
+        async def counted() -> dict[str, Any]:
+            nonlocal seen
+            message: dict[str, Any] = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _TooLarge
+            return message
+
+        async def watched(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._app(scope, counted, watched)
+        except _TooLarge:
+            if not started:
+                await _refusal(413, f"request larger than {limit} bytes", "REQUEST_TOO_LARGE")(scope, receive, send)

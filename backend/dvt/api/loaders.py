@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
-from strawberry.dataloader import DataLoader
+from strawberry.dataloader import DataLoader as BaseDataLoader
 
 from dvt.application.records import (
     ArtifactRecord,
@@ -25,6 +26,18 @@ from dvt.domain.tenancy import Environment, Organization, Project, Tenant, Tenan
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 HISTORY_LIMIT = 20
+
+
+class DataLoader(BaseDataLoader[K, V]):
+    """A DataLoader whose shared futures survive a cancelled reader.
+
+    graphql-core cancels a failed field's siblings; a cancelled task cancels the future it awaits, and
+    a DataLoader future is shared by every field that asked for the same key. Shielding keeps one field's
+    failure from turning every other field of the request into a CancelledError.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
 
 
 def _one(fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], K]) -> DataLoader[K, V | None]:

@@ -8,18 +8,18 @@ from functools import cache
 import strawberry
 from strawberry import relay
 from strawberry.extensions import (
-    DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
 )
 
+from dvt.api import permissions
 from dvt.api.access.schema import AccessMutation, AccessQuery
-from dvt.api.errors import AuditDenials, MaskUnexpectedErrors
+from dvt.api.context import Info
+from dvt.api.errors import AuditDenials, IntrospectionSwitch, MaskUnexpectedErrors
 from dvt.api.graph.schema import GraphMutation, GraphQuery
 from dvt.api.graph.types import ArtifactType, GraphNodeType, GraphVersionType, InvocationType
-from dvt.api.permissions import Requires
 from dvt.api.plans.diff import DiffQuery
 from dvt.api.plans.schema import PlanMutation, PlanQuery
 from dvt.api.plans.types import PlanType
@@ -34,9 +34,13 @@ MAX_TOKENS = 5_000
 
 @strawberry.type
 class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery):
-    node: relay.Node | None = relay.node(
-        description="Any object by its global id, if you may see it", extensions=[Requires(Permission.VIEW)]
-    )
+    @permissions.field(Permission.VIEW, description="Any object by its global id, if you may see it")
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        try:
+            found: relay.Node | None = await id.resolve_node(info)
+        except (ValueError, TypeError, KeyError):
+            return None  # an id of no Node type, or malformed: it finds nothing, like another tenant's
+        return found
 
 
 @strawberry.type
@@ -51,13 +55,13 @@ EXTENSIONS: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     MaskUnexpectedErrors,
     AuditDenials,
+    IntrospectionSwitch,
 ]
 
 
 @cache  # strawberry binds field extensions once per class: build the schema once per process
-def create_schema(introspection: bool = True) -> strawberry.Schema:
-    """The schema; production may turn introspection off (`DVT_GRAPHQL_INTROSPECTION=false`)."""
-    extensions = EXTENSIONS if introspection else [*EXTENSIONS, DisableIntrospection]
+def create_schema() -> strawberry.Schema:
+    """The one schema of the process; introspection is switched per request (`IntrospectionSwitch`)."""
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -72,5 +76,5 @@ def create_schema(introspection: bool = True) -> strawberry.Schema:
             InvocationType,
             PlanType,
         ],
-        extensions=extensions,
+        extensions=EXTENSIONS,
     )

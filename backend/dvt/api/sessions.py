@@ -21,6 +21,10 @@ from dvt.domain.identity import Actor, ActorKind
 MAX_LOGIN_BYTES = 4096
 
 
+def _printable(value: str, limit: int = 64) -> str:
+    return "".join(c if c.isprintable() else "?" for c in value[:limit])
+
+
 def session_routes(services: Services) -> list[Route]:
     async def config(_: Request) -> Response:
         oidc = services.auth_settings.get("oidc_issuer")
@@ -40,10 +44,12 @@ def session_routes(services: Services) -> list[Route]:
             result = await services.identity.login(tenant, username, password)
         except AuthenticationError as error:
             # A refused login is audited on the platform's chain: the tenant may not even exist.
-            actor = Actor(ActorKind.USER, f"login:{username[:64]}", None)
-            details = {"tenant": tenant[:64], "username": username[:64]}
+            # What the caller typed, made printable: it may hold anything, NUL included.
+            shown_tenant, shown_user = _printable(tenant), _printable(username)
+            actor = Actor(ActorKind.USER, f"login:{shown_user}", None)
+            details = {"tenant": shown_tenant, "username": shown_user}
             await services.audit.record_denied(
-                AuditEvent.of(actor, "session.login", AuditResult.DENIED, "tenant", tenant[:64], details)
+                AuditEvent.of(actor, "session.login", AuditResult.DENIED, "tenant", shown_tenant, details)
             )
             return JSONResponse({"error": str(error)}, status_code=401)
         except DomainError as error:

@@ -17,7 +17,7 @@ from dvt.domain.authorization import (
     organization_scope,
     project_scope,
 )
-from dvt.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from dvt.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dvt.domain.identity import SYSTEM, Actor, ActorKind
 from dvt.domain.quotas import Quotas
 from dvt.domain.tenancy import (
@@ -74,8 +74,13 @@ class TenancyService:
             # Another process created it between our read and our write.
             return await self.tenant(DEFAULT_TENANT)
 
-    async def create_tenant(self, actor: Actor, slug: str, name: str | None = None) -> Tenant:
+    async def create_tenant(self, by: Actor | Access, slug: str, name: str | None = None) -> Tenant:
+        """A platform administrator (or DVT itself) creates tenants; a refusal is audited in the caller's tenant."""
+        actor = by.actor if isinstance(by, Access) else by
         if not (actor.platform_admin or actor.kind is ActorKind.SYSTEM):
+            if isinstance(by, Access):
+                details = {"attempt": "create a tenant", "slug": slug[:63]}
+                by.denials.append(by.event("tenant.create", "tenant", slug[:63], details, AuditResult.DENIED))
             raise PermissionDeniedError("only a platform administrator creates tenants")
         check_slug("tenant", slug)
         async with self._units() as uow:
@@ -96,6 +101,10 @@ class TenancyService:
             return await uow.platform.tenants_by_ids(ids)
 
     async def tenant(self, slug: str) -> Tenant:
+        try:
+            check_slug("tenant", slug)
+        except ValidationError:
+            raise NotFoundError(f"tenant {slug[:64]!r} not found") from None  # no such slug can exist
         async with self._units() as uow:
             tenant = await uow.platform.tenant_by_slug(slug)
         if tenant is None:

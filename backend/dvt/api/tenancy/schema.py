@@ -88,7 +88,7 @@ CreateProjectResult = Annotated[
     strawberry.union("CreateProjectResult"),
 ]
 CreateEnvironmentResult = Annotated[
-    EnvironmentType | ValidationError | ConflictError | NotFoundError,
+    EnvironmentType | ValidationError | ConflictError | NotFoundError | PermissionDeniedError,
     strawberry.union("CreateEnvironmentResult"),
 ]
 
@@ -120,7 +120,7 @@ class TenancyMutation:
 
     @permissions.mutation(Permission.ADMIN, description="Platform administrators only")
     async def create_tenant(self, info: Info, input: CreateTenantInput) -> CreateTenantResult:
-        call = info.context.services.tenancy.create_tenant(info.context.access.actor, input.slug, input.name)
+        call = info.context.services.tenancy.create_tenant(info.context.access, input.slug, input.name)
         return await attempt(call, TenantType.of)
 
     @permissions.mutation(Permission.ADMIN)
