@@ -68,8 +68,11 @@ pytest: setup
 
 test: lint typecheck contracts schema-check pytest
 
+# Each writes its own section of docs/benchmarks.md; run one at a time (they share the file and the CPU).
 bench: setup
 	$(BIN)/python -m tests.benchmarks.run
+	$(BIN)/python -m tests.benchmarks.plans
+	$(BIN)/python -m tests.benchmarks.security
 
 clean:
 	rm -rf $(VENV) $(DBT_VENV) $(DATA_DIR)
