@@ -9,17 +9,22 @@ Another tenant's objects never get this far: repositories do not return them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Protocol, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
 from strawberry.extensions import FieldExtension
 from strawberry.types.field import StrawberryField
 
 from dvt.api.context import Info
+from dvt.api.ids import resolve_by_uuid
 from dvt.domain.audit import AuditResult
 from dvt.domain.authorization import Permission, environment_scope, organization_scope, project_scope
+
+T = TypeVar("T")
+R = TypeVar("R", bound="InEnvironment")
 
 
 class Requires(FieldExtension):
@@ -81,6 +86,19 @@ async def environment_scope_of(info: Info, environment_id: uuid.UUID) -> str | N
 async def can_see_environment(info: Info, environment_id: uuid.UUID) -> bool:
     scope = await environment_scope_of(info, environment_id)
     return scope is not None and info.context.access.can(Permission.VIEW, scope)
+
+
+class InEnvironment(Protocol):
+    @property
+    def environment_id(self) -> uuid.UUID: ...
+
+
+async def visible_nodes(
+    info: Info, loader: DataLoader[uuid.UUID, Any], node_ids: Iterable[str], to_type: Callable[[R], T]
+) -> list[T | None]:
+    """Relay's node(id:) for objects of an environment: found in the tenant, and viewable by the caller."""
+    found = await resolve_by_uuid(loader, node_ids, lambda record: record)
+    return [to_type(r) if r is not None and await can_see_environment(info, r.environment_id) else None for r in found]
 
 
 def can_see_project(info: Info, organization_id: uuid.UUID, project_id: uuid.UUID) -> bool:

@@ -12,9 +12,8 @@ from strawberry import relay
 
 from dvt.api.context import Info
 from dvt.api.pagination import Edge, PageInfo, decode_cursor, edges_of, page_size
-from dvt.api.permissions import can_see_environment
+from dvt.api.permissions import can_see_environment, visible_nodes
 from dvt.api.scalars import JSON
-from dvt.api.tenancy.types import resolve_by_uuid
 from dvt.application.ports import NodeFilter
 from dvt.application.records import (
     ArtifactRecord,
@@ -430,8 +429,7 @@ class ArtifactType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ArtifactType | None]:
-        found = await resolve_by_uuid(info.context.loaders.artifact, node_ids, lambda a: a)
-        return [ArtifactType.of(a) if a and await can_see_environment(info, a.environment_id) else None for a in found]
+        return await visible_nodes(info, info.context.loaders.artifact, node_ids, ArtifactType.of)
 
 
 @strawberry.type(name="GraphVersion")
@@ -566,10 +564,7 @@ class GraphVersionType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[GraphVersionType | None]:
-        found = await resolve_by_uuid(info.context.loaders.graph_version, node_ids, lambda v: v)
-        return [
-            GraphVersionType.of(v) if v and await can_see_environment(info, v.environment_id) else None for v in found
-        ]
+        return await visible_nodes(info, info.context.loaders.graph_version, node_ids, GraphVersionType.of)
 
 
 @strawberry.type
@@ -626,10 +621,7 @@ class InvocationType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[InvocationType | None]:
-        found = await resolve_by_uuid(info.context.loaders.invocation, node_ids, lambda i: i)
-        return [
-            InvocationType.of(i) if i and await can_see_environment(info, i.environment_id) else None for i in found
-        ]
+        return await visible_nodes(info, info.context.loaders.invocation, node_ids, InvocationType.of)
 
 
 @strawberry.type

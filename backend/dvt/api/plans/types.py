@@ -13,9 +13,8 @@ from strawberry import relay
 
 from dvt.api.context import Info
 from dvt.api.pagination import Edge, PageInfo
-from dvt.api.permissions import can_see_environment
+from dvt.api.permissions import visible_nodes
 from dvt.api.scalars import JSON
-from dvt.api.tenancy.types import resolve_by_uuid
 from dvt.application.records import PlanRecord
 from dvt.domain.plan.plan import MICROS
 
@@ -227,8 +226,7 @@ class PlanType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[PlanType | None]:
-        found = await resolve_by_uuid(info.context.loaders.plan, node_ids, lambda p: p)
-        return [PlanType.of(p) if p and await can_see_environment(info, p.environment_id) else None for p in found]
+        return await visible_nodes(info, info.context.loaders.plan, node_ids, PlanType.of)
 
 
 @strawberry.type

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.dataloader import DataLoader
 
 from dvt.api import permissions
 from dvt.api.context import Info
+from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import PageInfo, decode_cursor, edges_of, page_size
 from dvt.api.scalars import JSON
 from dvt.domain import errors as domain_errors
@@ -33,23 +33,6 @@ if TYPE_CHECKING:
 GraphTypes = "dvt.api.graph.types"
 T = TypeVar("T")
 V = TypeVar("V")
-
-
-def _uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        return None  # a malformed id finds nothing, like another tenant's
-
-
-async def resolve_by_uuid(
-    loader: DataLoader[uuid.UUID, V | None], node_ids: Iterable[str], to_type: Callable[[V], T]
-) -> list[T | None]:
-    """Relay's node(id:) through a tenant-scoped loader, in one batch."""
-    keys = [_uuid(raw) for raw in node_ids]
-    found = await loader.load_many([k for k in keys if k is not None])
-    by_key = dict(zip([k for k in keys if k is not None], found, strict=True))
-    return [to_type(v) if (v := by_key.get(k) if k else None) is not None else None for k in keys]
 
 
 @strawberry.type(name="Quotas")

@@ -388,14 +388,14 @@ class SqlResultRepository:
 
     def _results(self) -> Any:
         return (
-            select(NodeResultRow, InvocationRow.invocation_id, InvocationRow.generated_at)
+            select(*NodeResultRow.__table__.columns, InvocationRow.invocation_id, InvocationRow.generated_at)
             .join(InvocationRow, InvocationRow.id == NodeResultRow.invocation_pk)
             .where(NodeResultRow.tenant_id == self._tenant)
         )
 
     async def results_of(self, invocation_pks: Sequence[uuid.UUID]) -> list[NodeResultRecord]:
         query = self._results().where(NodeResultRow.invocation_pk.in_(invocation_pks)).order_by(NodeResultRow.id)
-        return [_flatten(row) for row in (await self._session.execute(query)).all()]
+        return [_result(row) for row in (await self._session.execute(query)).all()]
 
     async def history(
         self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]], limit: int
@@ -445,25 +445,3 @@ class SqlResultRepository:
             )
             for row, invocation_id in (await self._session.execute(query)).all()
         ]
-
-
-def _flatten(row: Any) -> NodeResultRecord:
-    result, invocation_id, generated_at = row
-    return NodeResultRecord(
-        id=result.id,
-        invocation_pk=result.invocation_pk,
-        invocation_id=invocation_id,
-        node_uuid=result.node_uuid,
-        unique_id=result.unique_id,
-        status=result.status,
-        execution_time=result.execution_time,
-        started_at=result.started_at,
-        completed_at=result.completed_at,
-        thread_id=result.thread_id,
-        message=result.message,
-        failures=result.failures,
-        rows_affected=result.rows_affected,
-        adapter_response=dict(result.adapter_response),
-        known=result.known,
-        generated_at=generated_at,
-    )
