@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 
 from dvt.adapters.artifacts.readers import read_artifact
 from dvt.adapters.artifacts.store import LocalArtifactStore
@@ -96,7 +97,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             identity=IdentityService(units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer),
             audit=AuditService(units),
             secrets=SecretService(units, cipher),
-            plans=PlanService(units, PolicyRegistry()),
+            plans=PlanService(units, PolicyRegistry(), ttl=timedelta(hours=settings.plan_ttl_hours)),
             max_page_size=settings.max_page_size,
             default_page_size=settings.default_page_size,
             max_upload_bytes=settings.max_upload_bytes,

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
 
     # Abuse limits. Requests per minute per caller, counted across replicas in PostgreSQL (0: off).
     rate_limit_per_minute: int = 600
+    # A plan not run within this many hours expires (a newer graph version expires it sooner).
+    plan_ttl_hours: float = 24
     graphql_introspection: bool = True
 
     @property
