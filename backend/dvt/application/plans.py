@@ -67,6 +67,24 @@ class GraphCache:
     def __init__(self, size: int = GRAPH_CACHE_SIZE) -> None:
         self._size = size
         self._graphs: OrderedDict[uuid.UUID, VersionGraph] = OrderedDict()
+        # The state comparison of a (base, head) pair, with what it has worked out so far: both versions are
+        # immutable, so a second plan on the same pair compares nothing again.
+        self._states: OrderedDict[tuple[uuid.UUID | None, uuid.UUID], _State] = OrderedDict()
+
+    def cached(self, version_id: uuid.UUID) -> VersionGraph | None:
+        return self._graphs.get(version_id)
+
+    def state(self, head: VersionGraph, base: VersionGraph | None) -> _State:
+        if head.version is None or (base is not None and base.version is None):
+            return _State(head, base)  # a manifest given as the state is not kept
+        key = (base.version.id if base and base.version else None, head.version.id)
+        found = self._states.get(key)
+        if found is None:
+            found = self._states[key] = _State(head, base)
+            while len(self._states) > self._size:
+                self._states.popitem(last=False)
+        self._states.move_to_end(key)
+        return found
 
     async def load(self, uow: UnitOfWork, scope: TenantScope, version: GraphVersionRecord) -> VersionGraph:
         cached = self._graphs.get(version.id)
@@ -228,11 +246,17 @@ class PlanService:
         base: VersionGraph | None,
     ) -> PlanContext:
         results = uow.results(access.scope)
-        state = _State(head, base)
+        state = self._graphs.state(head, base)
         # `result:` reads the environment's last run; `source_status:` compares its last two freshness checks.
-        last_statuses = await results.last_run_statuses(environment.id)
-        checks = await results.freshness_runs(environment.id, 2)
-        source_status = fresher_sources(checks[1], checks[0]) if len(checks) == 2 else {}
+        # Both are read only when the request may use them (a YAML selector may use anything).
+        wanted = " ".join((*request.select, *request.exclude))
+        last_statuses: dict[str, str] = {}
+        source_status: dict[str, str] = {}
+        if request.selector or "result:" in wanted:
+            last_statuses = await results.last_run_statuses(environment.id)
+        if request.selector or "source_status:" in wanted:
+            checks = await results.freshness_runs(environment.id, 2)
+            source_status = fresher_sources(checks[1], checks[0]) if len(checks) == 2 else {}
         selection: Selection = select(
             head.index,
             request.select,
@@ -290,7 +314,15 @@ class PlanService:
         if not older:
             return same
         graphs = uow.graphs(scope)
-        then = await graphs.nodes_by_keys([(version, head.uuids[uid]) for uid, version in older.items()])
+        then: dict[tuple[uuid.UUID, uuid.UUID], GraphNode] = {}
+        fetch = []
+        for uid, version in older.items():
+            cached = self._graphs.cached(version)
+            if cached is not None and uid in cached.nodes:
+                then[(version, head.uuids[uid])] = cached.nodes[uid]
+            else:
+                fetch.append((version, head.uuids[uid]))
+        then.update(await graphs.nodes_by_keys(fetch))
         macros = {v: _macros(await graphs.macros(v)) for v in sorted(set(older.values()))}
         changes = {v: macro_changes(m, head.macros) for v, m in macros.items()}
         found = dict(same)
