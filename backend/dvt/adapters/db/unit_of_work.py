@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +17,13 @@ from dvt.adapters.db.repositories.results import SqlResultRepository
 from dvt.adapters.db.repositories.secrets import SqlSecretKeyRepository, SqlSecretRepository
 from dvt.adapters.db.repositories.tenancy import SqlPlatformRepository, SqlTenancyRepository
 from dvt.domain.tenancy import TenantScope
+
+
+async def _finish(session: AsyncSession) -> None:
+    try:
+        await session.rollback()  # a no-op after commit; undoes everything otherwise
+    finally:
+        await session.close()
 
 
 class SqlUnitOfWork:
@@ -34,9 +42,10 @@ class SqlUnitOfWork:
 
     async def __aexit__(self, *exc: object) -> None:
         assert self._session is not None
-        await self._session.rollback()  # a no-op after commit; undoes everything otherwise
-        await self._session.close()
-        self._session = None
+        session, self._session = self._session, None
+        # Shielded: graphql-core cancels a failed field's siblings, and a session cancelled halfway through
+        # closing would leave its connection neither returned to the pool nor closed.
+        await asyncio.shield(_finish(session))
 
     @property
     def platform(self) -> SqlPlatformRepository:
