@@ -1,123 +1,42 @@
-"""The artifact readers against the real dbt artifacts in ../shared/fixtures/dbt-artifacts, and against
-hand-made documents for each way an upload can be wrong."""
+"""The artifact readers against the real dbt artifacts in ../shared/fixtures/dbt-artifacts."""
 
 from __future__ import annotations
 
-import csv
-import functools
 import hashlib
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
-from dvt.adapters.artifacts.readers import detect, read_artifact
+from dvt.adapters.artifacts.readers import read_artifact
 from dvt.domain.errors import ArtifactError
 from dvt.domain.graph.model import (
-    Artifact,
-    ArtifactKind,
     Catalog,
-    GraphNode,
     Manifest,
     RunResults,
     Sources,
 )
-
-# Read in place, never copied into the repo. A missing folder fails collection: nothing is skipped.
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "dbt-artifacts"
-INDEX_ROWS: list[dict[str, str]] = list(
-    csv.DictReader((FIXTURES / "INDEX.tsv").read_text(encoding="utf-8").splitlines(), delimiter="\t")
+from tests.unit.artifact_documents import (
+    FIXTURES,
+    INDEX_ROWS,
+    JAFFLE_V12_MANIFESTS,
+    KIND_BY_INDEX_NAME,
+    MANIFEST_ROWS,
+    STATE_V12,
+    WELL_FORMED,
+    WINDOWS_MANIFESTS,
+    _by_id,
+    _count,
+    _ids,
+    _manifest,
+    _manifest_doc,
+    _model,
+    _notes,
+    _raw,
+    _read,
+    _read_doc,
+    _run_results,
 )
-WELL_FORMED = [row for row in INDEX_ROWS if not row["notes"].startswith("MALFORMED")]
-MANIFEST_ROWS = [row for row in WELL_FORMED if row["artifact"] == "manifest"]
-KIND_BY_INDEX_NAME = {
-    "manifest": ArtifactKind.MANIFEST,
-    "run-results": ArtifactKind.RUN_RESULTS,
-    "catalog": ArtifactKind.CATALOG,
-    "sources": ArtifactKind.SOURCES,
-}
-TUVA_MANIFESTS = [row["file"] for row in MANIFEST_ROWS if row["file"].startswith("tuva-health__tuva/")]
-WINDOWS_MANIFESTS = TUVA_MANIFESTS + [
-    row["file"] for row in MANIFEST_ROWS if row["file"].startswith("IntegrityEnergy__")
-]
-JAFFLE_V12_MANIFESTS = [
-    row["file"]
-    for row in MANIFEST_ROWS
-    if row["file"].startswith("yu-iskw__") and "jaffle_shop" in row["file"] and row["dbt_schema_version"] == "v12"
-]
-STATE_V12 = "dbt-labs__dbt-core/manifest__state_v12.json"
-SCHEMA_URL = "https://schemas.getdbt.com/dbt/{}/{}.json"
-
-
-def _ids(rows: list[dict[str, str]]) -> list[str]:
-    return [row["file"] for row in rows]
-
-
-@functools.cache
-def _read(file: str) -> Artifact:
-    return read_artifact(file, (FIXTURES / file).read_bytes())
-
-
-def _manifest(file: str) -> Manifest:
-    artifact = _read(file)
-    assert isinstance(artifact, Manifest)
-    return artifact
-
-
-def _raw(file: str) -> Any:
-    return orjson.loads((FIXTURES / file).read_bytes())
-
-
-def _count(cell: str) -> int:
-    return int(cell) if cell else 0
-
-
-def _notes(row: dict[str, str]) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in row["notes"].split(";") if "=" in part)
-
-
-def _by_id(manifest: Manifest) -> dict[str, GraphNode]:
-    return {node.unique_id: node for node in manifest.nodes}
-
-
-def _refusal(document: Any, file_name: str = "upload.json") -> ArtifactError:
-    data = document if isinstance(document, bytes) else orjson.dumps(document)
-    with pytest.raises(ArtifactError) as info:
-        read_artifact(file_name, data)
-    return info.value
-
-
-def _model(unique_id: str, **fields: Any) -> dict[str, Any]:
-    name = unique_id.rsplit(".", 1)[-1]
-    node: dict[str, Any] = {
-        "unique_id": unique_id,
-        "resource_type": "model",
-        "name": name,
-        "package_name": "shop",
-        "original_file_path": f"models/{name}.sql",
-        "fqn": ["shop", name],
-        "config": {"materialized": "view"},
-        "depends_on": {"macros": [], "nodes": []},
-    }
-    node.update(fields)
-    return node
-
-
-def _manifest_doc(*nodes: dict[str, Any], version: str = "v12", **sections: Any) -> dict[str, Any]:
-    return {
-        "metadata": {"dbt_schema_version": SCHEMA_URL.format("manifest", version), "dbt_version": "1.9.0"},
-        "nodes": {node["unique_id"]: node for node in nodes},
-        "sources": {},
-        "macros": {},
-        **sections,
-    }
-
-
-def _read_doc(document: dict[str, Any]) -> Any:
-    return read_artifact("upload.json", orjson.dumps(document))
-
 
 # --- Every fixture, against INDEX.tsv --------------------------------------------------------------------
 
@@ -495,15 +414,6 @@ def test_run_results_failures_and_messages_are_read() -> None:
     assert failed[0].message
 
 
-def _run_results(results: list[Any], version: str = "v6", **top: Any) -> dict[str, Any]:
-    return {
-        "metadata": {"dbt_schema_version": SCHEMA_URL.format("run-results", version)},
-        "results": results,
-        "elapsed_time": 1.5,
-        **top,
-    }
-
-
 def test_run_results_without_execute_timing_span_first_to_last_step() -> None:
     timing = [
         {"name": "compile", "started_at": "t1", "completed_at": "t2"},
@@ -570,282 +480,3 @@ def test_dbt_fusion_status_is_lower_cased() -> None:
     sources = _read("e-elikem__dbt_fundamentals/sources__2026-07-16_dbt-fusion-2.0.0-preview.199_Pass.json")
     assert isinstance(sources, Sources)
     assert [result.status for result in sources.results] == ["pass"]
-
-
-# --- Detection --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("schema_name", "version", "kind"),
-    [
-        ("manifest", "v12", ArtifactKind.MANIFEST),
-        ("run-results", "v6", ArtifactKind.RUN_RESULTS),
-        ("catalog", "v1", ArtifactKind.CATALOG),
-        ("sources", "v3", ArtifactKind.SOURCES),
-    ],
-)
-def test_detect_reads_kind_and_version_from_the_schema_url(schema_name: str, version: str, kind: ArtifactKind) -> None:
-    document = {"metadata": {"dbt_schema_version": SCHEMA_URL.format(schema_name, version)}}
-    assert detect("x.json", document) == (kind, version)
-
-
-PRE_V1_DOCUMENTS: dict[ArtifactKind, dict[str, Any]] = {
-    ArtifactKind.MANIFEST: {
-        "nodes": {},
-        "macros": {},
-        "parent_map": {},
-        "generated_at": "2020-01-01T00:00:00Z",
-    },
-    ArtifactKind.RUN_RESULTS: {
-        "results": [{"node": {"unique_id": "model.a.b"}, "status": None, "execution_time": 0.1, "timing": []}],
-        "elapsed_time": 1.0,
-        "generated_at": "2020-01-01T00:00:00Z",
-    },
-    ArtifactKind.CATALOG: {
-        "nodes": {"model.a.b": {"metadata": {"type": "VIEW"}, "columns": {}, "stats": {}, "unique_id": "model.a.b"}},
-        "sources": {},
-        "generated_at": "2020-01-01T00:00:00Z",
-    },
-    ArtifactKind.SOURCES: {
-        "results": [{"unique_id": "source.a.b.c", "max_loaded_at": "t", "status": "pass", "criteria": {}}],
-        "elapsed_time": 1.0,
-    },
-}
-
-
-@pytest.mark.parametrize("kind", list(PRE_V1_DOCUMENTS))
-def test_files_without_a_schema_version_are_detected_by_their_keys(kind: ArtifactKind) -> None:
-    assert detect("x.json", PRE_V1_DOCUMENTS[kind]) == (kind, "pre-v1")
-    artifact = _read_doc(PRE_V1_DOCUMENTS[kind])
-    assert (artifact.metadata.kind, artifact.metadata.generated_at) == (
-        kind, PRE_V1_DOCUMENTS[kind].get("generated_at"),
-    )  # fmt: skip
-
-
-def test_pre_v1_freshness_map_reads_state_as_status() -> None:
-    document = {
-        "meta": {"generated_at": "2020-01-01T00:00:00Z", "elapsed_time": 2.0},
-        "sources": {"source.a.b.c": {"max_loaded_at": "t", "snapshotted_at": "u", "state": "warn", "criteria": {}}},
-    }
-    sources = _read_doc(document)
-    assert [(r.unique_id, r.status) for r in sources.results] == [("source.a.b.c", "warn")]
-    assert (sources.metadata.schema_version, sources.elapsed_time) == ("pre-v1", 2.0)
-
-
-def test_utf8_byte_order_mark_is_accepted() -> None:
-    data = b"\xef\xbb\xbf" + orjson.dumps(_manifest_doc(_model("model.shop.a")))
-    manifest = read_artifact("manifest.json", data)
-    assert isinstance(manifest, Manifest)
-    assert manifest.counts["nodes"] == 1
-
-
-# --- Refusals: each names the file and says what is wrong -------------------------------------------------
-
-
-@pytest.mark.parametrize("data", [b"", b"  \r\n\t"])
-def test_empty_file_is_refused_as_empty(data: bytes) -> None:
-    error = _refusal(data, "manifest.json")
-    assert str(error).startswith("manifest.json: ")
-    assert "file is empty" in error.problem
-
-
-def test_truncated_json_is_refused_with_the_position_orjson_reports() -> None:
-    data = (FIXTURES / STATE_V12).read_bytes()
-    error = _refusal(data[:5000], "manifest.json")
-    assert error.problem.startswith("not valid JSON: ")
-    assert "line 1 column" in error.problem
-
-
-@pytest.mark.parametrize("cut", [1, 2, 100, 2000, -2, -1])
-def test_any_truncation_is_refused_as_invalid_json(cut: int) -> None:
-    data = (FIXTURES / "OpenLineage__OpenLineage/run_results__duckdb.json").read_bytes()
-    assert _refusal(data[:cut]).problem.startswith("not valid JSON")
-
-
-def test_git_merge_conflict_markers_are_named_with_their_line() -> None:
-    data = b'{\n<<<<<<< HEAD\n  "nodes": {}\n=======\n  "nodes": {"a": 1}\n>>>>>>> feature\n}\n'
-    error = _refusal(data)
-    assert "merge-conflict markers" in error.problem
-    assert "line 2: '<<<<<<< HEAD'" in error.problem
-
-
-def test_equals_signs_inside_a_json_string_are_not_a_conflict() -> None:
-    node = _model("model.shop.a", description="Title\n=======\nbody")
-    assert _read_doc(_manifest_doc(node)).nodes[0].description == "Title\n=======\nbody"
-
-
-def test_utf16_file_is_refused_with_the_reason() -> None:
-    assert "UTF-16" in _refusal('{"nodes": {}}'.encode("utf-16")).problem
-
-
-@pytest.mark.parametrize(
-    ("document", "json_type"),
-    [(b"[]", "array"), (b'"manifest"', "string"), (b"42", "number"), (b"null", "null")],
-)
-def test_top_level_that_is_not_an_object_is_refused(document: bytes, json_type: str) -> None:
-    assert _refusal(document).problem == f"top level is a JSON {json_type}, expected an object"
-
-
-def test_document_with_no_schema_version_and_no_known_keys_is_an_unknown_kind() -> None:
-    error = _refusal({"metadata": {}})
-    assert error.problem.startswith("unknown artifact kind: no metadata.dbt_schema_version")
-    assert "(metadata)" in error.problem
-
-
-def test_unknown_kind_in_the_schema_url_is_refused() -> None:
-    error = _refusal({"metadata": {"dbt_schema_version": SCHEMA_URL.format("semantic_manifest", "v1")}})
-    assert error.problem.startswith("unknown artifact kind 'semantic_manifest'")
-
-
-def test_schema_url_of_another_shape_is_refused() -> None:
-    error = _refusal({"metadata": {"dbt_schema_version": "manifest twelve"}})
-    assert "unrecognised metadata.dbt_schema_version 'manifest twelve'" in error.problem
-
-
-@pytest.mark.parametrize(
-    ("schema_name", "version", "supported"),
-    [
-        ("manifest", "v99", "manifest v1 to v12"),
-        ("run-results", "v7", "run_results v1 to v6"),
-        ("catalog", "v2", "catalog v1"),
-    ],
-)
-def test_unsupported_schema_version_names_the_versions_read(schema_name: str, version: str, supported: str) -> None:
-    error = _refusal({"metadata": {"dbt_schema_version": SCHEMA_URL.format(schema_name, version)}, "nodes": {}})
-    assert error.schema_version == version
-    assert error.problem.endswith(f"schema version {version}; DVT reads {supported}")
-
-
-def test_manifest_without_nodes_is_refused() -> None:
-    document = _manifest_doc()
-    del document["nodes"]
-    error = _refusal(document)
-    assert (error.kind, error.schema_version, error.problem) == (
-        "manifest",
-        "v12",
-        "missing required key 'nodes'",
-    )
-    assert str(error) == "upload.json (manifest, schema v12): missing required key 'nodes'"
-
-
-def test_manifest_whose_nodes_is_a_list_is_refused() -> None:
-    document = _manifest_doc()
-    document["nodes"] = [_model("model.shop.a")]
-    assert _refusal(document).problem == "'nodes' is a JSON array, expected an object"
-
-
-def test_node_without_unique_id_is_refused_naming_its_key() -> None:
-    node = _model("model.shop.a")
-    del node["unique_id"]
-    document = _manifest_doc()
-    document["nodes"] = {"model.shop.a": node}
-    assert _refusal(document).problem == "nodes['model.shop.a'] has no 'unique_id'"
-
-
-def test_node_without_resource_type_is_refused_naming_its_key() -> None:
-    node = _model("model.shop.a")
-    del node["resource_type"]
-    assert _refusal(_manifest_doc(node)).problem == "nodes['model.shop.a'] has no 'resource_type'"
-
-
-def test_node_whose_depends_on_is_a_string_is_refused() -> None:
-    node = _model("model.shop.a", depends_on="model.shop.b")
-    assert _refusal(_manifest_doc(node)).problem.startswith("nodes['model.shop.a'].depends_on is a JSON string")
-
-
-def test_dependency_that_is_not_a_string_is_refused() -> None:
-    node = _model("model.shop.a", depends_on={"nodes": [{"id": "model.shop.b"}]})
-    assert _refusal(_manifest_doc(node)).problem == (
-        "nodes['model.shop.a'].depends_on.nodes holds a JSON object, expected strings"
-    )
-
-
-def test_run_results_without_results_is_refused() -> None:
-    document = _run_results([])
-    del document["results"]
-    assert _refusal(document).problem == "missing required key 'results'"
-
-
-def test_run_result_without_unique_id_is_refused_naming_its_index() -> None:
-    assert _refusal(_run_results([{"status": "success"}])).problem == (
-        "results[0] has no 'unique_id' (nor node.unique_id)"
-    )
-
-
-def test_catalog_whose_nodes_is_a_list_is_refused() -> None:
-    document = {
-        "metadata": {"dbt_schema_version": SCHEMA_URL.format("catalog", "v1")},
-        "nodes": [],
-        "sources": {},
-    }
-    assert _refusal(document).problem == "'nodes' is a JSON array, expected an object"
-
-
-def test_freshness_result_without_status_is_refused() -> None:
-    document = {
-        "metadata": {"dbt_schema_version": SCHEMA_URL.format("sources", "v3")},
-        "results": [{"unique_id": "s"}],
-    }
-    assert _refusal(document).problem == "results[0] has no 'status'"
-
-
-# --- Nothing but ArtifactError, whatever the shape ---------------------------------------------------------
-
-WRONG_VALUES: list[Any] = [None, "x", 7, 1.5, True, [], ["x"], [{"a": 1}], {}, {"a": [1]}]
-
-
-def _mutations(entry: dict[str, Any]) -> list[tuple[str, Any]]:
-    return [(key, value) for key in entry for value in WRONG_VALUES]
-
-
-def _read_or_refuse(document: dict[str, Any]) -> None:
-    try:
-        _read_doc(document)
-    except ArtifactError as error:
-        assert error.file == "upload.json"
-        assert error.problem
-
-
-@pytest.mark.parametrize("section", ["nodes", "sources", "exposures", "metrics", "semantic_models"])
-def test_any_wrong_typed_manifest_field_reads_or_raises_artifact_error(section: str) -> None:
-    raw = _raw(STATE_V12)
-    key, entry = next(iter(raw[section].items()))
-    for field, value in _mutations(entry):
-        raw[section][key] = {**entry, field: value}
-        _read_or_refuse(raw)
-    for field in list(raw):
-        for value in WRONG_VALUES:
-            _read_or_refuse({**_raw(STATE_V12), field: value})
-
-
-@pytest.mark.parametrize(
-    ("file", "collection"),
-    [
-        ("yu-iskw__dbt-artifacts-parser/run_results__v6__jaffle_shop.json", "results"),
-        ("Nigel-Brown__learn-dbt/sources__2022-10-13_dbt1.2.1_warn.json", "results"),
-        ("yu-iskw__dbt-artifacts-parser/catalog_1.12__v1__jaffle_shop.json", "nodes"),
-        ("yu-iskw__dbt-artifacts-parser/catalog_1.12__v1__jaffle_shop.json", "sources"),
-    ],
-)
-def test_any_wrong_typed_result_field_reads_or_raises_artifact_error(file: str, collection: str) -> None:
-    raw = _raw(file)
-    entries = raw[collection]
-    first = entries[0] if isinstance(entries, list) else next(iter(entries.values()))
-    for field, value in _mutations(first):
-        mutated = {**first, field: value}
-        raw[collection] = [mutated] if isinstance(entries, list) else {"k": mutated}
-        _read_or_refuse(raw)
-    for field in list(raw):
-        for value in WRONG_VALUES:
-            _read_or_refuse({**_raw(file), field: value})
-    for value in WRONG_VALUES:
-        _read_or_refuse({**_raw(file), "metadata": {**_raw(file)["metadata"], "dbt_schema_version": value}})
-
-
-@pytest.mark.parametrize("value", WRONG_VALUES)
-def test_any_wrong_typed_macro_field_reads_or_raises_artifact_error(value: Any) -> None:
-    macro = {"macro_sql": "select 1", "package_name": "shop", "depends_on": {"macros": []}}
-    for field in (*macro, "depends_on.macros"):
-        wrong = {**macro, field: value} if "." not in field else {**macro, "depends_on": {"macros": value}}
-        _read_or_refuse(_manifest_doc(macros={"macro.shop.m": wrong}))
-    _read_or_refuse(_manifest_doc(macros={"macro.shop.m": value}))
