@@ -12,11 +12,7 @@ import asyncio
 import base64
 import dataclasses
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -43,6 +39,7 @@ from dvt.domain.tenancy import TenantScope
 from tests.api.schema_walk import CRASHED
 from tests.conftest import FIXTURES
 from tests.support.oidc_issuer import OidcIssuer
+from tests.support.server import dvt_serve
 
 JAFFLE = FIXTURES / "yu-iskw__dbt-artifacts-parser"
 ARTIFACTS = ("manifest_1.12__v12__jaffle_shop.json", "run_results_1.12__v6__jaffle_shop.json")
@@ -394,52 +391,15 @@ def judge(case: Hostile, answer: Answer) -> str | None:
 # ---------------------------------------------------------------------------------------------- apps
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextmanager
 def real_server(settings: Settings, **environment: str) -> Iterator[str]:
-    """`dvt serve` (uvicorn) in a process of its own on the test database, with DVT_* overrides."""
-    port = _free_port()
+    """`dvt serve` in a process of its own on the test database, with DVT_* overrides."""
     data_dir = Path(tempfile.mkdtemp(prefix="dvt-hostile-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DVT_")}
-    env.update(
-        DVT_DATABASE_URL=str(settings.database_url),
-        DVT_DATA_DIR=str(data_dir),
-        DVT_SECRET_KEYS=settings.secret_keys or "",
-        DVT_HOST="127.0.0.1",
-        DVT_PORT=str(port),
-        DVT_LOG_LEVEL="warning",
-        **environment,
-    )
-    log = (data_dir / "serve.log").open("wb")
-    command = [sys.executable, "-c", "from dvt.cli import main; main()", "serve"]
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
+    configured = {"DVT_DATABASE_URL": str(settings.database_url), "DVT_SECRET_KEYS": settings.secret_keys or ""}
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1, trust_env=False).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"dvt serve did not start:\n{(data_dir / 'serve.log').read_text()}")
-            time.sleep(0.1)
-        yield base
+        with dvt_serve(data_dir, {**configured, **environment}) as base:
+            yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

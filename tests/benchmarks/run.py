@@ -24,7 +24,6 @@ import gc
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,6 +55,7 @@ from tests.benchmarks.caller import Caller, bench_caller
 from tests.benchmarks.dbt_projects import ROOT, ParsedProject, dbt_version, parsed_project
 from tests.benchmarks.machine import Machine, describe
 from tests.benchmarks.report import Table, met, ratio, seconds, write_section
+from tests.support.server import dvt_serve
 
 SECTION = "ingest-benchmark"
 DEFAULT_SIZES = (1_000, 5_000, 10_000)
@@ -119,50 +119,11 @@ async def database() -> AsyncIterator[tuple[str, str]]:
         await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextmanager
 def dvt_server(url: str, data_dir: Path) -> Iterator[str]:
     """The real `dvt serve` (uvicorn) on 127.0.0.1, on the benchmark's database."""
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        DVT_DATABASE_URL=url,
-        DVT_DATA_DIR=str(data_dir),
-        DVT_HOST="127.0.0.1",
-        DVT_PORT=str(port),
-        DVT_LOG_LEVEL="warning",
-    )
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log = (data_dir / "serve.log").open("wb")
-    command = [sys.executable, "-c", "from dvt.cli import main; main()", "serve"]
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1, trust_env=False).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"dvt serve did not start:\n{(data_dir / 'serve.log').read_text()}")
-            time.sleep(0.2)
+    with dvt_serve(data_dir, {"DVT_DATABASE_URL": url}) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 # ---------------------------------------------------------------------------------------------- measures

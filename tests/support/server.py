@@ -1,0 +1,59 @@
+"""A real `dvt serve` (uvicorn) in a process of its own on 127.0.0.1, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def dvt_serve(data_dir: Path, settings: Mapping[str, str]) -> Iterator[str]:
+    """Start the server with these DVT_* settings (only these: the caller's own DVT_* are dropped), wait
+    until /healthz answers, yield its base URL, and stop it."""
+    port = free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DVT_")}
+    env.update(DVT_DATA_DIR=str(data_dir), DVT_HOST="127.0.0.1", DVT_PORT=str(port), DVT_LOG_LEVEL="warning")
+    env.update(settings)
+    log_path = data_dir / "serve.log"
+    with log_path.open("wb") as log:
+        command = [sys.executable, "-c", "from dvt.cli import main; main()", "serve"]
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1, trust_env=False).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"dvt serve did not start:\n{log_path.read_text()}")
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
