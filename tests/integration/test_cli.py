@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from tests.conftest import FIXTURES, ROOT
@@ -114,3 +115,34 @@ def test_two_processes_share_one_embedded_server_and_it_stops_after(tmp_path: Pa
     assert [p.returncode for p in procs] == [0, 0]
     assert all([t["slug"] for t in json.loads(out)] == ["default"] for out in outputs)
     assert not (tmp_path / "data" / "postgres" / "postmaster.pid").exists(), "the last process stops the server"
+
+
+def test_plan_json_is_the_contract_with_its_fingerprint(env: dict[str, str], tenant: str) -> None:
+    for manifest in ("manifest_1.11__v12__jaffle_shop.json", "manifest_1.12__v12__jaffle_shop.json"):
+        as_json(run(env, "ingest", str(JAFFLE / manifest), "--project", "j", "--environment", "e", "--tenant", tenant, "--json"))  # fmt: skip
+    args = ("plan", "--project", "j", "--environment", "e", "-s", "state:modified+", "--tenant", tenant, "--json")
+    # Two processes with different hash seeds: nothing in a plan may depend on set or dict iteration order.
+    first, second = (
+        as_json(run({**env, "PYTHONHASHSEED": "1"}, *args)),
+        as_json(run({**env, "PYTHONHASHSEED": "2"}, *args)),
+    )
+    contract = json.loads((ROOT / "schema" / "contracts" / "execution-plan.v2.schema.json").read_text())
+    document = {k: v for k, v in first.items() if k not in ("plan_id", "status")}
+    jsonschema.Draft202012Validator(contract, format_checker=jsonschema.FormatChecker()).validate(document)
+    assert first["fingerprint"] == second["fingerprint"] and first["plan_id"] != second["plan_id"]
+    assert first["request"]["select"] == ["state:modified+"] and first["status"] == "approved"
+
+
+def test_plan_against_a_state_manifest_compares_with_that_file(env: dict[str, str], tenant: str) -> None:
+    head = JAFFLE / "manifest_1.12__v12__jaffle_shop.json"
+    as_json(run(env, "ingest", str(head), "--project", "j", "--environment", "e", "--tenant", tenant, "--json"))
+    same = as_json(run(env, "plan", "--project", "j", "--environment", "e", "-s", "state:modified", "--state", str(head), "--tenant", tenant, "--json"))  # fmt: skip
+    older = as_json(run(env, "plan", "--project", "j", "--environment", "e", "-s", "state:modified", "--state", str(JAFFLE / "manifest_1.11__v12__jaffle_shop.json"), "--tenant", tenant, "--json"))  # fmt: skip
+    assert same["selected"] == [] and older["selected"] != []
+    assert older["request"]["state_manifest_sha256"] and older["base_version_id"] is None
+
+
+def test_a_plan_with_an_unknown_method_is_one_line_on_stderr(env: dict[str, str], tenant: str) -> None:
+    as_json(run(env, "ingest", str(JAFFLE / "manifest_1.12__v12__jaffle_shop.json"), "--project", "j", "--environment", "e", "--tenant", tenant, "--json"))  # fmt: skip
+    done = run(env, "plan", "--project", "j", "--environment", "e", "-s", "nosuch:x", "--tenant", tenant)
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1 and "nosuch" in done.stderr

@@ -21,7 +21,9 @@ def walk(
     depth = 0
     while layer and (max_depth is None or depth < max_depth):
         next_layer: set[str] = set()
-        for node in layer:
+        # With explanations, walk a layer in order: the node a path names must not depend on set order
+        # (which changes with each process's hash seed), or a plan's fingerprint would too.
+        for node in sorted(layer) if via is not None else layer:
             for other in edges.get(node, ()):
                 if other not in found and other not in next_layer:
                     next_layer.add(other)
