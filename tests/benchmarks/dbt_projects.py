@@ -65,23 +65,9 @@ def _dbt_env(root: Path) -> dict[str, str]:
     return env
 
 
-def parsed_project(n_models: int, *, seed: int = 0, log: bool = True) -> ParsedProject:
-    """The project of n_models models and its manifest, generating and parsing only when needed."""
-    root = CACHE / f"gen-{n_models}"
+def dbt_parse(root: Path, what: str) -> float:
+    """Runs a full `dbt parse` of the project at root into root/target; returns its wall time in seconds."""
     target = root / "target"
-    manifest = target / "manifest.json"
-    stamp_path = root / STAMP
-    generate_project(root, n_models, seed=seed)
-    wanted = _stamp(n_models, seed, root)
-    if manifest.exists() and stamp_path.exists():
-        stamp = json.loads(stamp_path.read_text())
-        if {k: stamp.get(k) for k in wanted} == wanted:
-            return ParsedProject(n_models, seed, root, manifest, float(stamp["parse_seconds"]), True)
-
-    if log:
-        print(f"  running dbt parse on {n_models} generated models in {root.relative_to(ROOT)} ...")
-    stamp_path.unlink(missing_ok=True)
-    manifest.unlink(missing_ok=True)
     command = [
         str(DBT),
         "parse",
@@ -99,7 +85,28 @@ def parsed_project(n_models: int, *, seed: int = 0, log: bool = True) -> ParsedP
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=_dbt_env(root), check=False)
     seconds = time.perf_counter() - started
-    if done.returncode != 0 or not manifest.exists():
-        raise RuntimeError(f"dbt parse failed for {n_models} models:\n{done.stdout}\n{done.stderr}")
+    if done.returncode != 0 or not (target / "manifest.json").exists():
+        raise RuntimeError(f"dbt parse failed for {what}:\n{done.stdout}\n{done.stderr}")
+    return seconds
+
+
+def parsed_project(n_models: int, *, seed: int = 0, log: bool = True) -> ParsedProject:
+    """The project of n_models models and its manifest, generating and parsing only when needed."""
+    root = CACHE / f"gen-{n_models}"
+    target = root / "target"
+    manifest = target / "manifest.json"
+    stamp_path = root / STAMP
+    generate_project(root, n_models, seed=seed)
+    wanted = _stamp(n_models, seed, root)
+    if manifest.exists() and stamp_path.exists():
+        stamp = json.loads(stamp_path.read_text())
+        if {k: stamp.get(k) for k in wanted} == wanted:
+            return ParsedProject(n_models, seed, root, manifest, float(stamp["parse_seconds"]), True)
+
+    if log:
+        print(f"  running dbt parse on {n_models} generated models in {root.relative_to(ROOT)} ...")
+    stamp_path.unlink(missing_ok=True)
+    manifest.unlink(missing_ok=True)
+    seconds = dbt_parse(root, f"{n_models} models")
     stamp_path.write_text(json.dumps({**wanted, "parse_seconds": round(seconds, 3)}, indent=2) + "\n")
     return ParsedProject(n_models, seed, root, manifest, seconds, False)

@@ -62,6 +62,7 @@ from tests.benchmarks.dbt_projects import (
     ParsedProject,
     _dbt_env,
     _stamp,
+    dbt_parse,
     dbt_version,
     parsed_project,
 )
@@ -109,25 +110,7 @@ def head_project(n_models: int, changed: int, *, seed: int = SEED) -> ParsedProj
     print(f"  running dbt parse on {n_models} models ({changed} changed) in {root.relative_to(ROOT)} ...", flush=True)
     stamp_path.unlink(missing_ok=True)
     manifest.unlink(missing_ok=True)
-    command = [
-        str(DBT),
-        "parse",
-        "--no-partial-parse",
-        "--no-use-colors",
-        "--profiles-dir",
-        str(root),
-        "--project-dir",
-        str(root),
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(root / "logs"),
-    ]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=_dbt_env(root), check=False)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0 or not manifest.exists():
-        raise RuntimeError(f"dbt parse failed for {n_models} models ({changed} changed):\n{done.stdout}\n{done.stderr}")
+    elapsed = dbt_parse(root, f"{n_models} models ({changed} changed)")
     stamp_path.write_text(json.dumps({**wanted, "parse_seconds": round(elapsed, 3)}, indent=2) + "\n")
     return ParsedProject(n_models, seed, root, manifest, elapsed, False)
 
