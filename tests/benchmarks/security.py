@@ -27,19 +27,14 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
-from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from dvt.adapters.db.embedded import start_embedded
-from dvt.adapters.db.migrate import upgrade
 from dvt.api.app import DvtGraphQL, create_app
 from dvt.api.schema import create_schema
 from dvt.application.access import Access
@@ -54,6 +49,7 @@ from tests.api.test_hostile_requests import CASES, attempt, hostile_targets, jud
 from tests.api.test_isolation import attack, build_tenant
 from tests.benchmarks.machine import describe
 from tests.benchmarks.report import Table, write_section
+from tests.benchmarks.run import database
 from tests.conftest import FIXTURES
 
 SECTION = "security-benchmark"
@@ -67,49 +63,6 @@ LIST_QUERY = f"""query($id: ID!) {{ graphVersion(id: $id) {{ nodes(first: {LIST_
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-
-# ---------------------------------------------------------------------------------------------- database
-
-
-def _asyncpg_dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-async def _admin(base: str, sql: str) -> None:
-    connection = await asyncpg.connect(_asyncpg_dsn(base))
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-@asynccontextmanager
-async def scratch_database() -> AsyncIterator[str]:
-    """A fresh, migrated database, dropped afterwards (or an embedded server in a temporary directory)."""
-    base = os.environ.get("DVT_BENCH_DATABASE_URL") or os.environ.get("DVT_TEST_DATABASE_URL")
-    if not base:
-        directory = Path(tempfile.mkdtemp(prefix="dvt-security-pg-"))
-        url = await asyncio.to_thread(start_embedded, directory)
-        await asyncio.to_thread(upgrade, url)
-        yield url
-        return
-    name = f"dvt_bench_{uuid.uuid4().hex[:12]}"
-    await _admin(base, f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(base).set(database=name).render_as_string(hide_password=False)
-        await asyncio.to_thread(upgrade, url)
-        yield url
-    finally:
-        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-async def _server_version(url: str) -> str:
-    connection = await asyncpg.connect(_asyncpg_dsn(url))
-    try:
-        return str(await connection.fetchval("SHOW server_version"))
-    finally:
-        await connection.close()
 
 
 # ---------------------------------------------------------------------------------------------- isolation
@@ -242,12 +195,11 @@ async def _interleaved(variants: dict[str, tuple[Any, dict[str, str]]], version:
 async def measure(*, runs: int = 50) -> dict[str, Any]:
     """Every number of the section, measured on a scratch database."""
     started = time.perf_counter()
-    async with scratch_database() as url:
+    async with database() as (url, postgres):
         data_dir = Path(tempfile.mkdtemp(prefix="dvt-security-"))
         try:
             keys = ",".join(f"k{i}:{base64.b64encode(os.urandom(32)).decode()}" for i in (1, 2))
             settings = Settings(database_url=url, data_dir=data_dir, secret_keys=keys)
-            postgres = await _server_version(url)
             sweep = await isolation(settings)
             async with services(settings, migrate=False) as app:
                 hostile_numbers = await hostile(app, settings)
