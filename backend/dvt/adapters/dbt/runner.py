@@ -1,0 +1,220 @@
+"""The dbt runner: one run in its own work directory, reported to the sink as it happens.
+
+Layout of `spec.work_dir`: `project/` (the checkout), `profiles/`, `run/` (dbt's JSON log and `target/`),
+`deps/` (the log of `dbt deps`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dvt.adapters.dbt.errors import RunnerSetupError
+from dvt.adapters.dbt.events import LogFileTail, parse_log_line
+from dvt.adapters.dbt.logs import LogBatcher, SerialSink
+from dvt.adapters.dbt.process import ProcessOutcome, applied_limits, supervise
+from dvt.adapters.dbt.profiles import Profile, write_profile
+from dvt.adapters.dbt.tagging import inject_query_tag
+from dvt.adapters.dbt.workspace import checkout, head_commit
+from dvt.adapters.secrets.redaction import redact, register
+from dvt.application.run_ports import RunnerEvent, RunnerOutcome, RunSink, RunSpec
+
+COMMANDS = ("build", "run", "test", "seed", "snapshot")
+_FULL_REFRESH_COMMANDS = ("build", "run", "seed")
+ARTIFACTS = ("manifest.json", "run_results.json", "catalog.json", "sources.json")
+TAIL_SECONDS = 0.05  # how often the JSON log is read: an event reaches the sink within about this
+_SECRET_NAME = re.compile(r"^DBT_ENV_SECRET_[A-Za-z0-9_]+$")
+# What dbt needs from the server's environment; nothing else (no DBT_* settings, no cloud credentials).
+_KEPT_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+class SubprocessDbtRunner:
+    """Runs dbt as a subprocess of this server, in the run's own work directory."""
+
+    def __init__(self, dbt_executable: str, *, git_timeout_seconds: float = 600.0) -> None:
+        self._dbt = dbt_executable
+        self._git_timeout = git_timeout_seconds
+
+    async def execute(self, spec: RunSpec, sink: RunSink) -> RunnerOutcome:
+        register(*spec.secrets.values())
+        if spec.git_token:
+            register(spec.git_token)
+        serial = SerialSink(sink)
+        output = LogBatcher(serial)
+        work = Path(spec.work_dir)
+        limits = applied_limits(spec.limits)
+        try:
+            project, profile = await self._prepare(spec, serial, work)
+        except (RunnerSetupError, OSError) as error:
+            return await _not_started(output, redact(str(error)), limits)
+        env = dbt_environment(spec.secrets)
+        if await serial.cancel_requested():  # checkout can take a while; no need to start dbt at all
+            return RunnerOutcome(exit_code=None, canceled=True, error="canceled before dbt started", limits=limits)
+        deadline = asyncio.get_running_loop().time() + spec.limits.timeout_seconds
+
+        try:
+            return await self._run(spec, serial, output, project, profile, env, limits, deadline)
+        except RunnerSetupError as error:  # the dbt executable could not be started
+            return await _not_started(output, redact(str(error)), limits)
+
+    async def _run(
+        self,
+        spec: RunSpec,
+        sink: SerialSink,
+        output: LogBatcher,
+        project: Path,
+        profile: Profile,
+        env: dict[str, str],
+        limits: dict[str, Any],
+        deadline: float,
+    ) -> RunnerOutcome:
+        work = Path(spec.work_dir)
+        if (project / "packages.yml").exists() or (project / "dependencies.yml").exists():
+            await _stage(sink, "deps", "installing packages")
+            deps = [self._dbt, "deps", "--no-use-colors", "--log-path", str(work / "deps")]
+            outcome = await self._supervised(deps, project, env, spec, deadline, sink, output, None)
+            if outcome.exit_code != 0 or outcome.canceled or outcome.timed_out:
+                return _outcome(outcome, limits, {}, f"dbt deps failed (exit code {outcome.exit_code})")
+
+        run_dir = work / "run"
+        argv = dbt_arguments(self._dbt, spec, profile, run_dir)
+        await _stage(sink, "dbt", f"dbt {spec.command}", {"command": spec.command, "selectors": len(spec.select)})
+        outcome = await self._supervised(argv, project, env, spec, deadline, sink, output, run_dir / "dbt.log")
+        artifacts = await asyncio.to_thread(read_artifacts, run_dir / "target")  # a manifest can be large
+        return _outcome(outcome, limits, artifacts, None)
+
+    async def _prepare(self, spec: RunSpec, sink: SerialSink, work: Path) -> tuple[Path, Profile]:
+        if spec.command not in COMMANDS:
+            raise RunnerSetupError(f"dbt command {spec.command!r} is not one a run may use ({', '.join(COMMANDS)})")
+        if not spec.select:
+            raise RunnerSetupError("the run selects no nodes; dbt would run the whole project")
+        if bad := [name for name in spec.secrets if not _SECRET_NAME.match(name)]:
+            raise RunnerSetupError(f"secret names must start with DBT_ENV_SECRET_: {', '.join(sorted(bad))}")
+        project = await checkout(
+            spec.repository,
+            spec.git_ref,
+            work / "project",
+            spec.subdirectory,
+            spec.git_token,
+            timeout_seconds=self._git_timeout,
+        )
+        commit = await head_commit(project)
+        await _stage(sink, "checkout", f"checked out {commit[:12]} ({spec.git_ref})", {"commit": commit})
+        state = Path(spec.state_dir) if spec.state_dir else None
+        profile = write_profile(spec.adapter, spec.settings, spec.secrets, project, work, state)
+        inject_query_tag(project, spec.tag, spec.adapter)
+        return project, profile
+
+    async def _supervised(
+        self,
+        argv: list[str],
+        project: Path,
+        env: dict[str, str],
+        spec: RunSpec,
+        deadline: float,
+        sink: SerialSink,
+        output: LogBatcher,
+        json_log: Path | None,
+    ) -> ProcessOutcome:
+        stop = asyncio.Event()
+        pump = asyncio.create_task(_pump(sink, output, LogFileTail(json_log) if json_log else None, stop))
+        process = asyncio.create_task(
+            supervise(
+                argv,
+                cwd=project,
+                env=env,
+                limits=spec.limits,
+                deadline=deadline,
+                cancel_requested=sink.cancel_requested,
+                output=output,
+            )
+        )
+        try:
+            # The pump ends first only when the sink failed: then dbt is stopped and the sink's error raised.
+            await asyncio.wait({pump, process}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not process.done():
+                process.cancel()  # supervise kills the process group on its way out
+                await asyncio.wait({process})
+            stop.set()
+            await pump
+        return process.result()
+
+
+def dbt_arguments(dbt: str, spec: RunSpec, profile: Profile, run_dir: Path) -> list[str]:
+    argv = [dbt, spec.command, "--select", *spec.select, "--indirect-selection", "empty"]
+    argv += ["--log-format-file", "json", "--log-level-file", "debug", "--log-path", str(run_dir)]
+    argv += ["--target-path", str(run_dir / "target"), "--no-use-colors"]
+    argv += ["--profiles-dir", str(profile.directory), "--profile", profile.name, "--target", profile.target]
+    if spec.vars:
+        argv += ["--vars", json.dumps(spec.vars)]
+    if spec.full_refresh and spec.command in _FULL_REFRESH_COMMANDS:
+        argv.append("--full-refresh")
+    return argv
+
+
+def dbt_environment(secrets: dict[str, str]) -> dict[str, str]:
+    env = {key: os.environ[key] for key in _KEPT_VARIABLES if key in os.environ}
+    env.update(
+        DO_NOT_TRACK="1",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_LOG_FILE_MAX_BYTES="0",  # a rotated log file would be a file the tail never reads
+        PYTHONUNBUFFERED="1",  # stdout lines as they are printed, not when a buffer fills
+    )
+    env.update(secrets)
+    return env
+
+
+def read_artifacts(target: Path) -> dict[str, bytes]:
+    return {name: (target / name).read_bytes() for name in ARTIFACTS if (target / name).is_file()}
+
+
+async def _pump(sink: SerialSink, output: LogBatcher, tail: LogFileTail | None, stop: asyncio.Event) -> None:
+    """Events from the JSON log as soon as read; log lines whenever a batch is due; everything left at the end."""
+    while True:
+        stopping = stop.is_set()
+        if tail is not None:
+            for line in tail.finish() if stopping else tail.read_lines():
+                parsed = parse_log_line(line)
+                output.add("dbt", parsed.text)
+                if parsed.event is not None:
+                    await sink.event(parsed.event)
+        if stopping or output.due():
+            await output.flush()
+        if stopping:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), TAIL_SECONDS)
+
+
+async def _stage(sink: SerialSink, stage: str, message: str, data: dict[str, Any] | None = None) -> None:
+    await sink.event(RunnerEvent("stage", datetime.now(UTC), message=message, data={"stage": stage, **(data or {})}))
+
+
+async def _not_started(output: LogBatcher, reason: str, limits: dict[str, Any]) -> RunnerOutcome:
+    output.add("stderr", [f"dvt: {reason}"])
+    await output.flush()
+    return RunnerOutcome(exit_code=None, error=reason, limits=limits)
+
+
+def _outcome(
+    process: ProcessOutcome, limits: dict[str, Any], artifacts: dict[str, bytes], error: str | None
+) -> RunnerOutcome:
+    if process.canceled:
+        error = "canceled"
+    elif process.timed_out:
+        error = f"timed out after {limits['timeout_seconds']:g} seconds"
+    return RunnerOutcome(
+        exit_code=process.exit_code,
+        canceled=process.canceled,
+        timed_out=process.timed_out,
+        error=error,
+        artifacts=artifacts,
+        limits=limits,
+    )

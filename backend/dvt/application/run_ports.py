@@ -1,0 +1,162 @@
+"""What the run service needs from a dbt runner, and what the runner reports back.
+
+The application decides *what* to run (the plan's nodes, as dbt selectors) and records what happened; the
+runner (an adapter) knows *how*: checkout, profiles, the dbt subprocess, its JSON log. Neither sees the
+other's storage.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from dvt.application.records import Page
+from dvt.application.run_records import (
+    NewRunEvent,
+    RunEventRecord,
+    RunLogRecord,
+    RunNodeRecord,
+    RunQuery,
+    RunRecord,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RunLimits:
+    timeout_seconds: float = 3600.0  # wall clock of the whole dbt invocation
+    cpu_seconds: int | None = None  # RLIMIT_CPU of the dbt process
+    memory_bytes: int | None = None  # RLIMIT_AS of the dbt process
+    cancel_grace_seconds: float = 10.0  # SIGINT, then SIGTERM after this, then SIGKILL after as long again
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "timeout_seconds": self.timeout_seconds,
+            "cpu_seconds": self.cpu_seconds,
+            "memory_bytes": self.memory_bytes,
+            "cancel_grace_seconds": self.cancel_grace_seconds,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTag:
+    """What every query dbt sends carries, so actual cost can be matched to a run and a node."""
+
+    run_id: uuid.UUID
+    tenant: str
+    environment: str
+    trace_id: str
+    node_uuids: dict[str, str] = field(default_factory=dict)  # unique_id -> node_uuid
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    run_id: uuid.UUID
+    repository: str  # git URL or local path of a git repository
+    git_ref: str
+    subdirectory: str | None
+    adapter: str  # duckdb | postgres | snowflake
+    settings: dict[str, Any]  # the environment's non-secret connection settings
+    secrets: dict[str, str]  # DBT_ENV_SECRET_<NAME> -> value: only ever passed as environment variables
+    command: str  # build | run | test | seed | snapshot
+    select: tuple[str, ...]  # dbt selectors naming exactly the nodes to run
+    tag: QueryTag
+    work_dir: str  # an empty directory the runner owns until it returns
+    # A directory kept between the environment's runs: a relative DuckDB path lives here, so a run that
+    # selects one model finds the tables earlier runs built, as it would in a warehouse.
+    state_dir: str | None = None
+    vars: dict[str, Any] = field(default_factory=dict)
+    full_refresh: bool = False
+    limits: RunLimits = field(default_factory=RunLimits)
+    git_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerEvent:
+    """One thing dbt reported: a node started or finished, the invocation started or ended."""
+
+    kind: str  # node_started | node_finished | invocation_started | invocation_finished | stage
+    at: datetime
+    unique_id: str | None = None
+    status: str | None = None  # dbt's node status: success, error, fail, warn, skipped, pass, ...
+    message: str = ""
+    data: dict[str, Any] = field(default_factory=dict)  # timing, adapter_response, rows_affected, query_id...
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerOutcome:
+    exit_code: int | None  # None when dbt never started (checkout or setup failed)
+    canceled: bool = False
+    timed_out: bool = False
+    error: str | None = None  # why the runner failed before or around dbt, for people
+    artifacts: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes (manifest.json, ...)
+    limits: dict[str, Any] = field(default_factory=dict)  # the limits actually applied to the dbt process
+
+
+class RunSink(Protocol):
+    """Where the runner reports, as it happens. Log lines arrive already redacted."""
+
+    async def event(self, event: RunnerEvent) -> None: ...
+    async def log(self, stream: str, lines: list[str]) -> None: ...  # stream: stdout | stderr | dbt
+    async def cancel_requested(self) -> bool: ...
+
+
+class DbtRunner(Protocol):
+    async def execute(self, spec: RunSpec, sink: RunSink) -> RunnerOutcome: ...
+
+
+class RunRepository(Protocol):
+    """Runs of one tenant. Every write of a state, an event or a log chunk happens in the caller's transaction."""
+
+    async def add(self, run: RunRecord) -> RunRecord: ...
+    async def get(self, run_id: uuid.UUID, *, for_update: bool = False) -> RunRecord | None: ...
+    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[RunRecord]: ...
+    async def of_environment(self, environment_id: uuid.UUID, query: RunQuery) -> Page[RunRecord]: ...
+    async def update(self, run_id: uuid.UUID, **fields: Any) -> None: ...
+    async def append_event(self, run_id: uuid.UUID, event: NewRunEvent) -> int | None: ...
+    async def events_after(self, run_id: uuid.UUID, after: int, limit: int) -> list[RunEventRecord]: ...
+    async def count_events(self, run_id: uuid.UUID, key_prefix: str) -> int: ...
+    async def append_log(self, run_id: uuid.UUID, stream: str, lines: Sequence[str]) -> int: ...
+    async def logs_after(self, run_id: uuid.UUID, after: int, limit: int) -> list[RunLogRecord]: ...
+    async def add_nodes(self, run_id: uuid.UUID, nodes: Sequence[RunNodeRecord]) -> None: ...
+    async def update_node(self, run_id: uuid.UUID, unique_id: str, **fields: Any) -> None: ...
+    async def nodes_of(self, run_ids: Sequence[uuid.UUID]) -> list[RunNodeRecord]: ...
+    async def active_counts(self, environment_id: uuid.UUID) -> tuple[int, int]: ...  # (environment, tenant)
+    async def queued(self, limit: int) -> list[RunRecord]: ...
+
+
+class JobQueue(Protocol):
+    """The run queue, in the caller's transaction: a job exists exactly when its run's state says so."""
+
+    async def enqueue_run(self, tenant_id: uuid.UUID, run_id: uuid.UUID, attempt: int) -> None: ...
+
+
+class RunNotifier(Protocol):
+    """Wakes the followers of a run once an event or a log chunk is committed (readers then query by cursor)."""
+
+    async def wait(self, run_id: uuid.UUID, seconds: float) -> bool: ...  # False: nothing within `seconds`
+
+
+class RunMetrics(Protocol):
+    """Durations and utilisation, exported as OpenTelemetry metrics (and on /metrics)."""
+
+    def run_finished(self, status: str, duration_s: float | None, queue_wait_s: float | None) -> None: ...
+    def node_finished(self, resource_type: str, status: str, seconds: float) -> None: ...
+    def worker_busy(self, delta: int) -> None: ...
+    def worker_capacity(self, delta: int) -> None: ...
+
+
+class NoMetrics:
+    def run_finished(self, status: str, duration_s: float | None, queue_wait_s: float | None) -> None:
+        pass
+
+    def node_finished(self, resource_type: str, status: str, seconds: float) -> None:
+        pass
+
+    def worker_busy(self, delta: int) -> None:
+        pass
+
+    def worker_capacity(self, delta: int) -> None:
+        pass

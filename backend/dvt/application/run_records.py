@@ -1,0 +1,98 @@
+"""What the run service reads and writes: runs, their events, log chunks and node results."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: uuid.UUID
+    environment_id: uuid.UUID
+    plan_id: uuid.UUID | None
+    status: str
+    trigger: str
+    actor: str
+    trace_id: str
+    request: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+    retry_of: uuid.UUID | None = None
+    command: str = "build"
+    worker: str | None = None
+    attempt: int = 0
+    event_seq: int = 0
+    log_seq: int = 0
+    cancel_requested_at: datetime | None = None
+    exit_code: int | None = None
+    limits: dict[str, Any] = field(default_factory=dict)
+    graph_version_id: uuid.UUID | None = None
+    invocation_id: str | None = None
+    estimated_cost_micros: int | None = None
+    actual_cost_micros: int | None = None
+    regressions: int = 0
+    artifacts: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewRunEvent:
+    kind: str  # status | node_started | node_finished | cancel_requested | invocation_started | ...
+    key: str  # the idempotency key: the same key twice is one event
+    unique_id: str | None = None
+    status: str | None = None
+    message: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RunEventRecord:
+    run_id: uuid.UUID
+    seq: int
+    kind: str
+    unique_id: str | None
+    status: str | None
+    message: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RunLogRecord:
+    run_id: uuid.UUID
+    seq: int
+    stream: str
+    text: str
+    line_count: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RunNodeRecord:
+    run_id: uuid.UUID
+    unique_id: str
+    node_uuid: uuid.UUID
+    resource_type: str
+    status: str = "pending"
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    execution_time: float | None = None
+    rows_affected: int | None = None
+    query_id: str | None = None
+    message: str | None = None
+    estimated_cost_micros: int | None = None
+    actual_cost_micros: int | None = None
+    regression: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RunQuery:
+    statuses: tuple[str, ...] = ()
+    trigger: str | None = None
+    actor: str | None = None
+    before: tuple[datetime, uuid.UUID] | None = None
+    limit: int = 50
