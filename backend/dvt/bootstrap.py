@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from dvt.adapters.artifacts.readers import read_artifact
 from dvt.adapters.artifacts.store import LocalArtifactStore
@@ -15,18 +19,25 @@ from dvt.adapters.auth.oidc import OidcVerifier
 from dvt.adapters.auth.passwords import Argon2Passwords
 from dvt.adapters.authz.casbin_authorizer import CasbinAuthorizer
 from dvt.adapters.db.embedded import start_embedded
-from dvt.adapters.db.engine import create_engine, create_session_factory
+from dvt.adapters.db.engine import create_engine, create_session_factory, plain_dsn
 from dvt.adapters.db.migrate import upgrade_async
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
+from dvt.adapters.dbt.runner import SubprocessDbtRunner
+from dvt.adapters.queue.notifier import PgRunNotifier
+from dvt.adapters.queue.worker import RunWorker
 from dvt.adapters.secrets.envelope import EnvelopeCipher, UnconfiguredCipher
 from dvt.adapters.secrets.keyring import KeyringError, load_keyring
 from dvt.adapters.secrets.redaction import install_log_redaction
+from dvt.adapters.telemetry.metrics import OtelRunMetrics
 from dvt.application.access import AccessService, RateLimiter
 from dvt.application.audit import AuditService
 from dvt.application.graph import GraphQueries
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
 from dvt.application.plans import PlanService
+from dvt.application.run_execution import RunExecutor
+from dvt.application.run_ports import RunLimits
+from dvt.application.runs import RunService
 from dvt.application.secret_ports import SecretCipher
 from dvt.application.secrets import SecretService
 from dvt.application.services import Services
@@ -52,6 +63,38 @@ def claims_mapping(settings: Settings) -> ClaimsMapping:
         email=settings.oidc_email_claim,
         name=settings.oidc_name_claim,
         platform_admin_group=settings.oidc_platform_admin_group,
+    )
+
+
+def dbt_executable(settings: Settings) -> str:
+    if settings.dbt_executable:
+        return settings.dbt_executable
+    bundled = Path(__file__).resolve().parents[2] / ".venv-dbt" / "bin" / "dbt"
+    return str(bundled) if bundled.exists() else (shutil.which("dbt") or "dbt")
+
+
+def run_limits(settings: Settings) -> RunLimits:
+    memory = settings.run_memory_mb * 1024 * 1024 if settings.run_memory_mb else None
+    return RunLimits(
+        timeout_seconds=settings.run_timeout_seconds,
+        cpu_seconds=settings.run_cpu_seconds,
+        memory_bytes=memory,
+        cancel_grace_seconds=settings.run_cancel_grace_seconds,
+    )
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_worker(settings: Settings, built: Services) -> RunWorker:
+    """A worker for this process, taking runs from the queue in the database `built` is connected to."""
+    return RunWorker(
+        plain_dsn(built.database_url),
+        built.run_executor,
+        concurrency=settings.worker_concurrency,
+        heartbeat_timeout=timedelta(seconds=settings.worker_heartbeat_seconds),
+        poll=timedelta(seconds=settings.worker_poll_seconds),
     )
 
 
@@ -88,16 +131,32 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             log.info("secrets are unavailable until keys are configured: %s", error)
             cipher = UnconfiguredCipher(error)
         store = LocalArtifactStore(settings.artifact_root)
+        notifier = PgRunNotifier(plain_dsn(url))
+        await notifier.start()
+        stack.push_async_callback(notifier.close)
+        ingest = IngestService(units, read_artifact, store)
+        secrets = SecretService(units, cipher)
+        plans = PlanService(units, PolicyRegistry(), ttl=timedelta(hours=settings.plan_ttl_hours))
+        runs = RunService(units, plans, notifier)
+        plans.decided_listeners.append(runs.plan_decided)
+        executor = RunExecutor(
+            units, runs, plans, secrets, ingest, store, SubprocessDbtRunner(dbt_executable(settings)),
+            work_root=settings.work_root, limits=run_limits(settings), worker_id=worker_id(),
+            retry_lost=settings.retry_lost_runs, metrics=OtelRunMetrics(),
+        )  # fmt: skip
         built = Services(
             tenancy=tenancy,
-            ingest=IngestService(units, read_artifact, store),
+            ingest=ingest,
             graph=GraphQueries(units, store),
             access=AccessService(units, CasbinAuthorizer),
             rate_limiter=RateLimiter(units, settings.rate_limit_per_minute),
             identity=IdentityService(units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer),
             audit=AuditService(units),
-            secrets=SecretService(units, cipher),
-            plans=PlanService(units, PolicyRegistry(), ttl=timedelta(hours=settings.plan_ttl_hours)),
+            secrets=secrets,
+            plans=plans,
+            runs=runs,
+            run_executor=executor,
+            database_url=url,
             max_page_size=settings.max_page_size,
             default_page_size=settings.default_page_size,
             max_upload_bytes=settings.max_upload_bytes,

@@ -43,6 +43,22 @@ class Settings(BaseSettings):
     plan_ttl_hours: float = 24
     graphql_introspection: bool = True
 
+    # Runs. `dvt serve` runs a worker in-process unless told not to; `dvt worker` runs one on its own.
+    embedded_worker: bool = True
+    worker_concurrency: int = 2  # runs one worker executes at once
+    worker_heartbeat_seconds: float = 30  # a worker silent this long is lost; its run ends `worker_lost`
+    worker_poll_seconds: float = 2
+    retry_lost_runs: bool = False  # run a lost worker's run once more instead of failing it
+    run_timeout_seconds: float = 3600
+    run_cpu_seconds: int | None = None
+    run_memory_mb: int | None = None
+    run_cancel_grace_seconds: float = 10
+    dbt_executable: str | None = None  # None: the repository's .venv-dbt/bin/dbt, else `dbt` on PATH
+
+    @property
+    def work_root(self) -> Path:
+        return self.data_dir / "runs"
+
     @property
     def artifact_root(self) -> Path:
         url = self.artifact_store_url

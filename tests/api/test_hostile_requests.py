@@ -190,7 +190,7 @@ CASES: tuple[Hostile, ...] = (
     Hostile("huge page size", gql("{ auditEvents(first: 99999999999) { nodes { action } } }"), 200,
             message="32-bit"),
     Hostile("zero page size", gql("{ auditEvents(first: 0) { nodes { action } } }"), 200, message="between 1 and"),
-    Hostile("subscription over HTTP", gql("subscription { viewer { subject } }"), 200, message="not supported"),
+    Hostile("subscription over HTTP", gql('subscription { runEvents(runId: "x") { seq } }'), 200, message="not supported"),
     Hostile("node of a type that is no Node", gql("query($id: ID!) { node(id: $id) { id } }",
             id=global_id("Viewer:x")), 200),
     Hostile("node of a malformed id", gql("query($id: ID!) { node(id: $id) { id } }", id="not-base64!"), 200,

@@ -10,13 +10,15 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from dvt.api.context import Context
@@ -42,11 +44,28 @@ class DvtGraphQL(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        if isinstance(request, WebSocket):
+            # Authenticated by `on_ws_connect` from the connection_init payload; until then it may do nothing.
+            return Context(services=self._services, access=Access.anonymous(), request=request)
         access = getattr(request.state, "access", None)
         if not isinstance(access, Access):
             # Only the gate admits requests; a WebSocket authenticates in its connection_init (runs issue).
             raise HTTPException(401, "authentication required")
         return Context(services=self._services, access=access, request=request)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """graphql-transport-ws: the connection_init payload carries `Authorization: Bearer <token>`."""
+        params = context.connection_params or {}
+        header = str(params.get("Authorization") or params.get("authorization") or "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ConnectionRejectionError({"message": "authentication required: send Authorization: Bearer <token>"})
+        try:
+            actor = await self._services.identity.authenticate_bearer(token.strip())
+            access = await self._services.access.access_for(actor)
+        except DomainError as error:
+            raise ConnectionRejectionError({"message": str(error)}) from None
+        context.admit(access)
 
 
 def create_app(
@@ -78,9 +97,15 @@ def create_app(
             headers={"Content-Disposition": f'attachment; filename="{record.kind}-{record.sha256[:12]}.json"'},
         )
 
+    async def metrics(_: Request) -> Response:
+        # Aggregates only (status, resource type): no tenant's data, so no token, as scrapers expect.
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     routes: list[Any] = [
         Route("/healthz", health),
+        Route("/metrics", metrics),
         Route("/graphql", Gated(services, graphql), methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/api/artifacts/{artifact_id}", artifact),
         *session_routes(services),
     ]

@@ -23,10 +23,16 @@ class Context:
     services: Services
     access: Access
     request: Request | WebSocket | None = None
+    connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.services, self.access.scope)
+
+    def admit(self, access: Access) -> None:
+        """A WebSocket's caller, once its connection_init authenticated it."""
+        self.access = access
+        self.loaders = Loaders(self.services, access.scope)
 
     @property
     def scope(self) -> TenantScope:

@@ -6,9 +6,17 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from enum import Enum
+from typing import Any
 
 import strawberry
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql import (
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    OperationType,
+    ValidationRule,
+)
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
 from dvt.domain import errors as domain
@@ -147,4 +155,27 @@ class IntrospectionSwitch(SchemaExtension):
         if services is not None and not services.graphql_introspection:
             rules = self.execution_context.validation_rules
             self.execution_context.validation_rules = (*rules, NoSchemaIntrospectionCustomRule)
+        yield
+
+
+class _NoSubscriptionsHere(ValidationRule):
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        if node.operation is OperationType.SUBSCRIPTION:
+            self.report_error(
+                GraphQLError(
+                    "subscriptions are not supported over HTTP: open a WebSocket (graphql-transport-ws) at /graphql",
+                    node,
+                    extensions={"code": "BAD_REQUEST"},
+                )
+            )
+
+
+class SubscriptionsOverWebSocket(SchemaExtension):
+    """A subscription sent over HTTP is refused at validation: it would otherwise resolve to nothing."""
+
+    def on_operation(self) -> Iterator[None]:
+        request = getattr(self.execution_context.context, "request", None)
+        if not isinstance(request, WebSocket):
+            rules = self.execution_context.validation_rules
+            self.execution_context.validation_rules = (*rules, _NoSubscriptionsHere)
         yield

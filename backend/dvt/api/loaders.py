@@ -20,6 +20,7 @@ from dvt.application.records import (
     PlanRecord,
     SourceFreshnessRecord,
 )
+from dvt.application.run_records import RunNodeRecord, RunRecord
 from dvt.application.services import Services
 from dvt.domain.tenancy import Environment, Organization, Project, Tenant, TenantScope
 
@@ -123,6 +124,12 @@ class Loaders:
         )
         self.plan: DataLoader[uuid.UUID, PlanRecord | None] = _one(
             lambda ids: services.plans.plans_by_ids(scope, ids), lambda p: p.id
+        )
+        self.run: DataLoader[uuid.UUID, RunRecord | None] = _one(
+            lambda ids: services.runs.runs_by_ids(scope, ids), lambda r: r.id
+        )
+        self.run_nodes: DataLoader[uuid.UUID, list[RunNodeRecord]] = _many(
+            lambda ids: services.runs.nodes(scope, ids), lambda n: n.run_id
         )
         self.artifacts_of_version: DataLoader[uuid.UUID, list[ArtifactRecord]] = _many(
             lambda ids: graph.artifacts_of(scope, ids), lambda a: a.graph_version_id

@@ -108,3 +108,21 @@ def can_see_project(info: Info, organization_id: uuid.UUID, project_id: uuid.UUI
 
 def can_see_organization(info: Info, organization_id: uuid.UUID) -> bool:
     return info.context.access.reaches(Permission.VIEW, organization_scope(organization_id))
+
+
+def subscription(permission: Permission, **kwargs: Any) -> Any:
+    """A subscription that declares its permission; the resolver checks it on the run's own scope."""
+    return strawberry.subscription(extensions=[Declares(permission)], **kwargs)
+
+
+class Declares(Requires):
+    """The permission of a subscription: refused at once without a grant anywhere, then checked by the
+    resolver on the run's own scope. It hands the async generator on instead of awaiting it."""
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        self._gate(info)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        self._gate(info)
+        return next_(source, info, **kwargs)  # the subscription's async generator, handed on unstarted

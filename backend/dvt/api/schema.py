@@ -17,12 +17,14 @@ from strawberry.extensions import (
 from dvt.api import permissions
 from dvt.api.access.schema import AccessMutation, AccessQuery
 from dvt.api.context import Info
-from dvt.api.errors import AuditDenials, IntrospectionSwitch, MaskUnexpectedErrors
+from dvt.api.errors import AuditDenials, IntrospectionSwitch, MaskUnexpectedErrors, SubscriptionsOverWebSocket
 from dvt.api.graph.schema import GraphMutation, GraphQuery
 from dvt.api.graph.types import ArtifactType, GraphNodeType, GraphVersionType, InvocationType
 from dvt.api.plans.diff import DiffQuery
 from dvt.api.plans.schema import PlanMutation, PlanQuery
 from dvt.api.plans.types import PlanType
+from dvt.api.runs.schema import RunMutation, RunQueryFields, RunSubscription
+from dvt.api.runs.types import RunType
 from dvt.api.tenancy.schema import TenancyMutation, TenancyQuery
 from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
 from dvt.domain.authorization import Permission
@@ -33,7 +35,7 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type
-class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery):
+class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery, RunQueryFields):
     @permissions.field(Permission.VIEW, description="Any object by its global id, if you may see it")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -44,7 +46,12 @@ class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery):
 
 
 @strawberry.type
-class Mutation(TenancyMutation, GraphMutation, AccessMutation, PlanMutation):
+class Mutation(TenancyMutation, GraphMutation, AccessMutation, PlanMutation, RunMutation):
+    pass
+
+
+@strawberry.type
+class Subscription(RunSubscription):
     pass
 
 
@@ -56,6 +63,7 @@ EXTENSIONS: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
     MaskUnexpectedErrors,
     AuditDenials,
     IntrospectionSwitch,
+    SubscriptionsOverWebSocket,
 ]
 
 
@@ -65,6 +73,7 @@ def create_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             TenantType,
             OrganizationType,
@@ -75,6 +84,7 @@ def create_schema() -> strawberry.Schema:
             ArtifactType,
             InvocationType,
             PlanType,
+            RunType,
         ],
         extensions=EXTENSIONS,
     )

@@ -30,6 +30,19 @@ class _Everything:
         return True
 
 
+class _Nothing:
+    """A caller not yet authenticated (a WebSocket before its connection_init): allowed nothing."""
+
+    def can(self, permission: Permission, scope: str) -> bool:
+        return False
+
+    def reaches(self, permission: Permission, scope: str) -> bool:
+        return False
+
+    def holds_anywhere(self, permission: Permission) -> bool:
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class Access:
     """An actor in a tenant with the decisions its grants allow. Passed to every command."""
@@ -77,6 +90,13 @@ class Access:
             details = {"permission": permission.value, "scope": scope, "attempt": what}
             self.denials.append(self.event("access.denied", "scope", scope, details, AuditResult.DENIED))
             raise PermissionDeniedError(f"{permission.value} permission needed to {what}")
+
+    @staticmethod
+    def anonymous() -> Access:
+        nobody = uuid.UUID(int=0)
+        return Access(
+            Actor(ActorKind.SYSTEM, "anonymous", nobody, display_name="anonymous"), TenantScope(nobody), _Nothing()
+        )
 
     @staticmethod
     def system(scope: TenantScope) -> Access:

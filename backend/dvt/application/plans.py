@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from dvt.application.access import Access
 from dvt.application.audit import record
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
-from dvt.application.tenancy import environment_scope_of
+from dvt.application.tenancy import visible_environment
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
@@ -162,13 +162,11 @@ class PlanService:
         self._ttl = ttl
         self._clock = clock
         self._graphs = graphs or GraphCache()
+        # Called after a plan is approved or rejected (the run service releases or fails its waiting runs).
+        self.decided_listeners: list[Callable[[TenantScope, PlanRecord], Awaitable[None]]] = []
 
     async def _environment(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> tuple[Environment, str]:
-        found = await uow.tenancy(access.scope).environments_by_ids([environment_id])
-        where = await environment_scope_of(uow, access.scope, environment_id) if found else None
-        if not found or where is None or not access.can(Permission.VIEW, where):
-            raise NotFoundError("environment not found")
-        return found[0], where
+        return await visible_environment(uow, access, environment_id)
 
     async def create(
         self, access: Access, environment_id: uuid.UUID, request: PlanRequest, state: Manifest | None = None
@@ -392,6 +390,41 @@ class PlanService:
             latest = await uow.graphs(scope).latest_version(plan.environment_id)
         return PlanStatus.EXPIRED if latest is None or latest.id != plan.head_version_id else stored
 
+    async def staleness(self, scope: TenantScope, plan: PlanRecord) -> str | None:
+        """Why a run of this plan may not start now, or None: its time ran out, or the graph moved on.
+
+        A newer graph version moves the graph for a run only where it changes a node the plan runs (dbt's
+        `state:modified` rules): each run ingests its own manifest as a new version, and that alone must not
+        stop the runs queued behind it.
+        """
+        if self._clock() >= plan.expires_at:
+            return "plan_expired: its time to live ran out; make a new plan"
+        async with self._units() as uow:
+            graphs = uow.graphs(scope)
+            latest = await graphs.latest_version(plan.environment_id)
+            if latest is None:
+                return "graph_moved: the environment has no graph any more"
+            if latest.id == plan.head_version_id:
+                return None
+            found = await graphs.versions_by_ids([plan.head_version_id])
+            if not found:
+                return "graph_moved: the plan's graph version is gone"
+            head = await self._graphs.load(uow, scope, found[0])
+            now = await self._graphs.load(uow, scope, latest)
+        items = orjson.loads(plan.document)["items"]
+        planned = [i["unique_id"] for i in items if i["action"] != "SKIP"]
+        changes = macro_changes(head.macros, now.macros)
+        moved = [
+            uid
+            for uid in planned
+            if uid not in now.nodes
+            or state_modified(head.nodes[uid], now.nodes[uid], head.macros, now.macros, changes=changes)
+        ]
+        if not moved:
+            return None
+        named = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+        return f"graph_moved: {len(moved)} planned nodes changed since the plan ({named}); re-plan the run"
+
     async def approve(self, access: Access, plan_id: uuid.UUID, fingerprint: str) -> PlanRecord:
         return await self._decide(access, plan_id, fingerprint, PlanStatus.APPROVED, None)
 
@@ -417,6 +450,8 @@ class PlanService:
             details = {"fingerprint": fingerprint, **({"reason": note} if note else {})}
             await record(uow.audit(access.scope), access.event(f"plan.{verb}", "plan", plan_id, details))
             await uow.commit()
+        for listener in self.decided_listeners:
+            await listener(access.scope, decided)
         return decided
 
     async def configure(

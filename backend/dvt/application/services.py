@@ -10,6 +10,8 @@ from dvt.application.graph import GraphQueries
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
 from dvt.application.plans import PlanService
+from dvt.application.run_execution import RunExecutor
+from dvt.application.runs import RunService
 from dvt.application.secrets import SecretService
 from dvt.application.tenancy import TenancyService
 
@@ -25,6 +27,9 @@ class Services:
     audit: AuditService
     secrets: SecretService
     plans: PlanService
+    runs: RunService
+    run_executor: RunExecutor
+    database_url: str = ""  # for the processes that hold their own connections: workers, notifier
     max_page_size: int = 10_000
     default_page_size: int = 100
     max_upload_bytes: int = 512 * 1024 * 1024

@@ -58,6 +58,15 @@ async def environment_scope_of(uow: UnitOfWork, scope: TenantScope, environment_
     return environment_scope(projects[0].organization_id, projects[0].id, environment_id)
 
 
+async def visible_environment(uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> tuple[Environment, str]:
+    """The environment and its scope path; not found unless the caller may view it (no existence leak)."""
+    found = await uow.tenancy(access.scope).environments_by_ids([environment_id])
+    where = await environment_scope_of(uow, access.scope, environment_id) if found else None
+    if not found or where is None or not access.can(Permission.VIEW, where):
+        raise NotFoundError("environment not found")
+    return found[0], where
+
+
 class TenancyService:
     def __init__(self, units: UnitOfWorkFactory) -> None:
         self._units = units

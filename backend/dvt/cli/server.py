@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,8 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
+from dvt.adapters.queue.worker import run_forever
 from dvt.application.first_start import welcome_admin
-from dvt.bootstrap import database_url, services
+from dvt.bootstrap import database_url, run_worker, services
 from dvt.cli.common import app
 from dvt.config import Settings
 
@@ -41,6 +43,11 @@ def serve(
     async def lifespan(app: Any) -> AsyncIterator[None]:
         async with services(settings) as built:
             app.router.routes[:] = create_app(built, spa_dir=_spa_dir()).routes
+            # One command is enough: the embedded default runs a worker in this process.
+            stop = asyncio.Event()
+            worker = asyncio.create_task(
+                run_forever(lambda: run_worker(settings, built), stop) if settings.embedded_worker else stop.wait()
+            )
             credentials = await welcome_admin(built)
             typer.echo(f"DVT is running at http://{host}:{port}/ (GraphQL at http://{host}:{port}/graphql)")
             if credentials is not None:
@@ -53,6 +60,8 @@ def serve(
                     "  Machines and CI: `dvt token create NAME --role admin` prints an API token."
                 )
             yield
+            stop.set()
+            await worker
 
     from starlette.applications import Starlette
 

@@ -28,3 +28,9 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def plain_dsn(url: str) -> str:
+    """The libpq form of the database URL, for asyncpg connections held outside SQLAlchemy (queue, LISTEN)."""
+    parsed = make_url(async_url(url))
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -14,6 +14,7 @@ from dvt.adapters.db.repositories.graph import SqlGraphRepository
 from dvt.adapters.db.repositories.identity import SqlIdentityRepository
 from dvt.adapters.db.repositories.plans import SqlPlanRepository
 from dvt.adapters.db.repositories.results import SqlResultRepository
+from dvt.adapters.db.repositories.runs import SqlJobQueue, SqlRunRepository
 from dvt.adapters.db.repositories.secrets import SqlSecretKeyRepository, SqlSecretRepository
 from dvt.adapters.db.repositories.tenancy import SqlPlatformRepository, SqlTenancyRepository
 from dvt.domain.tenancy import TenantScope
@@ -74,6 +75,13 @@ class SqlUnitOfWork:
 
     def plans(self, scope: TenantScope) -> SqlPlanRepository:
         return SqlPlanRepository(self.session, scope)
+
+    def runs(self, scope: TenantScope) -> SqlRunRepository:
+        return SqlRunRepository(self.session, scope)
+
+    @property
+    def jobs(self) -> SqlJobQueue:
+        return SqlJobQueue(self.session)
 
     def secrets(self, scope: TenantScope) -> SqlSecretRepository:
         return SqlSecretRepository(self.session, scope)

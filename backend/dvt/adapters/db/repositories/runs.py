@@ -1,0 +1,241 @@
+"""Runs, their events, log chunks and node results; and the job that hands a run to a worker.
+
+An event or log chunk takes the next number from its run row (`UPDATE ... RETURNING`), which holds that row's
+lock until the transaction commits: numbers are committed in order, so a reader that resumes after a cursor
+can never skip a row that commits later with a smaller number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+from pgqueuer.queries import Queries
+from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dvt.adapters.db.models import EnvironmentRow
+from dvt.adapters.db.run_models import RunEventRow, RunLogRow, RunNodeRow, RunRow
+from dvt.application.records import Page
+from dvt.application.run_records import (
+    NewRunEvent,
+    RunEventRecord,
+    RunLogRecord,
+    RunNodeRecord,
+    RunQuery,
+    RunRecord,
+)
+from dvt.domain.runs import ACTIVE, RunStatus
+from dvt.domain.tenancy import TenantScope
+
+RUN_JOB = "dvt.run"  # the queue entrypoint that executes a run
+CHANNEL = "dvt_run_events"  # NOTIFY payload: the run id whose events or logs grew
+
+_RUN_FIELDS = [f.name for f in fields(RunRecord)]
+_NODE_FIELDS = [f.name for f in fields(RunNodeRecord)]
+
+
+def _run(row: RunRow) -> RunRecord:
+    values = {name: getattr(row, name) for name in _RUN_FIELDS}
+    return RunRecord(**{**values, "request": dict(row.request), "limits": dict(row.limits)})
+
+
+def _node(row: RunNodeRow) -> RunNodeRecord:
+    return RunNodeRecord(**{name: getattr(row, name) for name in _NODE_FIELDS})
+
+
+class SqlRunRepository:
+    def __init__(self, session: AsyncSession, scope: TenantScope) -> None:
+        self._session = session
+        self._tenant = scope.tenant_id
+
+    async def add(self, run: RunRecord) -> RunRecord:
+        values = {name: getattr(run, name) for name in _RUN_FIELDS if getattr(run, name) is not None}
+        row = RunRow(**{**values, "tenant_id": self._tenant})
+        self._session.add(row)
+        await self._session.flush()
+        await self._session.refresh(row)
+        return _run(row)
+
+    async def get(self, run_id: uuid.UUID, *, for_update: bool = False) -> RunRecord | None:
+        query = select(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id == run_id)
+        row = await self._session.scalar(query.with_for_update() if for_update else query)
+        if row is not None and for_update:
+            await self._session.refresh(row)  # a row this session read before the lock may have changed since
+        return _run(row) if row else None
+
+    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[RunRecord]:
+        rows = await self._session.scalars(select(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id.in_(ids)))
+        return [_run(r) for r in rows]
+
+    async def of_environment(self, environment_id: uuid.UUID, query: RunQuery) -> Page[RunRecord]:
+        statement = select(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.environment_id == environment_id)
+        if query.statuses:
+            statement = statement.where(RunRow.status.in_(query.statuses))
+        if query.trigger:
+            statement = statement.where(RunRow.trigger == query.trigger)
+        if query.actor:
+            statement = statement.where(RunRow.actor == query.actor)
+        if query.before is not None:
+            created_at, run_id = query.before
+            statement = statement.where(
+                or_(RunRow.created_at < created_at, and_(RunRow.created_at == created_at, RunRow.id < run_id))
+            )
+        rows = list(
+            await self._session.scalars(
+                statement.order_by(RunRow.created_at.desc(), RunRow.id.desc()).limit(query.limit + 1)
+            )
+        )
+        return Page([_run(r) for r in rows[: query.limit]], len(rows) > query.limit)
+
+    async def update(self, run_id: uuid.UUID, **values: Any) -> None:
+        await self._session.execute(
+            update(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id == run_id).values(**values)
+        )
+
+    async def _next(self, run_id: uuid.UUID, column: Any) -> int:
+        seq = await self._session.scalar(
+            update(RunRow)
+            .where(RunRow.tenant_id == self._tenant, RunRow.id == run_id)
+            .values({column: column + 1})
+            .returning(column)
+        )
+        if seq is None:
+            raise LookupError(f"run {run_id} not found")
+        await self._session.execute(text("SELECT pg_notify(:channel, :run)"), {"channel": CHANNEL, "run": str(run_id)})
+        return int(seq)
+
+    async def append_event(self, run_id: uuid.UUID, event: NewRunEvent) -> int | None:
+        """The event's number, or None when an event with its key is already there (a redelivery)."""
+        exists = await self._session.scalar(
+            select(RunEventRow.seq).where(RunEventRow.run_id == run_id, RunEventRow.idempotency_key == event.key)
+        )
+        if exists is not None:
+            return None
+        seq = await self._next(run_id, RunRow.event_seq)
+        inserted = await self._session.scalar(
+            insert(RunEventRow)
+            .values(
+                run_id=run_id,
+                seq=seq,
+                tenant_id=self._tenant,
+                kind=event.kind,
+                unique_id=event.unique_id,
+                status=event.status,
+                message=event.message,
+                idempotency_key=event.key,
+                payload=event.payload,
+            )
+            .on_conflict_do_nothing(index_elements=["run_id", "idempotency_key"])
+            .returning(RunEventRow.seq)
+        )
+        return int(inserted) if inserted is not None else None
+
+    async def events_after(self, run_id: uuid.UUID, after: int, limit: int) -> list[RunEventRecord]:
+        rows = await self._session.scalars(
+            select(RunEventRow)
+            .where(RunEventRow.tenant_id == self._tenant, RunEventRow.run_id == run_id, RunEventRow.seq > after)
+            .order_by(RunEventRow.seq)
+            .limit(limit)
+        )
+        return [
+            RunEventRecord(r.run_id, r.seq, r.kind, r.unique_id, r.status, r.message, dict(r.payload), r.created_at)
+            for r in rows
+        ]
+
+    async def count_events(self, run_id: uuid.UUID, key_prefix: str) -> int:
+        found = await self._session.scalar(
+            select(func.count())
+            .select_from(RunEventRow)
+            .where(
+                RunEventRow.tenant_id == self._tenant,
+                RunEventRow.run_id == run_id,
+                RunEventRow.idempotency_key.startswith(key_prefix, autoescape=True),
+            )
+        )
+        return int(found or 0)
+
+    async def append_log(self, run_id: uuid.UUID, stream: str, lines: Sequence[str]) -> int:
+        seq = await self._next(run_id, RunRow.log_seq)
+        self._session.add(
+            RunLogRow(
+                run_id=run_id,
+                seq=seq,
+                tenant_id=self._tenant,
+                stream=stream,
+                text="\n".join(lines),
+                line_count=len(lines),
+            )
+        )
+        await self._session.flush()
+        return seq
+
+    async def logs_after(self, run_id: uuid.UUID, after: int, limit: int) -> list[RunLogRecord]:
+        rows = await self._session.scalars(
+            select(RunLogRow)
+            .where(RunLogRow.tenant_id == self._tenant, RunLogRow.run_id == run_id, RunLogRow.seq > after)
+            .order_by(RunLogRow.seq)
+            .limit(limit)
+        )
+        return [RunLogRecord(r.run_id, r.seq, r.stream, r.text, r.line_count, r.created_at) for r in rows]
+
+    async def add_nodes(self, run_id: uuid.UUID, nodes: Sequence[RunNodeRecord]) -> None:
+        if not nodes:
+            return
+        values = [
+            {**{name: getattr(n, name) for name in _NODE_FIELDS}, "run_id": run_id, "tenant_id": self._tenant}
+            for n in nodes
+        ]
+        await self._session.execute(insert(RunNodeRow).on_conflict_do_nothing(), values)
+
+    async def update_node(self, run_id: uuid.UUID, unique_id: str, **values: Any) -> None:
+        await self._session.execute(
+            update(RunNodeRow)
+            .where(RunNodeRow.tenant_id == self._tenant, RunNodeRow.run_id == run_id, RunNodeRow.unique_id == unique_id)
+            .values(**values)
+        )
+
+    async def nodes_of(self, run_ids: Sequence[uuid.UUID]) -> list[RunNodeRecord]:
+        rows = await self._session.scalars(
+            select(RunNodeRow)
+            .where(RunNodeRow.tenant_id == self._tenant, RunNodeRow.run_id.in_(run_ids))
+            .order_by(RunNodeRow.run_id, RunNodeRow.started_at.nulls_last(), RunNodeRow.unique_id)
+        )
+        return [_node(r) for r in rows]
+
+    async def active_counts(self, environment_id: uuid.UUID) -> tuple[int, int]:
+        active = [s.value for s in ACTIVE]
+        tenant_wide = func.count().filter(RunRow.status.in_(active))
+        in_environment = func.count().filter(RunRow.status.in_(active), RunRow.environment_id == environment_id)
+        row = (
+            await self._session.execute(select(in_environment, tenant_wide).where(RunRow.tenant_id == self._tenant))
+        ).one()
+        return int(row[0]), int(row[1])
+
+    async def queued(self, limit: int) -> list[RunRecord]:
+        rows = await self._session.scalars(
+            select(RunRow)
+            .join(EnvironmentRow, EnvironmentRow.id == RunRow.environment_id)
+            .where(RunRow.tenant_id == self._tenant, RunRow.status == RunStatus.QUEUED.value)
+            .order_by(RunRow.created_at, RunRow.id)
+            .limit(limit)
+        )
+        return [_run(r) for r in rows]
+
+
+class SqlJobQueue:
+    """pgqueuer's jobs, inserted on this session's own connection: they commit or roll back with the run."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def enqueue_run(self, tenant_id: uuid.UUID, run_id: uuid.UUID, attempt: int) -> None:
+        connection = await self._session.connection()
+        raw = await connection.get_raw_connection()
+        queries = Queries.from_asyncpg_connection(raw.driver_connection)
+        # The dedupe key makes a second enqueue of the same attempt a no-op instead of a second execution.
+        payload = f"{tenant_id}:{run_id}".encode()
+        await queries.enqueue(RUN_JOB, payload, dedupe_key=f"{run_id}:{attempt}", on_conflict="skip")

@@ -1,0 +1,1 @@
+"""The run queue (pgqueuer workers) and the run-event notifier (LISTEN/NOTIFY)."""

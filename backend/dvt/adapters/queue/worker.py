@@ -1,0 +1,96 @@
+"""A worker: takes run jobs from pgqueuer and executes them, any number of workers on any machines.
+
+pgqueuer records a heartbeat for each job a worker holds; a job whose heartbeat goes stale (the worker was
+killed or lost the database) is handed out again, and the executor then ends its run as `worker_lost`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from datetime import timedelta
+
+import asyncpg
+from pgqueuer.domain.models import Job
+from pgqueuer.qm import QueueManager
+from pgqueuer.queries import Queries
+
+from dvt.adapters.db.repositories.runs import RUN_JOB
+from dvt.application.run_execution import RunExecutor
+
+log = logging.getLogger(__name__)
+
+
+class RunWorker:
+    def __init__(
+        self,
+        dsn: str,
+        executor: RunExecutor,
+        *,
+        concurrency: int = 2,
+        heartbeat_timeout: timedelta = timedelta(seconds=30),
+        poll: timedelta = timedelta(seconds=5),
+    ) -> None:
+        self._dsn = dsn
+        self._executor = executor
+        self._concurrency = max(2, concurrency)
+        self._heartbeat = heartbeat_timeout
+        self._poll = poll
+        self._manager: QueueManager | None = None
+        self._connection: asyncpg.Connection | None = None
+        self.busy = 0  # runs executing now, for utilisation
+
+    async def run(self) -> None:
+        """Process jobs until `stop` is called (or the connection is lost: then raise, the caller restarts)."""
+        self._connection = await asyncpg.connect(self._dsn)
+        manager = self._manager = QueueManager(Queries.from_asyncpg_connection(self._connection))
+        executor = self._executor
+
+        @manager.entrypoint(RUN_JOB)
+        async def execute_run(job: Job) -> None:
+            tenant, run = (job.payload or b"").decode().split(":", 1)
+            self.busy += 1
+            executor.metrics.worker_busy(1)
+            try:
+                await executor.execute(uuid.UUID(tenant), uuid.UUID(run))
+            finally:
+                self.busy -= 1
+                executor.metrics.worker_busy(-1)
+
+        executor.metrics.worker_capacity(self._concurrency)
+        try:
+            await manager.run(
+                dequeue_timeout=self._poll,
+                batch_size=1,
+                max_concurrent_tasks=self._concurrency,
+                heartbeat_timeout=self._heartbeat,
+            )
+        finally:
+            executor.metrics.worker_capacity(-self._concurrency)
+            with contextlib.suppress(Exception):
+                await self._connection.close()
+
+    def stop(self) -> None:
+        if self._manager is not None:
+            self._manager.shutdown.set()
+
+
+async def run_forever(worker_factory: object, stop: asyncio.Event) -> None:
+    """Keep a worker running across database restarts until `stop` is set."""
+    assert callable(worker_factory)
+    while not stop.is_set():
+        worker: RunWorker = worker_factory()
+        task = asyncio.create_task(worker.run())
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            worker.stop()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, 30)
+            return
+        stopper.cancel()
+        error = task.exception()
+        log.warning("worker stopped (%s); restarting in 2 s", error)
+        await asyncio.sleep(2)

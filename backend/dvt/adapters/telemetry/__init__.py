@@ -1,0 +1,1 @@
+"""OpenTelemetry: metrics of runs, nodes and workers."""

@@ -1,0 +1,1 @@
+"""Runs in GraphQL: trigger, cancel, retry, read, and follow live."""

@@ -1,0 +1,160 @@
+"""Runs: trigger one (from a plan, or planned now), cancel, retry, list, read, and follow events and logs live."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+
+from dvt.api import ids, permissions
+from dvt.api.context import Info
+from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, QuotaExceededError, ValidationError
+from dvt.api.mutations import attempt
+from dvt.api.pagination import PageInfo, decode_cursor, edges_of, page_size
+from dvt.api.runs.types import RunConnection, RunEventType, RunLogType, RunType
+from dvt.api.scalars import JSON
+from dvt.application.run_records import RunQuery
+from dvt.domain import errors as domain
+from dvt.domain.authorization import Permission
+from dvt.domain.plan.plan import PlanRequest
+from dvt.domain.runs import Trigger
+
+
+@strawberry.input
+class TriggerRunInput:
+    environment_id: strawberry.ID
+    plan_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Run this plan; without it, a plan is made now from the selection below"
+    )
+    select: list[str] | None = None
+    exclude: list[str] | None = None
+    selector: str | None = None
+    full_refresh: bool = False
+    vars: JSON | None = None
+
+
+RunResult = Annotated[
+    RunType | ValidationError | NotFoundError | ConflictError | PermissionDeniedError | QuotaExceededError,
+    strawberry.union("RunResult"),
+]
+
+
+def _run_id(raw: strawberry.ID) -> uuid.UUID:
+    found = ids.node_uuid(raw, "Run")
+    if found is None:
+        raise domain.NotFoundError("run not found")
+    return found
+
+
+async def _visible_run(info: Info, raw: strawberry.ID) -> RunType | None:
+    found = ids.node_uuid(raw, "Run")
+    run = await info.context.loaders.run.load(found) if found else None
+    if run is None or not await permissions.can_see_environment(info, run.environment_id):
+        return None
+    return RunType.of(run)
+
+
+@strawberry.type
+class RunQueryFields:
+    @permissions.field(Permission.VIEW, description="A run by its global id")
+    async def run(self, info: Info, id: strawberry.ID) -> RunType | None:
+        return await _visible_run(info, id)
+
+    @permissions.field(Permission.VIEW, description="Runs of an environment, newest first")
+    async def runs(
+        self,
+        info: Info,
+        environment_id: strawberry.ID,
+        status: list[str] | None = None,
+        trigger: str | None = None,
+        actor: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> RunConnection:
+        environment = ids.node_uuid(environment_id, "Environment")
+        if environment is None or not await permissions.can_see_environment(info, environment):
+            return RunConnection(edges=[], nodes=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+        services = info.context.services
+        size = page_size(first, services.default_page_size, services.max_page_size)
+        before = None
+        if (cursor := decode_cursor(after)) is not None:
+            stamp, _, run = cursor.partition("|")
+            try:
+                before = (datetime.fromisoformat(stamp), uuid.UUID(run))
+            except ValueError:
+                raise GraphQLError(f"invalid cursor {after!r}") from None
+        query = RunQuery(tuple(status or ()), trigger, actor, before, size)
+        page = await services.runs.runs(info.context.scope, environment, query)
+        nodes = [RunType.of(r) for r in page.items]
+        keys = [f"{r.created_at.isoformat() if r.created_at else ''}|{r.id}" for r in page.items]
+        edges, end = edges_of(nodes, keys)
+        return RunConnection(edges=edges, nodes=nodes, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
+
+
+@strawberry.type
+class RunMutation:
+    @permissions.mutation(Permission.RUN, description="Run a plan (or plan the selection now, then run it)")
+    async def trigger_run(self, info: Info, input: TriggerRunInput) -> RunResult:
+        async def call() -> RunType:
+            environment = ids.environment_id(input.environment_id)
+            plan = ids.node_uuid(input.plan_id, "Plan") if input.plan_id else None
+            if input.plan_id and plan is None:
+                raise domain.NotFoundError("plan not found")
+            request = PlanRequest(
+                select=tuple(input.select or ()),
+                exclude=tuple(input.exclude or ()),
+                selector=input.selector,
+                full_refresh=input.full_refresh,
+                vars=dict(input.vars) if isinstance(input.vars, dict) else {},
+            )
+            access = info.context.access
+            trigger = Trigger.MANUAL if access.actor.kind.value == "user" else Trigger.API
+            run = await info.context.services.runs.trigger(
+                access, environment, plan_id=plan, request=None if plan else request, trigger=trigger
+            )
+            return RunType.of(run)
+
+        return await attempt(call(), lambda r: r)
+
+    @permissions.mutation(Permission.CANCEL, description="Cancel a run: dbt is interrupted, finished nodes kept")
+    async def cancel_run(self, info: Info, run_id: strawberry.ID) -> RunResult:
+        async def call() -> RunType:
+            return RunType.of(await info.context.services.runs.cancel(info.context.access, _run_id(run_id)))
+
+        return await attempt(call(), lambda r: r)
+
+    @permissions.mutation(Permission.RUN, description="A new run of what failed or was not reached")
+    async def retry_run(self, info: Info, run_id: strawberry.ID) -> RunResult:
+        async def call() -> RunType:
+            return RunType.of(await info.context.services.runs.retry(info.context.access, _run_id(run_id)))
+
+        return await attempt(call(), lambda r: r)
+
+
+async def _followable(info: Info, raw: strawberry.ID, permission: Permission) -> uuid.UUID:
+    run = await _visible_run(info, raw)
+    if run is None:
+        raise GraphQLError("run not found", extensions={"code": "NOT_FOUND"})
+    where = await permissions.environment_scope_of(info, run.record.environment_id)
+    if where is None or not info.context.access.can(permission, where):
+        raise GraphQLError(f"{permission.value} permission needed", extensions={"code": "PERMISSION_DENIED"})
+    return run.record.id
+
+
+@strawberry.type
+class RunSubscription:
+    @permissions.subscription(Permission.VIEW, description="Every event after `after`, then live ones to the end")
+    async def run_events(self, info: Info, run_id: strawberry.ID, after: int = 0) -> AsyncGenerator[RunEventType]:
+        run = await _followable(info, run_id, Permission.VIEW)
+        async for event in info.context.services.runs.follow_events(info.context.scope, run, after):
+            yield RunEventType.of(event)
+
+    @permissions.subscription(Permission.VIEW_LOGS, description="Log chunks after `after`, then live ones")
+    async def run_logs(self, info: Info, run_id: strawberry.ID, after: int = 0) -> AsyncGenerator[RunLogType]:
+        run = await _followable(info, run_id, Permission.VIEW_LOGS)
+        async for chunk in info.context.services.runs.follow_logs(info.context.scope, run, after):
+            yield RunLogType.of(chunk)

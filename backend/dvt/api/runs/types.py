@@ -1,0 +1,201 @@
+"""A run, its per-node results, its events and its log chunks as GraphQL types."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from dvt.api.context import Info
+from dvt.api.pagination import Edge, PageInfo
+from dvt.api.permissions import environment_scope_of, visible_nodes
+from dvt.api.scalars import JSON
+from dvt.application.run_records import RunEventRecord, RunLogRecord, RunNodeRecord, RunRecord
+from dvt.domain.authorization import Permission
+from dvt.domain.plan.plan import MICROS
+
+if TYPE_CHECKING:
+    from dvt.api.graph.types import GraphVersionType
+    from dvt.api.plans.types import PlanType
+    from dvt.api.tenancy.types import EnvironmentType
+
+MAX_ROWS = 1000
+
+
+def _money(micros: int | None) -> float | None:
+    return None if micros is None else micros / MICROS
+
+
+@strawberry.type(name="RunEvent")
+class RunEventType:
+    seq: int = strawberry.field(description="The event's number in its run: resume after it with `after`")
+    kind: str = strawberry.field(description="status, node_started, node_finished, cancel_requested, worker_lost...")
+    unique_id: str | None
+    status: str | None
+    message: str
+    payload: JSON
+    created_at: datetime
+
+    @staticmethod
+    def of(e: RunEventRecord) -> RunEventType:
+        return RunEventType(
+            seq=e.seq, kind=e.kind, unique_id=e.unique_id, status=e.status, message=e.message,
+            payload=e.payload, created_at=e.created_at,
+        )  # fmt: skip
+
+
+@strawberry.type(name="RunLogChunk")
+class RunLogType:
+    seq: int
+    stream: str = strawberry.field(description="stdout, stderr or dbt (the JSON log's messages)")
+    text: str = strawberry.field(description="Lines, newline-joined, with secrets redacted when written")
+    line_count: int
+    created_at: datetime
+
+    @staticmethod
+    def of(c: RunLogRecord) -> RunLogType:
+        return RunLogType(seq=c.seq, stream=c.stream, text=c.text, line_count=c.line_count, created_at=c.created_at)
+
+
+@strawberry.type(name="RunNode")
+class RunNodeType:
+    unique_id: str
+    node_uuid: uuid.UUID
+    resource_type: str
+    status: str = strawberry.field(description="pending, running, dbt's status when finished, or not_run")
+    started_at: datetime | None
+    finished_at: datetime | None
+    execution_time: float | None
+    rows_affected: int | None
+    query_id: str | None
+    message: str | None
+    estimated_cost: float | None
+    actual_cost: float | None
+    regression: bool = strawberry.field(description="Actual cost far above the plan's estimate for this node")
+
+    @staticmethod
+    def of(n: RunNodeRecord) -> RunNodeType:
+        return RunNodeType(
+            unique_id=n.unique_id, node_uuid=n.node_uuid, resource_type=n.resource_type, status=n.status,
+            started_at=n.started_at, finished_at=n.finished_at, execution_time=n.execution_time,
+            rows_affected=n.rows_affected, query_id=n.query_id, message=n.message,
+            estimated_cost=_money(n.estimated_cost_micros), actual_cost=_money(n.actual_cost_micros),
+            regression=n.regression,
+        )  # fmt: skip
+
+
+@strawberry.type(name="Run")
+class RunType(relay.Node):
+    """One execution of an approved plan by dbt, with what happened node by node."""
+
+    id: relay.NodeID[str]
+    status: str = strawberry.field(
+        description="queued, planning, awaiting_approval, running, success, warning, failed or canceled"
+    )
+    reason: str | None = strawberry.field(description="Why it waits (queued: quota) or why it ended as it did")
+    trigger: str
+    actor: str
+    trace_id: str
+    attempt: int
+    worker: str | None
+    exit_code: int | None
+    created_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    cancel_requested_at: datetime | None
+    estimated_cost: float | None
+    actual_cost: float | None
+    regressions: int
+    limits: JSON = strawberry.field(description="The resource limits applied to the dbt process")
+    artifacts: JSON = strawberry.field(description="Artifact files dbt wrote: name -> sha256 and size")
+    event_count: int
+    record: strawberry.Private[RunRecord]
+
+    @staticmethod
+    def of(run: RunRecord) -> RunType:
+        return RunType(
+            id=str(run.id), status=run.status, reason=run.reason, trigger=run.trigger, actor=run.actor,
+            trace_id=run.trace_id, attempt=run.attempt, worker=run.worker, exit_code=run.exit_code,
+            created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
+            cancel_requested_at=run.cancel_requested_at, estimated_cost=_money(run.estimated_cost_micros),
+            actual_cost=_money(run.actual_cost_micros), regressions=run.regressions, limits=run.limits,
+            artifacts=run.artifacts, event_count=run.event_seq, record=run,
+        )  # fmt: skip
+
+    @strawberry.field(description="Seconds between being triggered and starting on a worker")
+    def queue_wait_seconds(self) -> float | None:
+        r = self.record
+        return (r.started_at - r.created_at).total_seconds() if r.started_at and r.created_at else None
+
+    @strawberry.field
+    def duration_seconds(self) -> float | None:
+        r = self.record
+        return (r.finished_at - r.started_at).total_seconds() if r.finished_at and r.started_at else None
+
+    @strawberry.field(description="Per node: status, timing, rows, query id, estimated and actual cost")
+    async def nodes(self, info: Info) -> list[RunNodeType]:
+        return [RunNodeType.of(n) for n in await info.context.loaders.run_nodes.load(self.record.id)]
+
+    @strawberry.field(description="Events after the cursor `after` (0: from the start)")
+    async def events(self, info: Info, after: int = 0, first: int = 500) -> list[RunEventType]:
+        rows = await info.context.services.runs.events(info.context.scope, self.record.id, after, min(first, MAX_ROWS))
+        return [RunEventType.of(e) for e in rows]
+
+    @strawberry.field(description="Log chunks after the cursor `after`; needs view_logs on the environment")
+    async def logs(self, info: Info, after: int = 0, first: int = 200) -> list[RunLogType]:
+        where = await environment_scope_of(info, self.record.environment_id)
+        if where is None or not info.context.access.can(Permission.VIEW_LOGS, where):
+            return []
+        rows = await info.context.services.runs.logs(info.context.scope, self.record.id, after, min(first, MAX_ROWS))
+        return [RunLogType.of(c) for c in rows]
+
+    @strawberry.field
+    async def plan(self, info: Info) -> Annotated[PlanType, strawberry.lazy("dvt.api.plans.types")] | None:
+        from dvt.api.plans.types import PlanType
+
+        found = await info.context.loaders.plan.load(self.record.plan_id) if self.record.plan_id else None
+        return PlanType.of(found) if found else None
+
+    @strawberry.field
+    async def environment(
+        self, info: Info
+    ) -> Annotated[EnvironmentType, strawberry.lazy("dvt.api.tenancy.types")] | None:
+        from dvt.api.tenancy.types import EnvironmentType
+
+        found = await info.context.loaders.environment.load(self.record.environment_id)
+        return EnvironmentType.of(found) if found else None
+
+    @strawberry.field(description="The graph version ingested from this run's artifacts")
+    async def graph_version(
+        self, info: Info
+    ) -> Annotated[GraphVersionType, strawberry.lazy("dvt.api.graph.types")] | None:
+        from dvt.api.graph.types import GraphVersionType
+
+        if self.record.graph_version_id is None:
+            return None
+        found = await info.context.loaders.graph_version.load(self.record.graph_version_id)
+        return GraphVersionType.of(found) if found else None
+
+    @strawberry.field(description="The run this one retries")
+    async def retry_of(self, info: Info) -> RunType | None:
+        if self.record.retry_of is None:
+            return None
+        found = await info.context.loaders.run.load(self.record.retry_of)
+        return RunType.of(found) if found else None
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[RunType | None]:
+        return await visible_nodes(info, info.context.loaders.run, node_ids, RunType.of)
+
+
+@strawberry.type
+class RunConnection:
+    edges: list[Edge[RunType]]
+    nodes: list[RunType]
+    page_info: PageInfo

@@ -1,0 +1,444 @@
+"""What a worker does with a run: claim it, hand it to the dbt runner, record what dbt reports, and finish it.
+
+Events are written as they arrive, each in a short transaction, so a subscriber sees a node finish while dbt
+is still running. A write that fails (the database restarting) is kept and written again later; the
+idempotency keys make the second write of an event that did land a no-op, so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dvt.application.access import Access
+from dvt.application.ingest import ArtifactFile, IngestService, IngestTarget
+from dvt.application.plans import PlanService
+from dvt.application.ports import ArtifactStore, UnitOfWorkFactory
+from dvt.application.records import PlanRecord
+from dvt.application.run_ports import (
+    DbtRunner,
+    NoMetrics,
+    QueryTag,
+    RunLimits,
+    RunMetrics,
+    RunnerEvent,
+    RunnerOutcome,
+    RunSpec,
+)
+from dvt.application.run_records import NewRunEvent, RunRecord
+from dvt.application.runs import RunService, move, plan_items
+from dvt.application.secrets import SecretService
+from dvt.domain.errors import DomainError
+from dvt.domain.plan.estimate import RateCard
+from dvt.domain.plan.plan import PlanStatus
+from dvt.domain.runs import FailureReason, RunStatus, outcome
+from dvt.domain.tenancy import Environment, Project, TenantScope
+
+log = logging.getLogger(__name__)
+
+INGESTED = ("manifest.json", "run_results.json", "catalog.json", "sources.json")
+LOG_BATCH_LINES = 200
+LOG_BATCH_SECONDS = 0.25
+REGRESSION_FACTOR = 3  # actual above 3x the plan's p50 estimate, and by more than a second's worth
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    run: RunRecord
+    plan: PlanRecord
+    environment: Environment
+    project: Project
+
+
+class RunSink:
+    """Where the runner reports one run's progress; every write is retried until the database takes it."""
+
+    def __init__(self, units: UnitOfWorkFactory, scope: TenantScope, run: RunRecord) -> None:
+        self._units = units
+        self._scope = scope
+        self._run = run
+        self._pending: list[tuple[str, Any]] = []
+        self._lines: dict[str, list[str]] = {}
+        self._last_log_flush = time.monotonic()
+        self._others = 0
+        self._cancel_checked = 0.0
+        self._cancel = False
+        self.finished: dict[str, str] = {}  # unique_id -> dbt status, as dbt reported them
+
+    async def event(self, event: RunnerEvent) -> None:
+        attempt = self._run.attempt
+        if event.kind in ("node_started", "node_finished") and event.unique_id:
+            key = f"{event.kind}:{event.unique_id}:{attempt}"
+            if event.kind == "node_finished" and event.status:
+                self.finished[event.unique_id] = event.status
+        elif event.kind in ("invocation_started", "invocation_finished"):
+            key = f"{event.kind}:{attempt}"
+        else:
+            self._others += 1
+            key = f"{event.kind}:{attempt}:{self._others}"
+        self._pending.append(("event", (event, key)))
+        await self._drain()
+
+    async def log(self, stream: str, lines: list[str]) -> None:
+        self._lines.setdefault(stream, []).extend(lines)
+        due = time.monotonic() - self._last_log_flush >= LOG_BATCH_SECONDS
+        if due or sum(len(v) for v in self._lines.values()) >= LOG_BATCH_LINES:
+            self._queue_logs()
+            await self._drain()
+
+    async def cancel_requested(self) -> bool:
+        if self._cancel or time.monotonic() - self._cancel_checked < 0.4:
+            return self._cancel
+        self._cancel_checked = time.monotonic()
+        try:
+            async with self._units() as uow:
+                run = await uow.runs(self._scope).get(self._run.id)
+            self._cancel = run is not None and run.cancel_requested_at is not None
+        except Exception:  # the database is away: keep running, ask again later
+            log.warning("could not read the cancel flag of run %s", self._run.id, exc_info=True)
+        return self._cancel
+
+    def _queue_logs(self) -> None:
+        for stream, lines in self._lines.items():
+            if lines:
+                self._pending.append(("log", (stream, lines)))
+        self._lines = {}
+        self._last_log_flush = time.monotonic()
+
+    async def flush(self, attempts: int = 60) -> None:
+        """Write everything still held; wait out a database restart (up to about `attempts` seconds)."""
+        self._queue_logs()
+        for _ in range(attempts):
+            if await self._drain():
+                return
+            await asyncio.sleep(1.0)
+        raise RuntimeError(f"run {self._run.id}: {len(self._pending)} writes could not reach the database")
+
+    async def _drain(self) -> bool:
+        while self._pending:
+            kind, item = self._pending[0]
+            try:
+                async with self._units() as uow:
+                    if kind == "event":
+                        await self._write_event(uow, *item)
+                    else:
+                        await uow.runs(self._scope).append_log(self._run.id, item[0], item[1])
+                    await uow.commit()
+            except (DomainError, LookupError):
+                raise
+            except Exception:
+                log.warning("run %s: a write failed; kept to retry", self._run.id, exc_info=True)
+                return False
+            self._pending.pop(0)
+        return True
+
+    async def _write_event(self, uow: Any, event: RunnerEvent, key: str) -> None:
+        runs = uow.runs(self._scope)
+        payload = {**event.data, "at": event.at.isoformat()}  # when dbt reported it, by dbt's clock
+        stored = NewRunEvent(event.kind, key, event.unique_id, event.status, event.message, payload)
+        seq = await runs.append_event(self._run.id, stored)
+        if seq is None or not event.unique_id:
+            return
+        if event.kind == "node_started":
+            await runs.update_node(self._run.id, event.unique_id, status="running", started_at=event.at)
+        elif event.kind == "node_finished":
+            await runs.update_node(
+                self._run.id,
+                event.unique_id,
+                status=event.status or "unknown",
+                finished_at=event.at,
+                execution_time=_float(payload.get("execution_time")),
+                rows_affected=_int(payload.get("rows_affected")),
+                query_id=_str(payload.get("query_id")),
+                message=event.message or None,
+            )
+
+
+class RunExecutor:
+    def __init__(
+        self,
+        units: UnitOfWorkFactory,
+        runs: RunService,
+        plans: PlanService,
+        secrets: SecretService,
+        ingest: IngestService,
+        store: ArtifactStore,
+        runner: DbtRunner,
+        *,
+        work_root: Path,
+        limits: RunLimits,
+        worker_id: str,
+        retry_lost: bool = False,
+        metrics: RunMetrics | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.metrics = metrics or NoMetrics()
+        self._units = units
+        self._runs = runs
+        self._plans = plans
+        self._secrets = secrets
+        self._ingest = ingest
+        self._store = store
+        self._runner = runner
+        self._work_root = work_root
+        self._limits = limits
+        self.worker_id = worker_id
+        self._retry_lost = retry_lost
+        self._clock = clock
+
+    async def execute(self, tenant_id: uuid.UUID, run_id: uuid.UUID) -> RunStatus | None:
+        """Run one queued job; returns the run's final status, or None when there was nothing to do."""
+        scope = TenantScope(tenant_id)
+        claim = await self._claim(scope, run_id)
+        if claim is None:
+            await self._runs.dispatch(scope)
+            return None
+        work_dir = self._work_root / f"{run_id}-{claim.run.attempt}"
+        shutil.rmtree(work_dir, ignore_errors=True)
+        work_dir.mkdir(parents=True)
+        sink = RunSink(self._units, scope, claim.run)
+        try:
+            spec = await self._spec(scope, claim, work_dir)
+            if spec.select:
+                result = await self._runner.execute(spec, sink)
+            else:  # as dbt does with a selection that matches nothing: nothing to do is a success
+                await sink.log("stderr", ["nothing to run: the plan runs no node"])
+                result = RunnerOutcome(exit_code=0)
+        except Exception as error:  # the runner must not take the worker down; the run must still end
+            log.exception("run %s: the runner failed", run_id)
+            result = RunnerOutcome(exit_code=None, error=f"internal error: {type(error).__name__}: {error}")
+        await sink.flush()
+        status = await self._finish(scope, claim, result, sink)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        await self._runs.dispatch(scope)
+        return status
+
+    async def _claim(self, scope: TenantScope, run_id: uuid.UUID) -> _Claim | None:
+        async with self._units() as uow:
+            run = await uow.runs(scope).get(run_id, for_update=True)
+            if run is None or run.plan_id is None:
+                return None
+            plan = await uow.plans(scope).get(run.plan_id)
+            environments = await uow.tenancy(scope).environments_by_ids([run.environment_id])
+            projects = await uow.tenancy(scope).projects_by_ids([environments[0].project_id]) if environments else []
+            if plan is None or not projects:
+                return None
+            status = RunStatus(run.status)
+            if status is RunStatus.RUNNING:
+                # The queue handed this job out again: the worker that had it stopped sending heartbeats.
+                lost = f"worker {run.worker} lost (no heartbeat)"
+                if self._retry_lost and run.attempt < 2:
+                    event = NewRunEvent("worker_lost", f"worker_lost:{run.attempt}", message=lost + "; retrying once")
+                    await uow.runs(scope).append_event(run.id, event)
+                    await uow.runs(scope).update(run.id, worker=self.worker_id, attempt=run.attempt + 1)
+                    await uow.commit()
+                    claimed = await uow.runs(scope).get(run.id)
+                    assert claimed is not None
+                    return _Claim(claimed, plan, environments[0], projects[0])
+                await uow.runs(scope).append_event(run.id, NewRunEvent("worker_lost", "worker_lost", message=lost))
+                await move(uow, scope, run, RunStatus.FAILED, FailureReason.WORKER_LOST.value)
+                await uow.commit()
+                return None
+            if status is not RunStatus.AWAITING_APPROVAL:
+                return None  # finished or canceled meanwhile, or a duplicate delivery: nothing to run
+            stale = await self._plans.staleness(scope, plan)
+            if stale is not None:
+                await move(uow, scope, run, RunStatus.FAILED, stale)
+                await uow.commit()
+                return None
+            if plan.status != PlanStatus.APPROVED.value:
+                return None
+            limits = self._limits.to_json()
+            run = await move(
+                uow, scope, run, RunStatus.RUNNING, f"running on {self.worker_id}",
+                worker=self.worker_id, attempt=run.attempt + 1, limits=limits,
+            )  # fmt: skip
+            await uow.commit()
+        return _Claim(run, plan, environments[0], projects[0])
+
+    async def _spec(self, scope: TenantScope, claim: _Claim, work_dir: Path) -> RunSpec:
+        items = plan_items(claim.plan)
+        async with self._units() as uow:
+            graph = await uow.graphs(scope).all_nodes(claim.plan.head_version_id)
+            tenants = await uow.platform.tenants_by_ids([scope.tenant_id])
+        fqn = {node.unique_id: node.fqn for _, node in graph}
+        select = tuple(sorted({"fqn:" + ".".join(fqn[i["unique_id"]]) for i in items if fqn.get(i["unique_id"])}))
+        request = claim.run.request
+        variables: dict[str, Any] = dict(request.get("vars") or {})
+        for item in items:
+            variables.update(((item.get("partition") or {}).get("vars")) or {})
+        secrets = await self._secrets.reveal_for_run(scope, claim.environment.id)
+        tag = QueryTag(
+            run_id=claim.run.id,
+            tenant=tenants[0].slug if tenants else str(scope.tenant_id),
+            environment=claim.environment.slug,
+            trace_id=claim.run.trace_id,
+            node_uuids={i["unique_id"]: i["node_uuid"] for i in items},
+        )
+        return RunSpec(
+            run_id=claim.run.id,
+            repository=claim.project.repository,
+            git_ref=claim.environment.git_ref,
+            subdirectory=claim.project.subdirectory,
+            adapter=claim.environment.adapter.value,
+            settings=dict(claim.environment.settings),
+            secrets=secrets,
+            command=claim.run.command,
+            select=select,
+            tag=tag,
+            work_dir=str(work_dir),
+            state_dir=str(self._state_dir(claim.environment)),
+            vars=variables,
+            full_refresh=bool(request.get("full_refresh")),
+            limits=self._limits,
+            git_token=secrets.get("DBT_ENV_SECRET_GIT_TOKEN"),
+        )
+
+    def _state_dir(self, environment: Environment) -> Path:
+        kept = self._work_root / "environments" / str(environment.id)
+        kept.mkdir(parents=True, exist_ok=True)
+        return kept
+
+    async def _finish(self, scope: TenantScope, claim: _Claim, result: RunnerOutcome, sink: RunSink) -> RunStatus:
+        run = claim.run
+        stored_artifacts, version_id, invocation_id = await self._keep_artifacts(scope, claim, result)
+        results = _run_results(result.artifacts.get("run_results.json"))
+        statuses = {**sink.finished, **{uid: r["status"] for uid, r in results.items()}}
+        reason: str | None
+        if result.canceled:
+            final, reason = RunStatus.CANCELED, "canceled while running: finished nodes are kept"
+        elif result.timed_out:
+            final, reason = RunStatus.FAILED, FailureReason.TIMEOUT.value
+        elif result.exit_code is None:
+            final, reason = RunStatus.FAILED, f"{FailureReason.SETUP.value}: {result.error or 'dbt did not start'}"
+        else:
+            final = outcome(result.exit_code, statuses.values())
+            reason = FailureReason.DBT_ERROR.value if final is RunStatus.FAILED else None
+        rate = RateCard.parse(claim.environment.rate_card, claim.environment.adapter.value)
+        second = rate.cost_micros(1000)
+        async with self._units() as uow:
+            runs = uow.runs(scope)
+            nodes = {n.unique_id: n for n in await runs.nodes_of([run.id])}
+            total, regressions = 0, 0
+            for uid, node in nodes.items():
+                found = results.get(uid)
+                values: dict[str, Any] = {}
+                if found is not None:
+                    seconds = float(found.get("execution_time") or 0.0)
+                    actual = rate.cost_micros(round(seconds * 1000))
+                    estimate = node.estimated_cost_micros
+                    regression = bool(estimate and actual > REGRESSION_FACTOR * estimate and actual - estimate > second)
+                    total += actual
+                    regressions += regression
+                    values = {
+                        "status": found["status"],
+                        "execution_time": seconds,
+                        "message": found.get("message"),
+                        "actual_cost_micros": actual,
+                        "regression": regression,
+                    }
+                    response = found.get("adapter_response") or {}
+                    if response.get("rows_affected") is not None:
+                        values["rows_affected"] = _int(response.get("rows_affected"))
+                    if response.get("query_id"):
+                        values["query_id"] = str(response["query_id"])
+                elif node.status in ("pending", "running"):
+                    values = {"status": "not_run"}
+                if values:
+                    await runs.update_node(run.id, uid, **values)
+            current = await runs.get(run.id, for_update=True)
+            assert current is not None
+            if current.status != RunStatus.RUNNING.value:
+                return RunStatus(current.status)  # someone else ended it (marked lost): keep their verdict
+            for uid, found in results.items():
+                kind = nodes[uid].resource_type if uid in nodes else "unknown"
+                self.metrics.node_finished(kind, str(found["status"]), float(found.get("execution_time") or 0.0))
+            now = self._clock()
+            started, created = current.started_at, current.created_at
+            self.metrics.run_finished(
+                final.value,
+                (now - started).total_seconds() if started else None,
+                (started - created).total_seconds() if started and created else None,
+            )
+            await move(
+                uow, scope, current, final, reason,
+                exit_code=result.exit_code, graph_version_id=version_id, invocation_id=invocation_id,
+                actual_cost_micros=total, regressions=regressions, artifacts=stored_artifacts,
+                limits={**current.limits, **result.limits},
+            )  # fmt: skip
+            await uow.commit()
+        return final
+
+    async def _keep_artifacts(
+        self, scope: TenantScope, claim: _Claim, result: RunnerOutcome
+    ) -> tuple[dict[str, Any], uuid.UUID | None, str | None]:
+        """Store every artifact dbt wrote and ingest them as the environment's next graph version."""
+        stored: dict[str, Any] = {}
+        for name, data in result.artifacts.items():
+            digest = hashlib.sha256(data).hexdigest()
+            await asyncio.to_thread(self._store.put, digest, data)
+            stored[name] = {"sha256": digest, "size_bytes": len(data)}
+        files = [ArtifactFile(name, result.artifacts[name]) for name in INGESTED if name in result.artifacts]
+        if "manifest.json" not in result.artifacts:
+            return stored, None, None
+        invocation_id = _invocation(result.artifacts.get("run_results.json"))
+        target = IngestTarget(claim.project.slug, claim.environment.slug, create_missing=False)
+        try:
+            report = await self._ingest.ingest(Access.system(scope), target, files)
+        except Exception as error:  # the run's outcome stands; the ingestion failure is reported on it
+            log.exception("run %s: ingesting its artifacts failed", claim.run.id)
+            async with self._units() as uow:
+                event = NewRunEvent("ingest_failed", "ingest_failed", message=f"{type(error).__name__}: {error}")
+                await uow.runs(scope).append_event(claim.run.id, event)
+                await uow.commit()
+            return stored, None, invocation_id
+        return stored, report.graph_version_id, invocation_id
+
+
+def _run_results(data: bytes | None) -> dict[str, dict[str, Any]]:
+    if not data:
+        return {}
+    try:
+        results = orjson.loads(data).get("results") or []
+    except orjson.JSONDecodeError:
+        return {}
+    return {r["unique_id"]: r for r in results if isinstance(r, dict) and "unique_id" in r}
+
+
+def _invocation(data: bytes | None) -> str | None:
+    if not data:
+        return None
+    try:
+        found = orjson.loads(data).get("metadata", {}).get("invocation_id")
+    except orjson.JSONDecodeError:
+        return None
+    return str(found) if found else None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _str(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None

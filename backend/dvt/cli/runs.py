@@ -1,0 +1,99 @@
+"""`dvt run` (plan, approve if asked, run, wait) and `dvt worker` (take runs from the queue)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+from typing import Annotated, Any
+
+import typer
+
+from dvt.application.run_records import RunRecord
+from dvt.bootstrap import run_worker, services
+from dvt.cli.common import JsonOption, TenantOption, app, run, scoped
+from dvt.config import Settings
+from dvt.domain.plan.plan import PlanRequest, PlanStatus
+from dvt.domain.runs import RunStatus, Trigger
+from dvt.domain.tenancy import DEFAULT_TENANT
+
+WAIT_POLL_SECONDS = 0.5
+
+
+@app.command(name="run")
+def run_command(
+    project: Annotated[str, typer.Option(help="Project slug")],
+    environment: Annotated[str, typer.Option(help="Environment slug")],
+    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable)")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="dbt exclusion (repeatable)")] = None,
+    full_refresh: Annotated[bool, typer.Option("--full-refresh")] = False,
+    approve: Annotated[bool, typer.Option("--approve", help="Approve the plan as the CLI's identity")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait for the run to finish (runs a worker meanwhile)")] = False,
+    tenant: TenantOption = DEFAULT_TENANT,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan the selection, then run it with dbt (it waits for approval unless policy or --approve gives it)."""
+
+    async def work() -> tuple[RunRecord, list[dict[str, str]]]:
+        settings = Settings()
+        async with scoped(tenant) as (built, access):
+            found = await built.tenancy.environment(access.scope, project, environment)
+            request = PlanRequest(select=tuple(select or ()), exclude=tuple(exclude or ()), full_refresh=full_refresh)
+            plan = await built.plans.create(access, found.id, request)
+            if approve and plan.status == PlanStatus.DRAFT.value:
+                plan = await built.plans.approve(access, plan.id, plan.fingerprint)
+            started = await built.runs.trigger(access, found.id, plan_id=plan.id, trigger=Trigger.CLI)
+            if not as_json:
+                typer.echo(f"run {started.id}: {started.status} ({started.reason or 'plan ' + plan.status})")
+            if not wait:
+                return started, []
+            worker = run_worker(settings, built) if settings.embedded_worker else None
+            working = asyncio.create_task(worker.run()) if worker else None
+            try:
+                current = started
+                while not RunStatus(current.status).finished:
+                    await asyncio.sleep(WAIT_POLL_SECONDS)
+                    fetched = await built.runs.run(access.scope, started.id)
+                    assert fetched is not None
+                    current = fetched
+            finally:
+                if worker is not None and working is not None:
+                    worker.stop()
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(working, 30)
+            nodes = await built.runs.nodes(access.scope, [current.id])
+            return current, [{"unique_id": n.unique_id, "status": n.status} for n in nodes]
+
+    finished, nodes = run(work)
+    if as_json:
+        body: dict[str, Any] = {
+            "run_id": str(finished.id),
+            "status": finished.status,
+            "reason": finished.reason,
+            "nodes": nodes,
+        }
+        typer.echo(json.dumps(body, indent=2))
+    elif wait:
+        for node in nodes:
+            typer.echo(f"  {node['status']:<10} {node['unique_id']}")
+        typer.echo(f"run {finished.id}: {finished.status}" + (f" ({finished.reason})" if finished.reason else ""))
+    if wait and finished.status not in (RunStatus.SUCCESS.value, RunStatus.WARNING.value):
+        raise typer.Exit(1)
+
+
+@app.command()
+def worker() -> None:
+    """Take runs from the queue and execute them with dbt, until interrupted (any number, on any machine)."""
+
+    async def work() -> None:
+        settings = Settings()
+        async with services(settings) as built:
+            taker = run_worker(settings, built)
+            loop = asyncio.get_running_loop()
+            for sent in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sent, taker.stop)
+            typer.echo(f"worker {built.run_executor.worker_id} waiting for runs")
+            await taker.run()
+
+    run(work)

@@ -1,0 +1,118 @@
+"""A run's lifecycle, defined once: the states, the legal moves between them, and how a run's outcome is read.
+
+queued -> planning -> awaiting_approval -> running -> success | warning | failed | canceled
+
+An illegal move raises; nothing here ever "fixes" a state. The store applies a move only where the row still
+holds the state the move starts from, so two writers racing for one run cannot both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dvt.domain.errors import ConflictError
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    PLANNING = "planning"
+    AWAITING_APPROVAL = "awaiting_approval"
+    RUNNING = "running"
+    SUCCESS = "success"
+    WARNING = "warning"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+    @property
+    def finished(self) -> bool:
+        return self in FINISHED
+
+
+FINISHED = frozenset({RunStatus.SUCCESS, RunStatus.WARNING, RunStatus.FAILED, RunStatus.CANCELED})
+# Runs that hold one of their environment's and tenant's concurrent-run slots.
+ACTIVE = frozenset({RunStatus.PLANNING, RunStatus.AWAITING_APPROVAL, RunStatus.RUNNING})
+
+_S = RunStatus
+TRANSITIONS: Mapping[RunStatus, frozenset[RunStatus]] = {
+    _S.QUEUED: frozenset({_S.PLANNING, _S.CANCELED, _S.FAILED}),
+    _S.PLANNING: frozenset({_S.AWAITING_APPROVAL, _S.FAILED, _S.CANCELED}),
+    _S.AWAITING_APPROVAL: frozenset({_S.RUNNING, _S.FAILED, _S.CANCELED}),
+    _S.RUNNING: frozenset({_S.SUCCESS, _S.WARNING, _S.FAILED, _S.CANCELED}),
+    _S.SUCCESS: frozenset(),
+    _S.WARNING: frozenset(),
+    _S.FAILED: frozenset(),
+    _S.CANCELED: frozenset(),
+}
+
+
+class IllegalTransition(ConflictError):
+    def __init__(self, current: RunStatus, target: RunStatus) -> None:
+        super().__init__(f"a {current.value} run cannot become {target.value}")
+        self.current = current
+        self.target = target
+
+
+def check_transition(current: RunStatus, target: RunStatus) -> None:
+    if target not in TRANSITIONS[current]:
+        raise IllegalTransition(current, target)
+
+
+class Trigger(StrEnum):
+    MANUAL = "manual"  # a person, through the API or the SPA
+    CLI = "cli"
+    RETRY = "retry"
+    API = "api"  # a token or another system
+
+
+class FailureReason(StrEnum):
+    DBT_ERROR = "dbt_error"  # dbt finished with errors
+    WORKER_LOST = "worker_lost"  # the worker running it stopped sending heartbeats
+    SETUP = "setup"  # checkout, profiles or deps failed before dbt ran
+    TIMEOUT = "timeout"
+    GRAPH_MOVED = "graph_moved"  # the environment has a newer graph than the plan: re-plan
+    PLAN_REJECTED = "plan_rejected"
+    PLAN_EXPIRED = "plan_expired"
+    INTERNAL = "internal"
+
+
+# dbt's node statuses, by what they mean for the run.
+NODE_ERRORS = frozenset({"error", "fail", "runtime error"})
+NODE_WARNINGS = frozenset({"warn"})
+NODE_SKIPPED = frozenset({"skipped"})
+
+
+def outcome(exit_code: int | None, node_statuses: Iterable[str]) -> RunStatus:
+    """success, warning or failed from dbt's exit code and its nodes' statuses.
+
+    `warning` means dbt finished with warnings and no errors; any error (or a non-zero exit) fails the run.
+    """
+    statuses = {s.lower() for s in node_statuses}
+    if exit_code != 0 or statuses & NODE_ERRORS:
+        return RunStatus.FAILED
+    return RunStatus.WARNING if statuses & NODE_WARNINGS else RunStatus.SUCCESS
+
+
+@dataclass(frozen=True, slots=True)
+class RetrySelection:
+    """What a retry runs: the nodes that failed or were never reached, and the tests of failed models."""
+
+    unique_ids: frozenset[str]
+
+
+def retry_selection(
+    planned: Iterable[str], finished: Mapping[str, str], tests_of: Mapping[str, Iterable[str]]
+) -> RetrySelection:
+    """`planned`: the unique_ids the run was to run; `finished`: unique_id -> dbt status of what ran.
+
+    A node that errored, was skipped, or never ran is retried. A test that failed retries itself and the
+    model it tests (a model whose test failed is rebuilt with its test), so a fixed model is checked again.
+    """
+    planned = set(planned)
+    again = {u for u in planned if finished.get(u, "").lower() not in ("success", "pass", "warn")}
+    for model, tests in tests_of.items():
+        if model in planned and any(t in again for t in tests):
+            again.add(model)
+            again.update(t for t in tests if t in planned)
+    return RetrySelection(frozenset(again))

@@ -1,0 +1,132 @@
+"""Run tests: real git repositories, real dbt on DuckDB (and PostgreSQL), real workers on the test database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from dvt.adapters.db.engine import plain_dsn
+from dvt.adapters.queue.worker import RunWorker
+from dvt.application.access import Access
+from dvt.application.ingest import ArtifactFile, IngestTarget
+from dvt.application.run_records import RunRecord
+from dvt.application.services import Services
+from dvt.domain.identity import SYSTEM
+from dvt.domain.runs import RunStatus
+from dvt.domain.tenancy import Environment, TenantScope
+from tests.support.dbt_repos import demo_repo, parse
+
+FINISH_SECONDS = 180  # a generous bound on a dbt run here; tests assert outcomes, never durations
+
+
+@dataclass
+class Place:
+    """A tenant with one project (a git repository) and its environment, holding the parsed graph."""
+
+    services: Services
+    scope: TenantScope
+    access: Access
+    environment: Environment
+    repo: Path
+    tenant_slug: str
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    repo = demo_repo(tmp_path_factory.mktemp("repos") / "demo")
+    return repo, parse(repo, tmp_path_factory.mktemp("parse"))
+
+
+async def make_place(
+    services: Services,
+    repo: Path,
+    manifest: bytes,
+    *,
+    adapter: str = "duckdb",
+    settings: dict[str, object] | None = None,
+) -> Place:
+    tenant = await services.tenancy.create_tenant(SYSTEM, f"t-{uuid.uuid4().hex[:10]}")
+    scope = TenantScope(tenant.id)
+    access = Access.system(scope)
+    await services.tenancy.create_project(access, "shop", str(repo))
+    environment = await services.tenancy.create_environment(
+        access, "shop", "dev", adapter, git_ref="main", settings=settings or {"path": "demo.duckdb"}
+    )
+    await services.ingest.ingest(
+        access, IngestTarget("shop", "dev", create_missing=False), [ArtifactFile("manifest.json", manifest)]
+    )
+    return Place(services, scope, access, environment, repo, tenant.slug)
+
+
+@pytest.fixture
+async def place(app: Services, demo: tuple[Path, bytes]) -> Place:
+    return await make_place(app, *demo)
+
+
+@pytest.fixture
+def variant(tmp_path: Path) -> Callable[[Mapping[str, str | None]], tuple[Path, bytes]]:
+    """The demo project with changes, as a repository and its parsed manifest."""
+
+    def make(changes: Mapping[str, str | None]) -> tuple[Path, bytes]:
+        name = uuid.uuid4().hex[:8]
+        repo = demo_repo(tmp_path / name, changes)
+        return repo, parse(repo, tmp_path / f"{name}-parse")
+
+    return make
+
+
+@contextlib.asynccontextmanager
+async def workers(services: Services, count: int = 1, heartbeat: float = 30) -> AsyncIterator[list[RunWorker]]:
+    """`count` real workers in this process, taking jobs from the test database's queue."""
+    taken = [
+        RunWorker(
+            plain_dsn(services.database_url),
+            services.run_executor,
+            heartbeat_timeout=timedelta(seconds=heartbeat),
+            poll=timedelta(seconds=0.5),
+        )
+        for _ in range(count)
+    ]
+    tasks = [asyncio.create_task(w.run()) for w in taken]
+    try:
+        yield taken
+    finally:
+        for w in taken:
+            w.stop()
+        for task in tasks:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, 60)
+
+
+@pytest.fixture
+async def worker(app: Services) -> AsyncIterator[RunWorker]:
+    async with workers(app) as taken:
+        yield taken[0]
+
+
+async def finished(services: Services, scope: TenantScope, run_id: uuid.UUID) -> RunRecord:
+    async with asyncio.timeout(FINISH_SECONDS):
+        while True:
+            run = await services.runs.run(scope, run_id)
+            assert run is not None
+            if RunStatus(run.status).finished:
+                return run
+            await asyncio.sleep(0.2)
+
+
+async def reaches(
+    services: Services, scope: TenantScope, run_id: uuid.UUID, kind: str, unique_id: str | None = None
+) -> None:
+    """Wait, following the run's events, until it has one of this kind (of this node, when given)."""
+    async with asyncio.timeout(FINISH_SECONDS):
+        async for event in services.runs.follow_events(scope, run_id, 0):
+            if event.kind == kind and unique_id in (None, event.unique_id):
+                return
+    raise AssertionError(f"run {run_id} finished without a {kind} event")

@@ -1,0 +1,173 @@
+"""Runs through the real server: trigger over GraphQL, follow over graphql-transport-ws, reconnect mid-run."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from strawberry.relay import to_base64
+
+from dvt.application.services import Services
+from dvt.config import Settings
+from dvt.domain.identity import SYSTEM
+from dvt.domain.tenancy import TenantScope
+from tests.api.conftest import token_for
+from tests.runs.conftest import FINISH_SECONDS, Place
+from tests.support.server import dvt_serve
+
+TRIGGER = """mutation($input: TriggerRunInput!) { triggerRun(input: $input) {
+  __typename ... on Run { id status plan { id fingerprint status } } ... on Error { message } } }"""
+APPROVE = """mutation($input: DecidePlanInput!) { approvePlan(input: $input) { __typename } }"""
+RUN = """query($id: ID!) { run(id: $id) { status nodes { uniqueId status } events(first: 1000) { seq kind }
+  artifacts actualCost } }"""
+EVENTS = "subscription($id: ID!, $after: Int!) { runEvents(runId: $id, after: $after) { seq kind uniqueId status } }"
+LOGS = "subscription($id: ID!) { runLogs(runId: $id) { seq stream text } }"
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = {
+        "DVT_DATABASE_URL": settings.database_url or "",
+        "DVT_SECRET_KEYS": settings.secret_keys or "",
+        "DVT_WORKER_POLL_SECONDS": "0.5",
+        "DVT_RATE_LIMIT_PER_MINUTE": "0",
+    }
+    with dvt_serve(tmp_path_factory.mktemp("serve"), env) as base:
+        yield base
+
+
+class Follower:
+    """A graphql-transport-ws client of one subscription."""
+
+    def __init__(self, server: str, token: str | None) -> None:
+        self._url = server.replace("http://", "ws://") + "/graphql"
+        self._token = token
+
+    async def open(self) -> websockets.ClientConnection:
+        ws = await websockets.connect(self._url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")])
+        payload = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        ack = json.loads(await ws.recv())
+        assert ack["type"] == "connection_ack", ack
+        return ws
+
+    async def items(self, query: str, **variables: Any) -> AsyncIterator[dict[str, Any]]:
+        ws = await self.open()
+        try:
+            await ws.send(
+                json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}})
+            )
+            while True:
+                message = json.loads(await ws.recv())
+                if message["type"] == "complete":
+                    return
+                assert message["type"] == "next", message
+                assert "errors" not in message["payload"], message["payload"]
+                yield message["payload"]["data"]
+        finally:
+            await ws.close()
+
+
+async def post(server: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=server, trust_env=False, timeout=60) as client:
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"}
+        )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def trigger(server: str, token: str, place: Place, select: list[str] | None = None) -> str:
+    environment = to_base64("Environment", str(place.environment.id))
+    found = (await post(server, token, TRIGGER, input={"environmentId": environment, "select": select}))["triggerRun"]
+    assert found["__typename"] == "Run", found
+    if found["plan"]["status"] == "draft":
+        decided = {"planId": found["plan"]["id"], "fingerprint": found["plan"]["fingerprint"]}
+        await post(server, token, APPROVE, input=decided)
+    return str(found["id"])
+
+
+async def test_a_follower_that_reconnects_with_its_cursor_misses_nothing_and_sees_nothing_twice(
+    app: Services, place: Place, server: str
+) -> None:
+    token = await token_for(app, place.scope, "admin")
+    run_id = await trigger(server, token, place)
+    follower = Follower(server, token)
+    seen: list[dict[str, Any]] = []
+    async with asyncio.timeout(FINISH_SECONDS):
+        async for data in follower.items(EVENTS, id=run_id, after=0):
+            seen.append(data["runEvents"])
+            if data["runEvents"]["kind"] == "node_finished":
+                break  # drop the connection mid-run
+        cut = seen[-1]["seq"]
+        async for data in follower.items(EVENTS, id=run_id, after=cut):
+            seen.append(data["runEvents"])
+    stored = (await post(server, token, RUN, id=run_id))["run"]
+    assert stored["status"] == "success"
+    assert [e["seq"] for e in seen] == [e["seq"] for e in stored["events"]] == list(range(1, len(seen) + 1))
+    assert seen[-1]["kind"] == "status" and seen[-1]["status"] == "success"
+    assert any(e["kind"] == "node_started" and e["seq"] > cut for e in seen) or cut == seen[-2]["seq"]
+    assert {"manifest.json", "run_results.json"} <= set(stored["artifacts"])
+    assert stored["actualCost"] is not None
+
+
+async def test_logs_stream_to_the_end_of_the_run(app: Services, place: Place, server: str) -> None:
+    token = await token_for(app, place.scope, "admin")
+    run_id = await trigger(server, token, place, ["stg_orders"])
+    async with asyncio.timeout(FINISH_SECONDS):
+        chunks = [d["runLogs"] async for d in Follower(server, token).items(LOGS, id=run_id)]
+    assert [c["seq"] for c in chunks] == list(range(1, len(chunks) + 1))
+    assert "stg_orders" in "\n".join(c["text"] for c in chunks)
+
+
+async def test_a_websocket_without_a_token_is_refused(server: str) -> None:
+    ws = await websockets.connect(
+        server.replace("http://", "ws://") + "/graphql", subprotocols=[websockets.Subprotocol("graphql-transport-ws")]
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+async def test_a_viewer_of_another_tenant_cannot_follow_a_run(app: Services, place: Place, server: str) -> None:
+    owner = await token_for(app, place.scope, "admin")
+    run_id = await trigger(server, owner, place, ["stg_orders"])
+    other = await app.tenancy.create_tenant(SYSTEM, f"o-{place.scope.tenant_id.hex[:8]}")
+    stranger = await token_for(app, TenantScope(other.id), "admin")
+    ws = await Follower(server, stranger).open()
+    await ws.send(
+        json.dumps(
+            {"id": "1", "type": "subscribe", "payload": {"query": EVENTS, "variables": {"id": run_id, "after": 0}}}
+        )
+    )
+    message = json.loads(await ws.recv())
+    await ws.close()
+    assert message["type"] == "error" or message["payload"].get("errors"), message
+    assert "not found" in json.dumps(message)
+
+
+async def test_a_caller_without_any_grant_is_refused_the_subscriptions(
+    app: Services, place: Place, server: str
+) -> None:
+    owner = await token_for(app, place.scope, "admin")
+    run_id = await trigger(server, owner, place, ["raw_orders"])
+    credentials = await app.identity.create_account(
+        (await app.tenancy.tenants_by_ids([place.scope.tenant_id]))[0], "nobody"
+    )  # a local account with no grant at all
+    async with httpx.AsyncClient(base_url=server, trust_env=False) as client:
+        login = {"tenant": place.tenant_slug, "username": "nobody", "password": credentials.password}
+        nobody = (await client.post("/auth/login", json=login)).json()["token"]
+    for query in (EVENTS, LOGS):
+        ws = await Follower(server, nobody).open()
+        variables = {"id": run_id, "after": 0} if query is EVENTS else {"id": run_id}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}))
+        message = json.loads(await ws.recv())
+        await ws.close()
+        assert "PERMISSION_DENIED" in json.dumps(message), message
