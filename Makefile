@@ -7,9 +7,10 @@ DBT := $(DBT_VENV)/bin/dbt
 DATA_DIR ?= .dvt
 DEMO_OUT := $(DATA_DIR)/demo
 DEMO_PROJECT := examples/demo_shop
+DEMO_REPO := $(DATA_DIR)/demo-repo
 export DO_NOT_TRACK := 1
 
-.PHONY: setup run test lint typecheck contracts schema schema-check pytest bench demo-artifacts clean
+.PHONY: setup run test lint typecheck contracts schema schema-check pytest bench demo-artifacts demo-repo clean
 
 setup: $(VENV)/.installed $(DBT_VENV)/.installed
 
@@ -35,10 +36,18 @@ demo-artifacts: setup
 	cd $(DEMO_PROJECT) && DVT_DEMO_DUCKDB_PATH=$(CURDIR)/$(DEMO_OUT)/demo_shop.duckdb $(CURDIR)/$(DBT) source freshness \
 		--profiles-dir . --target-path $(CURDIR)/$(DEMO_OUT)/freshness --log-path $(CURDIR)/$(DEMO_OUT)/logs --no-use-colors -q
 
-run: setup demo-artifacts
+# Runs check the project out of git, as they would a team's repository: the demo gets a local one.
+demo-repo:
+	rm -rf $(DEMO_REPO) && mkdir -p $(DATA_DIR) && cp -r $(DEMO_PROJECT) $(DEMO_REPO)
+	rm -rf $(DEMO_REPO)/target $(DEMO_REPO)/logs $(DEMO_REPO)/*.duckdb
+	cd $(DEMO_REPO) && git init -q -b main && git add -A \
+		&& git -c user.name=DVT -c user.email=demo@dvt.invalid commit -q -m "demo project"
+
+run: setup demo-artifacts demo-repo
 	$(BIN)/dvt migrate
 	$(BIN)/dvt ingest $(DEMO_OUT)/build/manifest.json $(DEMO_OUT)/build/run_results.json \
-		$(DEMO_OUT)/docs/catalog.json $(DEMO_OUT)/freshness/sources.json --project demo-shop --environment dev
+		$(DEMO_OUT)/docs/catalog.json $(DEMO_OUT)/freshness/sources.json --project demo-shop --environment dev \
+		--repository $(CURDIR)/$(DEMO_REPO) --set path=$(CURDIR)/$(DEMO_OUT)/demo_shop.duckdb
 	$(BIN)/dvt serve
 
 lint: setup

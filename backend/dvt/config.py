@@ -57,7 +57,7 @@ class Settings(BaseSettings):
 
     @property
     def work_root(self) -> Path:
-        return self.data_dir / "runs"
+        return (self.data_dir / "runs").resolve()  # dbt runs inside the checkout: relative paths would move
 
     @property
     def artifact_root(self) -> Path:

@@ -9,8 +9,8 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from dvt.application.access import Access
 from dvt.application.audit import record
@@ -91,6 +91,7 @@ class IngestTarget:
     environment: str
     create_missing: bool = True  # the CLI creates project and environment on first use
     repository: str = ""  # recorded on a project created here
+    settings: dict[str, Any] = field(default_factory=dict)  # connection settings of an environment created here
     organization: str = DEFAULT_ORGANIZATION
 
 
@@ -167,7 +168,7 @@ class IngestService:
             adapter_types = [r.artifact.metadata.adapter_type for r in reads if r.artifact.metadata.adapter_type]
             adapter = adapter_types[0] if adapter_types and adapter_types[0] in set(Adapter) else "duckdb"
             environment = await tenancy.create_environment(
-                project.id, target.environment, target.environment, Adapter(adapter), "HEAD", {}
+                project.id, target.environment, target.environment, Adapter(adapter), "HEAD", dict(target.settings)
             )
         return environment
 

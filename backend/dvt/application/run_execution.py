@@ -191,7 +191,7 @@ class RunExecutor:
         self._ingest = ingest
         self._store = store
         self._runner = runner
-        self._work_root = work_root
+        self._work_root = work_root.resolve()
         self._limits = limits
         self.worker_id = worker_id
         self._retry_lost = retry_lost

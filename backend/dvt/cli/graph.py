@@ -12,7 +12,7 @@ import typer
 
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.records import IngestReport
-from dvt.cli.common import JsonOption, TenantOption, app, plain, run, scoped
+from dvt.cli.common import JsonOption, TenantOption, app, plain, run, scoped, settings_pairs
 from dvt.domain.errors import DomainError
 from dvt.domain.tenancy import DEFAULT_TENANT
 
@@ -54,6 +54,12 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="A dbt target/ folder or artifact files")],
     project: Annotated[str, typer.Option(help="Project slug (created on first use)")],
     environment: Annotated[str, typer.Option(help="Environment slug (created on first use)")],
+    repository: Annotated[
+        str | None, typer.Option(help="Git repository of the project, recorded when the project is created")
+    ] = None,
+    settings: Annotated[
+        list[str] | None, typer.Option("--set", help="Connection setting KEY=VALUE of an environment created here")
+    ] = None,
     tenant: TenantOption = DEFAULT_TENANT,
     as_json: JsonOption = False,
 ) -> None:
@@ -62,9 +68,10 @@ def ingest(
     async def work() -> IngestReport:
         files = _artifact_files(paths)
         first = paths[0].resolve()
-        repository = str(first.parent if first.name == "target" or first.is_file() else first)
+        guessed = str(first.parent if first.name == "target" or first.is_file() else first)
         async with scoped(tenant) as (built, access):
-            target = IngestTarget(project, environment, repository=repository)
+            pairs = settings_pairs(settings or [])
+            target = IngestTarget(project, environment, repository=repository or guessed, settings=pairs)
             return await built.ingest.ingest(access, target, files)
 
     report = run(work)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
 
 from dvt.bootstrap import services
-from dvt.cli.common import JsonOption, OrgOption, TenantOption, group, run, scoped, show
+from dvt.cli.common import JsonOption, OrgOption, TenantOption, group, run, scoped, settings_pairs, show
 from dvt.config import Settings
-from dvt.domain.errors import DomainError
 from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION, DEFAULT_TENANT
 
@@ -93,16 +91,6 @@ def project_list(
     show(run(work), as_json, lambda p: f"{p.slug}\t{p.repository}\t{p.id}")
 
 
-def _settings_pairs(pairs: Sequence[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise DomainError(f"--set takes KEY=VALUE, got {pair!r}")
-        out[key] = value
-    return out
-
-
 @environment_app.command("create")
 def environment_create(
     slug: str,
@@ -115,7 +103,7 @@ def environment_create(
     as_json: JsonOption = False,
 ) -> None:
     async def work() -> Any:
-        pairs = _settings_pairs(settings or [])
+        pairs = settings_pairs(settings or [])
         async with scoped(tenant) as (built, access):
             return await built.tenancy.create_environment(
                 access, project, slug, adapter, git_ref=ref, settings=pairs, name=name

@@ -58,8 +58,9 @@ async def checkout(
     shown = display_repository(repository)
     with tempfile.TemporaryDirectory(prefix="dvt-git-") as helper:
         env = _git_environment(Path(helper), git_token)
+        branch = [] if ref == "HEAD" else ["--branch", ref]  # HEAD: the repository's default branch
         shallow = await _git(
-            ["clone", "--quiet", "--depth", "1", "--branch", ref, "--", repository, str(dest)], env, timeout_seconds
+            ["clone", "--quiet", "--depth", "1", *branch, "--", repository, str(dest)], env, timeout_seconds
         )
         if shallow is not None:
             if not _SHA.match(ref):
