@@ -82,6 +82,7 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.run
 	$(BIN)/python -m tests.benchmarks.plans
 	$(BIN)/python -m tests.benchmarks.security
+	$(BIN)/python -m tests.benchmarks.runs
 
 clean:
 	rm -rf $(VENV) $(DBT_VENV) $(DATA_DIR)

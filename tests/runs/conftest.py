@@ -126,7 +126,7 @@ async def reaches(
 ) -> None:
     """Wait, following the run's events, until it has one of this kind (of this node, when given)."""
     async with asyncio.timeout(FINISH_SECONDS):
-        async for event in services.runs.follow_events(scope, run_id, 0):
-            if event.kind == kind and unique_id in (None, event.unique_id):
+        async for batch in services.runs.follow_events(scope, run_id, 0):
+            if any(e.kind == kind and unique_id in (None, e.unique_id) for e in batch):
                 return
     raise AssertionError(f"run {run_id} finished without a {kind} event")

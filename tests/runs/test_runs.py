@@ -7,11 +7,14 @@ import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import asyncpg
 import pytest
 
+from dvt.adapters.db.engine import plain_dsn
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.run_records import RunRecord
 from dvt.application.services import Services
+from dvt.config import Settings
 from dvt.domain.errors import ConflictError
 from dvt.domain.plan.plan import PlanRequest
 from dvt.domain.quotas import Quotas
@@ -59,14 +62,16 @@ async def test_a_demo_run_succeeds_node_by_node_and_becomes_the_next_graph_versi
         done = await finished(app, place.scope, run.id)
     assert done.status == RunStatus.SUCCESS.value, done.reason
     nodes = await statuses(app, place, run.id)
-    assert nodes and set(nodes.values()) <= {"success", "pass"}
+    assert nodes and set(nodes.values()) <= {"success", "pass", "ephemeral"}
+    assert nodes["model.demo_shop.int_order_payments"] == "ephemeral"
     events = await app.runs.events(place.scope, run.id, 0, 10_000)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))  # gap-free, in commit order
     kinds = [e.status for e in events if e.kind == "status"]
     assert kinds == ["queued", "planning", "awaiting_approval", "running", "success"]
     started = {e.unique_id for e in events if e.kind == "node_started"}
     ended = {e.unique_id for e in events if e.kind == "node_finished"}
-    assert started == ended == set(nodes)
+    assert started == ended  # dbt also reports ephemeral models, which it compiles into others and never runs
+    assert {u for u, status in nodes.items() if status != "ephemeral"} <= started
     assert done.graph_version_id is not None and done.invocation_id
     assert {"manifest.json", "run_results.json"} <= set(done.artifacts)
     assert done.actual_cost_micros is not None and done.exit_code == 0
@@ -174,3 +179,34 @@ async def test_a_run_whose_graph_moved_on_refuses_to_start(app: Services, place:
     async with workers(app):
         done = await finished(app, place.scope, run.id)
     assert done.status == RunStatus.FAILED.value and done.reason and done.reason.startswith("graph_moved")
+
+
+async def terminate_sessions(database_url: str, names: tuple[str, ...]) -> int:
+    """Drop every connection of these applications to the test database, as a server restart would."""
+    connection = await asyncpg.connect(plain_dsn(database_url))
+    try:
+        killed = await connection.fetchval(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+            " where datname = current_database() and application_name = any($1::text[]) and pid <> pg_backend_pid()",
+            list(names),
+        )
+    finally:
+        await connection.close()
+    return int(killed)
+
+
+async def test_connections_dropped_mid_run_lose_no_event_and_double_none(
+    app: Services, place: Place, settings: Settings
+) -> None:
+    async with workers(app):
+        run = await approve_and_trigger(place)
+        await reaches(app, place.scope, run.id, "node_finished")
+        assert await terminate_sessions(settings.database_url or "", ("dvt", "dvt-listen")) > 0
+        done = await finished(app, place.scope, run.id)
+    assert done.status == RunStatus.SUCCESS.value, await explain(app, place, done)
+    events = await app.runs.events(place.scope, run.id, 0, 10_000)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    finishes = [e.unique_id for e in events if e.kind == "node_finished"]
+    assert len(finishes) == len(set(finishes))  # a write retried after the drop did not land twice
+    nodes = await statuses(app, place, run.id)
+    assert set(nodes.values()) <= {"success", "pass", "ephemeral"}

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from prometheus_client.parser import text_string_to_metric_families
 from strawberry.relay import to_base64
 
 from dvt.application.services import Services
@@ -25,8 +26,9 @@ TRIGGER = """mutation($input: TriggerRunInput!) { triggerRun(input: $input) {
 APPROVE = """mutation($input: DecidePlanInput!) { approvePlan(input: $input) { __typename } }"""
 RUN = """query($id: ID!) { run(id: $id) { status nodes { uniqueId status } events(first: 1000) { seq kind }
   artifacts actualCost } }"""
-EVENTS = "subscription($id: ID!, $after: Int!) { runEvents(runId: $id, after: $after) { seq kind uniqueId status } }"
-LOGS = "subscription($id: ID!) { runLogs(runId: $id) { seq stream text } }"
+EVENTS = """subscription($id: ID!, $after: Int!) { runEvents(runId: $id, after: $after) {
+  cursor events { seq kind uniqueId status } } }"""
+LOGS = "subscription($id: ID!) { runLogs(runId: $id) { cursor chunks { seq stream text } } }"
 
 
 @pytest.fixture(scope="module")
@@ -102,12 +104,14 @@ async def test_a_follower_that_reconnects_with_its_cursor_misses_nothing_and_see
     seen: list[dict[str, Any]] = []
     async with asyncio.timeout(FINISH_SECONDS):
         async for data in follower.items(EVENTS, id=run_id, after=0):
-            seen.append(data["runEvents"])
-            if data["runEvents"]["kind"] == "node_finished":
+            batch = data["runEvents"]
+            assert batch["cursor"] == batch["events"][-1]["seq"]
+            seen += batch["events"]
+            if any(e["kind"] == "node_finished" for e in batch["events"]):
                 break  # drop the connection mid-run
         cut = seen[-1]["seq"]
         async for data in follower.items(EVENTS, id=run_id, after=cut):
-            seen.append(data["runEvents"])
+            seen += data["runEvents"]["events"]
     stored = (await post(server, token, RUN, id=run_id))["run"]
     assert stored["status"] == "success"
     assert [e["seq"] for e in seen] == [e["seq"] for e in stored["events"]] == list(range(1, len(seen) + 1))
@@ -121,7 +125,7 @@ async def test_logs_stream_to_the_end_of_the_run(app: Services, place: Place, se
     token = await token_for(app, place.scope, "admin")
     run_id = await trigger(server, token, place, ["stg_orders"])
     async with asyncio.timeout(FINISH_SECONDS):
-        chunks = [d["runLogs"] async for d in Follower(server, token).items(LOGS, id=run_id)]
+        chunks = [c async for d in Follower(server, token).items(LOGS, id=run_id) for c in d["runLogs"]["chunks"]]
     assert [c["seq"] for c in chunks] == list(range(1, len(chunks) + 1))
     assert "stg_orders" in "\n".join(c["text"] for c in chunks)
 
@@ -171,3 +175,31 @@ async def test_a_caller_without_any_grant_is_refused_the_subscriptions(
         message = json.loads(await ws.recv())
         await ws.close()
         assert "PERMISSION_DENIED" in json.dumps(message), message
+
+
+async def test_metrics_show_run_and_node_durations_and_worker_capacity(
+    app: Services, place: Place, server: str
+) -> None:
+    token = await token_for(app, place.scope, "admin")
+    run_id = await trigger(server, token, place, ["raw_orders"])
+    async with asyncio.timeout(FINISH_SECONDS):
+        async for _ in Follower(server, token).items(EVENTS, id=run_id, after=0):
+            pass  # to the end of the run
+    async with httpx.AsyncClient(base_url=server, trust_env=False) as client:
+        text = (await client.get("/metrics")).text
+    samples = [
+        (sample.name, sample.labels, sample.value)
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name.startswith("dvt_")
+    ]
+
+    def value(name: str, **labels: str) -> float:
+        found = [v for n, got, v in samples if n == name and labels.items() <= got.items()]
+        assert found, (name, labels, samples)
+        return found[0]
+
+    assert value("dvt_node_duration_seconds_count", resource_type="seed", status="success") >= 1
+    assert value("dvt_run_duration_seconds_count", status="success") >= 1
+    assert value("dvt_run_queue_wait_seconds_count") >= 1
+    assert value("dvt_worker_capacity_runs") == 2

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 INGESTED = ("manifest.json", "run_results.json", "catalog.json", "sources.json")
 LOG_BATCH_LINES = 200
 LOG_BATCH_SECONDS = 0.25
+EPHEMERAL = "ephemeral"
 REGRESSION_FACTOR = 3  # actual above 3x the plan's p50 estimate, and by more than a second's worth
 
 
@@ -62,7 +63,12 @@ class _Claim:
 
 
 class RunSink:
-    """Where the runner reports one run's progress; every write is retried until the database takes it."""
+    """Where the runner reports one run's progress. It never makes dbt wait for the database.
+
+    Reports queue up and one writer task drains them, everything pending in one transaction: an idle
+    database gets each event at once, a busy one gets them in batches. A write that fails (the database
+    restarting) stays queued and is tried again; idempotency keys make a repeated write of an event a no-op.
+    """
 
     def __init__(self, units: UnitOfWorkFactory, scope: TenantScope, run: RunRecord) -> None:
         self._units = units
@@ -74,6 +80,7 @@ class RunSink:
         self._others = 0
         self._cancel_checked = 0.0
         self._cancel = False
+        self._writer: asyncio.Task[None] | None = None
         self.finished: dict[str, str] = {}  # unique_id -> dbt status, as dbt reported them
 
     async def event(self, event: RunnerEvent) -> None:
@@ -88,14 +95,14 @@ class RunSink:
             self._others += 1
             key = f"{event.kind}:{attempt}:{self._others}"
         self._pending.append(("event", (event, key)))
-        await self._drain()
+        self._kick()
 
     async def log(self, stream: str, lines: list[str]) -> None:
         self._lines.setdefault(stream, []).extend(lines)
         due = time.monotonic() - self._last_log_flush >= LOG_BATCH_SECONDS
         if due or sum(len(v) for v in self._lines.values()) >= LOG_BATCH_LINES:
             self._queue_logs()
-            await self._drain()
+            self._kick()
 
     async def cancel_requested(self) -> bool:
         if self._cancel or time.monotonic() - self._cancel_checked < 0.4:
@@ -116,53 +123,76 @@ class RunSink:
         self._lines = {}
         self._last_log_flush = time.monotonic()
 
-    async def flush(self, attempts: int = 60) -> None:
-        """Write everything still held; wait out a database restart (up to about `attempts` seconds)."""
-        self._queue_logs()
-        for _ in range(attempts):
-            if await self._drain():
-                return
-            await asyncio.sleep(1.0)
-        raise RuntimeError(f"run {self._run.id}: {len(self._pending)} writes could not reach the database")
+    def _kick(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
 
-    async def _drain(self) -> bool:
+    async def _write_all(self) -> None:
         while self._pending:
-            kind, item = self._pending[0]
-            try:
-                async with self._units() as uow:
-                    if kind == "event":
-                        await self._write_event(uow, *item)
-                    else:
-                        await uow.runs(self._scope).append_log(self._run.id, item[0], item[1])
-                    await uow.commit()
-            except (DomainError, LookupError):
-                raise
-            except Exception:
-                log.warning("run %s: a write failed; kept to retry", self._run.id, exc_info=True)
-                return False
-            self._pending.pop(0)
+            if not await self._write_batch():
+                await asyncio.sleep(1.0)  # the database is away: keep everything, try again
+
+    async def flush(self, seconds: float = 60) -> None:
+        """Write everything still held; wait out a database restart (up to about `seconds`)."""
+        self._queue_logs()
+        deadline = time.monotonic() + seconds
+        while self._pending or (self._writer is not None and not self._writer.done()):
+            self._kick()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"run {self._run.id}: {len(self._pending)} writes could not reach the database")
+            assert self._writer is not None
+            await asyncio.wait({self._writer}, timeout=1.0)
+
+    async def _write_batch(self) -> bool:
+        batch = list(self._pending)
+        try:
+            async with self._units() as uow:
+                runs = uow.runs(self._scope)
+                events = [item for kind, item in batch if kind == "event"]
+                if events:
+                    await self._write_events(runs, events)
+                for kind, item in batch:
+                    if kind == "log":
+                        await runs.append_log(self._run.id, item[0], item[1])
+                await uow.commit()
+        except (DomainError, LookupError):
+            raise
+        except Exception:
+            log.warning("run %s: a write failed; kept to retry", self._run.id, exc_info=True)
+            return False
+        del self._pending[: len(batch)]
         return True
 
-    async def _write_event(self, uow: Any, event: RunnerEvent, key: str) -> None:
-        runs = uow.runs(self._scope)
-        payload = {**event.data, "at": event.at.isoformat()}  # when dbt reported it, by dbt's clock
-        stored = NewRunEvent(event.kind, key, event.unique_id, event.status, event.message, payload)
-        seq = await runs.append_event(self._run.id, stored)
-        if seq is None or not event.unique_id:
-            return
-        if event.kind == "node_started":
-            await runs.update_node(self._run.id, event.unique_id, status="running", started_at=event.at)
-        elif event.kind == "node_finished":
-            await runs.update_node(
-                self._run.id,
-                event.unique_id,
-                status=event.status or "unknown",
-                finished_at=event.at,
-                execution_time=_float(payload.get("execution_time")),
-                rows_affected=_int(payload.get("rows_affected")),
-                query_id=_str(payload.get("query_id")),
-                message=event.message or None,
-            )
+    async def _write_events(self, runs: Any, events: list[tuple[RunnerEvent, str]]) -> None:
+        # `at` is when dbt reported the event, by dbt's clock: the latency benchmark measures from it.
+        stored = [
+            NewRunEvent(e.kind, key, e.unique_id, e.status, e.message, {**e.data, "at": e.at.isoformat()})
+            for e, key in events
+        ]
+        numbers = await runs.append_events(self._run.id, stored)
+        changes: list[tuple[str, dict[str, Any]]] = []
+        for (event, _), seq in zip(events, numbers, strict=True):
+            if seq is None or not event.unique_id:
+                continue
+            if event.kind == "node_started":
+                changes.append((event.unique_id, {"status": "running", "started_at": event.at}))
+            elif event.kind == "node_finished":
+                data = event.data
+                changes.append(
+                    (
+                        event.unique_id,
+                        {
+                            "status": event.status or "unknown",
+                            "finished_at": event.at,
+                            "execution_time": _float(data.get("execution_time")),
+                            "rows_affected": _int(data.get("rows_affected")),
+                            "query_id": _str(data.get("query_id")),
+                            "message": event.message or None,
+                        },
+                    )
+                )
+        if changes:
+            await runs.update_nodes(self._run.id, changes)
 
 
 class RunExecutor:
@@ -208,8 +238,9 @@ class RunExecutor:
         shutil.rmtree(work_dir, ignore_errors=True)
         work_dir.mkdir(parents=True)
         sink = RunSink(self._units, scope, claim.run)
+        ephemeral: frozenset[str] = frozenset()
         try:
-            spec = await self._spec(scope, claim, work_dir)
+            spec, ephemeral = await self._spec(scope, claim, work_dir)
             if spec.select:
                 result = await self._runner.execute(spec, sink)
             else:  # as dbt does with a selection that matches nothing: nothing to do is a success
@@ -219,7 +250,7 @@ class RunExecutor:
             log.exception("run %s: the runner failed", run_id)
             result = RunnerOutcome(exit_code=None, error=f"internal error: {type(error).__name__}: {error}")
         await sink.flush()
-        status = await self._finish(scope, claim, result, sink)
+        status = await self._finish(scope, claim, result, sink, ephemeral)
         shutil.rmtree(work_dir, ignore_errors=True)
         await self._runs.dispatch(scope)
         return status
@@ -267,14 +298,20 @@ class RunExecutor:
             await uow.commit()
         return _Claim(run, plan, environments[0], projects[0])
 
-    async def _spec(self, scope: TenantScope, claim: _Claim, work_dir: Path) -> RunSpec:
+    async def _spec(self, scope: TenantScope, claim: _Claim, work_dir: Path) -> tuple[RunSpec, frozenset[str]]:
+        """What the runner gets, and which planned nodes are ephemeral (compiled into others, never run)."""
         items = plan_items(claim.plan)
         async with self._units() as uow:
             graph = await uow.graphs(scope).all_nodes(claim.plan.head_version_id)
             tenants = await uow.platform.tenants_by_ids([scope.tenant_id])
         fqn = {node.unique_id: node.fqn for _, node in graph}
-        select = tuple(sorted({"fqn:" + ".".join(fqn[i["unique_id"]]) for i in items if fqn.get(i["unique_id"])}))
+        ephemeral = frozenset(node.unique_id for _, node in graph if node.materialized == "ephemeral")
         request = claim.run.request
+        selection = _as_requested(orjson.loads(claim.plan.document)["items"], request)
+        if selection is None:  # name each node the plan runs, and nothing dbt would add on its own
+            listed = {"fqn:" + ".".join(fqn[i["unique_id"]]) for i in items if fqn.get(i["unique_id"])}
+            selection = (tuple(sorted(listed)), (), None, "empty")
+        select, exclude, selector, indirect = selection
         variables: dict[str, Any] = dict(request.get("vars") or {})
         for item in items:
             variables.update(((item.get("partition") or {}).get("vars")) or {})
@@ -286,7 +323,7 @@ class RunExecutor:
             trace_id=claim.run.trace_id,
             node_uuids={i["unique_id"]: i["node_uuid"] for i in items},
         )
-        return RunSpec(
+        spec = RunSpec(
             run_id=claim.run.id,
             repository=claim.project.repository,
             git_ref=claim.environment.git_ref,
@@ -296,6 +333,9 @@ class RunExecutor:
             secrets=secrets,
             command=claim.run.command,
             select=select,
+            exclude=exclude,
+            selector=selector,
+            indirect_selection=indirect,
             tag=tag,
             work_dir=str(work_dir),
             state_dir=str(self._state_dir(claim.environment)),
@@ -304,13 +344,16 @@ class RunExecutor:
             limits=self._limits,
             git_token=secrets.get("DBT_ENV_SECRET_GIT_TOKEN"),
         )
+        return spec, ephemeral
 
     def _state_dir(self, environment: Environment) -> Path:
         kept = self._work_root / "environments" / str(environment.id)
         kept.mkdir(parents=True, exist_ok=True)
         return kept
 
-    async def _finish(self, scope: TenantScope, claim: _Claim, result: RunnerOutcome, sink: RunSink) -> RunStatus:
+    async def _finish(
+        self, scope: TenantScope, claim: _Claim, result: RunnerOutcome, sink: RunSink, ephemeral: frozenset[str]
+    ) -> RunStatus:
         run = claim.run
         stored_artifacts, version_id, invocation_id = await self._keep_artifacts(scope, claim, result)
         results = _run_results(result.artifacts.get("run_results.json"))
@@ -331,6 +374,7 @@ class RunExecutor:
             runs = uow.runs(scope)
             nodes = {n.unique_id: n for n in await runs.nodes_of([run.id])}
             total, regressions = 0, 0
+            changes: list[tuple[str, dict[str, Any]]] = []
             for uid, node in nodes.items():
                 found = results.get(uid)
                 values: dict[str, Any] = {}
@@ -353,10 +397,20 @@ class RunExecutor:
                         values["rows_affected"] = _int(response.get("rows_affected"))
                     if response.get("query_id"):
                         values["query_id"] = str(response["query_id"])
+                elif uid in ephemeral:
+                    values = {"status": EPHEMERAL}  # dbt compiles it into the models that use it
                 elif node.status in ("pending", "running"):
                     values = {"status": "not_run"}
                 if values:
-                    await runs.update_node(run.id, uid, **values)
+                    changes.append((uid, values))
+            await runs.update_nodes(run.id, changes)
+            unplanned = sorted(u for u in results if u not in nodes and u.split(".", 1)[0] in _EXECUTED_TYPES)
+            if unplanned:  # dbt ran what the plan did not: said loudly, since approval covered the plan only
+                named = ", ".join(unplanned[:10]) + (f" and {len(unplanned) - 10} more" if len(unplanned) > 10 else "")
+                message = f"dbt ran {len(unplanned)} nodes the plan did not: {named}"
+                await runs.append_event(
+                    run.id, NewRunEvent("selection_mismatch", "selection_mismatch", message=message)
+                )
             current = await runs.get(run.id, for_update=True)
             assert current is not None
             if current.status != RunStatus.RUNNING.value:
@@ -404,6 +458,29 @@ class RunExecutor:
                 await uow.commit()
             return stored, None, invocation_id
         return stored, report.graph_version_id, invocation_id
+
+
+_EXECUTED_TYPES = frozenset({"model", "seed", "snapshot", "test", "unit_test"})
+# Selection methods whose answer comes from what DVT holds (earlier graphs, results, freshness), not from the
+# checkout dbt sees: a request using them is passed to dbt as the plan's node list.
+_DVT_ONLY_METHODS = ("state:", "result:", "source_status:")
+
+
+def _as_requested(
+    items: list[dict[str, Any]], request: dict[str, Any]
+) -> tuple[tuple[str, ...], tuple[str, ...], str | None, str] | None:
+    """The request's own dbt selection when the plan runs exactly what it selects (no SKIP, no PARTIAL).
+
+    dbt then selects the same nodes (DVT's selection is checked against `dbt ls`), and evaluating one
+    selector per node costs dbt seconds on a large project (docs/benchmarks.md). Else None.
+    """
+    executed = [i for i in items if i["resource_type"] in _EXECUTED_TYPES]  # sources, exposures: nothing to run
+    if not executed or any(i["action"] != "RUN" for i in executed) or request.get("selector"):
+        return None
+    select, exclude = tuple(request.get("select") or ()), tuple(request.get("exclude") or ())
+    if any(method in text for text in (*select, *exclude) for method in _DVT_ONLY_METHODS):
+        return None
+    return select or ("fqn:*",), exclude, None, str(request.get("indirect_selection") or "eager")
 
 
 def _run_results(data: bytes | None) -> dict[str, dict[str, Any]]:

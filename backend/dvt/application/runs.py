@@ -8,7 +8,7 @@ status event and (when it becomes runnable) its queue job in one transaction. Wo
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from dvt.application.audit import record
 from dvt.application.plans import PlanService
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import Page, PlanRecord
+from dvt.application.run_feeds import FeedHub
 from dvt.application.run_ports import RunNotifier
 from dvt.application.run_records import (
     NewRunEvent,
@@ -42,9 +43,6 @@ from dvt.domain.runs import (
     retry_selection,
 )
 from dvt.domain.tenancy import Environment, TenantScope
-
-FOLLOW_BATCH = 500
-FOLLOW_POLL_SECONDS = 1.0  # a follower re-reads at least this often, so a lost NOTIFY delays but never loses
 
 
 def request_json(request: PlanRequest) -> dict[str, Any]:
@@ -94,6 +92,8 @@ class RunService:
         self._plans = plans
         self._notifier = notifier
         self._clock = clock
+        self._event_feeds: FeedHub[RunEventRecord] = FeedHub(notifier)
+        self._log_feeds: FeedHub[RunLogRecord] = FeedHub(notifier)
 
     async def _environment(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> tuple[Environment, str]:
         return await visible_environment(uow, access, environment_id)
@@ -344,28 +344,24 @@ class RunService:
         async with self._units() as uow:
             return await uow.runs(scope).logs_after(run_id, after, limit)
 
-    async def follow_events(self, scope: TenantScope, run_id: uuid.UUID, after: int) -> AsyncIterator[RunEventRecord]:
-        """Every event after the cursor, then each new one as it commits, until the run has finished."""
-        async for event in self._follow(scope, run_id, after, self.events):
-            yield event
+    async def follow_events(
+        self, scope: TenantScope, run_id: uuid.UUID, after: int
+    ) -> AsyncIterator[list[RunEventRecord]]:
+        """Every event after the cursor, then new ones as they commit, in batches, until the run has finished."""
+        async for batch in self._event_feeds.follow(
+            scope.tenant_id, run_id, after, lambda a, n: self.events(scope, run_id, a, n), self._status(scope, run_id)
+        ):
+            yield batch
 
-    async def follow_logs(self, scope: TenantScope, run_id: uuid.UUID, after: int) -> AsyncIterator[RunLogRecord]:
-        async for chunk in self._follow(scope, run_id, after, self.logs):
-            yield chunk
+    async def follow_logs(self, scope: TenantScope, run_id: uuid.UUID, after: int) -> AsyncIterator[list[RunLogRecord]]:
+        async for batch in self._log_feeds.follow(
+            scope.tenant_id, run_id, after, lambda a, n: self.logs(scope, run_id, a, n), self._status(scope, run_id)
+        ):
+            yield batch
 
-    async def _follow(self, scope: TenantScope, run_id: uuid.UUID, after: int, read: Any) -> AsyncIterator[Any]:
-        cursor = after
-        while True:
+    def _status(self, scope: TenantScope, run_id: uuid.UUID) -> Callable[[], Awaitable[str | None]]:
+        async def status() -> str | None:
             run = await self.run(scope, run_id)
-            if run is None:
-                raise NotFoundError("run not found")
-            rows = await read(scope, run_id, cursor, FOLLOW_BATCH)
-            for row in rows:
-                cursor = row.seq
-                yield row
-            if len(rows) == FOLLOW_BATCH:
-                continue
-            if RunStatus(run.status).finished:
-                # The run row was read before the rows: anything written before it finished has been read.
-                return
-            await self._notifier.wait(run_id, FOLLOW_POLL_SECONDS)
+            return run.status if run else None
+
+        return status

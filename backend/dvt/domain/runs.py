@@ -106,11 +106,12 @@ def retry_selection(
 ) -> RetrySelection:
     """`planned`: the unique_ids the run was to run; `finished`: unique_id -> dbt status of what ran.
 
-    A node that errored, was skipped, or never ran is retried. A test that failed retries itself and the
-    model it tests (a model whose test failed is rebuilt with its test), so a fixed model is checked again.
+    A node that errored, was skipped, or never ran is retried (an ephemeral model never runs by itself).
+    A test that failed retries itself and the model it tests (a model whose test failed is rebuilt with its
+    test), so a fixed model is checked again.
     """
     planned = set(planned)
-    again = {u for u in planned if finished.get(u, "").lower() not in ("success", "pass", "warn")}
+    again = {u for u in planned if finished.get(u, "").lower() not in ("success", "pass", "warn", "ephemeral")}
     for model, tests in tests_of.items():
         if model in planned and any(t in again for t in tests):
             again.add(model)

@@ -92,7 +92,7 @@ class SubprocessDbtRunner:
     async def _prepare(self, spec: RunSpec, sink: SerialSink, work: Path) -> tuple[Path, Profile]:
         if spec.command not in COMMANDS:
             raise RunnerSetupError(f"dbt command {spec.command!r} is not one a run may use ({', '.join(COMMANDS)})")
-        if not spec.select:
+        if not spec.select and not spec.selector:
             raise RunnerSetupError("the run selects no nodes; dbt would run the whole project")
         if bad := [name for name in spec.secrets if not _SECRET_NAME.match(name)]:
             raise RunnerSetupError(f"secret names must start with DBT_ENV_SECRET_: {', '.join(sorted(bad))}")
@@ -148,7 +148,11 @@ class SubprocessDbtRunner:
 
 
 def dbt_arguments(dbt: str, spec: RunSpec, profile: Profile, run_dir: Path) -> list[str]:
-    argv = [dbt, spec.command, "--select", *spec.select, "--indirect-selection", "empty"]
+    argv = [dbt, spec.command]
+    argv += ["--selector", spec.selector] if spec.selector else ["--select", *spec.select]
+    if spec.exclude:
+        argv += ["--exclude", *spec.exclude]
+    argv += ["--indirect-selection", spec.indirect_selection]
     argv += ["--log-format-file", "json", "--log-level-file", "debug", "--log-path", str(run_dir)]
     argv += ["--target-path", str(run_dir / "target"), "--no-use-colors"]
     argv += ["--profiles-dir", str(profile.directory), "--profile", profile.name, "--target", profile.target]

@@ -42,7 +42,7 @@ class PgRunNotifier:
     async def _listen(self) -> None:
         while not self._closed.is_set():
             try:
-                self._connection = await asyncpg.connect(self._dsn)
+                self._connection = await asyncpg.connect(self._dsn, server_settings={"application_name": "dvt-listen"})
                 await self._connection.add_listener(CHANNEL, self._notified)
                 lost = asyncio.Event()
                 self._connection.add_termination_listener(lambda _c, lost=lost: lost.set())

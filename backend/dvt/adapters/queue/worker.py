@@ -44,7 +44,7 @@ class RunWorker:
 
     async def run(self) -> None:
         """Process jobs until `stop` is called (or the connection is lost: then raise, the caller restarts)."""
-        self._connection = await asyncpg.connect(self._dsn)
+        self._connection = await asyncpg.connect(self._dsn, server_settings={"application_name": "dvt-queue"})
         manager = self._manager = QueueManager(Queries.from_asyncpg_connection(self._connection))
         executor = self._executor
 

@@ -36,6 +36,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Every pattern at once, case-insensitively: it matches wherever any of them could, and more, so a text it
+# does not match needs none of the substitutions.
+_ANY_PATTERN = re.compile(
+    "|".join(f"(?:{token.pattern.removeprefix('(?i)')})" for token, _ in _PATTERNS), re.IGNORECASE
+)
+
+
 class SecretValueRegistry:
     """The values to redact. One alternation regex, rebuilt on change, scans each text once."""
 
@@ -78,6 +85,8 @@ class SecretValueRegistry:
         pattern = self._compiled()
         if pattern is not None:
             text = pattern.sub(REDACTED, text)
+        if _ANY_PATTERN.search(text) is None:  # most lines (a dbt run's log) hold nothing token-shaped
+            return text
         for token, replacement in _PATTERNS:
             text = token.sub(replacement, text)
         return text

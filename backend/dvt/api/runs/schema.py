@@ -15,7 +15,7 @@ from dvt.api.context import Info
 from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, QuotaExceededError, ValidationError
 from dvt.api.mutations import attempt
 from dvt.api.pagination import PageInfo, decode_cursor, edges_of, page_size
-from dvt.api.runs.types import RunConnection, RunEventType, RunLogType, RunType
+from dvt.api.runs.types import RunConnection, RunEventBatch, RunEventType, RunLogBatch, RunLogType, RunType
 from dvt.api.scalars import JSON
 from dvt.application.run_records import RunQuery
 from dvt.domain import errors as domain
@@ -147,14 +147,17 @@ async def _followable(info: Info, raw: strawberry.ID, permission: Permission) ->
 
 @strawberry.type
 class RunSubscription:
-    @permissions.subscription(Permission.VIEW, description="Every event after `after`, then live ones to the end")
-    async def run_events(self, info: Info, run_id: strawberry.ID, after: int = 0) -> AsyncGenerator[RunEventType]:
+    @permissions.subscription(
+        Permission.VIEW,
+        description="Every event after `after`, then live ones to the run's end, in batches (one per message)",
+    )
+    async def run_events(self, info: Info, run_id: strawberry.ID, after: int = 0) -> AsyncGenerator[RunEventBatch]:
         run = await _followable(info, run_id, Permission.VIEW)
-        async for event in info.context.services.runs.follow_events(info.context.scope, run, after):
-            yield RunEventType.of(event)
+        async for batch in info.context.services.runs.follow_events(info.context.scope, run, after):
+            yield RunEventBatch(events=[RunEventType.of(e) for e in batch], cursor=batch[-1].seq)
 
-    @permissions.subscription(Permission.VIEW_LOGS, description="Log chunks after `after`, then live ones")
-    async def run_logs(self, info: Info, run_id: strawberry.ID, after: int = 0) -> AsyncGenerator[RunLogType]:
+    @permissions.subscription(Permission.VIEW_LOGS, description="Log chunks after `after`, then live ones, in batches")
+    async def run_logs(self, info: Info, run_id: strawberry.ID, after: int = 0) -> AsyncGenerator[RunLogBatch]:
         run = await _followable(info, run_id, Permission.VIEW_LOGS)
-        async for chunk in info.context.services.runs.follow_logs(info.context.scope, run, after):
-            yield RunLogType.of(chunk)
+        async for batch in info.context.services.runs.follow_logs(info.context.scope, run, after):
+            yield RunLogBatch(chunks=[RunLogType.of(c) for c in batch], cursor=batch[-1].seq)

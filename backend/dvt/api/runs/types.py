@@ -61,6 +61,20 @@ class RunLogType:
         return RunLogType(seq=c.seq, stream=c.stream, text=c.text, line_count=c.line_count, created_at=c.created_at)
 
 
+@strawberry.type
+class RunEventBatch:
+    """Events of a run in order: everything new since the follower's last batch."""
+
+    events: list[RunEventType]
+    cursor: int = strawberry.field(description="The last event's seq: reconnect with `after: cursor`")
+
+
+@strawberry.type
+class RunLogBatch:
+    chunks: list[RunLogType]
+    cursor: int = strawberry.field(description="The last chunk's seq: reconnect with `after: cursor`")
+
+
 @strawberry.type(name="RunNode")
 class RunNodeType:
     unique_id: str

@@ -13,7 +13,7 @@ from dataclasses import fields
 from typing import Any
 
 from pgqueuer.queries import Queries
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,11 +96,12 @@ class SqlRunRepository:
             update(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id == run_id).values(**values)
         )
 
-    async def _next(self, run_id: uuid.UUID, column: Any) -> int:
+    async def _next(self, run_id: uuid.UUID, column: Any, count: int = 1) -> int:
+        """Reserve `count` numbers of the run's sequence (the last one is returned) and wake its followers."""
         seq = await self._session.scalar(
             update(RunRow)
             .where(RunRow.tenant_id == self._tenant, RunRow.id == run_id)
-            .values({column: column + 1})
+            .values({column: column + count})
             .returning(column)
         )
         if seq is None:
@@ -110,29 +111,43 @@ class SqlRunRepository:
 
     async def append_event(self, run_id: uuid.UUID, event: NewRunEvent) -> int | None:
         """The event's number, or None when an event with its key is already there (a redelivery)."""
-        exists = await self._session.scalar(
-            select(RunEventRow.seq).where(RunEventRow.run_id == run_id, RunEventRow.idempotency_key == event.key)
-        )
-        if exists is not None:
-            return None
-        seq = await self._next(run_id, RunRow.event_seq)
-        inserted = await self._session.scalar(
-            insert(RunEventRow)
-            .values(
-                run_id=run_id,
-                seq=seq,
-                tenant_id=self._tenant,
-                kind=event.kind,
-                unique_id=event.unique_id,
-                status=event.status,
-                message=event.message,
-                idempotency_key=event.key,
-                payload=event.payload,
+        return (await self.append_events(run_id, [event]))[0]
+
+    async def append_events(self, run_id: uuid.UUID, events: Sequence[NewRunEvent]) -> list[int | None]:
+        """Numbers for the events, in order; None for each whose key is already there or earlier in the batch."""
+        keys = [e.key for e in events]
+        held = set(
+            await self._session.scalars(
+                select(RunEventRow.idempotency_key).where(
+                    RunEventRow.run_id == run_id, RunEventRow.idempotency_key.in_(keys)
+                )
             )
-            .on_conflict_do_nothing(index_elements=["run_id", "idempotency_key"])
-            .returning(RunEventRow.seq)
         )
-        return int(inserted) if inserted is not None else None
+        fresh: list[NewRunEvent | None] = []
+        for event in events:
+            fresh.append(None if event.key in held else event)
+            held.add(event.key)
+        count = sum(1 for e in fresh if e is not None)
+        if count == 0:
+            return [None] * len(events)
+        seq = await self._next(run_id, RunRow.event_seq, count) - count
+        numbers: list[int | None] = []
+        rows = []
+        for candidate in fresh:
+            if candidate is None:
+                numbers.append(None)
+                continue
+            seq += 1
+            numbers.append(seq)
+            rows.append(
+                {
+                    "run_id": run_id, "seq": seq, "tenant_id": self._tenant, "kind": candidate.kind,
+                    "unique_id": candidate.unique_id, "status": candidate.status, "message": candidate.message,
+                    "idempotency_key": candidate.key, "payload": candidate.payload,
+                }
+            )  # fmt: skip
+        await self._session.execute(insert(RunEventRow), rows)
+        return numbers
 
     async def events_after(self, run_id: uuid.UUID, after: int, limit: int) -> list[RunEventRecord]:
         rows = await self._session.scalars(
@@ -192,11 +207,31 @@ class SqlRunRepository:
         await self._session.execute(insert(RunNodeRow).on_conflict_do_nothing(), values)
 
     async def update_node(self, run_id: uuid.UUID, unique_id: str, **values: Any) -> None:
-        await self._session.execute(
-            update(RunNodeRow)
-            .where(RunNodeRow.tenant_id == self._tenant, RunNodeRow.run_id == run_id, RunNodeRow.unique_id == unique_id)
-            .values(**values)
-        )
+        await self.update_nodes(run_id, [(unique_id, values)])
+
+    async def update_nodes(self, run_id: uuid.UUID, changes: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Many node updates in few round trips: one executemany per set of columns changed, applied in order."""
+        merged: dict[str, dict[str, Any]] = {}
+        for unique_id, values in changes:  # one row per node, later changes winning: grouping may reorder
+            merged.setdefault(unique_id, {}).update(values)
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for unique_id, values in merged.items():
+            groups.setdefault(tuple(sorted(values)), []).append(
+                {"node": unique_id, **{f"v_{k}": v for k, v in values.items()}}
+            )
+        table = RunNodeRow.__table__
+        assert isinstance(table, Table)
+        for columns, rows in groups.items():
+            statement = (
+                update(table)
+                .where(
+                    table.c.tenant_id == self._tenant,
+                    table.c.run_id == run_id,
+                    table.c.unique_id == bindparam("node"),
+                )
+                .values({c: bindparam(f"v_{c}") for c in columns})  # a bind may not share a column's name
+            )
+            await self._session.execute(statement, rows)
 
     async def nodes_of(self, run_ids: Sequence[uuid.UUID]) -> list[RunNodeRecord]:
         rows = await self._session.scalars(
