@@ -14,6 +14,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from dvt.adapters.db.engine import plain_dsn
 from dvt.application.services import Services
@@ -101,9 +102,15 @@ async def test_a_run_on_postgresql_tags_every_query_with_the_run_and_the_node(
     whoami = {"models/staging/whoami.sql": "{{ config(materialized='table') }}\nselect current_query() as q\n"}
     repo, manifest = variant(whoami)
     dsn = plain_dsn(settings.database_url or "")
-    database = dsn.rsplit("/", 1)[1].split("?")[0]
+    url = make_url(dsn)  # the test server: this machine's, or the embedded one on its socket directory
     schema = f"dvt_run_{uuid.uuid4().hex[:8]}"
-    connection_settings = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": database, "schema": schema}
+    connection_settings = {
+        "host": url.host or str(url.query.get("host", "127.0.0.1")),
+        "port": url.port or 5432,
+        "user": url.username or "postgres",
+        "dbname": url.database,
+        "schema": schema,
+    }
     place: Place = await make_place(app, repo, manifest, adapter="postgres", settings=connection_settings)
     await app.secrets.put(place.access, place.environment.id, "PASSWORD", "trust-ignores-it")
     async with workers(app):
