@@ -210,3 +210,13 @@ async def test_connections_dropped_mid_run_lose_no_event_and_double_none(
     assert len(finishes) == len(set(finishes))  # a write retried after the drop did not land twice
     nodes = await statuses(app, place, run.id)
     assert set(nodes.values()) <= {"success", "pass", "ephemeral"}
+
+
+async def test_two_dispatchers_at_once_never_move_more_runs_than_the_quota_allows(app: Services, place: Place) -> None:
+    await app.tenancy.set_quotas(place.access, Quotas(max_concurrent_runs=0), place.environment.id)
+    waiting = [await approve_and_trigger(place, (seed,)) for seed in ("raw_orders", "raw_customers", "raw_payments")]
+    assert {r.status for r in waiting} == {RunStatus.QUEUED.value}
+    await app.tenancy.set_quotas(place.access, Quotas(max_concurrent_runs=1), place.environment.id)
+    await asyncio.gather(*(app.runs.dispatch(place.scope) for _ in range(3)))
+    now = [await app.runs.run(place.scope, r.id) for r in waiting]
+    assert sorted(r.status for r in now if r) == ["awaiting_approval", "queued", "queued"]

@@ -167,7 +167,10 @@ class RunService:
             waiting = await uow.runs(scope).queued(100)
         for candidate in waiting:
             async with self._units() as uow:
-                run = await uow.runs(scope).get(candidate.id, for_update=True)
+                # One dispatcher of this tenant at a time: two processes counting active runs at once could
+                # both see a free slot and move two runs into it.
+                await uow.runs(scope).lock_dispatch()
+                run = await uow.runs(scope).get(candidate.id, for_update=True, skip_locked=True)
                 if run is None or run.status != RunStatus.QUEUED.value:
                     continue
                 blocked = await self._over_quota(uow, scope, run)

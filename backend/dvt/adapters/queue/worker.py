@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 import asyncpg
@@ -40,7 +41,6 @@ class RunWorker:
         self._poll = poll
         self._manager: QueueManager | None = None
         self._connection: asyncpg.Connection | None = None
-        self.busy = 0  # runs executing now, for utilisation
 
     async def run(self) -> None:
         """Process jobs until `stop` is called (or the connection is lost: then raise, the caller restarts)."""
@@ -51,12 +51,10 @@ class RunWorker:
         @manager.entrypoint(RUN_JOB)
         async def execute_run(job: Job) -> None:
             tenant, run = (job.payload or b"").decode().split(":", 1)
-            self.busy += 1
             executor.metrics.worker_busy(1)
             try:
                 await executor.execute(uuid.UUID(tenant), uuid.UUID(run))
             finally:
-                self.busy -= 1
                 executor.metrics.worker_busy(-1)
 
         executor.metrics.worker_capacity(self._concurrency)
@@ -77,11 +75,10 @@ class RunWorker:
             self._manager.shutdown.set()
 
 
-async def run_forever(worker_factory: object, stop: asyncio.Event) -> None:
+async def run_forever(worker_factory: Callable[[], RunWorker], stop: asyncio.Event) -> None:
     """Keep a worker running across database restarts until `stop` is set."""
-    assert callable(worker_factory)
     while not stop.is_set():
-        worker: RunWorker = worker_factory()
+        worker = worker_factory()
         task = asyncio.create_task(worker.run())
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)

@@ -33,6 +33,7 @@ from dvt.domain.tenancy import TenantScope
 
 RUN_JOB = "dvt.run"  # the queue entrypoint that executes a run
 CHANNEL = "dvt_run_events"  # NOTIFY payload: the run id whose events or logs grew
+DISPATCH_LOCK = 7_204_552  # advisory lock space of run dispatch (one key per tenant); migrations use 7_204_551
 
 _RUN_FIELDS = [f.name for f in fields(RunRecord)]
 _NODE_FIELDS = [f.name for f in fields(RunNodeRecord)]
@@ -60,9 +61,9 @@ class SqlRunRepository:
         await self._session.refresh(row)
         return _run(row)
 
-    async def get(self, run_id: uuid.UUID, *, for_update: bool = False) -> RunRecord | None:
+    async def get(self, run_id: uuid.UUID, *, for_update: bool = False, skip_locked: bool = False) -> RunRecord | None:
         query = select(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id == run_id)
-        row = await self._session.scalar(query.with_for_update() if for_update else query)
+        row = await self._session.scalar(query.with_for_update(skip_locked=skip_locked) if for_update else query)
         if row is not None and for_update:
             await self._session.refresh(row)  # a row this session read before the lock may have changed since
         return _run(row) if row else None
@@ -249,6 +250,12 @@ class SqlRunRepository:
             await self._session.execute(select(in_environment, tenant_wide).where(RunRow.tenant_id == self._tenant))
         ).one()
         return int(row[0]), int(row[1])
+
+    async def lock_dispatch(self) -> None:
+        await self._session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:tenant))"),
+            {"space": DISPATCH_LOCK, "tenant": str(self._tenant)},
+        )
 
     async def queued(self, limit: int) -> list[RunRecord]:
         rows = await self._session.scalars(
