@@ -143,6 +143,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             units, runs, plans, secrets, ingest, store, SubprocessDbtRunner(dbt_executable(settings)),
             work_root=settings.work_root, limits=run_limits(settings), worker_id=worker_id(),
             retry_lost=settings.retry_lost_runs, metrics=OtelRunMetrics(),
+            retention=timedelta(days=settings.run_retention_days),
         )  # fmt: skip
         built = Services(
             tenancy=tenancy,

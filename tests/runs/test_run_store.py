@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -57,3 +57,22 @@ async def test_batched_node_updates_apply_in_the_order_they_happened(
         await uow.commit()
     nodes = await statuses(app, place, run.id)
     assert nodes[a] == nodes[z] == "success"
+
+
+async def test_retention_deletes_the_detail_of_old_runs_and_keeps_what_they_were(
+    app: Services, place: Place, units: object
+) -> None:
+    old, recent = await approve_and_trigger(place), await approve_and_trigger(place)
+    for run in (old, recent):
+        await app.runs.cancel(place.access, run.id)  # finished now, with events
+    async with units() as uow:  # type: ignore[operator]
+        await uow.runs(place.scope).append_log(old.id, "stdout", ["an old line"])
+        await uow.runs(place.scope).update(old.id, finished_at=datetime.now(UTC) - timedelta(days=91))
+        await uow.commit()
+    events, chunks = await app.runs.prune(timedelta(days=90))
+    assert events >= 1 and chunks == 1
+    assert await app.runs.events(place.scope, old.id, 0, 100) == []
+    assert await app.runs.logs(place.scope, old.id, 0, 100) == []
+    kept = await app.runs.run(place.scope, old.id)
+    assert kept is not None and kept.status == "canceled" and await statuses(app, place, old.id)
+    assert await app.runs.events(place.scope, recent.id, 0, 100) != []

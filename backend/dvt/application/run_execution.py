@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +210,7 @@ class RunExecutor:
         limits: RunLimits,
         worker_id: str,
         retry_lost: bool = False,
+        retention: timedelta | None = None,
         metrics: RunMetrics | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -225,7 +226,15 @@ class RunExecutor:
         self._limits = limits
         self.worker_id = worker_id
         self._retry_lost = retry_lost
+        self._retention = retention
         self._clock = clock
+
+    async def maintain(self) -> None:
+        """Periodic upkeep a worker does between runs: retention of old runs' events and logs."""
+        if self._retention is not None:
+            events, chunks = await self._runs.prune(self._retention)
+            if events or chunks:
+                log.info("retention: deleted %d events and %d log chunks of old runs", events, chunks)
 
     async def execute(self, tenant_id: uuid.UUID, run_id: uuid.UUID) -> RunStatus | None:
         """Run one queued job; returns the run's final status, or None when there was nothing to do."""

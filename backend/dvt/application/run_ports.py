@@ -134,6 +134,7 @@ class RunRepository(Protocol):
     async def nodes_of(self, run_ids: Sequence[uuid.UUID]) -> list[RunNodeRecord]: ...
     async def active_counts(self, environment_id: uuid.UUID) -> tuple[int, int]: ...  # (environment, tenant)
     async def lock_dispatch(self) -> None: ...  # held until the transaction ends
+    async def prune(self, finished_before: datetime) -> tuple[int, int]: ...  # (events, log chunks) deleted
     async def queued(self, limit: int) -> list[RunRecord]: ...
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -311,6 +311,23 @@ class RunService:
             vars=dict(run.request.get("vars") or {}),
         )
         return await self.trigger(access, run.environment_id, request=request, trigger=Trigger.RETRY, retry_of=run.id)
+
+    async def prune(self, keep: timedelta) -> tuple[int, int]:
+        """Retention: the events and logs of runs that finished longer than `keep` ago, in every tenant.
+
+        Run rows and node results stay. Maintenance done by DVT itself (workers, `dvt runs prune`), one
+        tenant-scoped transaction per tenant.
+        """
+        cutoff = self._clock() - keep
+        events = chunks = 0
+        async with self._units() as uow:
+            tenants = await uow.platform.tenants()
+        for tenant in tenants:
+            async with self._units() as uow:
+                found = await uow.runs(TenantScope(tenant.id)).prune(cutoff)
+                await uow.commit()
+            events, chunks = events + found[0], chunks + found[1]
+        return events, chunks
 
     # -- queries -----------------------------------------------------------------------------------------
 

@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import json
 import signal
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
 
 from dvt.application.run_records import RunRecord
 from dvt.bootstrap import run_worker, services
-from dvt.cli.common import JsonOption, TenantOption, app, run, scoped
+from dvt.cli.common import JsonOption, TenantOption, app, group, run, scoped
 from dvt.config import Settings
 from dvt.domain.plan.plan import PlanRequest, PlanStatus
 from dvt.domain.runs import RunStatus, Trigger
@@ -97,3 +98,21 @@ def worker() -> None:
             await taker.run()
 
     run(work)
+
+
+runs_app = group("runs", "Upkeep of runs")
+
+
+@runs_app.command("prune")
+def runs_prune(
+    days: Annotated[float | None, typer.Option(help="Keep this many days (default DVT_RUN_RETENTION_DAYS)")] = None,
+) -> None:
+    """Delete the events and log chunks of runs that finished longer ago (run rows and node results stay)."""
+
+    async def work() -> tuple[int, int]:
+        settings = Settings()
+        async with services(settings) as built:
+            return await built.runs.prune(timedelta(days=days if days is not None else settings.run_retention_days))
+
+    events, chunks = run(work)
+    typer.echo(f"deleted {events} events and {chunks} log chunks")

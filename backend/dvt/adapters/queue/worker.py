@@ -22,6 +22,7 @@ from dvt.adapters.db.repositories.runs import RUN_JOB
 from dvt.application.run_execution import RunExecutor
 
 log = logging.getLogger(__name__)
+MAINTENANCE_SECONDS = 3600
 
 
 class RunWorker:
@@ -58,6 +59,7 @@ class RunWorker:
                 executor.metrics.worker_busy(-1)
 
         executor.metrics.worker_capacity(self._concurrency)
+        upkeep = asyncio.create_task(self._maintain())
         try:
             await manager.run(
                 dequeue_timeout=self._poll,
@@ -66,9 +68,18 @@ class RunWorker:
                 heartbeat_timeout=self._heartbeat,
             )
         finally:
+            upkeep.cancel()
             executor.metrics.worker_capacity(-self._concurrency)
             with contextlib.suppress(Exception):
                 await self._connection.close()
+
+    async def _maintain(self) -> None:
+        while True:
+            try:
+                await self._executor.maintain()
+            except Exception:  # upkeep must never stop the worker; it tries again next time
+                log.warning("worker upkeep failed", exc_info=True)
+            await asyncio.sleep(MAINTENANCE_SECONDS)
 
     def stop(self) -> None:
         if self._manager is not None:

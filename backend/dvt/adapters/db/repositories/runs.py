@@ -10,10 +10,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from pgqueuer.queries import Queries
-from sqlalchemy import Table, and_, bindparam, func, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -250,6 +251,20 @@ class SqlRunRepository:
             await self._session.execute(select(in_environment, tenant_wide).where(RunRow.tenant_id == self._tenant))
         ).one()
         return int(row[0]), int(row[1])
+
+    async def prune(self, finished_before: datetime) -> tuple[int, int]:
+        """Delete the events and log chunks of runs that finished before the cutoff; (events, chunks) deleted.
+
+        The run row and its node results stay: what ran, how it ended and what it cost outlive the detail.
+        """
+        old = select(RunRow.id).where(RunRow.tenant_id == self._tenant, RunRow.finished_at < finished_before)
+        events = await self._session.execute(
+            delete(RunEventRow).where(RunEventRow.tenant_id == self._tenant, RunEventRow.run_id.in_(old))
+        )
+        chunks = await self._session.execute(
+            delete(RunLogRow).where(RunLogRow.tenant_id == self._tenant, RunLogRow.run_id.in_(old))
+        )
+        return int(events.rowcount or 0), int(chunks.rowcount or 0)  # type: ignore[attr-defined]
 
     async def lock_dispatch(self) -> None:
         await self._session.execute(
