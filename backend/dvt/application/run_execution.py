@@ -40,6 +40,7 @@ from dvt.application.run_records import NewRunEvent, RunRecord
 from dvt.application.runs import RunService, move, plan_items
 from dvt.application.secrets import SecretService
 from dvt.domain.errors import DomainError
+from dvt.domain.plan.context import RUNNABLE
 from dvt.domain.plan.estimate import RateCard
 from dvt.domain.plan.plan import PlanStatus
 from dvt.domain.runs import FailureReason, RunStatus, outcome
@@ -413,7 +414,7 @@ class RunExecutor:
                 if values:
                     changes.append((uid, values))
             await runs.update_nodes(run.id, changes)
-            unplanned = sorted(u for u in results if u not in nodes and u.split(".", 1)[0] in _EXECUTED_TYPES)
+            unplanned = sorted(u for u in results if u not in nodes and u.split(".", 1)[0] in RUNNABLE)
             if unplanned:  # dbt ran what the plan did not: said loudly, since approval covered the plan only
                 named = ", ".join(unplanned[:10]) + (f" and {len(unplanned) - 10} more" if len(unplanned) > 10 else "")
                 message = f"dbt ran {len(unplanned)} nodes the plan did not: {named}"
@@ -469,7 +470,6 @@ class RunExecutor:
         return stored, report.graph_version_id, invocation_id
 
 
-_EXECUTED_TYPES = frozenset({"model", "seed", "snapshot", "test", "unit_test"})
 # Selection methods whose answer comes from what DVT holds (earlier graphs, results, freshness), not from the
 # checkout dbt sees: a request using them is passed to dbt as the plan's node list.
 _DVT_ONLY_METHODS = ("state:", "result:", "source_status:")
@@ -483,7 +483,7 @@ def _as_requested(
     dbt then selects the same nodes (DVT's selection is checked against `dbt ls`), and evaluating one
     selector per node costs dbt seconds on a large project (docs/benchmarks.md). Else None.
     """
-    executed = [i for i in items if i["resource_type"] in _EXECUTED_TYPES]  # sources, exposures: nothing to run
+    executed = [i for i in items if i["resource_type"] in RUNNABLE]  # sources, exposures: nothing to run
     if not executed or any(i["action"] != "RUN" for i in executed) or request.get("selector"):
         return None
     select, exclude = tuple(request.get("select") or ()), tuple(request.get("exclude") or ())

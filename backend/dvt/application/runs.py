@@ -45,17 +45,6 @@ from dvt.domain.runs import (
 from dvt.domain.tenancy import Environment, TenantScope
 
 
-def request_json(request: PlanRequest) -> dict[str, Any]:
-    return {
-        "select": list(request.select),
-        "exclude": list(request.exclude),
-        "selector": request.selector,
-        "indirect_selection": request.indirect_selection,
-        "full_refresh": request.full_refresh,
-        "vars": request.vars,
-    }
-
-
 def plan_items(plan: PlanRecord) -> list[dict[str, Any]]:
     """The plan's RUN and PARTIAL items: exactly what its run executes."""
     items: list[dict[str, Any]] = orjson.loads(plan.document)["items"]

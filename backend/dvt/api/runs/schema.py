@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -14,7 +13,7 @@ from dvt.api import ids, permissions
 from dvt.api.context import Info
 from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, QuotaExceededError, ValidationError
 from dvt.api.mutations import attempt
-from dvt.api.pagination import PageInfo, decode_cursor, edges_of, page_size
+from dvt.api.pagination import PageInfo, decode_time_cursor, edges_of, page_size, time_key
 from dvt.api.runs.types import RunConnection, RunEventBatch, RunEventType, RunLogBatch, RunLogType, RunType
 from dvt.api.scalars import JSON
 from dvt.application.run_records import RunQuery
@@ -80,18 +79,10 @@ class RunQueryFields:
             return RunConnection(edges=[], nodes=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
         services = info.context.services
         size = page_size(first, services.default_page_size, services.max_page_size)
-        before = None
-        if (cursor := decode_cursor(after)) is not None:
-            stamp, _, run = cursor.partition("|")
-            try:
-                before = (datetime.fromisoformat(stamp), uuid.UUID(run))
-            except ValueError:
-                raise GraphQLError(f"invalid cursor {after!r}") from None
-        query = RunQuery(tuple(status or ()), trigger, actor, before, size)
+        query = RunQuery(tuple(status or ()), trigger, actor, decode_time_cursor(after), size)
         page = await services.runs.runs(info.context.scope, environment, query)
         nodes = [RunType.of(r) for r in page.items]
-        keys = [f"{r.created_at.isoformat() if r.created_at else ''}|{r.id}" for r in page.items]
-        edges, end = edges_of(nodes, keys)
+        edges, end = edges_of(nodes, [time_key(r.created_at, r.id) for r in page.items])
         return RunConnection(edges=edges, nodes=nodes, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
 
 

@@ -13,9 +13,8 @@ from strawberry import relay
 from dvt.api import permissions
 from dvt.api.context import Info
 from dvt.api.ids import resolve_by_uuid
-from dvt.api.pagination import PageInfo, decode_cursor, edges_of, page_size
+from dvt.api.pagination import PageInfo, decode_time_cursor, edges_of, page_size, time_key
 from dvt.api.scalars import JSON
-from dvt.domain import errors as domain_errors
 from dvt.domain import tenancy
 from dvt.domain.authorization import Permission, environment_scope
 from dvt.domain.quotas import Quotas
@@ -222,17 +221,10 @@ class EnvironmentType(relay.Node):
 
         services = info.context.services
         limit = page_size(first, services.default_page_size, services.max_page_size)
-        before = None
-        raw = decode_cursor(after)
-        if raw is not None:
-            stamp, _, plan = raw.partition("|")
-            try:
-                before = (datetime.fromisoformat(stamp), uuid.UUID(plan))
-            except ValueError:
-                raise domain_errors.ValidationError(f"invalid cursor {after!r}") from None
+        before = decode_time_cursor(after)
         page = await services.plans.plans(info.context.scope, uuid.UUID(self.id), before, limit)
         items = [PlanType.of(p) for p in page.items]
-        edges, end = edges_of(items, [f"{p.created_at.isoformat() if p.created_at else ''}|{p.id}" for p in page.items])
+        edges, end = edges_of(items, [time_key(p.created_at, p.id) for p in page.items])
         return PlanConnection(edges=edges, nodes=items, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
 
     @strawberry.field(description="Secret metadata; values are write-only and never returned")
