@@ -31,6 +31,7 @@ from dvt.adapters.secrets.redaction import install_log_redaction
 from dvt.adapters.telemetry.metrics import OtelRunMetrics
 from dvt.application.access import AccessService, RateLimiter
 from dvt.application.audit import AuditService
+from dvt.application.canvas import CanvasService
 from dvt.application.graph import GraphQueries
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
@@ -157,6 +158,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             plans=plans,
             runs=runs,
             run_executor=executor,
+            canvas=CanvasService(units),
             database_url=url,
             max_page_size=settings.max_page_size,
             default_page_size=settings.default_page_size,

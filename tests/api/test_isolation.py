@@ -46,6 +46,7 @@ from tests.api.schema_walk import (
     sweep,
 )
 from tests.conftest import FIXTURES
+from tests.support.canvas import layout
 
 JAFFLE = FIXTURES / "yu-iskw__dbt-artifacts-parser"
 ARTIFACTS = (
@@ -165,6 +166,8 @@ class Tenant:
                 "actorSubject": tokens[:1],
                 "scope": scopes,
                 "principal": [f"token:{t}" for t in tokens[:1]],
+                "state": [layout()],  # a valid canvas layout: a save is refused for the project, not the document
+                "expectedRevision": [0, 1],
             },
             strings={
                 "slug": ["jaffle", "prod", "acme", "default"],
@@ -271,7 +274,20 @@ async def build_tenant(app: Services, http: httpx.AsyncClient, label: str) -> Te
         await made(grant % CREATED, "grantRole", principal=f"group:{mark}-analysts", scope=scope)
     await collect(http, tenant)
     await plan(http, tenant, builder, environments["jaffle"])
+    await canvas(http, tenant)
     return tenant
+
+
+CANVAS = """mutation($project: ID!, $state: JSON!) { saveCanvasState(input: {projectId: $project, expectedRevision: 0,
+  state: $state}) { __typename } }"""
+
+
+async def canvas(http: httpx.AsyncClient, tenant: Tenant) -> None:
+    """The administrator's saved layout of each project, marked: its snapshot reads it, no other tenant may."""
+    marked = {f"model.{tenant.mark}.orders": {"x": 1, "y": 2, "pinned": True}}
+    for project in tenant.global_ids["Project"]:
+        saved = await call(http, tenant.admin, CANVAS, project=project, state=layout(positions=marked))
+        assert saved["saveCanvasState"]["__typename"] == "CanvasState", saved
 
 
 PLAN = """mutation($env: ID!) { createPlan(input: {environmentId: $env}) {
@@ -562,7 +578,13 @@ async def test_the_victim_reads_the_same_after_the_sweep(swept: Attack) -> None:
 
 async def test_the_victim_snapshot_holds_what_an_attacker_could_change(swept: Attack, world: World) -> None:
     text = json.dumps(swept.before)
-    held = [f"group:{world.b.mark}-analysts", f"{world.b.mark} viewer", f"DBT_ENV_SECRET_{SECRET_NAME}", "jaffle"]
+    held = [
+        f"group:{world.b.mark}-analysts",
+        f"{world.b.mark} viewer",
+        f"DBT_ENV_SECRET_{SECRET_NAME}",
+        "jaffle",
+        f"model.{world.b.mark}.orders",  # the admin's saved canvas layout
+    ]
     assert [h for h in held if h not in text] == [] and swept.before["audit event count"] > 0
 
 

@@ -7,9 +7,11 @@ against the exported schema, so the schema cannot drift from what the code sends
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from dvt.domain import canvas
 
 CONTRACTS_VERSION = "dvt.logical-graph.v1"
 
@@ -136,9 +138,50 @@ class ExecutionPlan(_Strict):
     fingerprint: str = Field(pattern="^[0-9a-f]{64}$")
 
 
+Key = Annotated[str, Field(min_length=1)]
+
+
+class CanvasViewportDoc(_Strict):
+    x: float
+    y: float
+    zoom: float = Field(gt=0)
+
+
+class CanvasPositionDoc(_Strict):
+    x: float
+    y: float
+    pinned: bool = Field(description="Kept where the user put it when the layout runs again")
+
+
+class CanvasGroupDoc(_Strict):
+    label: str
+    members: list[Key] = Field(description="unique_ids of the group's nodes")
+
+
+class CanvasStateDoc(_Strict):
+    """One user's layout of a project's graph (personal UI state: it never changes the graph). Numbers are
+    finite, and the whole document is at most 2 MiB as compact UTF-8 JSON; `dvt.domain.canvas.validate`
+    checks both, with this shape."""
+
+    model_config = ConfigDict(extra="forbid", title="CanvasState")
+
+    version: Literal[1]
+    viewport: CanvasViewportDoc
+    positions: dict[Key, CanvasPositionDoc] = Field(
+        max_length=canvas.MAX_POSITIONS, description="By node unique_id or group key"
+    )
+    groups: dict[Key, CanvasGroupDoc] = Field(default_factory=dict, description="By group key; optional")
+    collapsed: list[Key] = Field(description="Keys of the collapsed groups")
+    mode: Literal["focused", "overview"]
+    group_by: Literal["folder", "package", "tag", "group", "resource_type"] = Field(alias="groupBy")
+    focus: Key | None = Field(description="The unique_id of the node a focused view centres on")
+    depth: int = Field(ge=canvas.MIN_DEPTH, le=canvas.MAX_DEPTH, description="Levels shown around the focus")
+
+
 CONTRACTS: dict[str, type[BaseModel]] = {
     "logical-graph.v1.schema.json": LogicalGraph,
     "execution-plan.v2.schema.json": ExecutionPlan,
+    "canvas-state.v1.schema.json": CanvasStateDoc,
 }
 
 

@@ -24,11 +24,20 @@ def node_uuid(raw: str, type_name: str) -> uuid.UUID | None:
         return None
 
 
-def environment_id(raw: str) -> uuid.UUID:
-    found = node_uuid(raw, "Environment")
+def required_uuid(raw: str, type_name: str) -> uuid.UUID:
+    """The UUID inside a global id of this type; any other id is not found, as another tenant's object is."""
+    found = node_uuid(raw, type_name)
     if found is None:
-        raise NotFoundError("environment not found")
+        raise NotFoundError(f"{type_name.lower()} not found")
     return found
+
+
+def environment_id(raw: str) -> uuid.UUID:
+    return required_uuid(raw, "Environment")
+
+
+def project_id(raw: str) -> uuid.UUID:
+    return required_uuid(raw, "Project")
 
 
 def _uuid(raw: str) -> uuid.UUID | None:

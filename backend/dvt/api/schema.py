@@ -16,6 +16,7 @@ from strawberry.extensions import (
 
 from dvt.api import permissions
 from dvt.api.access.schema import AccessMutation, AccessQuery
+from dvt.api.canvas.schema import CanvasMutation, CanvasQuery
 from dvt.api.context import Info
 from dvt.api.errors import AuditDenials, IntrospectionSwitch, MaskUnexpectedErrors, SubscriptionsOverWebSocket
 from dvt.api.graph.schema import GraphMutation, GraphQuery
@@ -35,7 +36,7 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type
-class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery, RunQueryFields):
+class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery, RunQueryFields, CanvasQuery):
     @permissions.field(Permission.VIEW, description="Any object by its global id, if you may see it")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -46,7 +47,7 @@ class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery, RunQuer
 
 
 @strawberry.type
-class Mutation(TenancyMutation, GraphMutation, AccessMutation, PlanMutation, RunMutation):
+class Mutation(TenancyMutation, GraphMutation, AccessMutation, PlanMutation, RunMutation, CanvasMutation):
     pass
 
 

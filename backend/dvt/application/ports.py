@@ -26,6 +26,7 @@ from dvt.application.records import (
 from dvt.application.run_ports import JobQueue, RunRepository
 from dvt.application.secret_ports import SecretKeyRepository, SecretRepository
 from dvt.domain.authorization import Grant, Permission, Role
+from dvt.domain.canvas import CanvasState
 from dvt.domain.graph.build import LogicalGraph
 from dvt.domain.graph.model import (
     Artifact,
@@ -219,6 +220,13 @@ class PlanRepository(Protocol):
     async def decide(self, plan_id: uuid.UUID, status: str, decided_by: str, note: str | None) -> PlanRecord: ...
 
 
+class CanvasRepository(Protocol):
+    async def get(self, project_id: uuid.UUID, subject: str) -> CanvasState | None: ...
+    async def save(
+        self, project_id: uuid.UUID, subject: str, expected_revision: int, document: dict[str, Any]
+    ) -> CanvasState | None: ...
+
+
 class Authenticator(Protocol):
     """Turns a bearer credential (a JWT of the OIDC issuer or of DVT, or an API token) into an actor."""
 
@@ -262,6 +270,7 @@ class UnitOfWork(Protocol):
     def audit(self, scope: TenantScope | None) -> AuditTrail: ...
     def plans(self, scope: TenantScope) -> PlanRepository: ...
     def runs(self, scope: TenantScope) -> RunRepository: ...
+    def canvases(self, scope: TenantScope) -> CanvasRepository: ...
     @property
     def jobs(self) -> JobQueue: ...
     @property

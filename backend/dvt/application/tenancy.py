@@ -67,6 +67,15 @@ async def visible_environment(uow: UnitOfWork, access: Access, environment_id: u
     return found[0], where
 
 
+async def visible_project(uow: UnitOfWork, access: Access, project_id: uuid.UUID) -> Project:
+    """The project, if the caller may view it or something inside it (as the API shows projects); not found
+    otherwise, another tenant's included (no existence leak)."""
+    found = await uow.tenancy(access.scope).projects_by_ids([project_id])
+    if not found or not access.reaches(Permission.VIEW, project_scope(found[0].organization_id, found[0].id)):
+        raise NotFoundError("project not found")
+    return found[0]
+
+
 class TenancyService:
     def __init__(self, units: UnitOfWorkFactory) -> None:
         self._units = units

@@ -309,3 +309,16 @@ class PlanRow(Base):
     decided_by: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class CanvasStateRow(Base):
+    """One user's saved layout of one project's graph; `revision` counts its saves (compare-and-set)."""
+
+    __tablename__ = "canvas_states"
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    user_subject: Mapped[str] = mapped_column(Text, primary_key=True)  # the actor's label: user:SUB or token:ID
+    revision: Mapped[int] = mapped_column(Integer)
+    state: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dvt.adapters.db.repositories.access import SqlAccessRepository, SqlRateLimitRepository
 from dvt.adapters.db.repositories.artifacts import SqlArtifactRepository
 from dvt.adapters.db.repositories.audit import SqlAuditRepository
+from dvt.adapters.db.repositories.canvas import SqlCanvasRepository
 from dvt.adapters.db.repositories.graph import SqlGraphRepository
 from dvt.adapters.db.repositories.identity import SqlIdentityRepository
 from dvt.adapters.db.repositories.plans import SqlPlanRepository
@@ -78,6 +79,9 @@ class SqlUnitOfWork:
 
     def runs(self, scope: TenantScope) -> SqlRunRepository:
         return SqlRunRepository(self.session, scope)
+
+    def canvases(self, scope: TenantScope) -> SqlCanvasRepository:
+        return SqlCanvasRepository(self.session, scope)
 
     @property
     def jobs(self) -> SqlJobQueue:
