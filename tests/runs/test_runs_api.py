@@ -19,7 +19,7 @@ from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
 from tests.api.conftest import token_for
 from tests.runs.conftest import FINISH_SECONDS, Place
-from tests.support.server import dvt_serve
+from tests.support.server import dvt_serve, shared_settings
 
 TRIGGER = """mutation($input: TriggerRunInput!) { triggerRun(input: $input) {
   __typename ... on Run { id status plan { id fingerprint status } } ... on Error { message } } }"""
@@ -33,12 +33,7 @@ LOGS = "subscription($id: ID!) { runLogs(runId: $id) { cursor chunks { seq strea
 
 @pytest.fixture(scope="module")
 def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = {
-        "DVT_DATABASE_URL": settings.database_url or "",
-        "DVT_SECRET_KEYS": settings.secret_keys or "",
-        "DVT_WORKER_POLL_SECONDS": "0.5",
-        "DVT_RATE_LIMIT_PER_MINUTE": "0",
-    }
+    env = shared_settings(settings)
     with dvt_serve(tmp_path_factory.mktemp("serve"), env) as base:
         yield base
 
@@ -54,7 +49,9 @@ class Follower:
         ws = await websockets.connect(self._url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")])
         payload = {"Authorization": f"Bearer {self._token}"} if self._token else {}
         await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
-        ack = json.loads(await ws.recv())
+        raw = await ws.recv()
+        assert isinstance(raw, str), f"connection_ack came as a binary frame: {raw!r}"
+        ack = json.loads(raw)
         assert ack["type"] == "connection_ack", ack
         return ws
 
@@ -65,7 +62,10 @@ class Follower:
                 json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}})
             )
             while True:
-                message = json.loads(await ws.recv())
+                raw = await ws.recv()
+                # A browser's graphql-ws cannot read a binary frame (it gets a Blob): text only.
+                assert isinstance(raw, str), f"a binary frame: {raw[:80]!r}"
+                message = json.loads(raw)
                 if message["type"] == "complete":
                     return
                 assert message["type"] == "next", message

@@ -13,8 +13,21 @@ from pathlib import Path
 
 import httpx
 
+from dvt.config import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60
+
+
+def shared_settings(settings: Settings, **extra: str) -> dict[str, str]:
+    """What a served app needs to share the tests' database and keys, with a fast worker and no rate limit."""
+    return {
+        "DVT_DATABASE_URL": settings.database_url or "",
+        "DVT_SECRET_KEYS": settings.secret_keys or "",
+        "DVT_WORKER_POLL_SECONDS": "0.5",
+        "DVT_RATE_LIMIT_PER_MINUTE": "0",
+        **extra,
+    }
 
 
 def free_port() -> int:

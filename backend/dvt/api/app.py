@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
@@ -12,13 +12,15 @@ import orjson
 from cross_web import HTTPException
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from dvt.api.context import Context
@@ -30,7 +32,20 @@ from dvt.application.services import Services
 from dvt.domain.errors import DomainError, NotFoundError
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages as text frames: a browser hands a binary frame to graphql-ws as a Blob,
+    which it cannot parse, so orjson's bytes are sent as text."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class DvtGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = TextFrames
+
     def __init__(self, services: Services) -> None:
         super().__init__(
             create_schema(),
@@ -110,10 +125,22 @@ def create_app(
         *session_routes(services),
     ]
     if spa_dir is not None and (spa_dir / "index.html").exists():
-        routes.append(Mount("/", StaticFiles(directory=spa_dir, html=True)))
+        routes.append(Mount("/", SpaFiles(directory=spa_dir, html=True)))
     else:
         routes.append(Route("/", _placeholder))
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+class SpaFiles(StaticFiles):
+    """The built SPA; a path that is no file (a client-side route such as /p/x/e/dev/runs) gets index.html."""
+
+    async def get_response(self, path: str, scope: Any) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except StarletteHTTPException as error:
+            if error.status_code != 404 or path.startswith(("assets/", "api/", "graphql", "auth/")):
+                raise
+            return await super().get_response("index.html", scope)
 
 
 async def _placeholder(_: Request) -> Response:

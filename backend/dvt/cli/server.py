@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -69,4 +70,5 @@ def serve(
 
 
 def _spa_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "frontend" / "dist"
+    # backend/dvt/cli/server.py -> the repository root holds frontend/dist
+    return Path(os.environ.get("DVT_SPA_DIR") or Path(__file__).resolve().parents[3] / "frontend" / "dist")
