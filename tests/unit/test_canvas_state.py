@@ -43,12 +43,14 @@ REFUSED = [
     (
         layout(theme="dark"),
         'unknown top-level key "theme": expected version, viewport, positions, collapsed, mode, groupBy, focus, '
-        "depth, groups",
+        "depth, groups, expanded",
     ),
     (layout(without=("mode",)), "mode is required"),
     (layout(version=2), "version must be 1"),
     (layout(version="1"), "version must be 1"),
     (layout(viewport=[0, 0, 1]), "viewport must be an object"),
+    (layout(expanded="shop"), "expanded must be a list of strings"),
+    (layout(expanded=[""]), "expanded[0] must be a non-empty string"),
     (layout(viewport={"x": 0, "y": 0}), "viewport.zoom is required"),
     (layout(viewport={"x": 0, "y": 0, "zoom": 0}), "viewport.zoom must be greater than 0"),
     (layout(viewport={"x": 0, "y": 0, "zoom": -2}), "viewport.zoom must be greater than 0"),
@@ -98,6 +100,8 @@ ACCEPTED = [
     layout(depth=1),
     layout(depth=10.0),
     layout(viewport={"x": -1e300, "y": 1e300, "zoom": 1e-9}),
+    layout(viewport=None),
+    layout(expanded=["shop/models/staging"]),
     layout(positions={"model.modèle.ünïcode": {"x": 0.1, "y": 0.2, "pinned": False}}),
     layout(positions=many_positions(MAX_POSITIONS)),
 ]

@@ -166,12 +166,13 @@ class CanvasStateDoc(_Strict):
     model_config = ConfigDict(extra="forbid", title="CanvasState")
 
     version: Literal[1]
-    viewport: CanvasViewportDoc
+    viewport: CanvasViewportDoc | None = Field(description="null: fit the drawing to the screen")
     positions: dict[Key, CanvasPositionDoc] = Field(
         max_length=canvas.MAX_POSITIONS, description="By node unique_id or group key"
     )
     groups: dict[Key, CanvasGroupDoc] = Field(default_factory=dict, description="By group key; optional")
     collapsed: list[Key] = Field(description="Keys of the collapsed groups")
+    expanded: list[Key] = Field(default_factory=list, description="Keys of the overview's groups the user opened")
     mode: Literal["focused", "overview"]
     group_by: Literal["folder", "package", "tag", "group", "resource_type"] = Field(alias="groupBy")
     focus: Key | None = Field(description="The unique_id of the node a focused view centres on")

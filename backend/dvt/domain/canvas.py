@@ -28,7 +28,7 @@ MODES = ("focused", "overview")
 GROUP_BY = ("folder", "package", "tag", "group", "resource_type")
 
 _REQUIRED = ("version", "viewport", "positions", "collapsed", "mode", "groupBy", "focus", "depth")
-_TOP_LEVEL = (*_REQUIRED, "groups")
+_TOP_LEVEL = (*_REQUIRED, "groups", "expanded")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +67,13 @@ def validate(document: object) -> dict[str, Any]:
     _keys(document, "", _TOP_LEVEL, _REQUIRED)
     if not _whole(document["version"]) or document["version"] != CONTRACT_VERSION:
         raise ValidationError(f"version must be {CONTRACT_VERSION}")
-    viewport = _object(document["viewport"], "viewport")
-    _keys(viewport, "viewport", ("x", "y", "zoom"))
-    _number(viewport["x"], "viewport.x")
-    _number(viewport["y"], "viewport.y")
-    if _number(viewport["zoom"], "viewport.zoom") <= 0:
-        raise ValidationError("viewport.zoom must be greater than 0")
+    if document["viewport"] is not None:  # null: the client fits the drawing to the screen
+        viewport = _object(document["viewport"], "viewport")
+        _keys(viewport, "viewport", ("x", "y", "zoom"))
+        _number(viewport["x"], "viewport.x")
+        _number(viewport["y"], "viewport.y")
+        if _number(viewport["zoom"], "viewport.zoom") <= 0:
+            raise ValidationError("viewport.zoom must be greater than 0")
     positions = _object(document["positions"], "positions")
     if len(positions) > MAX_POSITIONS:
         raise ValidationError(f"positions holds {len(positions):,} entries; at most {MAX_POSITIONS:,}")
@@ -93,6 +94,8 @@ def validate(document: object) -> dict[str, Any]:
                 raise ValidationError(f"{path}.label must be a string")
             _strings(group["members"], f"{path}.members")
     _strings(document["collapsed"], "collapsed")
+    if "expanded" in document:  # the overview's groups the user opened
+        _strings(document["expanded"], "expanded")
     _choice(document["mode"], "mode", MODES)
     _choice(document["groupBy"], "groupBy", GROUP_BY)
     focus = document["focus"]
