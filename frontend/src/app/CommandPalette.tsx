@@ -1,0 +1,154 @@
+// Ctrl/Cmd+K: jump to any view, node, run or plan of the environment.
+import { useQuery } from "@tanstack/react-query";
+import {
+  KBarAnimator,
+  KBarPortal,
+  KBarPositioner,
+  KBarProvider,
+  KBarResults,
+  KBarSearch,
+  useMatches,
+  useRegisterActions,
+  type Action,
+} from "kbar";
+import { useMemo, type ReactNode } from "react";
+import { useNavigate } from "react-router";
+import { graphql } from "../gql";
+import { request } from "../lib/graphql";
+import { uiEvents } from "../lib/events";
+import { useLogicalGraph } from "../features/graph/api";
+import { TEST_TYPES } from "../features/graph/model";
+import { useEnvironment } from "./environment";
+
+const RecentQuery = graphql(`
+  query PaletteRecent($environmentId: ID!) {
+    runs(environmentId: $environmentId, first: 20) {
+      nodes {
+        id
+        status
+        createdAt
+      }
+    }
+    node(id: $environmentId) {
+      ... on Environment {
+        plans(first: 20) {
+          nodes {
+            id
+            status
+            createdAt
+          }
+        }
+      }
+    }
+  }
+`);
+
+const VIEWS: [string, string][] = [
+  ["", "Dashboard"],
+  ["graph", "Graph workspace"],
+  ["plans", "Plans"],
+  ["runs", "Runs"],
+  ["artifacts", "Artifacts"],
+  ["diff", "Diff"],
+  ["docs", "Docs"],
+];
+
+export function CommandPalette({ base, children }: { base: string; children: ReactNode }) {
+  const navigate = useNavigate();
+  const actions = useMemo<Action[]>(
+    () =>
+      VIEWS.map(([path, name]) => ({
+        id: `view:${path || "dashboard"}`,
+        name,
+        section: "Views",
+        perform: () => navigate(path ? `${base}/${path}` : base),
+      })),
+    [base, navigate],
+  );
+  return (
+    <KBarProvider actions={actions}>
+      <DynamicActions base={base} />
+      <KBarPortal>
+        <KBarPositioner className="kbar-positioner">
+          <KBarAnimator className="kbar">
+            <KBarSearch className="kbar-search" defaultPlaceholder="Jump to a node, run, plan or view…" />
+            <Results />
+          </KBarAnimator>
+        </KBarPositioner>
+      </KBarPortal>
+      {children}
+    </KBarProvider>
+  );
+}
+
+function DynamicActions({ base }: { base: string }) {
+  const navigate = useNavigate();
+  const environment = useEnvironment();
+  const env = environment.data;
+  const { graph } = useLogicalGraph(env?.latestGraphVersion?.id);
+  const recent = useQuery({
+    queryKey: ["palette-recent", env?.id],
+    enabled: !!env?.id,
+    queryFn: () => request(RecentQuery, { environmentId: env!.id }),
+  });
+  const nodeActions = useMemo<Action[]>(
+    () =>
+      (graph?.nodes ?? [])
+        .filter((n) => !TEST_TYPES.has(n.resource_type))
+        .map((n) => ({
+          id: `node:${n.unique_id}`,
+          name: n.name,
+          subtitle: n.unique_id,
+          keywords: n.unique_id,
+          section: "Nodes",
+          perform: () => {
+            navigate(`${base}/graph?focus=${encodeURIComponent(n.unique_id)}`);
+            uiEvents.emit("graph:focus", { uniqueId: n.unique_id });
+          },
+        })),
+    [graph, base, navigate],
+  );
+  const otherActions = useMemo<Action[]>(() => {
+    const runs = (recent.data?.runs.nodes ?? []).map((r) => ({
+      id: `run:${r.id}`,
+      name: `Run ${r.id.slice(-8)} — ${r.status}`,
+      subtitle: r.createdAt ?? "",
+      section: "Runs",
+      perform: () => navigate(`${base}/runs/${encodeURIComponent(r.id)}`),
+    }));
+    const node = recent.data?.node;
+    const plans =
+      node && "plans" in node
+        ? node.plans.nodes.map((p) => ({
+            id: `plan:${p.id}`,
+            name: `Plan ${p.id.slice(-8)} — ${p.status}`,
+            subtitle: p.createdAt ?? "",
+            section: "Plans",
+            perform: () => navigate(`${base}/plans/${encodeURIComponent(p.id)}`),
+          }))
+        : [];
+    return [...runs, ...plans];
+  }, [recent.data, base, navigate]);
+  useRegisterActions(nodeActions, [nodeActions]);
+  useRegisterActions(otherActions, [otherActions]);
+  return null;
+}
+
+function Results() {
+  const { results } = useMatches();
+  return (
+    <KBarResults
+      items={results.slice(0, 60)}
+      onRender={({ item, active }) =>
+        typeof item === "string" ? (
+          <div className="kbar-section">{item}</div>
+        ) : (
+          <div className={`kbar-item${active ? " active" : ""}`}>
+            <span>{item.name}</span>
+            {item.subtitle && <small>{item.subtitle}</small>}
+          </div>
+        )
+      }
+    />
+  );
+}

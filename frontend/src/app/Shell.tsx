@@ -1,0 +1,135 @@
+// The frame around every view: who you are, where you are (tenant, organization, project, environment),
+// the views of this environment, and the command palette.
+import { useSyncExternalStore } from "react";
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { Empty, ErrorState, Loading } from "../components/States";
+import { ChangePassword } from "../features/auth/ChangePassword";
+import { currentSession, signOut } from "../lib/auth";
+import { CommandPalette } from "./CommandPalette";
+import { useProjects, useRoute } from "./environment";
+
+function subscribeSession(notify: () => void) {
+  window.addEventListener("dvt:session", notify);
+  window.addEventListener("storage", notify);
+  return () => {
+    window.removeEventListener("dvt:session", notify);
+    window.removeEventListener("storage", notify);
+  };
+}
+
+export function useSession() {
+  const raw = useSyncExternalStore(subscribeSession, () => localStorage.getItem("dvt.token"));
+  return raw ? currentSession() : null;
+}
+
+function RequireSession({ children }: { children: React.ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (!session) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (session.mustChangePassword) return <ChangePassword />;
+  return <>{children}</>;
+}
+
+/** `/`: go to the first environment this caller can see. */
+export function Home() {
+  return (
+    <RequireSession>
+      <FirstEnvironment />
+    </RequireSession>
+  );
+}
+
+function FirstEnvironment() {
+  const projects = useProjects();
+  if (projects.isPending) return <Loading what="projects" />;
+  if (projects.error) return <ErrorState error={projects.error} retry={() => void projects.refetch()} />;
+  for (const org of projects.data.organizations) {
+    for (const project of org.projects) {
+      const env = project.environments[0];
+      if (env) return <Navigate to={`/p/${project.slug}/e/${env.slug}`} replace />;
+    }
+  }
+  return (
+    <Empty title="No project yet">
+      Ingest a dbt project's artifacts: <code>dvt ingest target/manifest.json --project my-project --environment dev</code>
+    </Empty>
+  );
+}
+
+const VIEWS = [
+  ["", "Dashboard"],
+  ["graph", "Graph"],
+  ["plans", "Plans"],
+  ["runs", "Runs"],
+  ["artifacts", "Artifacts"],
+  ["diff", "Diff"],
+  ["docs", "Docs"],
+] as const;
+
+export function Shell() {
+  return (
+    <RequireSession>
+      <Frame />
+    </RequireSession>
+  );
+}
+
+function Frame() {
+  const { base, project, env } = useRoute();
+  const projects = useProjects();
+  const navigate = useNavigate();
+  const choices = (projects.data?.organizations ?? []).flatMap((org) =>
+    org.projects.flatMap((p) =>
+      p.environments.map((e) => ({ value: `/p/${p.slug}/e/${e.slug}`, label: `${org.slug} / ${p.slug} / ${e.slug}` })),
+    ),
+  );
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">DVT</span>
+        <span className="tenant" title="tenant">
+          {projects.data?.tenant?.name ?? "…"}
+        </span>
+        <label className="switcher">
+          <span className="sr-only">Environment</span>
+          <select
+            aria-label="Environment"
+            value={base}
+            onChange={(event) => navigate(event.target.value)}
+          >
+            {!choices.some((c) => c.value === base) && <option value={base}>{`${project} / ${env}`}</option>}
+            {choices.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <nav className="views">
+          {VIEWS.map(([path, label]) => (
+            <NavLink key={path} to={path ? `${base}/${path}` : base} end={!path}>
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+        <span className="hint">Ctrl+K</span>
+        <span className="viewer">{projects.data?.viewer.displayName}</span>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            signOut();
+            navigate("/login");
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main className="content">
+        <CommandPalette base={base}>
+          <Outlet />
+        </CommandPalette>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+// The environment a view works in comes from the URL (/p/:project/e/:env), so every view is a link.
+import { useQuery } from "@tanstack/react-query";
+import { useParams } from "react-router";
+import { graphql } from "../gql";
+import { request } from "../lib/graphql";
+
+export const EnvironmentQuery = graphql(`
+  query CurrentEnvironment($project: String!, $env: String!) {
+    environment(project: $project, slug: $env) {
+      id
+      slug
+      name
+      adapter
+      gitRef
+      quotas {
+        maxConcurrentRuns
+        monthlyCostBudget
+      }
+      rateCard
+      project {
+        id
+        slug
+        name
+        repository
+        organization {
+          slug
+        }
+      }
+      latestGraphVersion {
+        id
+        sequence
+        contentHash
+        dbtVersion
+        nodeCount
+        createdAt
+      }
+    }
+  }
+`);
+
+export function useRoute(): { project: string; env: string; base: string } {
+  const { project = "", env = "" } = useParams();
+  return { project, env, base: `/p/${encodeURIComponent(project)}/e/${encodeURIComponent(env)}` };
+}
+
+export function useEnvironment() {
+  const { project, env } = useRoute();
+  return useQuery({
+    queryKey: ["environment", project, env],
+    queryFn: () => request(EnvironmentQuery, { project, env }),
+    select: (data) => data.environment,
+  });
+}
+
+export const ProjectsQuery = graphql(`
+  query Projects {
+    tenant {
+      slug
+      name
+    }
+    viewer {
+      subject
+      displayName
+      kind
+    }
+    organizations {
+      slug
+      name
+      projects {
+        slug
+        name
+        environments {
+          slug
+          name
+        }
+      }
+    }
+  }
+`);
+
+export function useProjects() {
+  return useQuery({ queryKey: ["projects"], queryFn: () => request(ProjectsQuery), staleTime: 60_000 });
+}
+
+const PermissionsQuery = graphql(`
+  query PermissionsOn($scope: String!) {
+    permissionsOn(scope: $scope)
+  }
+`);
+
+/** What the caller may do in this environment, so buttons they cannot use are not offered. */
+export function usePermissions(): Set<string> {
+  const environment = useEnvironment();
+  const env = environment.data;
+  const org = env?.project?.organization?.slug;
+  const scope = env && org ? `/o/${org}/p/${env.project!.slug}/e/${env.slug}` : null;
+  const query = useQuery({
+    queryKey: ["permissions", scope],
+    enabled: !!scope,
+    queryFn: () => request(PermissionsQuery, { scope: scope! }),
+    staleTime: 60_000,
+  });
+  return new Set(query.data?.permissionsOn ?? []);
+}

@@ -1,0 +1,78 @@
+// Every view shows one of these while it has nothing else to show: loading, empty, or what went wrong.
+import type { ReactNode } from "react";
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      Loading {what}…
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <strong>{title}</strong>
+      {children && <div>{children}</div>}
+    </div>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div className="state state-error" role="alert">
+      <strong>Something went wrong</strong>
+      <div>{message}</div>
+      {retry && (
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The three states of a query, in one place: render children only when there is data. */
+export function QueryState<T>({
+  query,
+  what,
+  children,
+}: {
+  query: { isPending: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
+  what: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading what={what} />;
+  if (query.error) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  return <>{children(query.data as T)}</>;
+}
+
+const STATUS_CLASS: Record<string, string> = {
+  success: "ok",
+  pass: "ok",
+  approved: "ok",
+  warning: "warn",
+  warn: "warn",
+  failed: "bad",
+  error: "bad",
+  fail: "bad",
+  rejected: "bad",
+  canceled: "muted",
+  skipped: "muted",
+  expired: "muted",
+  running: "live",
+  queued: "wait",
+  planning: "wait",
+  awaiting_approval: "wait",
+  draft: "wait",
+};
+
+export function StatusBadge({ status }: { status: string | null | undefined }) {
+  const shown = status ?? "none";
+  return <span className={`badge badge-${STATUS_CLASS[shown] ?? "muted"}`}>{shown.replace("_", " ")}</span>;
+}
+
+export function statusClass(status: string | null | undefined): string {
+  return status ? (STATUS_CLASS[status] ?? "muted") : "none";
+}

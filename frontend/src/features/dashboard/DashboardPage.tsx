@@ -1,0 +1,204 @@
+// The environment at a glance: latest runs, failing and slowest nodes, cost this month against the
+// budget, freshness of sources, and plans waiting for approval.
+import { useQuery } from "@tanstack/react-query";
+import { Link, useNavigate } from "react-router";
+import { useEnvironment, useRoute } from "../../app/environment";
+import { DataTable } from "../../components/DataTable";
+import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
+import { graphql } from "../../gql";
+import { duration, money, when } from "../../lib/format";
+import { request } from "../../lib/graphql";
+
+const DashboardQuery = graphql(`
+  query Dashboard($environmentId: ID!) {
+    runs(environmentId: $environmentId, first: 100) {
+      nodes {
+        id
+        status
+        trigger
+        actor
+        createdAt
+        durationSeconds
+        actualCost
+        nodes {
+          uniqueId
+          status
+          executionTime
+          message
+        }
+      }
+    }
+    node(id: $environmentId) {
+      ... on Environment {
+        plans(first: 50) {
+          nodes {
+            id
+            status
+            createdBy
+            createdAt
+            approvalsRequired {
+              role
+              reason
+            }
+          }
+        }
+        invocations(first: 20) {
+          nodes {
+            invocationId
+            command
+            createdAt
+            sourceFreshness {
+              uniqueId
+              status
+              maxLoadedAt
+              ageSeconds
+              error
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+const FAILED = new Set(["error", "fail", "runtime error"]);
+
+export function DashboardPage() {
+  const { base } = useRoute();
+  const navigate = useNavigate();
+  const environment = useEnvironment();
+  const env = environment.data;
+  const data = useQuery({
+    queryKey: ["dashboard", env?.id],
+    enabled: !!env?.id,
+    queryFn: () => request(DashboardQuery, { environmentId: env!.id }),
+    refetchInterval: 10_000,
+  });
+  if (environment.isPending) return <Loading what="environment" />;
+  if (environment.error) return <ErrorState error={environment.error} retry={() => void environment.refetch()} />;
+  if (!env) return <Empty title="No such environment">Pick another one above.</Empty>;
+  if (data.isPending) return <Loading what="dashboard" />;
+  if (data.error) return <ErrorState error={data.error} retry={() => void data.refetch()} />;
+
+  const runs = data.data.runs.nodes;
+  const envNode = data.data.node && "plans" in data.data.node ? data.data.node : null;
+  const latestFinished = runs.find((r) => r.nodes.length && !["queued", "planning", "awaiting_approval", "running"].includes(r.status));
+  const failing = (latestFinished?.nodes ?? []).filter((n) => FAILED.has(n.status));
+  const slowest = [...(latestFinished?.nodes ?? [])].filter((n) => n.executionTime != null).sort((a, b) => b.executionTime! - a.executionTime!).slice(0, 5);
+  const monthStart = new Date();
+  monthStart.setUTCDate(1);
+  monthStart.setUTCHours(0, 0, 0, 0);
+  const spent = runs.filter((r) => r.createdAt && Date.parse(r.createdAt) >= monthStart.getTime()).reduce((sum, r) => sum + (r.actualCost ?? 0), 0);
+  const budget = env.quotas.monthlyCostBudget;
+  const awaiting = (envNode?.plans.nodes ?? []).filter((p) => p.status === "draft" && p.approvalsRequired.length > 0);
+  const freshness = envNode?.invocations.nodes.find((i) => i.sourceFreshness.length > 0);
+
+  return (
+    <div className="page dashboard">
+      <h1>
+        {env.project?.name ?? env.project?.slug} / {env.name}
+      </h1>
+      <p className="summary">
+        {env.adapter} · ref {env.gitRef} ·{" "}
+        {env.latestGraphVersion
+          ? `graph version ${env.latestGraphVersion.sequence} (${env.latestGraphVersion.nodeCount} nodes, dbt ${env.latestGraphVersion.dbtVersion ?? "?"})`
+          : "no graph yet"}
+      </p>
+      <div className="cards">
+        <section className="card">
+          <h2>Latest runs</h2>
+          {runs.length ? (
+            <ul className="plain">
+              {runs.slice(0, 6).map((r) => (
+                <li key={r.id}>
+                  <Link to={`${base}/runs/${encodeURIComponent(r.id)}`}>
+                    <StatusBadge status={r.status} /> {when(r.createdAt)} · {duration(r.durationSeconds)} · {r.actor}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Empty title="No runs yet">
+              <Link to={`${base}/plans`}>Plan and run</Link>
+            </Empty>
+          )}
+        </section>
+        <section className="card">
+          <h2>Cost this month</h2>
+          <div className="big">{money(spent)}</div>
+          {budget != null ? (
+            <>
+              <meter min={0} max={budget} value={Math.min(spent, budget)} aria-label="budget used" />
+              <div>
+                of {money(budget)} budget ({((spent / budget) * 100).toFixed(0)}%)
+              </div>
+            </>
+          ) : (
+            <div>No monthly budget set.</div>
+          )}
+        </section>
+        <section className="card">
+          <h2>Plans awaiting approval</h2>
+          {awaiting.length ? (
+            <ul className="plain">
+              {awaiting.map((p) => (
+                <li key={p.id}>
+                  <Link to={`${base}/plans/${encodeURIComponent(p.id)}`}>
+                    {when(p.createdAt)} by {p.createdBy} — needs {p.approvalsRequired.map((a) => a.role).join(", ")}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <div>Nothing waits for a decision.</div>
+          )}
+        </section>
+      </div>
+      <div className="cards">
+        <section className="card wide">
+          <h2>Failing nodes {latestFinished && <small>(latest finished run)</small>}</h2>
+          <DataTable
+            label="failing nodes"
+            rows={failing}
+            rowKey={(n) => n.uniqueId}
+            empty="No failing node."
+            onRowClick={(n) => navigate(`${base}/graph?focus=${encodeURIComponent(n.uniqueId)}`)}
+            columns={[
+              { id: "node", header: "Node", cell: (n) => n.uniqueId },
+              { id: "status", header: "Status", cell: (n) => <StatusBadge status={n.status} /> },
+              { id: "message", header: "Message", cell: (n) => n.message ?? "" },
+            ]}
+          />
+        </section>
+        <section className="card wide">
+          <h2>Slowest nodes</h2>
+          <DataTable
+            label="slowest nodes"
+            rows={slowest}
+            rowKey={(n) => n.uniqueId}
+            empty="No timings yet."
+            columns={[
+              { id: "node", header: "Node", cell: (n) => n.uniqueId },
+              { id: "time", header: "Time", cell: (n) => duration(n.executionTime), value: (n) => n.executionTime },
+            ]}
+          />
+        </section>
+        <section className="card wide">
+          <h2>Source freshness {freshness && <small>({when(freshness.createdAt)})</small>}</h2>
+          <DataTable
+            label="source freshness"
+            rows={freshness?.sourceFreshness ?? []}
+            rowKey={(s) => s.uniqueId}
+            empty="No freshness checked yet (dbt source freshness)."
+            columns={[
+              { id: "source", header: "Source", cell: (s) => s.uniqueId },
+              { id: "status", header: "Status", cell: (s) => <StatusBadge status={s.status} />, value: (s) => s.status },
+              { id: "age", header: "Age", cell: (s) => duration(s.ageSeconds), value: (s) => s.ageSeconds },
+              { id: "loaded", header: "Last loaded", cell: (s) => s.maxLoadedAt ?? "—" },
+            ]}
+          />
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,176 @@
+// The project's documentation, as dbt Docs shows it, without loading everything into the page: the
+// list is searched on the server and paged; one node's page is fetched when opened.
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { lazy, Suspense, useDeferredValue, useState } from "react";
+import { Link } from "react-router";
+import { useEnvironment, useRoute } from "../../app/environment";
+import { DataTable } from "../../components/DataTable";
+import { Empty, ErrorState, Loading } from "../../components/States";
+import { graphql } from "../../gql";
+import { request } from "../../lib/graphql";
+import { useLogicalGraph, useNodeDetail } from "../graph/api";
+
+const CodeView = lazy(() => import("../../components/CodeView"));
+
+const DocsListQuery = graphql(`
+  query DocsList($id: ID!, $filter: NodeFilterInput, $after: String) {
+    graphVersion(id: $id) {
+      id
+      nodes(first: 100, after: $after, filter: $filter) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          uniqueId
+          name
+          resourceType
+          description
+          packageName
+        }
+      }
+    }
+  }
+`);
+
+const DOC_TYPES = ["model", "source", "seed", "snapshot", "exposure", "metric", "semantic_model", "saved_query", "analysis", "macro"];
+
+export default function DocsPage() {
+  const environment = useEnvironment();
+  const versionId = environment.data?.latestGraphVersion?.id;
+  const [text, setText] = useState("");
+  const search = useDeferredValue(text.trim());
+  const [types, setTypes] = useState<string[]>(["model", "source", "seed", "snapshot", "exposure"]);
+  const [open, setOpen] = useState<string | null>(null);
+  const list = useInfiniteQuery({
+    queryKey: ["docs", versionId, search, types],
+    enabled: !!versionId,
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      request(DocsListQuery, {
+        id: versionId!,
+        after: pageParam,
+        filter: { search: search || null, resourceTypes: types.length ? types : null },
+      }),
+    getNextPageParam: (last) => (last.graphVersion?.nodes.pageInfo.hasNextPage ? last.graphVersion.nodes.pageInfo.endCursor : null),
+  });
+  if (environment.isPending) return <Loading what="environment" />;
+  if (!versionId) return <Empty title="No documentation yet">Ingest this environment's artifacts first.</Empty>;
+  const rows = list.data?.pages.flatMap((p) => p.graphVersion?.nodes.nodes ?? []) ?? [];
+  const total = list.data?.pages[0]?.graphVersion?.nodes.totalCount ?? 0;
+  return (
+    <div className="page docs">
+      <h1>Docs</h1>
+      <div className="split">
+        <div className="docs-list">
+          <input type="search" aria-label="Search docs" placeholder="Search models, sources, columns…" value={text} onChange={(e) => setText(e.target.value)} />
+          <div className="chips">
+            {DOC_TYPES.map((t) => (
+              <label key={t} className="chip">
+                <input type="checkbox" checked={types.includes(t)} onChange={(e) => setTypes((c) => (e.target.checked ? [...c, t] : c.filter((x) => x !== t)))} />
+                {t}
+              </label>
+            ))}
+          </div>
+          {list.isPending && <Loading what="documentation" />}
+          {list.error && <ErrorState error={list.error} />}
+          {list.data && (
+            <>
+              <div className="count">{total} found</div>
+              <ul className="doc-items" aria-label="documented nodes">
+                {rows.map((n) => (
+                  <li key={n.uniqueId}>
+                    <button type="button" className={open === n.uniqueId ? "on" : ""} onClick={() => setOpen(n.uniqueId)}>
+                      <span className="gnode-type">{n.resourceType}</span> {n.name}
+                      <small>{n.description.slice(0, 80)}</small>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              {list.hasNextPage && (
+                <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+                  More
+                </button>
+              )}
+            </>
+          )}
+        </div>
+        <div className="docs-page">{open ? <DocPage versionId={versionId} uniqueId={open} onOpen={setOpen} /> : <Empty title="Choose a node to read its documentation" />}</div>
+      </div>
+    </div>
+  );
+}
+
+function DocPage({ versionId, uniqueId, onOpen }: { versionId: string; uniqueId: string; onOpen: (id: string) => void }) {
+  const { base } = useRoute();
+  const node = useNodeDetail(versionId, uniqueId);
+  const { graph } = useLogicalGraph(versionId);
+  if (node.isPending) return <Loading what="documentation" />;
+  if (node.error) return <ErrorState error={node.error} />;
+  if (!node.data) return <Empty title="Not in this version" />;
+  const n = node.data;
+  const referencedBy = (graph?.children.get(uniqueId) ?? []).filter((id) => !id.startsWith("test."));
+  return (
+    <article aria-label="documentation">
+      <h2>
+        {n.name} <small>{n.resourceType}</small>
+      </h2>
+      <p className="description">{n.description || <em>No description.</em>}</p>
+      <dl className="facts">
+        <dt>Relation</dt>
+        <dd>{n.relationName ?? "—"}</dd>
+        <dt>Materialized</dt>
+        <dd>{n.materialized ?? "—"}</dd>
+        <dt>Path</dt>
+        <dd>{n.path ?? "—"}</dd>
+        <dt>Owner</dt>
+        <dd>{n.owner ?? "—"}</dd>
+      </dl>
+      <Link to={`${base}/graph?focus=${encodeURIComponent(uniqueId)}`}>Open in the graph</Link>
+      <h3>Columns</h3>
+      <DataTable
+        label="columns"
+        rows={n.columns}
+        rowKey={(c) => c.name}
+        empty="No columns documented."
+        columns={[
+          { id: "name", header: "Column", cell: (c) => c.name },
+          { id: "type", header: "Type", cell: (c) => c.dataType ?? "—" },
+          { id: "description", header: "Description", cell: (c) => c.description },
+        ]}
+      />
+      <h3>Tests</h3>
+      <ul className="plain">
+        {n.tests.length ? n.tests.map((t) => <li key={t.uniqueId}>{t.name}</li>) : <li>None.</li>}
+      </ul>
+      <h3>Depends on</h3>
+      <NodeLinks ids={n.dependsOn} onOpen={onOpen} />
+      <h3>Referenced by</h3>
+      <NodeLinks ids={referencedBy} onOpen={onOpen} />
+      {(n.compiledCode || n.rawCode) && (
+        <>
+          <h3>Code</h3>
+          <Suspense fallback={<Loading what="editor" />}>
+            <CodeView value={n.rawCode ?? n.compiledCode ?? ""} language={n.language === "python" ? "python" : "sql"} height={260} />
+          </Suspense>
+        </>
+      )}
+    </article>
+  );
+}
+
+function NodeLinks({ ids, onOpen }: { ids: readonly string[]; onOpen: (id: string) => void }) {
+  if (!ids.length) return <div className="state">None.</div>;
+  return (
+    <ul className="plain links">
+      {ids.map((id) => (
+        <li key={id}>
+          <button type="button" className="link" onClick={() => onOpen(id)}>
+            {id}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { planFormSchema, toPlanRequest } from "./PlanForm";
+
+const blank = { select: "", exclude: "", selector: "", fullRefresh: false, vars: "" };
+
+describe("the plan form", () => {
+  it("turns selection text into dbt's lists, empty into nothing", () => {
+    expect(toPlanRequest({ ...blank, select: "stg_orders+  tag:daily,fct_orders", exclude: " " })).toEqual({
+      select: ["stg_orders+", "tag:daily", "fct_orders"],
+      exclude: null,
+      selector: null,
+      fullRefresh: false,
+      vars: null,
+    });
+  });
+
+  it("accepts vars only as a JSON object", () => {
+    expect(planFormSchema.safeParse({ ...blank, vars: '{"a": 1}' }).success).toBe(true);
+    for (const vars of ["[1]", "3", "{oops", "null"]) {
+      const parsed = planFormSchema.safeParse({ ...blank, vars });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/JSON object/);
+    }
+    expect(toPlanRequest({ ...blank, vars: '{"a": 1}', fullRefresh: true })).toMatchObject({ vars: { a: 1 }, fullRefresh: true });
+  });
+});

@@ -1,0 +1,177 @@
+// One plan: every node's action and why, the waves, estimated cost against the budget, the approvals it
+// needs and the explanation; approve or reject it (with the role for it), run it, see it on the graph.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { usePermissions, useRoute } from "../../app/environment";
+import { DataTable } from "../../components/DataTable";
+import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
+import { duration, money, when } from "../../lib/format";
+import { request } from "../../lib/graphql";
+import { useEnvironment } from "../../app/environment";
+import { TriggerRun } from "../runs/api";
+import { ApprovePlan, PlanQuery, RejectPlan } from "./api";
+
+export default function PlanPage() {
+  const { planId = "" } = useParams();
+  const { base } = useRoute();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const may = usePermissions();
+  const environment = useEnvironment();
+  const plan = useQuery({ queryKey: ["plan", planId], queryFn: () => request(PlanQuery, { id: planId }), select: (d) => d.plan });
+  const [note, setNote] = useState("");
+  const [failure, setFailure] = useState<string | null>(null);
+  const [action, setAction] = useState("");
+  const waves = useMemo(() => {
+    const counts = new Map<number, number>();
+    for (const item of plan.data?.items ?? []) if (item.action !== "SKIP") counts.set(item.wave, (counts.get(item.wave) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => a[0] - b[0]);
+  }, [plan.data]);
+  if (plan.isPending) return <Loading what="plan" />;
+  if (plan.error) return <ErrorState error={plan.error} retry={() => void plan.refetch()} />;
+  if (!plan.data) return <Empty title="Plan not found">It does not exist, or it is not yours to see.</Empty>;
+  const p = plan.data;
+  const budget = environment.data?.quotas.monthlyCostBudget;
+
+  const decide = async (approve: boolean) => {
+    setFailure(null);
+    try {
+      const input = { planId: p.id, fingerprint: p.fingerprint, reason: note || null };
+      const result = approve ? (await request(ApprovePlan, { input })).approvePlan : (await request(RejectPlan, { input })).rejectPlan;
+      if (result.__typename !== "Plan") setFailure("message" in result ? result.message : "refused");
+      await client.invalidateQueries({ queryKey: ["plan", planId] });
+      await client.invalidateQueries({ queryKey: ["plans"] });
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const run = async () => {
+    setFailure(null);
+    try {
+      const { triggerRun } = await request(TriggerRun, { input: { environmentId: environment.data!.id, planId: p.id } });
+      if (triggerRun.__typename === "Run") navigate(`${base}/runs/${encodeURIComponent(triggerRun.id)}`);
+      else setFailure("message" in triggerRun ? triggerRun.message : "the run was refused");
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const runnable = p.status === "approved" || (p.status === "draft" && p.approvalsRequired.length === 0);
+  const items = action ? p.items.filter((i) => i.action === action) : p.items;
+  return (
+    <div className="page plan">
+      <h1>
+        Plan <code>{p.id.slice(-12)}</code> <StatusBadge status={p.status} />
+      </h1>
+      <div className="actions">
+        <Link to={`${base}/graph?plan=${encodeURIComponent(p.id)}`}>Show on graph</Link>
+        {p.status === "draft" && may.has("approve") && (
+          <>
+            <input aria-label="Decision note" placeholder="note (optional)" value={note} onChange={(e) => setNote(e.target.value)} />
+            <button type="button" onClick={() => void decide(true)}>
+              Approve
+            </button>
+            <button type="button" onClick={() => void decide(false)}>
+              Reject
+            </button>
+          </>
+        )}
+        {p.status === "draft" && !may.has("approve") && p.approvalsRequired.length > 0 && <span>Waiting for an approver.</span>}
+        {runnable && may.has("run") && (
+          <button type="button" className="primary" onClick={() => void run()}>
+            Run this plan
+          </button>
+        )}
+      </div>
+      {failure && <div className="state-error" role="alert">{failure}</div>}
+      <dl className="facts">
+        <dt>Nodes</dt>
+        <dd>
+          {p.totals.run} run · {p.totals.partial} partial · {p.totals.skip} skip
+        </dd>
+        <dt>Estimate</dt>
+        <dd>
+          {duration(p.totals.p50Ms / 1000)} (p90 {duration(p.totals.p90Ms / 1000)}) · cost {money(p.totals.p50Cost)} (p90 {money(p.totals.p90Cost)})
+        </dd>
+        <dt>Budget</dt>
+        <dd>{budget == null ? "no budget set" : `${money(p.totals.budgetRemaining)} left of ${money(budget)} this month`}</dd>
+        <dt>Graph</dt>
+        <dd>
+          version {p.headVersion?.sequence ?? "?"} against {p.baseVersion ? `version ${p.baseVersion.sequence}` : "nothing (first)"}
+        </dd>
+        <dt>Created</dt>
+        <dd>
+          {when(p.createdAt)} by {p.createdBy}; expires {when(p.expiresAt)}
+        </dd>
+        {p.decidedBy && (
+          <>
+            <dt>Decided</dt>
+            <dd>
+              {when(p.decidedAt)} by {p.decidedBy} {p.decisionNote && `— ${p.decisionNote}`}
+            </dd>
+          </>
+        )}
+        <dt>Fingerprint</dt>
+        <dd>
+          <code>{p.fingerprint.slice(0, 16)}</code>
+        </dd>
+      </dl>
+      <section>
+        <h2>Approvals required</h2>
+        {p.approvalsRequired.length ? (
+          <ul className="plain">
+            {p.approvalsRequired.map((a) => (
+              <li key={a.policy + a.reason}>
+                <strong>{a.role}</strong> — {a.reason} <small>({a.policy})</small>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <div>None: any editor may run it.</div>
+        )}
+      </section>
+      <section>
+        <h2>Waves</h2>
+        <div className="waves">
+          {waves.map(([wave, count]) => (
+            <span key={wave} className="wave">
+              wave {wave}: {count}
+            </span>
+          ))}
+        </div>
+      </section>
+      <section>
+        <h2>Explanation</h2>
+        <pre className="explanation">{p.explanation}</pre>
+      </section>
+      <section>
+        <h2>Nodes</h2>
+        <label>
+          Action{" "}
+          <select aria-label="Action filter" value={action} onChange={(e) => setAction(e.target.value)}>
+            <option value="">all</option>
+            <option>RUN</option>
+            <option>PARTIAL</option>
+            <option>SKIP</option>
+          </select>
+        </label>
+        <DataTable
+          label="plan items"
+          rows={items}
+          rowKey={(i) => i.uniqueId}
+          filterable
+          empty="No node in this plan."
+          columns={[
+            { id: "node", header: "Node", cell: (i) => <Link to={`${base}/graph?focus=${encodeURIComponent(i.uniqueId)}&plan=${encodeURIComponent(p.id)}`}>{i.uniqueId}</Link>, value: (i) => i.uniqueId },
+            { id: "action", header: "Action", cell: (i) => <span className={`action action-${i.action}`}>{i.action}</span>, value: (i) => i.action },
+            { id: "wave", header: "Wave", cell: (i) => i.wave, value: (i) => i.wave },
+            { id: "why", header: "Why", cell: (i) => i.decisions.filter((d) => d.final || d.action).map((d) => d.message).join("; ") || i.decisions[0]?.message || "", value: (i) => i.decisions.map((d) => d.message).join(" ") },
+            { id: "cost", header: "Est. cost", cell: (i) => money(i.estimate.p50Cost), value: (i) => i.estimate.p50Cost },
+            { id: "time", header: "Est. time", cell: (i) => duration(i.estimate.p50Ms / 1000), value: (i) => i.estimate.p50Ms },
+            { id: "confidence", header: "Confidence", cell: (i) => i.estimate.confidence },
+          ]}
+        />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+// One run: live progress (subscription) on a timeline, its logs streamed and searchable, cancel and
+// retry, the artifacts it produced, and cost per node (estimated against actual).
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { useRoute } from "../../app/environment";
+import { DataTable } from "../../components/DataTable";
+import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
+import { bytes, duration, money, when } from "../../lib/format";
+import { request } from "../../lib/graphql";
+import { subscribe } from "../../lib/subscriptions";
+import { ACTIVE, CancelRun, RetryRun, RunLogsSubscription, RunQuery } from "./api";
+import { applyEvent, useRunEvents } from "./live";
+import { barsOf, Timeline } from "./Timeline";
+
+const JsonView = lazy(() => import("../../components/JsonView"));
+
+export default function RunDetailPage() {
+  const { runId = "" } = useParams();
+  const { base } = useRoute();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const run = useQuery({ queryKey: ["run", runId], queryFn: () => request(RunQuery, { id: runId }), select: (d) => d.run });
+  const following = !!run.data && ACTIVE.has(run.data.status);
+  const feed = useRunEvents(run.data ? runId : null, following);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+
+  // The feed ends when the run has: read the final record (costs, artifacts, graph version) once.
+  const ended = feed.complete || (!!feed.runStatus && !ACTIVE.has(feed.runStatus));
+  const active = following && !ended;
+  useEffect(() => {
+    if (feed.complete) void client.invalidateQueries({ queryKey: ["run", runId] });
+  }, [feed.complete, client, runId]);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [active]);
+
+  const statuses = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const node of run.data?.nodes ?? []) map.set(node.uniqueId, node.status);
+    for (const event of feed.events) applyEvent(map, event);
+    return map;
+  }, [run.data, feed.events]);
+  const bars = useMemo(() => barsOf(run.data?.nodes ?? [], feed.events), [run.data, feed.events]);
+
+  if (run.isPending) return <Loading what="run" />;
+  if (run.error) return <ErrorState error={run.error} retry={() => void run.refetch()} />;
+  if (!run.data) return <Empty title="Run not found">It does not exist, or it is not yours to see.</Empty>;
+  const r = run.data;
+  const shownStatus = following && feed.runStatus ? feed.runStatus : r.status;
+
+  const act = async (which: "cancel" | "retry") => {
+    setActionError(null);
+    try {
+      if (which === "cancel") {
+        const { cancelRun } = await request(CancelRun, { runId: r.id });
+        if (cancelRun.__typename !== "Run") setActionError("message" in cancelRun ? cancelRun.message : "refused");
+        await client.invalidateQueries({ queryKey: ["run", runId] });
+      } else {
+        const { retryRun } = await request(RetryRun, { runId: r.id });
+        if (retryRun.__typename === "Run") navigate(`${base}/runs/${encodeURIComponent(retryRun.id)}`);
+        else setActionError("message" in retryRun ? retryRun.message : "refused");
+      }
+    } catch (error) {
+      setActionError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  return (
+    <div className="page run-detail">
+      <h1>
+        Run <code>{r.id.slice(-12)}</code> <StatusBadge status={shownStatus} />
+        {active && <span className={`badge ${feed.connected ? "badge-live" : "badge-wait"}`}>{feed.connected ? "live" : "connecting…"}</span>}
+      </h1>
+      <div className="actions">
+        {active && (
+          <button type="button" onClick={() => void act("cancel")}>
+            Cancel run
+          </button>
+        )}
+        {!active && ["failed", "canceled", "warning"].includes(shownStatus ?? "") && (
+          <button type="button" onClick={() => void act("retry")}>
+            Retry failed nodes
+          </button>
+        )}
+        <Link to={`${base}/graph?run=${encodeURIComponent(r.id)}`}>Show on graph</Link>
+        {r.plan && <Link to={`${base}/plans/${encodeURIComponent(r.plan.id)}`}>Its plan</Link>}
+        {r.retryOf && <Link to={`${base}/runs/${encodeURIComponent(r.retryOf.id)}`}>Retry of…</Link>}
+      </div>
+      {actionError && <div className="state-error" role="alert">{actionError}</div>}
+      {feed.error && <div className="state-error">Live feed interrupted: {feed.error} (reconnecting)</div>}
+      <dl className="facts">
+        <dt>Reason</dt>
+        <dd>{r.reason ?? "—"}</dd>
+        <dt>Trigger / actor</dt>
+        <dd>
+          {r.trigger} / {r.actor}
+        </dd>
+        <dt>Created</dt>
+        <dd>{when(r.createdAt)}</dd>
+        <dt>Queued / duration</dt>
+        <dd>
+          {duration(r.queueWaitSeconds)} / {duration(r.durationSeconds)}
+        </dd>
+        <dt>Cost</dt>
+        <dd>
+          estimated {money(r.estimatedCost)} · actual {money(r.actualCost)} · {r.regressions} regression(s)
+        </dd>
+        <dt>Trace</dt>
+        <dd>
+          <code>{r.traceId}</code>
+        </dd>
+      </dl>
+      <section>
+        <h2>Progress</h2>
+        <Timeline bars={bars} now={now} />
+      </section>
+      <section>
+        <h2>Nodes and cost</h2>
+        <DataTable
+          label="run nodes"
+          rows={r.nodes}
+          rowKey={(n) => n.uniqueId}
+          filterable
+          empty="No node results yet."
+          columns={[
+            { id: "node", header: "Node", cell: (n) => n.uniqueId },
+            { id: "status", header: "Status", cell: (n) => <StatusBadge status={statuses.get(n.uniqueId) ?? n.status} />, value: (n) => statuses.get(n.uniqueId) ?? n.status },
+            { id: "time", header: "Time", cell: (n) => duration(n.executionTime), value: (n) => n.executionTime },
+            { id: "rows", header: "Rows", cell: (n) => n.rowsAffected ?? "—", value: (n) => n.rowsAffected },
+            { id: "estimated", header: "Est. cost", cell: (n) => money(n.estimatedCost), value: (n) => n.estimatedCost },
+            { id: "actual", header: "Cost", cell: (n) => (n.regression ? <strong title="regression">{money(n.actualCost)} ⚠</strong> : money(n.actualCost)), value: (n) => n.actualCost },
+            { id: "message", header: "Message", cell: (n) => n.message ?? "" },
+          ]}
+        />
+      </section>
+      <Logs runId={r.id} />
+      <section>
+        <h2>Artifacts</h2>
+        {r.graphVersion ? (
+          <DataTable
+            label="run artifacts"
+            rows={r.graphVersion.artifacts}
+            rowKey={(a) => a.id}
+            empty="This run stored no artifacts."
+            columns={[
+              { id: "kind", header: "Kind", cell: (a) => a.kind },
+              { id: "schema", header: "Schema", cell: (a) => a.schemaVersion },
+              { id: "dbt", header: "dbt", cell: (a) => a.dbtVersion ?? "—" },
+              { id: "size", header: "Size", cell: (a) => bytes(a.sizeBytes), value: (a) => a.sizeBytes },
+              { id: "download", header: "", cell: (a) => <a href={a.downloadPath} onClick={(e) => download(e, a.downloadPath, a.fileName)}>download</a> },
+            ]}
+          />
+        ) : (
+          <div className="state">No graph version from this run {active ? "yet" : ""}.</div>
+        )}
+        <details>
+          <summary>Run record (limits, artifacts)</summary>
+          <Suspense fallback={<Loading what="viewer" />}>
+            <JsonView value={{ limits: r.limits, artifacts: r.artifacts, worker: r.worker, exitCode: r.exitCode }} height={240} />
+          </Suspense>
+        </details>
+      </section>
+    </div>
+  );
+}
+
+/** Downloads carry the bearer token, so they go through fetch rather than a plain link. */
+export async function download(event: React.MouseEvent, path: string, name: string): Promise<void> {
+  event.preventDefault();
+  const { currentSession } = await import("../../lib/auth");
+  const response = await fetch(path, { headers: { authorization: `Bearer ${currentSession()?.token ?? ""}` } });
+  if (!response.ok) {
+    alert(`download failed (HTTP ${response.status})`);
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+function Logs({ runId }: { runId: string }) {
+  const [chunks, setChunks] = useState<{ seq: number; stream: string; text: string }[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [search, setSearch] = useState("");
+  useEffect(() => {
+    setChunks([]);
+    let cursor = 0;
+    return subscribe(RunLogsSubscription, { runId, after: 0 }, {
+      next: (data) => {
+        const fresh = data.runLogs.chunks.filter((c) => c.seq > cursor);
+        cursor = Math.max(cursor, data.runLogs.cursor);
+        if (fresh.length) setChunks((current) => [...current, ...fresh]);
+      },
+      error: (e) => setError(e.message),
+    });
+  }, [runId]);
+  const lines = useMemo(() => chunks.flatMap((c) => c.text.split("\n").filter(Boolean).map((line) => ({ stream: c.stream, line }))), [chunks]);
+  const needle = search.toLowerCase();
+  const shown = needle ? lines.filter((l) => l.line.toLowerCase().includes(needle)) : lines;
+  return (
+    <section>
+      <h2>Logs</h2>
+      <input type="search" aria-label="Search logs" placeholder="Search logs…" value={search} onChange={(e) => setSearch(e.target.value)} />
+      {error && <div className="state-error">{error}</div>}
+      <pre className="logs" aria-label="logs" data-lines={shown.length}>
+        {shown.length === 0 ? (needle ? "No line matches." : "No logs yet.") : shown.slice(-3000).map((l, i) => <div key={i} className={`log-${l.stream}`}>{l.line}</div>)}
+      </pre>
+    </section>
+  );
+}

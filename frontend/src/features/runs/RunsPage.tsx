@@ -1,0 +1,99 @@
+// Runs of the environment: a table with filters by status, trigger and actor; newest first.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { useEnvironment, useRoute } from "../../app/environment";
+import { DataTable } from "../../components/DataTable";
+import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
+import { duration, money, when } from "../../lib/format";
+import { request } from "../../lib/graphql";
+import { ACTIVE, RunsQuery } from "./api";
+
+const STATUSES = ["queued", "planning", "awaiting_approval", "running", "success", "warning", "failed", "canceled"];
+
+export function RunsPage() {
+  const { base } = useRoute();
+  const navigate = useNavigate();
+  const environment = useEnvironment();
+  const [status, setStatus] = useState("");
+  const [trigger, setTrigger] = useState("");
+  const [actor, setActor] = useState("");
+  const environmentId = environment.data?.id;
+  const runs = useQuery({
+    queryKey: ["runs", environmentId, status, trigger, actor],
+    enabled: !!environmentId,
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      request(RunsQuery, {
+        environmentId: environmentId!,
+        status: status ? [status] : null,
+        trigger: trigger || null,
+        actor: actor || null,
+        first: 100,
+      }),
+    // Lists refresh while something is going; a finished list stays put.
+    refetchInterval: (query) => (query.state.data?.runs.nodes.some((r) => ACTIVE.has(r.status)) ? 2000 : 15_000),
+  });
+  if (environment.isPending) return <Loading what="environment" />;
+  if (environment.error) return <ErrorState error={environment.error} />;
+  return (
+    <div className="page">
+      <h1>Runs</h1>
+      <div className="filters">
+        <label>
+          Status
+          <select aria-label="Status filter" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">any</option>
+            {STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Trigger
+          <select aria-label="Trigger filter" value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+            <option value="">any</option>
+            <option value="manual">manual</option>
+            <option value="retry">retry</option>
+            <option value="schedule">schedule</option>
+            <option value="api">api</option>
+          </select>
+        </label>
+        <label>
+          Actor
+          <input aria-label="Actor filter" value={actor} onChange={(e) => setActor(e.target.value)} placeholder="subject" />
+        </label>
+        <Link to={`${base}/plans`} className="button">
+          New run…
+        </Link>
+      </div>
+      {runs.isPending && <Loading what="runs" />}
+      {runs.error && <ErrorState error={runs.error} retry={() => void runs.refetch()} />}
+      {runs.data && runs.data.runs.nodes.length === 0 && !status && !trigger && !actor ? (
+        <Empty title="No runs yet">Build a plan and run it from the Plans view.</Empty>
+      ) : (
+        runs.data && (
+          <DataTable
+            label="runs"
+            rows={runs.data.runs.nodes}
+            rowKey={(r) => r.id}
+            empty="No run matches these filters."
+            onRowClick={(r) => navigate(`${base}/runs/${encodeURIComponent(r.id)}`)}
+            columns={[
+              { id: "status", header: "Status", cell: (r) => <StatusBadge status={r.status} />, value: (r) => r.status },
+              { id: "created", header: "Created", cell: (r) => when(r.createdAt), value: (r) => r.createdAt },
+              { id: "duration", header: "Duration", cell: (r) => duration(r.durationSeconds), value: (r) => r.durationSeconds },
+              { id: "wait", header: "Queued", cell: (r) => duration(r.queueWaitSeconds), value: (r) => r.queueWaitSeconds },
+              { id: "estimated", header: "Est. cost", cell: (r) => money(r.estimatedCost), value: (r) => r.estimatedCost },
+              { id: "actual", header: "Cost", cell: (r) => money(r.actualCost), value: (r) => r.actualCost },
+              { id: "regressions", header: "Regressions", cell: (r) => r.regressions, value: (r) => r.regressions },
+              { id: "trigger", header: "Trigger", cell: (r) => r.trigger },
+              { id: "actor", header: "Actor", cell: (r) => r.actor },
+              { id: "reason", header: "Reason", cell: (r) => r.reason ?? "" },
+            ]}
+          />
+        )
+      )}
+    </div>
+  );
+}

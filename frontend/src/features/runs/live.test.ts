@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { applyEvent } from "./live";
+import { barsOf } from "./Timeline";
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+
+describe("following a run", () => {
+  it("folds node events into statuses; run-level events do not touch nodes", () => {
+    const statuses = new Map<string, string>();
+    applyEvent(statuses, { seq: 1, kind: "status", status: "running", message: "", payload: {}, createdAt: at(0) });
+    applyEvent(statuses, { seq: 2, kind: "node_started", uniqueId: "model.a", message: "", payload: {}, createdAt: at(1) });
+    expect(statuses.get("model.a")).toBe("running");
+    applyEvent(statuses, { seq: 3, kind: "node_finished", uniqueId: "model.a", status: "success", message: "", payload: {}, createdAt: at(2) });
+    expect([...statuses]).toEqual([["model.a", "success"]]);
+  });
+
+  it("draws a bar per started node, open until it finishes", () => {
+    const bars = barsOf(
+      [{ uniqueId: "model.a", status: "success", startedAt: at(0), finishedAt: at(2) }],
+      [
+        { kind: "node_started", uniqueId: "model.b", createdAt: at(3) },
+        { kind: "node_started", uniqueId: "model.c", createdAt: at(4) },
+        { kind: "node_finished", uniqueId: "model.c", status: "error", createdAt: at(6) },
+      ],
+    );
+    expect(bars.map((b) => [b.uniqueId, b.status, b.end === null])).toEqual([
+      ["model.a", "success", false],
+      ["model.b", "running", true],
+      ["model.c", "error", false],
+    ]);
+  });
+});

@@ -1,0 +1,1087 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ChangePasswordInput = {
+  currentPassword: string;
+  newPassword: string;
+};
+
+export type CreatePlanInput = {
+  environmentId: string | number;
+  exclude?: Array<string> | null | undefined;
+  fullRefresh?: boolean;
+  /** eager, cautious, buildable or empty */
+  indirectSelection?: string;
+  /** dbt selection (--select) */
+  select?: Array<string> | null | undefined;
+  /** A YAML selector of the project */
+  selector?: string | null | undefined;
+  /** The graph version to compare with; the previous one when omitted */
+  stateVersionId?: string | number | null | undefined;
+  vars?: unknown;
+};
+
+export type DecidePlanInput = {
+  /** The fingerprint you reviewed: a different plan is refused */
+  fingerprint: string;
+  planId: string | number;
+  reason?: string | null | undefined;
+};
+
+export type NodeFilterInput = {
+  packages?: Array<string> | null | undefined;
+  pathPrefix?: string | null | undefined;
+  resourceTypes?: Array<string> | null | undefined;
+  search?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+};
+
+export type SaveCanvasStateInput = {
+  /** The revision your layout was based on: 0 before the first save. Another one is a conflict */
+  expectedRevision: number;
+  projectId: string | number;
+  /** The CanvasState v1 document (schema/contracts/canvas-state.v1.schema.json) */
+  state: unknown;
+};
+
+export type TriggerRunInput = {
+  environmentId: string | number;
+  exclude?: Array<string> | null | undefined;
+  fullRefresh?: boolean;
+  /** Run this plan; without it, a plan is made now from the selection below */
+  planId?: string | number | null | undefined;
+  select?: Array<string> | null | undefined;
+  selector?: string | null | undefined;
+  vars?: unknown;
+};
+
+export type PaletteRecentQueryVariables = Exact<{
+  environmentId: string | number;
+}>;
+
+
+export type PaletteRecentQuery = { runs: { nodes: Array<{ id: string, status: string, createdAt: string | null }> }, node:
+    | { plans: { nodes: Array<{ id: string, status: string, createdAt: string | null }> } }
+    | Record<PropertyKey, never>
+   | null };
+
+export type CurrentEnvironmentQueryVariables = Exact<{
+  project: string;
+  env: string;
+}>;
+
+
+export type CurrentEnvironmentQuery = { environment: { id: string, slug: string, name: string, adapter: string, gitRef: string, rateCard: unknown, quotas: { maxConcurrentRuns: number | null, monthlyCostBudget: number | null }, project: { id: string, slug: string, name: string, repository: string, organization: { slug: string } | null } | null, latestGraphVersion: { id: string, sequence: number, contentHash: string, dbtVersion: string | null, nodeCount: number, createdAt: string } | null } | null };
+
+export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProjectsQuery = { tenant: { slug: string, name: string } | null, viewer: { subject: string, displayName: string, kind: string }, organizations: Array<{ slug: string, name: string, projects: Array<{ slug: string, name: string, environments: Array<{ slug: string, name: string }> }> }> };
+
+export type PermissionsOnQueryVariables = Exact<{
+  scope: string;
+}>;
+
+
+export type PermissionsOnQuery = { permissionsOn: Array<string> };
+
+export type VersionArtifactsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VersionArtifactsQuery = { graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, generatedAt: string | null, invocationId: string | null, sha256: string, sizeBytes: number, fileName: string, createdAt: string, downloadPath: string }> } | null };
+
+export type ChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword:
+    | { __typename: 'PasswordChanged' }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type DashboardQueryVariables = Exact<{
+  environmentId: string | number;
+}>;
+
+
+export type DashboardQuery = { runs: { nodes: Array<{ id: string, status: string, trigger: string, actor: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null, nodes: Array<{ uniqueId: string, status: string, executionTime: number | null, message: string | null }> }> }, node:
+    | { plans: { nodes: Array<{ id: string, status: string, createdBy: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
+    | Record<PropertyKey, never>
+   | null };
+
+export type GraphVersionsQueryVariables = Exact<{
+  environmentId: string | number;
+}>;
+
+
+export type GraphVersionsQuery = { node:
+    | { graphVersions: { nodes: Array<{ id: string, sequence: number, contentHash: string, dbtVersion: string | null, manifestSchemaVersion: string, invocationId: string | null, generatedAt: string | null, nodeCount: number, createdAt: string }> } }
+    | Record<PropertyKey, never>
+   | null };
+
+export type VersionDiffQueryVariables = Exact<{
+  base: string | number;
+  head: string | number;
+}>;
+
+
+export type VersionDiffQuery = { diff: { impacted: Array<string>, changedMacros: Array<string>, added: Array<{ uniqueId: string, resourceType: string, category: string }>, removed: Array<{ uniqueId: string, resourceType: string, category: string }>, modified: Array<{ uniqueId: string, resourceType: string, category: string, stateModified: Array<string>, changes: Array<{ kind: string, category: string, message: string }> }> } | null };
+
+export type NodeCodeQueryVariables = Exact<{
+  versionId: string | number;
+  uniqueId: string;
+}>;
+
+
+export type NodeCodeQuery = { graphVersion: { id: string, node: { id: string, rawCode: string | null, language: string | null } | null } | null };
+
+export type DocsListQueryVariables = Exact<{
+  id: string | number;
+  filter?: NodeFilterInput | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DocsListQuery = { graphVersion: { id: string, nodes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ uniqueId: string, name: string, resourceType: string, description: string, packageName: string }> } } | null };
+
+export type PlanNodesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PlanNodesQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: string }> } | null };
+
+export type GraphDocumentQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type GraphDocumentQuery = { graphVersion: { id: string, contentHash: string, graph: unknown } | null };
+
+export type NodeDetailQueryVariables = Exact<{
+  versionId: string | number;
+  uniqueId: string;
+}>;
+
+
+export type NodeDetailQuery = { graphVersion: { id: string, node: { id: string, uniqueId: string, name: string, resourceType: string, packageName: string, path: string | null, description: string, materialized: string | null, tags: Array<string>, owner: string | null, group: string | null, access: string | null, language: string | null, rawCode: string | null, compiledCode: string | null, relationName: string | null, dependsOn: Array<string>, config: unknown, columns: Array<{ name: string, dataType: string | null, description: string, tags: Array<string> }>, tests: Array<{ uniqueId: string, name: string, resourceType: string }>, runHistory: Array<{ invocationId: string, status: string, executionTime: number | null, completedAt: string | null, rowsAffected: number | null, message: string | null }> } | null } | null };
+
+export type LatestRunStatusQueryVariables = Exact<{
+  environmentId: string | number;
+}>;
+
+
+export type LatestRunStatusQuery = { runs: { nodes: Array<{ id: string, status: string, createdAt: string | null, nodes: Array<{ uniqueId: string, status: string, actualCost: number | null, estimatedCost: number | null, executionTime: number | null }> }> } };
+
+export type CanvasStateQueryVariables = Exact<{
+  projectId: string | number;
+}>;
+
+
+export type CanvasStateQuery = { canvasState: { revision: number, state: unknown, updatedAt: string } | null };
+
+export type SaveCanvasStateMutationVariables = Exact<{
+  input: SaveCanvasStateInput;
+}>;
+
+
+export type SaveCanvasStateMutation = { saveCanvasState:
+    | { __typename: 'CanvasConflictError', message: string, current: { revision: number, state: unknown, updatedAt: string } | null }
+    | { __typename: 'CanvasState', revision: number, state: unknown, updatedAt: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type EnvironmentPlansQueryVariables = Exact<{
+  environmentId: string | number;
+}>;
+
+
+export type EnvironmentPlansQuery = { node:
+    | { plans: { nodes: Array<{ id: string, status: string, createdBy: string, createdAt: string | null, decidedBy: string | null, totals: { run: number, skip: number, partial: number, p50Cost: number }, approvalsRequired: Array<{ role: string }> }> } }
+    | Record<PropertyKey, never>
+   | null };
+
+type PlanOutcome_ConflictError_Fragment = { __typename: 'ConflictError', message: string };
+
+type PlanOutcome_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type PlanOutcome_PermissionDeniedError_Fragment = { __typename: 'PermissionDeniedError', message: string };
+
+type PlanOutcome_Plan_Fragment = { __typename: 'Plan', id: string, status: string };
+
+type PlanOutcome_ValidationError_Fragment = { __typename: 'ValidationError', message: string };
+
+export type PlanOutcomeFragment =
+  | PlanOutcome_ConflictError_Fragment
+  | PlanOutcome_NotFoundError_Fragment
+  | PlanOutcome_PermissionDeniedError_Fragment
+  | PlanOutcome_Plan_Fragment
+  | PlanOutcome_ValidationError_Fragment
+;
+
+export type CreatePlanMutationVariables = Exact<{
+  input: CreatePlanInput;
+}>;
+
+
+export type CreatePlanMutation = { createPlan:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'Plan', id: string, status: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type PlanDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: string, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, items: Array<{ uniqueId: string, resourceType: string, action: string, wave: number, priority: number, estimate: { p50Ms: number, p50Cost: number, p90Cost: number, confidence: string, evidence: string }, decisions: Array<{ policy: string, reason: string, message: string, action: string | null, final: boolean }> }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+
+export type ApprovePlanMutationVariables = Exact<{
+  input: DecidePlanInput;
+}>;
+
+
+export type ApprovePlanMutation = { approvePlan:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'Plan', id: string, status: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type RejectPlanMutationVariables = Exact<{
+  input: DecidePlanInput;
+}>;
+
+
+export type RejectPlanMutation = { rejectPlan:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'Plan', id: string, status: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type RunsQueryVariables = Exact<{
+  environmentId: string | number;
+  status?: Array<string> | string | null | undefined;
+  trigger?: string | null | undefined;
+  actor?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type RunsQuery = { runs: { nodes: Array<{ id: string, status: string, reason: string | null, trigger: string, actor: string, attempt: number, createdAt: string | null, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type RunDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RunDetailQuery = { run: { id: string, status: string, reason: string | null, trigger: string, actor: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: string } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null, nodes: Array<{ uniqueId: string, resourceType: string, status: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, queryId: string | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
+
+export type RunEventsSubscriptionVariables = Exact<{
+  runId: string | number;
+  after: number;
+}>;
+
+
+export type RunEventsSubscription = { runEvents: { cursor: number, events: Array<{ seq: number, kind: string, uniqueId: string | null, status: string | null, message: string, payload: unknown, createdAt: string }> } };
+
+export type RunLogsSubscriptionVariables = Exact<{
+  runId: string | number;
+  after: number;
+}>;
+
+
+export type RunLogsSubscription = { runLogs: { cursor: number, chunks: Array<{ seq: number, stream: string, text: string }> } };
+
+type RunOutcome_ConflictError_Fragment = { __typename: 'ConflictError', message: string };
+
+type RunOutcome_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type RunOutcome_PermissionDeniedError_Fragment = { __typename: 'PermissionDeniedError', message: string };
+
+type RunOutcome_QuotaExceededError_Fragment = { __typename: 'QuotaExceededError', message: string };
+
+type RunOutcome_Run_Fragment = { __typename: 'Run', id: string, status: string };
+
+type RunOutcome_ValidationError_Fragment = { __typename: 'ValidationError', message: string };
+
+export type RunOutcomeFragment =
+  | RunOutcome_ConflictError_Fragment
+  | RunOutcome_NotFoundError_Fragment
+  | RunOutcome_PermissionDeniedError_Fragment
+  | RunOutcome_QuotaExceededError_Fragment
+  | RunOutcome_Run_Fragment
+  | RunOutcome_ValidationError_Fragment
+;
+
+export type TriggerRunMutationVariables = Exact<{
+  input: TriggerRunInput;
+}>;
+
+
+export type TriggerRunMutation = { triggerRun:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'QuotaExceededError', message: string }
+    | { __typename: 'Run', id: string, status: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type CancelRunMutationVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type CancelRunMutation = { cancelRun:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'QuotaExceededError', message: string }
+    | { __typename: 'Run', id: string, status: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type RetryRunMutationVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type RetryRunMutation = { retryRun:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'QuotaExceededError', message: string }
+    | { __typename: 'Run', id: string, status: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const PlanOutcomeFragmentDoc = new TypedDocumentString(`
+    fragment PlanOutcome on PlanResult {
+  __typename
+  ... on Plan {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}
+    `, {"fragmentName":"PlanOutcome"}) as unknown as TypedDocumentString<PlanOutcomeFragment, unknown>;
+export const RunOutcomeFragmentDoc = new TypedDocumentString(`
+    fragment RunOutcome on RunResult {
+  __typename
+  ... on Run {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}
+    `, {"fragmentName":"RunOutcome"}) as unknown as TypedDocumentString<RunOutcomeFragment, unknown>;
+export const PaletteRecentDocument = new TypedDocumentString(`
+    query PaletteRecent($environmentId: ID!) {
+  runs(environmentId: $environmentId, first: 20) {
+    nodes {
+      id
+      status
+      createdAt
+    }
+  }
+  node(id: $environmentId) {
+    ... on Environment {
+      plans(first: 20) {
+        nodes {
+          id
+          status
+          createdAt
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PaletteRecentQuery, PaletteRecentQueryVariables>;
+export const CurrentEnvironmentDocument = new TypedDocumentString(`
+    query CurrentEnvironment($project: String!, $env: String!) {
+  environment(project: $project, slug: $env) {
+    id
+    slug
+    name
+    adapter
+    gitRef
+    quotas {
+      maxConcurrentRuns
+      monthlyCostBudget
+    }
+    rateCard
+    project {
+      id
+      slug
+      name
+      repository
+      organization {
+        slug
+      }
+    }
+    latestGraphVersion {
+      id
+      sequence
+      contentHash
+      dbtVersion
+      nodeCount
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CurrentEnvironmentQuery, CurrentEnvironmentQueryVariables>;
+export const ProjectsDocument = new TypedDocumentString(`
+    query Projects {
+  tenant {
+    slug
+    name
+  }
+  viewer {
+    subject
+    displayName
+    kind
+  }
+  organizations {
+    slug
+    name
+    projects {
+      slug
+      name
+      environments {
+        slug
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProjectsQuery, ProjectsQueryVariables>;
+export const PermissionsOnDocument = new TypedDocumentString(`
+    query PermissionsOn($scope: String!) {
+  permissionsOn(scope: $scope)
+}
+    `) as unknown as TypedDocumentString<PermissionsOnQuery, PermissionsOnQueryVariables>;
+export const VersionArtifactsDocument = new TypedDocumentString(`
+    query VersionArtifacts($id: ID!) {
+  graphVersion(id: $id) {
+    id
+    sequence
+    artifacts {
+      id
+      kind
+      schemaVersion
+      dbtVersion
+      generatedAt
+      invocationId
+      sha256
+      sizeBytes
+      fileName
+      createdAt
+      downloadPath
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VersionArtifactsQuery, VersionArtifactsQueryVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const DashboardDocument = new TypedDocumentString(`
+    query Dashboard($environmentId: ID!) {
+  runs(environmentId: $environmentId, first: 100) {
+    nodes {
+      id
+      status
+      trigger
+      actor
+      createdAt
+      durationSeconds
+      actualCost
+      nodes {
+        uniqueId
+        status
+        executionTime
+        message
+      }
+    }
+  }
+  node(id: $environmentId) {
+    ... on Environment {
+      plans(first: 50) {
+        nodes {
+          id
+          status
+          createdBy
+          createdAt
+          approvalsRequired {
+            role
+            reason
+          }
+        }
+      }
+      invocations(first: 20) {
+        nodes {
+          invocationId
+          command
+          createdAt
+          sourceFreshness {
+            uniqueId
+            status
+            maxLoadedAt
+            ageSeconds
+            error
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardQuery, DashboardQueryVariables>;
+export const GraphVersionsDocument = new TypedDocumentString(`
+    query GraphVersions($environmentId: ID!) {
+  node(id: $environmentId) {
+    ... on Environment {
+      graphVersions(first: 100) {
+        nodes {
+          id
+          sequence
+          contentHash
+          dbtVersion
+          manifestSchemaVersion
+          invocationId
+          generatedAt
+          nodeCount
+          createdAt
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GraphVersionsQuery, GraphVersionsQueryVariables>;
+export const VersionDiffDocument = new TypedDocumentString(`
+    query VersionDiff($base: ID!, $head: ID!) {
+  diff(base: $base, head: $head) {
+    added {
+      uniqueId
+      resourceType
+      category
+    }
+    removed {
+      uniqueId
+      resourceType
+      category
+    }
+    modified {
+      uniqueId
+      resourceType
+      category
+      stateModified
+      changes {
+        kind
+        category
+        message
+      }
+    }
+    impacted
+    changedMacros
+  }
+}
+    `) as unknown as TypedDocumentString<VersionDiffQuery, VersionDiffQueryVariables>;
+export const NodeCodeDocument = new TypedDocumentString(`
+    query NodeCode($versionId: ID!, $uniqueId: String!) {
+  graphVersion(id: $versionId) {
+    id
+    node(uniqueId: $uniqueId) {
+      id
+      rawCode
+      language
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NodeCodeQuery, NodeCodeQueryVariables>;
+export const DocsListDocument = new TypedDocumentString(`
+    query DocsList($id: ID!, $filter: NodeFilterInput, $after: String) {
+  graphVersion(id: $id) {
+    id
+    nodes(first: 100, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        uniqueId
+        name
+        resourceType
+        description
+        packageName
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DocsListQuery, DocsListQueryVariables>;
+export const PlanNodesDocument = new TypedDocumentString(`
+    query PlanNodes($id: ID!) {
+  plan(id: $id) {
+    id
+    items {
+      uniqueId
+      action
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlanNodesQuery, PlanNodesQueryVariables>;
+export const GraphDocumentDocument = new TypedDocumentString(`
+    query GraphDocument($id: ID!) {
+  graphVersion(id: $id) {
+    id
+    contentHash
+    graph
+  }
+}
+    `) as unknown as TypedDocumentString<GraphDocumentQuery, GraphDocumentQueryVariables>;
+export const NodeDetailDocument = new TypedDocumentString(`
+    query NodeDetail($versionId: ID!, $uniqueId: String!) {
+  graphVersion(id: $versionId) {
+    id
+    node(uniqueId: $uniqueId) {
+      id
+      uniqueId
+      name
+      resourceType
+      packageName
+      path
+      description
+      materialized
+      tags
+      owner
+      group
+      access
+      language
+      rawCode
+      compiledCode
+      relationName
+      dependsOn
+      config
+      columns {
+        name
+        dataType
+        description
+        tags
+      }
+      tests {
+        uniqueId
+        name
+        resourceType
+      }
+      runHistory {
+        invocationId
+        status
+        executionTime
+        completedAt
+        rowsAffected
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NodeDetailQuery, NodeDetailQueryVariables>;
+export const LatestRunStatusDocument = new TypedDocumentString(`
+    query LatestRunStatus($environmentId: ID!) {
+  runs(environmentId: $environmentId, first: 1) {
+    nodes {
+      id
+      status
+      createdAt
+      nodes {
+        uniqueId
+        status
+        actualCost
+        estimatedCost
+        executionTime
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LatestRunStatusQuery, LatestRunStatusQueryVariables>;
+export const CanvasStateDocument = new TypedDocumentString(`
+    query CanvasState($projectId: ID!) {
+  canvasState(projectId: $projectId) {
+    revision
+    state
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<CanvasStateQuery, CanvasStateQueryVariables>;
+export const SaveCanvasStateDocument = new TypedDocumentString(`
+    mutation SaveCanvasState($input: SaveCanvasStateInput!) {
+  saveCanvasState(input: $input) {
+    __typename
+    ... on CanvasState {
+      revision
+      state
+      updatedAt
+    }
+    ... on CanvasConflictError {
+      message
+      current {
+        revision
+        state
+        updatedAt
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SaveCanvasStateMutation, SaveCanvasStateMutationVariables>;
+export const EnvironmentPlansDocument = new TypedDocumentString(`
+    query EnvironmentPlans($environmentId: ID!) {
+  node(id: $environmentId) {
+    ... on Environment {
+      plans(first: 50) {
+        nodes {
+          id
+          status
+          createdBy
+          createdAt
+          decidedBy
+          totals {
+            run
+            skip
+            partial
+            p50Cost
+          }
+          approvalsRequired {
+            role
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EnvironmentPlansQuery, EnvironmentPlansQueryVariables>;
+export const CreatePlanDocument = new TypedDocumentString(`
+    mutation CreatePlan($input: CreatePlanInput!) {
+  createPlan(input: $input) {
+    ...PlanOutcome
+  }
+}
+    fragment PlanOutcome on PlanResult {
+  __typename
+  ... on Plan {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<CreatePlanMutation, CreatePlanMutationVariables>;
+export const PlanDetailDocument = new TypedDocumentString(`
+    query PlanDetail($id: ID!) {
+  plan(id: $id) {
+    id
+    fingerprint
+    status
+    createdBy
+    createdAt
+    expiresAt
+    decidedBy
+    decidedAt
+    decisionNote
+    explanation
+    request
+    selected
+    totals {
+      run
+      skip
+      partial
+      p50Ms
+      p90Ms
+      p50Cost
+      p90Cost
+      budgetRemaining
+    }
+    approvalsRequired {
+      policy
+      reason
+      role
+    }
+    items {
+      uniqueId
+      resourceType
+      action
+      wave
+      priority
+      estimate {
+        p50Ms
+        p50Cost
+        p90Cost
+        confidence
+        evidence
+      }
+      decisions {
+        policy
+        reason
+        message
+        action
+        final
+      }
+    }
+    headVersion {
+      id
+      sequence
+    }
+    baseVersion {
+      id
+      sequence
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlanDetailQuery, PlanDetailQueryVariables>;
+export const ApprovePlanDocument = new TypedDocumentString(`
+    mutation ApprovePlan($input: DecidePlanInput!) {
+  approvePlan(input: $input) {
+    ...PlanOutcome
+  }
+}
+    fragment PlanOutcome on PlanResult {
+  __typename
+  ... on Plan {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<ApprovePlanMutation, ApprovePlanMutationVariables>;
+export const RejectPlanDocument = new TypedDocumentString(`
+    mutation RejectPlan($input: DecidePlanInput!) {
+  rejectPlan(input: $input) {
+    ...PlanOutcome
+  }
+}
+    fragment PlanOutcome on PlanResult {
+  __typename
+  ... on Plan {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<RejectPlanMutation, RejectPlanMutationVariables>;
+export const RunsDocument = new TypedDocumentString(`
+    query Runs($environmentId: ID!, $status: [String!], $trigger: String, $actor: String, $first: Int, $after: String) {
+  runs(
+    environmentId: $environmentId
+    status: $status
+    trigger: $trigger
+    actor: $actor
+    first: $first
+    after: $after
+  ) {
+    nodes {
+      id
+      status
+      reason
+      trigger
+      actor
+      attempt
+      createdAt
+      startedAt
+      finishedAt
+      durationSeconds
+      queueWaitSeconds
+      estimatedCost
+      actualCost
+      regressions
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunsQuery, RunsQueryVariables>;
+export const RunDetailDocument = new TypedDocumentString(`
+    query RunDetail($id: ID!) {
+  run(id: $id) {
+    id
+    status
+    reason
+    trigger
+    actor
+    attempt
+    traceId
+    worker
+    exitCode
+    createdAt
+    startedAt
+    finishedAt
+    cancelRequestedAt
+    durationSeconds
+    queueWaitSeconds
+    estimatedCost
+    actualCost
+    regressions
+    artifacts
+    eventCount
+    limits
+    plan {
+      id
+      status
+    }
+    retryOf {
+      id
+    }
+    graphVersion {
+      id
+      sequence
+      artifacts {
+        id
+        kind
+        schemaVersion
+        dbtVersion
+        sizeBytes
+        fileName
+        downloadPath
+      }
+    }
+    nodes {
+      uniqueId
+      resourceType
+      status
+      startedAt
+      finishedAt
+      executionTime
+      rowsAffected
+      queryId
+      message
+      estimatedCost
+      actualCost
+      regression
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
+export const RunEventsDocument = new TypedDocumentString(`
+    subscription RunEvents($runId: ID!, $after: Int!) {
+  runEvents(runId: $runId, after: $after) {
+    cursor
+    events {
+      seq
+      kind
+      uniqueId
+      status
+      message
+      payload
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunEventsSubscription, RunEventsSubscriptionVariables>;
+export const RunLogsDocument = new TypedDocumentString(`
+    subscription RunLogs($runId: ID!, $after: Int!) {
+  runLogs(runId: $runId, after: $after) {
+    cursor
+    chunks {
+      seq
+      stream
+      text
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunLogsSubscription, RunLogsSubscriptionVariables>;
+export const TriggerRunDocument = new TypedDocumentString(`
+    mutation TriggerRun($input: TriggerRunInput!) {
+  triggerRun(input: $input) {
+    ...RunOutcome
+  }
+}
+    fragment RunOutcome on RunResult {
+  __typename
+  ... on Run {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<TriggerRunMutation, TriggerRunMutationVariables>;
+export const CancelRunDocument = new TypedDocumentString(`
+    mutation CancelRun($runId: ID!) {
+  cancelRun(runId: $runId) {
+    ...RunOutcome
+  }
+}
+    fragment RunOutcome on RunResult {
+  __typename
+  ... on Run {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<CancelRunMutation, CancelRunMutationVariables>;
+export const RetryRunDocument = new TypedDocumentString(`
+    mutation RetryRun($runId: ID!) {
+  retryRun(runId: $runId) {
+    ...RunOutcome
+  }
+}
+    fragment RunOutcome on RunResult {
+  __typename
+  ... on Run {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<RetryRunMutation, RetryRunMutationVariables>;

@@ -1,0 +1,66 @@
+// The one way the SPA talks to /graphql over HTTP. Documents are typed by graphql-codegen
+// (src/gql, generated from schema/schema.graphql), so results and variables are checked at build time.
+import type { TypedDocumentString } from "../gql/graphql";
+import { currentSession, signOut } from "./auth";
+
+export class GraphQLRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "GraphQLRequestError";
+  }
+}
+
+export async function request<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
+): Promise<TResult> {
+  const session = currentSession();
+  const response = await fetch("/graphql", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json, application/json",
+      ...(session ? { authorization: `Bearer ${session.token}` } : {}),
+    },
+    body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
+  });
+  if (response.status === 401) {
+    signOut();
+    throw new GraphQLRequestError("your session ended: sign in again", 401);
+  }
+  const body = (await response.json().catch(() => null)) as {
+    data?: TResult;
+    errors?: { message: string }[];
+  } | null;
+  if (body?.errors?.length) {
+    throw new GraphQLRequestError(body.errors.map((e) => e.message).join("; "), response.status);
+  }
+  if (!response.ok || !body?.data) {
+    throw new GraphQLRequestError(`the server answered HTTP ${response.status}`, response.status);
+  }
+  return body.data;
+}
+
+/** A mutation's result union: the success type, or an Error member with a message to show. */
+export interface ErrorMember {
+  __typename: string;
+  message: string;
+  code?: string;
+}
+
+export function isErrorMember(value: { __typename?: string } | null | undefined): value is ErrorMember {
+  return !!value && typeof value.__typename === "string" && value.__typename.endsWith("Error");
+}
+
+/** Unwrap a result union: the typed success member, or throw its message. */
+export function expectType<T extends { __typename?: string }, N extends string>(
+  value: T,
+  typename: N,
+): Extract<T, { __typename?: N }> {
+  if (value.__typename === typename) return value as Extract<T, { __typename?: N }>;
+  const message = (value as unknown as { message?: string }).message ?? `unexpected ${value.__typename}`;
+  throw new GraphQLRequestError(message, 200);
+}
