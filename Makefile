@@ -10,7 +10,8 @@ DEMO_PROJECT := examples/demo_shop
 DEMO_REPO := $(DATA_DIR)/demo-repo
 export DO_NOT_TRACK := 1
 
-.PHONY: setup run test lint typecheck contracts schema schema-check pytest bench demo-artifacts demo-repo clean
+.PHONY: setup run test lint typecheck contracts schema schema-check pytest bench demo-artifacts demo-repo clean \
+	frontend frontend-check gql chromium
 
 setup: $(VENV)/.installed $(DBT_VENV)/.installed
 
@@ -43,7 +44,7 @@ demo-repo:
 	cd $(DEMO_REPO) && git init -q -b main && git add -A \
 		&& git -c user.name=DVT -c user.email=demo@dvt.invalid commit -q -m "demo project"
 
-run: setup demo-artifacts demo-repo
+run: setup frontend demo-artifacts demo-repo
 	$(BIN)/dvt migrate
 	$(BIN)/dvt ingest $(DEMO_OUT)/build/manifest.json $(DEMO_OUT)/build/run_results.json \
 		$(DEMO_OUT)/docs/catalog.json $(DEMO_OUT)/freshness/sources.json --project demo-shop --environment dev \
@@ -75,7 +76,31 @@ schema: setup
 pytest: setup
 	$(BIN)/pytest -q
 
-test: lint typecheck contracts schema-check pytest
+# The SPA (frontend/): npm packages from the lock file, the build that `dvt serve` serves from the same origin.
+NPM := cd frontend && npm
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend: frontend/node_modules/.installed
+	$(NPM) run build --silent
+
+# Types generated from schema/schema.graphql must be the committed ones; then types and unit tests.
+frontend-check: frontend/node_modules/.installed
+	rm -rf .cache/gql && $(NPM) exec --silent -- env GQL_OUT=../.cache/gql/ graphql-codegen --config codegen.ts --silent
+	diff -ru frontend/src/gql .cache/gql || (echo "frontend/src/gql is stale: run 'make gql'" && exit 1)
+	$(NPM) exec --silent -- tsc -b
+	$(NPM) exec --silent -- vitest run
+
+gql: frontend/node_modules/.installed
+	$(NPM) run codegen --silent
+
+# The browser tests drive Debian's Chromium (playwright-core never downloads a browser).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
+
+test: lint typecheck contracts schema-check frontend-check frontend chromium pytest
 
 # Each writes its own section of docs/benchmarks.md; run one at a time (they share the file and the CPU).
 bench: setup
@@ -85,4 +110,4 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.runs
 
 clean:
-	rm -rf $(VENV) $(DBT_VENV) $(DATA_DIR)
+	rm -rf $(VENV) $(DBT_VENV) $(DATA_DIR) frontend/node_modules frontend/dist

@@ -1,0 +1,106 @@
+"""The SPA end to end: headless Chromium (Debian's) drives the built SPA served by a real `dvt serve`,
+against a real PostgreSQL, with real dbt runs of the demo project. The browser script is
+frontend/e2e/spa.e2e.mjs; this module gives it a tenant, an account and two graph versions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dvt.application.ingest import ArtifactFile, IngestTarget
+from dvt.application.services import Services
+from dvt.config import Settings
+from dvt.domain.authorization import TENANT_SCOPE
+from tests.runs.conftest import make_place
+from tests.support.dbt_repos import demo_repo, parse
+from tests.support.server import ROOT, dvt_serve, shared_settings
+
+SPA = ROOT / "frontend"
+CHROMIUM = os.environ.get("DVT_CHROMIUM", "/usr/bin/chromium")
+E2E_SECONDS = 540
+# An earlier version of one model, so Diff has a modification to show.
+OLD_STG_ORDERS = """select
+    id as order_id,
+    user_id as customer_id,
+    order_date,
+    status
+from {{ ref('raw_orders') }}
+"""
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = shared_settings(settings, DVT_SPA_DIR=str(SPA / "dist"))
+    with dvt_serve(tmp_path_factory.mktemp("serve"), env) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    """What the browser run needs; missing, the test fails with the way to get it (never skips)."""
+    assert (SPA / "dist" / "index.html").exists(), "the SPA is not built: run `make frontend` (make test does)"
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make chromium` installs Debian's (make test does)"
+    found = shutil.which("node")
+    assert found, "node is needed for the browser tests"
+    return found
+
+
+async def test_every_view_in_chromium(app: Services, server: str, node: str, tmp_path: Path) -> None:
+    old_repo = demo_repo(tmp_path / "old", {"models/staging/stg_orders.sql": OLD_STG_ORDERS})
+    repo = demo_repo(tmp_path / "demo")
+    account = await _arrange(app, old_repo, repo, tmp_path)
+
+    screenshots = ROOT / "docs" / "screenshots"
+    env = {
+        **os.environ,
+        "DVT_URL": server,
+        "DVT_TENANT": account["tenant"],
+        "DVT_USERNAME": account["username"],
+        "DVT_PASSWORD": account["password"],
+        "DVT_PROJECT": "shop",
+        "DVT_ENVIRONMENT": "dev",
+        "DVT_CHROMIUM": CHROMIUM,
+        "DVT_SCREENSHOTS": str(screenshots),
+        "DVT_FAILURES": str(tmp_path / "failures"),
+    }
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [node, "e2e/spa.e2e.mjs"],
+        cwd=SPA,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=E2E_SECONDS,
+    )
+    assert result.returncode == 0, f"browser run failed:\n{result.stdout}\n{result.stderr}"
+    for view in ("login", "dashboard", "graph", "plan", "run", "runs", "artifacts", "diff", "docs"):
+        assert (screenshots / f"{view}.png").exists(), f"no screenshot of {view}"
+
+
+async def _arrange(app: Services, old_repo: Path, repo: Path, tmp_path: Path) -> dict[str, str]:
+    """A tenant whose environment has two graph versions (an older stg_orders, then today's) and wants
+    every plan approved, and a local account with the admin role, signing in with its one-time password."""
+    place = await make_place(app, repo, parse(old_repo, tmp_path / "old-parse"))
+    await app.ingest.ingest(
+        place.access,
+        IngestTarget("shop", "dev", create_missing=False),
+        [ArtifactFile("manifest.json", parse(repo, tmp_path / "parse"))],
+    )
+    # Every plan here waits for an admin, so the browser approves one.
+    await app.plans.configure(
+        place.access,
+        place.environment.id,
+        {"manual_approval": {"required": True, "role": "admin"}},
+        {"price_per_compute_hour": 2.5},
+    )
+    tenant = await app.tenancy.tenant(place.tenant_slug)
+    created = await app.identity.create_account(tenant, "e2e-admin")
+    await app.access.grant(place.access, f"user:{created.account_id}", "admin", TENANT_SCOPE)
+    return {"tenant": place.tenant_slug, "username": created.username, "password": created.password}
