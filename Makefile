@@ -108,6 +108,8 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.plans
 	$(BIN)/python -m tests.benchmarks.security
 	$(BIN)/python -m tests.benchmarks.runs
+	$(MAKE) frontend chromium
+	$(BIN)/python -m tests.benchmarks.spa
 
 clean:
 	rm -rf $(VENV) $(DBT_VENV) $(DATA_DIR) frontend/node_modules frontend/dist

@@ -7,6 +7,7 @@ import {
   KBarProvider,
   KBarResults,
   KBarSearch,
+  useKBar,
   useMatches,
   useRegisterActions,
   type Action,
@@ -82,6 +83,13 @@ export function CommandPalette({ base, children }: { base: string; children: Rea
 }
 
 function DynamicActions({ base }: { base: string }) {
+  // Thousands of node actions are registered only while the palette is open, and the graph is only
+  // fetched for it then (it is shared with the workspace's cached copy).
+  const { open } = useKBar((state) => ({ open: state.visualState !== "hidden" }));
+  return open ? <OpenPaletteActions base={base} /> : null;
+}
+
+function OpenPaletteActions({ base }: { base: string }) {
   const navigate = useNavigate();
   const environment = useEnvironment();
   const env = environment.data;

@@ -1,6 +1,6 @@
 // The frame around every view: who you are, where you are (tenant, organization, project, environment),
 // the views of this environment, and the command palette.
-import { useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { Empty, ErrorState, Loading } from "../components/States";
 import { ChangePassword } from "../features/auth/ChangePassword";
@@ -76,6 +76,8 @@ export function Shell() {
 
 function Frame() {
   const { base, project, env } = useRoute();
+  // The graph is the view most sessions open: its layout engine starts while the first view loads.
+  useEffect(() => void import("../features/graph/layout/client").then((layout) => layout.warmLayout()), []);
   const projects = useProjects();
   const navigate = useNavigate();
   const choices = (projects.data?.organizations ?? []).flatMap((org) =>

@@ -25,6 +25,7 @@ export function useLogicalGraph(versionId: string | null | undefined) {
     queryFn: async () => {
       const { graphVersion } = await request(GraphDocumentQuery, { id: versionId! });
       if (!graphVersion) throw new Error("this graph version is gone or not yours to see");
+      performance.mark("dvt:graph-fetched");
       return graphVersion.graph as LogicalGraphDocument;
     },
   });

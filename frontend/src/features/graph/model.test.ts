@@ -5,6 +5,8 @@ import {
   emptyFilter,
   GROUP_PREFIX,
   groupKey,
+  layer,
+  layoutEdges,
   neighbourhood,
   overview,
   searchNodes,
@@ -97,6 +99,22 @@ describe("the logical graph", () => {
     expect(daily.items.map((i) => i.id).sort()).toEqual(["model.shop.fct", "model.shop.stg"]);
     const failed = overview(graph, "resource_type", new Set(["model"]), { ...emptyFilter(), statuses: ["error"] }, new Map([["model.shop.dim", "error"]]));
     expect(failed.items.map((i) => i.id)).toEqual(["model.shop.dim"]);
+  });
+
+  it("places each node on the longest path from a root", () => {
+    expect(["source.shop.raw", "model.shop.stg", "model.shop.int", "model.shop.fct", "model.shop.dim"].map((id) => layer(graph, id))).toEqual([0, 1, 2, 3, 2]);
+  });
+
+  it("lays groups out on forward, transitively reduced edges, and still draws every edge", () => {
+    const view = overview(graph, "folder", new Set(), emptyFilter(), new Map());
+    const staging = `${GROUP_PREFIX}shop/models/staging`;
+    const intermediate = `${GROUP_PREFIX}shop/models/intermediate`;
+    const marts = `${GROUP_PREFIX}shop/models/marts`;
+    // staging -> marts is implied by staging -> intermediate -> marts
+    expect(view.edges.map((e) => e.id).sort()).toEqual([`${intermediate}->${marts}`, `${staging}->${intermediate}`, `${staging}->${marts}`].sort());
+    expect(layoutEdges(view).map((e) => e.id).sort()).toEqual([`${intermediate}->${marts}`, `${staging}->${intermediate}`].sort());
+    const nodes = subgraph(graph, new Set(["model.shop.stg", "model.shop.int", "model.shop.dim"]));
+    expect(layoutEdges(nodes)).toBe(nodes.edges);
   });
 
   it("searches names best first", () => {

@@ -151,6 +151,7 @@ export interface ViewItem {
   resourceType: string;
   count: number; // members, for a group
   group?: string; // the group a node belongs to
+  rank: number; // the node's layer in the DAG; for a group, its members' mean layer
 }
 
 export interface ViewEdge {
@@ -172,7 +173,7 @@ export function subgraph(graph: LogicalGraph, ids: Set<string>): ViewGraph {
   for (const id of ids) {
     const node = graph.byId.get(id);
     if (!node) continue;
-    items.push({ id, kind: "node", label: node.name, resourceType: node.resource_type, count: 1 });
+    items.push({ id, kind: "node", label: node.name, resourceType: node.resource_type, count: 1, rank: layer(graph, id) });
     for (const child of graph.children.get(id) ?? []) {
       if (ids.has(child)) edges.push({ id: `${id}->${child}`, source: id, target: child, weight: 1 });
     }
@@ -210,13 +211,24 @@ export function overview(
         resourceType: node.resource_type,
         count: 1,
         group: key,
+        rank: layer(graph, node.unique_id),
       });
     } else {
       itemOf.set(node.unique_id, groupId);
       const group = groups.get(groupId);
-      if (group) group.count += 1;
-      else {
-        const created: ViewItem = { id: groupId, kind: "group", label: key, resourceType: "group", count: 1 };
+      if (group) {
+        // A running mean of the members' layers.
+        group.count += 1;
+        group.rank += (layer(graph, node.unique_id) - group.rank) / group.count;
+      } else {
+        const created: ViewItem = {
+          id: groupId,
+          kind: "group",
+          label: key,
+          resourceType: "group",
+          count: 1,
+          rank: layer(graph, node.unique_id),
+        };
         groups.set(groupId, created);
         items.push(created);
       }
@@ -236,6 +248,70 @@ export function overview(
     }
   }
   return { items, edges: [...weights.values()] };
+}
+
+const layerCache = new WeakMap<LogicalGraph, Map<string, number>>();
+
+/** A node's layer: the longest path to it from a node without parents (sources and seeds are 0). */
+export function layer(graph: LogicalGraph, uniqueId: string): number {
+  let layers = layerCache.get(graph);
+  if (!layers) {
+    layers = new Map();
+    const waiting = new Map<string, number>();
+    const ready: string[] = [];
+    for (const node of graph.nodes) {
+      const count = graph.parents.get(node.unique_id)?.length ?? 0;
+      waiting.set(node.unique_id, count);
+      if (count === 0) {
+        layers.set(node.unique_id, 0);
+        ready.push(node.unique_id);
+      }
+    }
+    while (ready.length) {
+      const id = ready.pop()!;
+      const next = layers.get(id)! + 1;
+      for (const child of graph.children.get(id) ?? []) {
+        layers.set(child, Math.max(layers.get(child) ?? 0, next));
+        const left = waiting.get(child)! - 1;
+        waiting.set(child, left);
+        if (left === 0) ready.push(child);
+      }
+    }
+    layerCache.set(graph, layers);
+  }
+  return layers.get(uniqueId) ?? 0;
+}
+
+/**
+ * The edges a layout should honour. Node views are DAGs already: all of them. Between groups, edges run
+ * both ways and densely (hundreds among tens of groups), which makes ELK slow and its drawing no clearer;
+ * the layout gets only the edges that go forward in the DAG's layers, transitively reduced. Every real
+ * edge is still drawn: this only says where boxes go.
+ */
+export function layoutEdges(view: ViewGraph): ViewEdge[] {
+  if (!view.items.some((item) => item.kind === "group")) return view.edges;
+  const rank = new Map(view.items.map((item) => [item.id, item.rank]));
+  const forward = view.edges.filter((e) => (rank.get(e.source) ?? 0) < (rank.get(e.target) ?? 0));
+  if (view.items.length > 500) return forward;
+  const out = new Map<string, string[]>();
+  for (const edge of forward) out.set(edge.source, [...(out.get(edge.source) ?? []), edge.target]);
+  // Drop a -> c when c is reachable from a through another child of a.
+  const reachableFrom = (start: string, skip: string): boolean => {
+    const stack = (out.get(start) ?? []).filter((t) => t !== skip);
+    const seen = new Set<string>(stack);
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (id === skip) return true;
+      for (const next of out.get(id) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return false;
+  };
+  return forward.filter((edge) => !reachableFrom(edge.source, edge.target));
 }
 
 /** Search over names and unique ids, best first: exact name, prefix, then substring. */

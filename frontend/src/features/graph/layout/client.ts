@@ -31,6 +31,21 @@ function layoutWorker(): Worker {
   return worker;
 }
 
+/**
+ * Start the worker and ELK inside it before there is anything to lay out: loading ELK costs about a
+ * second, which then overlaps the fetch of the graph instead of following it.
+ */
+export function warmLayout(): void {
+  if (worker) return;
+  // A small graph with a cycle runs ELK's whole layered pipeline once, so the first real layout is
+  // not also the one that compiles it.
+  const ids = Array.from({ length: 12 }, (_, i) => `w${i}`);
+  const nodes = ids.map((id) => ({ id, width: 200, height: 40 }));
+  const edges = ids.map((id, i) => ({ id: `${id}>`, source: id, target: ids[(i * 5 + 1) % ids.length]! }));
+  const request: LayoutRequest = { id: 0, input: { nodes, edges }, prefer: "elk" };
+  layoutWorker().postMessage(request);
+}
+
 /** A stable key for a layout: the same graph content and the same view give the same drawing. */
 export async function layoutKey(contentHash: string, view: unknown): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify(view));
@@ -58,15 +73,25 @@ function remember(key: string, result: LayoutResult): void {
   }
 }
 
+const inFlight = new Map<string, Promise<LayoutResult>>();
+
 export async function runLayout(key: string, input: LayoutInput, prefer: Engine = "elk"): Promise<LayoutResult> {
   const hit = memory.get(key) ?? sessionCached(key);
   if (hit) return { ...hit, cached: true };
+  // The same view asked for twice while its layout runs waits for that one.
+  const running = inFlight.get(key);
+  if (running) return running;
   const id = nextId++;
-  const result = await new Promise<LayoutResult>((resolve, reject) => {
+  const promise = new Promise<LayoutResult>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     const request: LayoutRequest = { id, input, prefer };
     layoutWorker().postMessage(request);
-  });
-  remember(key, result);
-  return result;
+  })
+    .then((result) => {
+      remember(key, result);
+      return result;
+    })
+    .finally(() => inFlight.delete(key));
+  inFlight.set(key, promise);
+  return promise;
 }
