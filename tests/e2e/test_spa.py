@@ -20,6 +20,7 @@ from dvt.config import Settings
 from dvt.domain.authorization import TENANT_SCOPE
 from tests.runs.conftest import make_place
 from tests.support.dbt_repos import demo_repo, parse
+from tests.support.oidc_issuer import OidcIssuer
 from tests.support.server import ROOT, dvt_serve, shared_settings
 
 SPA = ROOT / "frontend"
@@ -70,16 +71,7 @@ async def test_every_view_in_chromium(app: Services, server: str, node: str, tmp
         "DVT_SCREENSHOTS": str(screenshots),
         "DVT_FAILURES": str(tmp_path / "failures"),
     }
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [node, "e2e/spa.e2e.mjs"],
-        cwd=SPA,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=E2E_SECONDS,
-    )
-    assert result.returncode == 0, f"browser run failed:\n{result.stdout}\n{result.stderr}"
+    await _browse(node, "e2e/spa.e2e.mjs", env)
     for view in ("login", "dashboard", "graph", "plan", "run", "runs", "artifacts", "diff", "docs"):
         assert (screenshots / f"{view}.png").exists(), f"no screenshot of {view}"
 
@@ -104,3 +96,42 @@ async def _arrange(app: Services, old_repo: Path, repo: Path, tmp_path: Path) ->
     created = await app.identity.create_account(tenant, "e2e-admin")
     await app.access.grant(place.access, f"user:{created.account_id}", "admin", TENANT_SCOPE)
     return {"tenant": place.tenant_slug, "username": created.username, "password": created.password}
+
+
+async def test_sign_in_through_an_oidc_provider_with_pkce(
+    app: Services, settings: Settings, node: str, tmp_path: Path, demo: tuple[Path, bytes]
+) -> None:
+    """The SPA against a server whose users sign in at a real issuer on loopback (code flow + PKCE)."""
+    place = await make_place(app, *demo)
+    await app.access.grant(place.access, "group:analysts", "viewer", TENANT_SCOPE)
+    issuer = OidcIssuer().start()
+    try:
+        issuer.login_claims = {"sub": "ada", "name": "Ada Lovelace", "dvt_tenant": place.tenant_slug}
+        env = shared_settings(
+            settings,
+            DVT_SPA_DIR=str(SPA / "dist"),
+            DVT_OIDC_ISSUER=issuer.issuer,
+            DVT_OIDC_AUDIENCE=issuer.audience,
+            DVT_OIDC_CLIENT_ID="dvt-spa",
+        )
+        with dvt_serve(tmp_path / "serve", env) as base:
+            browser_env = {
+                **os.environ,
+                "DVT_URL": base,
+                "DVT_PROJECT": "shop",
+                "DVT_ENVIRONMENT": "dev",
+                "DVT_DISPLAY_NAME": "Ada Lovelace",
+                "DVT_CHROMIUM": CHROMIUM,
+            }
+            await _browse(node, "e2e/oidc.e2e.mjs", browser_env)
+    finally:
+        issuer.stop()
+    assert not issuer.codes, "the code was not redeemed"
+
+
+async def _browse(node: str, script: str, env: dict[str, str]) -> None:
+    """Run a browser script of frontend/e2e; its output is the failure message."""
+    result = await asyncio.to_thread(
+        subprocess.run, [node, script], cwd=SPA, env=env, capture_output=True, text=True, timeout=E2E_SECONDS
+    )
+    assert result.returncode == 0, f"browser run failed:\n{result.stdout}\n{result.stderr}"

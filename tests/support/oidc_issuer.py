@@ -2,12 +2,17 @@
 
 Tests mint tokens with it (RS256, any claims or header), rotate its keys and count JWKS fetches, so the
 verifier under test runs its production path: HTTP discovery, JWKS download, signature and claim checks.
+For the browser it also runs the authorization code flow with PKCE (RFC 7636) for public clients: the
+authorization endpoint signs in `login_claims`' user at once (no form) and redirects back with a code;
+the token endpoint gives a token only for the verifier whose S256 challenge came with that code.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import secrets
 import socket
 import threading
 import time
@@ -19,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from joserfc.jwk import RSAKey
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 AUDIENCE = "dvt-test"
@@ -39,11 +44,15 @@ class OidcIssuer:
         self.jwks_fetches = 0
         self.discovery_fetches = 0
         self.discovery_issuer: str | None = None  # set to serve a discovery document naming another issuer
+        self.login_claims: dict[str, Any] = {}  # who the authorization endpoint signs in (over claims())
+        self.codes: dict[str, dict[str, str]] = {}  # code -> client, redirect, challenge
         self._lock = threading.Lock()
         app = Starlette(
             routes=[
                 Route("/realms/dvt/.well-known/openid-configuration", self._discovery),
                 Route("/realms/dvt/protocol/openid-connect/certs", self._jwks),
+                Route("/realms/dvt/protocol/openid-connect/auth", self._authorize),
+                Route("/realms/dvt/protocol/openid-connect/token", self._token, methods=["POST", "OPTIONS"]),
             ]
         )
         config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
@@ -77,9 +86,46 @@ class OidcIssuer:
             {
                 "issuer": self.discovery_issuer or self.issuer,
                 "jwks_uri": f"{self.issuer}/protocol/openid-connect/certs",
+                "authorization_endpoint": f"{self.issuer}/protocol/openid-connect/auth",
+                "token_endpoint": f"{self.issuer}/protocol/openid-connect/token",
+                "code_challenge_methods_supported": ["S256"],
                 "id_token_signing_alg_values_supported": ["RS256"],
-            }
+            },
+            headers=_CORS,
         )
+
+    async def _authorize(self, request: Request) -> Response:
+        query = request.query_params
+        if query.get("response_type") != "code" or query.get("code_challenge_method") != "S256":
+            return JSONResponse({"error": "invalid_request", "error_description": "code flow with S256 only"}, 400)
+        redirect, challenge = query.get("redirect_uri", ""), query.get("code_challenge", "")
+        if not redirect.startswith("http://127.0.0.1:") or not challenge:
+            return JSONResponse({"error": "invalid_request", "error_description": "redirect_uri, challenge"}, 400)
+        code = secrets.token_urlsafe(24)
+        with self._lock:
+            self.codes[code] = {"client": query.get("client_id", ""), "redirect": redirect, "challenge": challenge}
+        state = query.get("state", "")
+        return RedirectResponse(f"{redirect}?code={code}&state={state}", status_code=302)
+
+    async def _token(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=_CORS)
+        form = await request.form()
+        with self._lock:
+            grant = self.codes.pop(str(form.get("code", "")), None)  # a code is good once
+        verifier = str(form.get("code_verifier", ""))
+        derived = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        if (
+            grant is None
+            or form.get("grant_type") != "authorization_code"
+            or form.get("redirect_uri") != grant["redirect"]
+            or form.get("client_id") != grant["client"]
+            or derived != grant["challenge"]
+        ):
+            return JSONResponse({"error": "invalid_grant"}, status_code=400, headers=_CORS)
+        token = self.mint(**self.login_claims)
+        body = {"access_token": token, "id_token": token, "token_type": "Bearer", "expires_in": 300}
+        return JSONResponse(body, headers=_CORS)
 
     async def _jwks(self, request: Request) -> JSONResponse:
         with self._lock:
@@ -135,6 +181,10 @@ class OidcIssuer:
         assert isinstance(private, rsa.RSAPrivateKey)
         signature = private.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
         return f"{signing_input}.{_b64(signature)}"
+
+
+# A browser app on another origin calls discovery and the token endpoint, as with Keycloak's web origins.
+_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "content-type"}
 
 
 def _b64(data: bytes) -> str:
