@@ -324,6 +324,21 @@ async def test_an_environment_viewer_sees_its_project_with_that_environment_only
     }
 
 
+async def test_an_environment_names_its_scope_and_the_spa_reads_what_it_may_do_there(
+    app: Services, scope: TenantScope, http: httpx.AsyncClient, gql: GraphQLClient, tree: Tree
+) -> None:
+    token, principal = await sign_in(app, http, scope, "alice")
+    await grant(gql, principal, "editor", tree.environment_scope("jaffle", "dev"))
+    alice = GraphQLClient(http, token)
+    found = await alice.data('{ environment(project: "jaffle", slug: "dev") { scope } }')
+    where = found["environment"]["scope"]
+    assert where == tree.environment_scope("jaffle", "dev")
+    mine = await alice.data("query($s: String!) { permissionsOn(scope: $s) }", s=where)
+    sibling = await alice.data("query($s: String!) { permissionsOn(scope: $s) }", s=tree.project_scope("sibling"))
+    assert {"view", "plan", "run"} <= set(mine["permissionsOn"]) and "admin" not in mine["permissionsOn"]
+    assert sibling["permissionsOn"] == []
+
+
 async def test_a_project_editor_is_refused_creating_projects_in_its_organization(
     app: Services, scope: TenantScope, http: httpx.AsyncClient, gql: GraphQLClient, tree: Tree
 ) -> None:

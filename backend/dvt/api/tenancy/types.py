@@ -190,6 +190,11 @@ class EnvironmentType(relay.Node):
         project = await info.context.loaders.project.load(self.project_id)
         return ProjectType.of(project) if project else None
 
+    @strawberry.field(description="Its authorization scope, /o/ORG/p/PROJECT/e/ENV by ids: for permissionsOn, grants")
+    async def scope(self, info: Info) -> str:
+        project = await info.context.loaders.project.load(self.project_id)
+        return environment_scope(project.organization_id, self.project_id, self.environment.id) if project else ""
+
     @strawberry.field
     async def latest_graph_version(self, info: Info) -> Annotated[GraphVersionType, strawberry.lazy(GraphTypes)] | None:
         from dvt.api.graph.types import GraphVersionType
