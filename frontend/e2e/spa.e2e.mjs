@@ -235,6 +235,52 @@ try {
     await shot("docs");
   });
 
+  await step("settings: ingest artifacts, planning and budget, grants and tokens", async () => {
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.getByLabel("Artifact files").setInputFiles(process.env.DVT_MANIFEST);
+    await page.getByRole("button", { name: "Ingest" }).click();
+    await page.getByRole("status").filter({ hasText: /graph version \d+/ }).waitFor();
+    await page.getByLabel("Secret name").fill("WAREHOUSE_PASSWORD");
+    await page.getByLabel("Value").fill("e2e-secret-value-42");
+    await page.getByRole("button", { name: "Store secret" }).click();
+    await page.locator('table[aria-label="secrets"]').getByRole("cell", { name: "DBT_ENV_SECRET_WAREHOUSE_PASSWORD" }).waitFor();
+    need(!(await page.content()).includes("e2e-secret-value-42"), "the secret's value is still on the page");
+    await page.getByLabel("Monthly cost budget").fill("-3");
+    await page.getByRole("button", { name: "Save planning settings" }).click();
+    await page.getByText("a number, 0 or more").waitFor();
+    await page.getByLabel("Monthly cost budget").fill("250");
+    await page.getByRole("button", { name: "Save planning settings" }).click();
+    await page.getByRole("status").filter({ hasText: "saved" }).waitFor();
+    await page.getByLabel("Principal").fill("analysts");
+    await page.getByRole("button", { name: "Grant" }).click();
+    await page.getByText("user:SUBJECT, group:NAME or token:ID").last().waitFor();
+    await page.getByLabel("Principal").fill("group:analysts");
+    await page.getByRole("button", { name: "Grant" }).click();
+    await page.locator('table[aria-label="grants"]').getByRole("cell", { name: "group:analysts", exact: true }).waitFor();
+    await page.getByLabel("Token name").fill("ci-e2e");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const token = await page.locator("[data-token]").textContent();
+    need(token?.startsWith("dvt_"), `expected a DVT token, got ${token}`);
+    await page.locator('table[aria-label="api tokens"]').getByRole("cell", { name: "ci-e2e", exact: true }).waitFor();
+    await shot("settings");
+    await page.getByRole("link", { name: "Dashboard", exact: true }).click();
+    await page.getByText("of 250.00 budget").waitFor();
+  });
+
+  await step("setup: a new project and environment from the browser", async () => {
+    await page.goto(`${BASE}/setup`);
+    await page.getByLabel("Project slug").fill("shop-two");
+    await page.getByLabel("Repository").fill("https://git.example.com/shop-two.git");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.waitForFunction(() => document.querySelector('input[name="project"]')?.value === "shop-two");
+    await page.getByLabel("Environment slug").fill("prod");
+    await page.getByRole("button", { name: "Create environment" }).click();
+    await page.waitForURL(/\/p\/shop-two\/e\/prod\/settings$/);
+    await page.getByRole("heading", { name: "Settings of shop-two / prod" }).waitFor();
+    await page.goto(`${BASE}${ENV_PATH}/graph`);
+    await page.locator(".react-flow__node").first().waitFor();
+  });
+
   await step("command palette: Ctrl+K jumps to a node", async () => {
     await page.keyboard.press("Control+k");
     await page.getByPlaceholder(/Jump to a node/).fill("fct_orders");

@@ -52,6 +52,7 @@ const VIEWS: [string, string][] = [
   ["artifacts", "Artifacts"],
   ["diff", "Diff"],
   ["docs", "Docs"],
+  ["settings", "Settings"],
 ];
 
 export function CommandPalette({ base, children }: { base: string; children: ReactNode }) {

@@ -1,7 +1,7 @@
 // The frame around every view: who you are, where you are (tenant, organization, project, environment),
 // the views of this environment, and the command palette.
 import { useEffect, useSyncExternalStore } from "react";
-import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { Empty, ErrorState, Loading } from "../components/States";
 import { ChangePassword } from "../features/auth/ChangePassword";
 import { currentSession, signOut } from "../lib/auth";
@@ -22,7 +22,7 @@ export function useSession() {
   return raw ? currentSession() : null;
 }
 
-function RequireSession({ children }: { children: React.ReactNode }) {
+export function RequireSession({ children }: { children: React.ReactNode }) {
   const session = useSession();
   const location = useLocation();
   if (!session) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
@@ -51,7 +51,8 @@ function FirstEnvironment() {
   }
   return (
     <Empty title="No project yet">
-      Ingest a dbt project's artifacts: <code>dvt ingest target/manifest.json --project my-project --environment dev</code>
+      <Link to="/setup">Create a project and an environment</Link>, then ingest its dbt artifacts from the
+      environment's settings (or <code>dvt ingest target/manifest.json --project my-project --environment dev</code>).
     </Empty>
   );
 }
@@ -64,6 +65,7 @@ const VIEWS = [
   ["artifacts", "Artifacts"],
   ["diff", "Diff"],
   ["docs", "Docs"],
+  ["settings", "Settings"],
 ] as const;
 
 export function Shell() {

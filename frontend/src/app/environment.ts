@@ -12,6 +12,7 @@ export const EnvironmentQuery = graphql(`
       name
       adapter
       gitRef
+      scope
       quotas {
         maxConcurrentRuns
         monthlyCostBudget
@@ -91,9 +92,7 @@ const PermissionsQuery = graphql(`
 /** What the caller may do in this environment, so buttons they cannot use are not offered. */
 export function usePermissions(): Set<string> {
   const environment = useEnvironment();
-  const env = environment.data;
-  const org = env?.project?.organization?.slug;
-  const scope = env && org ? `/o/${org}/p/${env.project!.slug}/e/${env.slug}` : null;
+  const scope = environment.data?.scope || null;
   const query = useQuery({
     queryKey: ["permissions", scope],
     enabled: !!scope,

@@ -5,7 +5,7 @@ import { LoginPage } from "../features/auth/LoginPage";
 import { OidcCallback } from "../features/auth/OidcCallback";
 import { DashboardPage } from "../features/dashboard/DashboardPage";
 import { RunsPage } from "../features/runs/RunsPage";
-import { Home, Shell } from "./Shell";
+import { Home, RequireSession, Shell } from "./Shell";
 
 // Views that pull in React Flow or Monaco load on first visit.
 const GraphPage = lazy(() => import("../features/graph/GraphPage"));
@@ -15,6 +15,8 @@ const RunDetailPage = lazy(() => import("../features/runs/RunDetailPage"));
 const ArtifactsPage = lazy(() => import("../features/artifacts/ArtifactsPage"));
 const DiffPage = lazy(() => import("../features/diff/DiffPage"));
 const DocsPage = lazy(() => import("../features/docs/DocsPage"));
+const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
+const SetupPage = lazy(() => import("../features/settings/SetupPage"));
 
 const later = (view: ReactNode) => <Suspense fallback={<Loading what="view" />}>{view}</Suspense>;
 
@@ -22,6 +24,7 @@ export const router = createBrowserRouter([
   { path: "/login", element: <LoginPage /> },
   { path: "/oidc/callback", element: <OidcCallback /> },
   { path: "/", element: <Home /> },
+  { path: "/setup", element: <RequireSession>{later(<SetupPage />)}</RequireSession> },
   {
     path: "/p/:project/e/:env",
     element: <Shell />,
@@ -35,6 +38,7 @@ export const router = createBrowserRouter([
       { path: "artifacts", element: later(<ArtifactsPage />) },
       { path: "diff", element: later(<DiffPage />) },
       { path: "docs", element: later(<DocsPage />) },
+      { path: "settings", element: later(<SettingsPage />) },
     ],
   },
   { path: "*", element: <Navigate to="/" replace /> },

@@ -76,3 +76,15 @@ export function StatusBadge({ status }: { status: string | null | undefined }) {
 export function statusClass(status: string | null | undefined): string {
   return status ? (STATUS_CLASS[status] ?? "muted") : "none";
 }
+
+/** The outcome of an action the user just took: a success to confirm, or what went wrong. */
+export type NoticeValue = { ok: boolean; text: string } | null;
+
+export function Notice({ value }: { value: NoticeValue }) {
+  if (!value) return null;
+  return (
+    <div className={value.ok ? "state-ok" : "state-error"} role={value.ok ? "status" : "alert"}>
+      {value.text}
+    </div>
+  );
+}

@@ -16,7 +16,7 @@ import * as types from './graphql';
  */
 type Documents = {
     "\n  query PaletteRecent($environmentId: ID!) {\n    runs(environmentId: $environmentId, first: 20) {\n      nodes {\n        id\n        status\n        createdAt\n      }\n    }\n    node(id: $environmentId) {\n      ... on Environment {\n        plans(first: 20) {\n          nodes {\n            id\n            status\n            createdAt\n          }\n        }\n      }\n    }\n  }\n": typeof types.PaletteRecentDocument,
-    "\n  query CurrentEnvironment($project: String!, $env: String!) {\n    environment(project: $project, slug: $env) {\n      id\n      slug\n      name\n      adapter\n      gitRef\n      quotas {\n        maxConcurrentRuns\n        monthlyCostBudget\n      }\n      rateCard\n      project {\n        id\n        slug\n        name\n        repository\n        organization {\n          slug\n        }\n      }\n      latestGraphVersion {\n        id\n        sequence\n        contentHash\n        dbtVersion\n        nodeCount\n        createdAt\n      }\n    }\n  }\n": typeof types.CurrentEnvironmentDocument,
+    "\n  query CurrentEnvironment($project: String!, $env: String!) {\n    environment(project: $project, slug: $env) {\n      id\n      slug\n      name\n      adapter\n      gitRef\n      scope\n      quotas {\n        maxConcurrentRuns\n        monthlyCostBudget\n      }\n      rateCard\n      project {\n        id\n        slug\n        name\n        repository\n        organization {\n          slug\n        }\n      }\n      latestGraphVersion {\n        id\n        sequence\n        contentHash\n        dbtVersion\n        nodeCount\n        createdAt\n      }\n    }\n  }\n": typeof types.CurrentEnvironmentDocument,
     "\n  query Projects {\n    tenant {\n      slug\n      name\n    }\n    viewer {\n      subject\n      displayName\n      kind\n    }\n    organizations {\n      slug\n      name\n      projects {\n        slug\n        name\n        environments {\n          slug\n          name\n        }\n      }\n    }\n  }\n": typeof types.ProjectsDocument,
     "\n  query PermissionsOn($scope: String!) {\n    permissionsOn(scope: $scope)\n  }\n": typeof types.PermissionsOnDocument,
     "\n  query VersionArtifacts($id: ID!) {\n    graphVersion(id: $id) {\n      id\n      sequence\n      artifacts {\n        id\n        kind\n        schemaVersion\n        dbtVersion\n        generatedAt\n        invocationId\n        sha256\n        sizeBytes\n        fileName\n        createdAt\n        downloadPath\n      }\n    }\n  }\n": typeof types.VersionArtifactsDocument,
@@ -46,10 +46,24 @@ type Documents = {
     "\n  mutation TriggerRun($input: TriggerRunInput!) {\n    triggerRun(input: $input) {\n      ...RunOutcome\n    }\n  }\n": typeof types.TriggerRunDocument,
     "\n  mutation CancelRun($runId: ID!) {\n    cancelRun(runId: $runId) {\n      ...RunOutcome\n    }\n  }\n": typeof types.CancelRunDocument,
     "\n  mutation RetryRun($runId: ID!) {\n    retryRun(runId: $runId) {\n      ...RunOutcome\n    }\n  }\n": typeof types.RetryRunDocument,
+    "\n  query AccessOverview {\n    grants {\n      id\n      principal\n      role\n      scope\n      grantedBy\n      createdAt\n    }\n    apiTokens {\n      id\n      name\n      roles\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": typeof types.AccessOverviewDocument,
+    "\n  mutation GrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.GrantRoleDocument,
+    "\n  mutation RevokeRole($input: RevokeRoleInput!) {\n    revokeRole(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RevokeRoleDocument,
+    "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      __typename\n      ... on CreatedApiToken {\n        token\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($input: RevokeApiTokenInput!) {\n    revokeApiToken(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
+    "\n  mutation ConfigurePlanning($input: ConfigurePlanningInput!) {\n    configurePlanning(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.ConfigurePlanningDocument,
+    "\n  mutation SetQuotas($input: SetQuotasInput!) {\n    setQuotas(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.SetQuotasDocument,
+    "\n  query EnvironmentPlanning($id: ID!) {\n    node(id: $id) {\n      ... on Environment {\n        id\n        policies\n        rateCard\n        quotas {\n          maxConcurrentRuns\n          monthlyCostBudget\n        }\n      }\n    }\n  }\n": typeof types.EnvironmentPlanningDocument,
+    "\n  mutation CreateProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.CreateProjectDocument,
+    "\n  mutation CreateEnvironment($input: CreateEnvironmentInput!) {\n    createEnvironment(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.CreateEnvironmentDocument,
+    "\n  mutation IngestArtifacts($input: IngestArtifactsInput!) {\n    ingestArtifacts(input: $input) {\n      __typename\n      ... on IngestResult {\n        created\n        nodes\n        sources\n        edges\n        warnings\n        graphVersion {\n          sequence\n        }\n      }\n      ... on ArtifactRejectedError {\n        file\n        problem\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.IngestArtifactsDocument,
+    "\n  query EnvironmentSecrets($id: ID!) {\n    node(id: $id) {\n      ... on Environment {\n        id\n        secrets {\n          name\n          envVar\n          version\n          createdAt\n          rotatedAt\n        }\n      }\n    }\n  }\n": typeof types.EnvironmentSecretsDocument,
+    "\n  mutation SetSecret($input: SetSecretInput!) {\n    setSecret(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.SetSecretDocument,
+    "\n  mutation RetireSecret($input: RetireSecretInput!) {\n    retireSecret(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.RetireSecretDocument,
 };
 const documents: Documents = {
     "\n  query PaletteRecent($environmentId: ID!) {\n    runs(environmentId: $environmentId, first: 20) {\n      nodes {\n        id\n        status\n        createdAt\n      }\n    }\n    node(id: $environmentId) {\n      ... on Environment {\n        plans(first: 20) {\n          nodes {\n            id\n            status\n            createdAt\n          }\n        }\n      }\n    }\n  }\n": types.PaletteRecentDocument,
-    "\n  query CurrentEnvironment($project: String!, $env: String!) {\n    environment(project: $project, slug: $env) {\n      id\n      slug\n      name\n      adapter\n      gitRef\n      quotas {\n        maxConcurrentRuns\n        monthlyCostBudget\n      }\n      rateCard\n      project {\n        id\n        slug\n        name\n        repository\n        organization {\n          slug\n        }\n      }\n      latestGraphVersion {\n        id\n        sequence\n        contentHash\n        dbtVersion\n        nodeCount\n        createdAt\n      }\n    }\n  }\n": types.CurrentEnvironmentDocument,
+    "\n  query CurrentEnvironment($project: String!, $env: String!) {\n    environment(project: $project, slug: $env) {\n      id\n      slug\n      name\n      adapter\n      gitRef\n      scope\n      quotas {\n        maxConcurrentRuns\n        monthlyCostBudget\n      }\n      rateCard\n      project {\n        id\n        slug\n        name\n        repository\n        organization {\n          slug\n        }\n      }\n      latestGraphVersion {\n        id\n        sequence\n        contentHash\n        dbtVersion\n        nodeCount\n        createdAt\n      }\n    }\n  }\n": types.CurrentEnvironmentDocument,
     "\n  query Projects {\n    tenant {\n      slug\n      name\n    }\n    viewer {\n      subject\n      displayName\n      kind\n    }\n    organizations {\n      slug\n      name\n      projects {\n        slug\n        name\n        environments {\n          slug\n          name\n        }\n      }\n    }\n  }\n": types.ProjectsDocument,
     "\n  query PermissionsOn($scope: String!) {\n    permissionsOn(scope: $scope)\n  }\n": types.PermissionsOnDocument,
     "\n  query VersionArtifacts($id: ID!) {\n    graphVersion(id: $id) {\n      id\n      sequence\n      artifacts {\n        id\n        kind\n        schemaVersion\n        dbtVersion\n        generatedAt\n        invocationId\n        sha256\n        sizeBytes\n        fileName\n        createdAt\n        downloadPath\n      }\n    }\n  }\n": types.VersionArtifactsDocument,
@@ -79,6 +93,20 @@ const documents: Documents = {
     "\n  mutation TriggerRun($input: TriggerRunInput!) {\n    triggerRun(input: $input) {\n      ...RunOutcome\n    }\n  }\n": types.TriggerRunDocument,
     "\n  mutation CancelRun($runId: ID!) {\n    cancelRun(runId: $runId) {\n      ...RunOutcome\n    }\n  }\n": types.CancelRunDocument,
     "\n  mutation RetryRun($runId: ID!) {\n    retryRun(runId: $runId) {\n      ...RunOutcome\n    }\n  }\n": types.RetryRunDocument,
+    "\n  query AccessOverview {\n    grants {\n      id\n      principal\n      role\n      scope\n      grantedBy\n      createdAt\n    }\n    apiTokens {\n      id\n      name\n      roles\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": types.AccessOverviewDocument,
+    "\n  mutation GrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.GrantRoleDocument,
+    "\n  mutation RevokeRole($input: RevokeRoleInput!) {\n    revokeRole(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RevokeRoleDocument,
+    "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      __typename\n      ... on CreatedApiToken {\n        token\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($input: RevokeApiTokenInput!) {\n    revokeApiToken(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RevokeApiTokenDocument,
+    "\n  mutation ConfigurePlanning($input: ConfigurePlanningInput!) {\n    configurePlanning(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.ConfigurePlanningDocument,
+    "\n  mutation SetQuotas($input: SetQuotasInput!) {\n    setQuotas(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.SetQuotasDocument,
+    "\n  query EnvironmentPlanning($id: ID!) {\n    node(id: $id) {\n      ... on Environment {\n        id\n        policies\n        rateCard\n        quotas {\n          maxConcurrentRuns\n          monthlyCostBudget\n        }\n      }\n    }\n  }\n": types.EnvironmentPlanningDocument,
+    "\n  mutation CreateProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.CreateProjectDocument,
+    "\n  mutation CreateEnvironment($input: CreateEnvironmentInput!) {\n    createEnvironment(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.CreateEnvironmentDocument,
+    "\n  mutation IngestArtifacts($input: IngestArtifactsInput!) {\n    ingestArtifacts(input: $input) {\n      __typename\n      ... on IngestResult {\n        created\n        nodes\n        sources\n        edges\n        warnings\n        graphVersion {\n          sequence\n        }\n      }\n      ... on ArtifactRejectedError {\n        file\n        problem\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.IngestArtifactsDocument,
+    "\n  query EnvironmentSecrets($id: ID!) {\n    node(id: $id) {\n      ... on Environment {\n        id\n        secrets {\n          name\n          envVar\n          version\n          createdAt\n          rotatedAt\n        }\n      }\n    }\n  }\n": types.EnvironmentSecretsDocument,
+    "\n  mutation SetSecret($input: SetSecretInput!) {\n    setSecret(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.SetSecretDocument,
+    "\n  mutation RetireSecret($input: RetireSecretInput!) {\n    retireSecret(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.RetireSecretDocument,
 };
 
 /**
@@ -88,7 +116,7 @@ export function graphql(source: "\n  query PaletteRecent($environmentId: ID!) {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CurrentEnvironment($project: String!, $env: String!) {\n    environment(project: $project, slug: $env) {\n      id\n      slug\n      name\n      adapter\n      gitRef\n      quotas {\n        maxConcurrentRuns\n        monthlyCostBudget\n      }\n      rateCard\n      project {\n        id\n        slug\n        name\n        repository\n        organization {\n          slug\n        }\n      }\n      latestGraphVersion {\n        id\n        sequence\n        contentHash\n        dbtVersion\n        nodeCount\n        createdAt\n      }\n    }\n  }\n"): typeof import('./graphql').CurrentEnvironmentDocument;
+export function graphql(source: "\n  query CurrentEnvironment($project: String!, $env: String!) {\n    environment(project: $project, slug: $env) {\n      id\n      slug\n      name\n      adapter\n      gitRef\n      scope\n      quotas {\n        maxConcurrentRuns\n        monthlyCostBudget\n      }\n      rateCard\n      project {\n        id\n        slug\n        name\n        repository\n        organization {\n          slug\n        }\n      }\n      latestGraphVersion {\n        id\n        sequence\n        contentHash\n        dbtVersion\n        nodeCount\n        createdAt\n      }\n    }\n  }\n"): typeof import('./graphql').CurrentEnvironmentDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -205,6 +233,62 @@ export function graphql(source: "\n  mutation CancelRun($runId: ID!) {\n    canc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RetryRun($runId: ID!) {\n    retryRun(runId: $runId) {\n      ...RunOutcome\n    }\n  }\n"): typeof import('./graphql').RetryRunDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccessOverview {\n    grants {\n      id\n      principal\n      role\n      scope\n      grantedBy\n      createdAt\n    }\n    apiTokens {\n      id\n      name\n      roles\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n"): typeof import('./graphql').AccessOverviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').GrantRoleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeRole($input: RevokeRoleInput!) {\n    revokeRole(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').RevokeRoleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      __typename\n      ... on CreatedApiToken {\n        token\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').CreateApiTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiToken($input: RevokeApiTokenInput!) {\n    revokeApiToken(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').RevokeApiTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfigurePlanning($input: ConfigurePlanningInput!) {\n    configurePlanning(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').ConfigurePlanningDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetQuotas($input: SetQuotasInput!) {\n    setQuotas(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').SetQuotasDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EnvironmentPlanning($id: ID!) {\n    node(id: $id) {\n      ... on Environment {\n        id\n        policies\n        rateCard\n        quotas {\n          maxConcurrentRuns\n          monthlyCostBudget\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').EnvironmentPlanningDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').CreateProjectDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateEnvironment($input: CreateEnvironmentInput!) {\n    createEnvironment(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').CreateEnvironmentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IngestArtifacts($input: IngestArtifactsInput!) {\n    ingestArtifacts(input: $input) {\n      __typename\n      ... on IngestResult {\n        created\n        nodes\n        sources\n        edges\n        warnings\n        graphVersion {\n          sequence\n        }\n      }\n      ... on ArtifactRejectedError {\n        file\n        problem\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').IngestArtifactsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EnvironmentSecrets($id: ID!) {\n    node(id: $id) {\n      ... on Environment {\n        id\n        secrets {\n          name\n          envVar\n          version\n          createdAt\n          rotatedAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').EnvironmentSecretsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetSecret($input: SetSecretInput!) {\n    setSecret(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').SetSecretDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetireSecret($input: RetireSecretInput!) {\n    retireSecret(input: $input) {\n      __typename\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').RetireSecretDocument;
 
 
 export function graphql(source: string) {

@@ -9,6 +9,30 @@ export type ChangePasswordInput = {
   newPassword: string;
 };
 
+export type ConfigurePlanningInput = {
+  environmentId: string | number;
+  /** Settings by policy id, e.g. {"limit_cost_budget": {"mode": "trim"}} */
+  policies: unknown;
+  /** {"price_per_compute_hour": 2.5}; on Snowflake {"warehouse_size": "SMALL", "price_per_credit": 3} */
+  rateCard: unknown;
+};
+
+export type CreateApiTokenInput = {
+  name: string;
+  roles: Array<string>;
+};
+
+export type CreateEnvironmentInput = {
+  /** duckdb, postgres or snowflake */
+  adapter: string;
+  gitRef?: string;
+  name?: string | null | undefined;
+  project: string;
+  /** Non-secret connection settings */
+  settings?: unknown;
+  slug: string;
+};
+
 export type CreatePlanInput = {
   environmentId: string | number;
   exclude?: Array<string> | null | undefined;
@@ -24,11 +48,38 @@ export type CreatePlanInput = {
   vars?: unknown;
 };
 
+export type CreateProjectInput = {
+  name?: string | null | undefined;
+  organization?: string;
+  /** Git URL or local path of the dbt project */
+  repository: string;
+  slug: string;
+  subdirectory?: string | null | undefined;
+};
+
 export type DecidePlanInput = {
   /** The fingerprint you reviewed: a different plan is refused */
   fingerprint: string;
   planId: string | number;
   reason?: string | null | undefined;
+};
+
+export type GrantRoleInput = {
+  /** user:SUBJECT, group:NAME or token:ID */
+  principal: string;
+  /** viewer, editor or admin */
+  role: string;
+  /** / (the tenant), /o/ORG, /o/ORG/p/PROJECT, /o/ORG/p/PROJECT/e/ENV */
+  scope: string;
+};
+
+export type IngestArtifactsInput = {
+  /** Create project and environment on first use */
+  createMissing?: boolean;
+  environment: string;
+  /** manifest.json, run_results.json, catalog.json, sources.json */
+  files: Array<File>;
+  project: string;
 };
 
 export type NodeFilterInput = {
@@ -39,12 +90,41 @@ export type NodeFilterInput = {
   tags?: Array<string> | null | undefined;
 };
 
+export type RetireSecretInput = {
+  environmentId: string | number;
+  name: string;
+};
+
+export type RevokeApiTokenInput = {
+  tokenId: string;
+};
+
+export type RevokeRoleInput = {
+  grantId: string;
+};
+
 export type SaveCanvasStateInput = {
   /** The revision your layout was based on: 0 before the first save. Another one is a conflict */
   expectedRevision: number;
   projectId: string | number;
   /** The CanvasState v1 document (schema/contracts/canvas-state.v1.schema.json) */
   state: unknown;
+};
+
+export type SetQuotasInput = {
+  /** An environment's global id; the tenant's quotas when omitted */
+  environmentId?: string | number | null | undefined;
+  maxConcurrentRuns?: number | null | undefined;
+  monthlyCostBudget?: number | null | undefined;
+};
+
+export type SetSecretInput = {
+  /** The environment's global id */
+  environmentId: string | number;
+  /** Upper snake case; dbt sees DBT_ENV_SECRET_<NAME> */
+  name: string;
+  /** Write-only: no field of the API ever returns it */
+  value: string;
 };
 
 export type TriggerRunInput = {
@@ -74,7 +154,7 @@ export type CurrentEnvironmentQueryVariables = Exact<{
 }>;
 
 
-export type CurrentEnvironmentQuery = { environment: { id: string, slug: string, name: string, adapter: string, gitRef: string, rateCard: unknown, quotas: { maxConcurrentRuns: number | null, monthlyCostBudget: number | null }, project: { id: string, slug: string, name: string, repository: string, organization: { slug: string } | null } | null, latestGraphVersion: { id: string, sequence: number, contentHash: string, dbtVersion: string | null, nodeCount: number, createdAt: string } | null } | null };
+export type CurrentEnvironmentQuery = { environment: { id: string, slug: string, name: string, adapter: string, gitRef: string, scope: string, rateCard: unknown, quotas: { maxConcurrentRuns: number | null, monthlyCostBudget: number | null }, project: { id: string, slug: string, name: string, repository: string, organization: { slug: string } | null } | null, latestGraphVersion: { id: string, sequence: number, contentHash: string, dbtVersion: string | null, nodeCount: number, createdAt: string } | null } | null };
 
 export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -371,6 +451,165 @@ export type RetryRunMutation = { retryRun:
     | { __typename: 'ValidationError', message: string }
    };
 
+export type AccessOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AccessOverviewQuery = { grants: Array<{ id: string, principal: string, role: string, scope: string, grantedBy: string, createdAt: string }>, apiTokens: Array<{ id: string, name: string, roles: Array<string>, createdBy: string, createdAt: string | null, lastUsedAt: string | null, revokedAt: string | null }> };
+
+export type GrantRoleMutationVariables = Exact<{
+  input: GrantRoleInput;
+}>;
+
+
+export type GrantRoleMutation = { grantRole:
+    | { __typename: 'Grant' }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type RevokeRoleMutationVariables = Exact<{
+  input: RevokeRoleInput;
+}>;
+
+
+export type RevokeRoleMutation = { revokeRole:
+    | { __typename: 'Grant' }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+   };
+
+export type CreateApiTokenMutationVariables = Exact<{
+  input: CreateApiTokenInput;
+}>;
+
+
+export type CreateApiTokenMutation = { createApiToken:
+    | { __typename: 'CreatedApiToken', token: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type RevokeApiTokenMutationVariables = Exact<{
+  input: RevokeApiTokenInput;
+}>;
+
+
+export type RevokeApiTokenMutation = { revokeApiToken:
+    | { __typename: 'ApiToken' }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type ConfigurePlanningMutationVariables = Exact<{
+  input: ConfigurePlanningInput;
+}>;
+
+
+export type ConfigurePlanningMutation = { configurePlanning:
+    | { __typename: 'Environment' }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type SetQuotasMutationVariables = Exact<{
+  input: SetQuotasInput;
+}>;
+
+
+export type SetQuotasMutation = { setQuotas:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'Quotas' }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type EnvironmentPlanningQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EnvironmentPlanningQuery = { node:
+    | { id: string, policies: unknown, rateCard: unknown, quotas: { maxConcurrentRuns: number | null, monthlyCostBudget: number | null } }
+    | Record<PropertyKey, never>
+   | null };
+
+export type CreateProjectMutationVariables = Exact<{
+  input: CreateProjectInput;
+}>;
+
+
+export type CreateProjectMutation = { createProject:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'Project' }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type CreateEnvironmentMutationVariables = Exact<{
+  input: CreateEnvironmentInput;
+}>;
+
+
+export type CreateEnvironmentMutation = { createEnvironment:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'Environment' }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type IngestArtifactsMutationVariables = Exact<{
+  input: IngestArtifactsInput;
+}>;
+
+
+export type IngestArtifactsMutation = { ingestArtifacts:
+    | { __typename: 'ArtifactRejectedError', file: string, problem: string, message: string }
+    | { __typename: 'IngestResult', created: boolean, nodes: number, sources: number, edges: number, warnings: Array<string>, graphVersion: { sequence: number } | null }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type EnvironmentSecretsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EnvironmentSecretsQuery = { node:
+    | { id: string, secrets: Array<{ name: string, envVar: string, version: number, createdAt: string, rotatedAt: string | null }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type SetSecretMutationVariables = Exact<{
+  input: SetSecretInput;
+}>;
+
+
+export type SetSecretMutation = { setSecret:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'Secret' }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type RetireSecretMutationVariables = Exact<{
+  input: RetireSecretInput;
+}>;
+
+
+export type RetireSecretMutation = { retireSecret:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'Secret' }
+    | { __typename: 'ValidationError', message: string }
+   };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -443,6 +682,7 @@ export const CurrentEnvironmentDocument = new TypedDocumentString(`
     name
     adapter
     gitRef
+    scope
     quotas {
       maxConcurrentRuns
       monthlyCostBudget
@@ -1085,3 +1325,182 @@ export const RetryRunDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<RetryRunMutation, RetryRunMutationVariables>;
+export const AccessOverviewDocument = new TypedDocumentString(`
+    query AccessOverview {
+  grants {
+    id
+    principal
+    role
+    scope
+    grantedBy
+    createdAt
+  }
+  apiTokens {
+    id
+    name
+    roles
+    createdBy
+    createdAt
+    lastUsedAt
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<AccessOverviewQuery, AccessOverviewQueryVariables>;
+export const GrantRoleDocument = new TypedDocumentString(`
+    mutation GrantRole($input: GrantRoleInput!) {
+  grantRole(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GrantRoleMutation, GrantRoleMutationVariables>;
+export const RevokeRoleDocument = new TypedDocumentString(`
+    mutation RevokeRole($input: RevokeRoleInput!) {
+  revokeRole(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeRoleMutation, RevokeRoleMutationVariables>;
+export const CreateApiTokenDocument = new TypedDocumentString(`
+    mutation CreateApiToken($input: CreateApiTokenInput!) {
+  createApiToken(input: $input) {
+    __typename
+    ... on CreatedApiToken {
+      token
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateApiTokenMutation, CreateApiTokenMutationVariables>;
+export const RevokeApiTokenDocument = new TypedDocumentString(`
+    mutation RevokeApiToken($input: RevokeApiTokenInput!) {
+  revokeApiToken(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeApiTokenMutation, RevokeApiTokenMutationVariables>;
+export const ConfigurePlanningDocument = new TypedDocumentString(`
+    mutation ConfigurePlanning($input: ConfigurePlanningInput!) {
+  configurePlanning(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConfigurePlanningMutation, ConfigurePlanningMutationVariables>;
+export const SetQuotasDocument = new TypedDocumentString(`
+    mutation SetQuotas($input: SetQuotasInput!) {
+  setQuotas(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetQuotasMutation, SetQuotasMutationVariables>;
+export const EnvironmentPlanningDocument = new TypedDocumentString(`
+    query EnvironmentPlanning($id: ID!) {
+  node(id: $id) {
+    ... on Environment {
+      id
+      policies
+      rateCard
+      quotas {
+        maxConcurrentRuns
+        monthlyCostBudget
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EnvironmentPlanningQuery, EnvironmentPlanningQueryVariables>;
+export const CreateProjectDocument = new TypedDocumentString(`
+    mutation CreateProject($input: CreateProjectInput!) {
+  createProject(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateProjectMutation, CreateProjectMutationVariables>;
+export const CreateEnvironmentDocument = new TypedDocumentString(`
+    mutation CreateEnvironment($input: CreateEnvironmentInput!) {
+  createEnvironment(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateEnvironmentMutation, CreateEnvironmentMutationVariables>;
+export const IngestArtifactsDocument = new TypedDocumentString(`
+    mutation IngestArtifacts($input: IngestArtifactsInput!) {
+  ingestArtifacts(input: $input) {
+    __typename
+    ... on IngestResult {
+      created
+      nodes
+      sources
+      edges
+      warnings
+      graphVersion {
+        sequence
+      }
+    }
+    ... on ArtifactRejectedError {
+      file
+      problem
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IngestArtifactsMutation, IngestArtifactsMutationVariables>;
+export const EnvironmentSecretsDocument = new TypedDocumentString(`
+    query EnvironmentSecrets($id: ID!) {
+  node(id: $id) {
+    ... on Environment {
+      id
+      secrets {
+        name
+        envVar
+        version
+        createdAt
+        rotatedAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EnvironmentSecretsQuery, EnvironmentSecretsQueryVariables>;
+export const SetSecretDocument = new TypedDocumentString(`
+    mutation SetSecret($input: SetSecretInput!) {
+  setSecret(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetSecretMutation, SetSecretMutationVariables>;
+export const RetireSecretDocument = new TypedDocumentString(`
+    mutation RetireSecret($input: RetireSecretInput!) {
+  retireSecret(input: $input) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RetireSecretMutation, RetireSecretMutationVariables>;
