@@ -57,6 +57,10 @@ async def test_every_view_in_chromium(app: Services, server: str, node: str, tmp
     old_repo = demo_repo(tmp_path / "old", {"models/staging/stg_orders.sql": OLD_STG_ORDERS})
     repo = demo_repo(tmp_path / "demo")
     account = await _arrange(app, old_repo, repo, tmp_path)
+    # A manifest for the browser to upload in Settings: the demo's, parsed again (the same content).
+    manifest = tmp_path / "upload" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_bytes(parse(repo, tmp_path / "upload-parse"))
 
     screenshots = ROOT / "docs" / "screenshots"
     env = {
@@ -70,9 +74,10 @@ async def test_every_view_in_chromium(app: Services, server: str, node: str, tmp
         "DVT_CHROMIUM": CHROMIUM,
         "DVT_SCREENSHOTS": str(screenshots),
         "DVT_FAILURES": str(tmp_path / "failures"),
+        "DVT_MANIFEST": str(manifest),
     }
     await _browse(node, "e2e/spa.e2e.mjs", env)
-    for view in ("login", "dashboard", "graph", "plan", "run", "runs", "artifacts", "diff", "docs"):
+    for view in ("login", "dashboard", "graph", "plan", "run", "runs", "artifacts", "diff", "docs", "settings"):
         assert (screenshots / f"{view}.png").exists(), f"no screenshot of {view}"
 
 
