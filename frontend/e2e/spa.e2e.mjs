@@ -48,7 +48,11 @@ async function step(name, body) {
     throw error;
   }
 }
-const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const shot = async (name) => {
+  // Each view from its top, as a user opening it sees it.
+  await page.evaluate(() => document.querySelector(".content")?.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+};
 
 try {
   await step("sign in with the one-time password, then choose a password", async () => {
@@ -174,6 +178,8 @@ try {
     // The final record is read once the feed completes: duration and actual cost appear.
     await page.locator(".badge", { hasText: /^live$/ }).waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Retry failed nodes" }).waitFor({ state: "detached" });
+    // ...and on the graph: its nodes drawn, coloured by how they ended.
+    await page.locator('.subgraph .gnode.st-ok[data-unique-id="model.demo_shop.dim_customers"]').waitFor();
     const bars = await page.locator(".timeline-row").count();
     need(bars >= 3, `expected timeline bars for the run's nodes, saw ${bars}`);
   });

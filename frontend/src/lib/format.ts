@@ -9,7 +9,7 @@ export function duration(seconds: number | null | undefined): string {
 export function money(value: number | null | undefined): string {
   if (value == null) return "—";
   if (value === 0) return "0";
-  return value < 0.01 ? value.toFixed(4) : value.toFixed(2);
+  return value < 0.01 ? String(Number(value.toPrecision(2))) : value.toFixed(2);
 }
 
 export function when(iso: string | null | undefined): string {

@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { useRoute } from "../../app/environment";
+import { useEnvironment, useRoute } from "../../app/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
 import { bytes, duration, money, when } from "../../lib/format";
@@ -12,6 +12,8 @@ import { subscribe } from "../../lib/subscriptions";
 import { ACTIVE, CancelRun, RetryRun, RunLogsSubscription, RunQuery } from "./api";
 import { applyEvent, useRunEvents } from "./live";
 import { barsOf, Timeline } from "./Timeline";
+import { useLogicalGraph } from "../graph/api";
+import { SubgraphView } from "../graph/SubgraphView";
 
 const JsonView = lazy(() => import("../../components/JsonView"));
 
@@ -45,6 +47,10 @@ export default function RunDetailPage() {
     return map;
   }, [run.data, feed.events]);
   const bars = useMemo(() => barsOf(run.data?.nodes ?? [], feed.events), [run.data, feed.events]);
+  // The run's nodes on the graph, coloured as they finish.
+  const environment = useEnvironment();
+  const { graph } = useLogicalGraph(environment.data?.latestGraphVersion?.id);
+  const runIds = useMemo(() => new Set((run.data?.nodes ?? []).map((n) => n.uniqueId)), [run.data]);
 
   if (run.isPending) return <Loading what="run" />;
   if (run.error) return <ErrorState error={run.error} retry={() => void run.refetch()} />;
@@ -117,6 +123,10 @@ export default function RunDetailPage() {
       <section>
         <h2>Progress</h2>
         <Timeline bars={bars} now={now} />
+      </section>
+      <section>
+        <h2>On the graph</h2>
+        {graph ? <SubgraphView graph={graph} ids={runIds} highlighted={new Set()} status={statuses} /> : <Loading what="graph" />}
       </section>
       <section>
         <h2>Nodes and cost</h2>

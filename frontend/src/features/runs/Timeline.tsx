@@ -21,7 +21,7 @@ export function Timeline({ bars, now }: { bars: Bar[]; now: number }) {
         return (
           <div className="timeline-row" role="listitem" key={bar.uniqueId} data-unique-id={bar.uniqueId} data-status={bar.status}>
             <span className="timeline-label" title={bar.uniqueId}>
-              {bar.uniqueId.split(".").slice(-1)[0]}
+              {shortName(bar.uniqueId)}
             </span>
             <span className="timeline-track">
               <span
@@ -63,4 +63,11 @@ export function barsOf(
     }
   }
   return [...bars.values()].sort((a, b) => a.start - b.start);
+}
+
+/** model.shop.stg_orders -> stg_orders; a test's trailing hash is dropped; a source keeps source.table. */
+export function shortName(uniqueId: string): string {
+  const parts = uniqueId.split(".");
+  if (parts.length < 3) return uniqueId;
+  return parts[0] === "test" || parts[0] === "unit_test" ? parts[2]! : parts.slice(2).join(".");
 }

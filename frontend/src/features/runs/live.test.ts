@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyEvent } from "./live";
-import { barsOf } from "./Timeline";
+import { barsOf, shortName } from "./Timeline";
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
@@ -28,5 +28,13 @@ describe("following a run", () => {
       ["model.b", "running", true],
       ["model.c", "error", false],
     ]);
+  });
+});
+
+describe("timeline labels", () => {
+  it("name a node as a reader would", () => {
+    expect(shortName("model.shop.stg_orders")).toBe("stg_orders");
+    expect(shortName("test.shop.not_null_stg_orders_id.e2cfb1f9aa")).toBe("not_null_stg_orders_id");
+    expect(shortName("source.shop.raw.orders")).toBe("raw.orders");
   });
 });
