@@ -230,6 +230,10 @@ try {
     await page.locator(".monaco-diff-editor").waitFor({ timeout: 30_000 });
     await page.locator(".subgraph .gnode.hl").first().waitFor();
     await shot("diff");
+    await page.getByRole("button", { name: "open in the workspace" }).click();
+    await page.getByText(/diff: \d+ highlighted/).waitFor();
+    await page.locator(".gnode.hl, .ggroup.hl").first().waitFor();
+    await page.getByRole("button", { name: "clear highlight" }).click();
   });
 
   await step("docs: search and read a model's documentation", async () => {

@@ -2,13 +2,15 @@
 // diff of a modified node in Monaco's diff editor, and the downstream it impacts drawn on the graph.
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useMemo, useState } from "react";
-import { useEnvironment } from "../../app/environment";
+import { useNavigate } from "react-router";
+import { useEnvironment, useRoute } from "../../app/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { graphql } from "../../gql";
 import { request } from "../../lib/graphql";
 import { useLogicalGraph } from "../graph/api";
 import { SubgraphView } from "../graph/SubgraphView";
+import { useWorkspace } from "../graph/store";
 
 const DiffView = lazy(() => import("../../components/DiffView"));
 
@@ -88,6 +90,8 @@ export function useVersions(environmentId: string | undefined) {
 
 export default function DiffPage() {
   const environment = useEnvironment();
+  const { base: basePath } = useRoute();
+  const navigate = useNavigate();
   const versions = useVersions(environment.data?.id);
   const [chosen, setChosen] = useState<{ base?: string; head?: string }>({});
   const list = versions.data ?? [];
@@ -150,7 +154,19 @@ export default function DiffPage() {
           />
           {open && base && head && <CodeDiff base={base} head={head} uniqueId={open} onClose={() => setOpen(null)} />}
           <section>
-            <h2>Changed and impacted on the graph</h2>
+            <h2>
+              Changed and impacted on the graph{" "}
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  useWorkspace.getState().setHighlight({ uniqueIds: [...drawn], reason: "diff" });
+                  navigate(`${basePath}/graph?version=${encodeURIComponent(head!)}`);
+                }}
+              >
+                open in the workspace
+              </button>
+            </h2>
             {graph ? <SubgraphView graph={graph} ids={drawn} highlighted={changed} onSelect={(id) => setOpen(id)} /> : <Loading what="graph" />}
           </section>
         </>

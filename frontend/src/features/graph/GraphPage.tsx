@@ -144,6 +144,14 @@ export default function GraphPage() {
         </span>
         {status.live && <span className="badge badge-live">live: run {status.live.slice(-8)}</span>}
         {planId && <span className="badge badge-wait">plan nodes highlighted: {highlighted.size}</span>}
+        {ws.highlight && (
+          <span className="badge badge-wait">
+            {ws.highlight.reason}: {ws.highlight.uniqueIds.length} highlighted{" "}
+            <button type="button" className="link" aria-label="clear highlight" onClick={() => ws.setHighlight(null)}>
+              ✕
+            </button>
+          </span>
+        )}
         <SyncBadge sync={canvas.sync} />
         {canvas.sync.kind === "conflict" && (
           <span className="conflict" role="alert">
