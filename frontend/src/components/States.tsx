@@ -33,21 +33,6 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
   );
 }
 
-/** The three states of a query, in one place: render children only when there is data. */
-export function QueryState<T>({
-  query,
-  what,
-  children,
-}: {
-  query: { isPending: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
-  what: string;
-  children: (data: T) => ReactNode;
-}) {
-  if (query.isPending) return <Loading what={what} />;
-  if (query.error) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
-  return <>{children(query.data as T)}</>;
-}
-
 const STATUS_CLASS: Record<string, string> = {
   success: "ok",
   pass: "ok",

@@ -44,27 +44,6 @@ export async function request<TResult, TVariables>(
   return body.data;
 }
 
-/** A mutation's result union: the success type, or an Error member with a message to show. */
-export interface ErrorMember {
-  __typename: string;
-  message: string;
-  code?: string;
-}
-
-export function isErrorMember(value: { __typename?: string } | null | undefined): value is ErrorMember {
-  return !!value && typeof value.__typename === "string" && value.__typename.endsWith("Error");
-}
-
-/** Unwrap a result union: the typed success member, or throw its message. */
-export function expectType<T extends { __typename?: string }, N extends string>(
-  value: T,
-  typename: N,
-): Extract<T, { __typename?: N }> {
-  if (value.__typename === typename) return value as Extract<T, { __typename?: N }>;
-  const message = (value as unknown as { message?: string }).message ?? `unexpected ${value.__typename}`;
-  throw new GraphQLRequestError(message, 200);
-}
-
 /**
  * A mutation with files, as the GraphQL multipart request spec has it: the operation with the files set
  * to null, a map from each file to where it goes in the variables, then the files.

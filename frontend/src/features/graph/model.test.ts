@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   buildGraph,
-  downstreamOf,
   emptyFilter,
   GROUP_PREFIX,
   groupKey,
@@ -53,10 +52,6 @@ describe("the logical graph", () => {
     expect([...neighbourhood(graph, "model.shop.int", 1, 1)].sort()).toEqual(["model.shop.fct", "model.shop.int", "model.shop.stg"]);
     expect(neighbourhood(graph, "model.shop.int", 2, 0).has("source.shop.raw")).toBe(true);
     expect(neighbourhood(graph, "nope", 3, 3).size).toBe(0);
-  });
-
-  it("finds everything downstream of a change", () => {
-    expect([...downstreamOf(graph, ["model.shop.stg"])].sort()).toEqual(["model.shop.dim", "model.shop.fct", "model.shop.int", "test.shop.not_null_stg"]);
   });
 
   it("keeps only edges inside a subgraph", () => {

@@ -85,22 +85,6 @@ function walk(next: Map<string, string[]>, start: string, depth: number, found: 
   }
 }
 
-/** Every descendant of the given nodes (the impact of a change), the nodes themselves excluded. */
-export function downstreamOf(graph: LogicalGraph, uniqueIds: Iterable<string>): Set<string> {
-  const found = new Set<string>();
-  const stack = [...uniqueIds];
-  while (stack.length) {
-    const id = stack.pop()!;
-    for (const child of graph.children.get(id) ?? []) {
-      if (!found.has(child)) {
-        found.add(child);
-        stack.push(child);
-      }
-    }
-  }
-  return found;
-}
-
 export type GroupBy = "folder" | "package" | "tag" | "resource_type";
 
 export function groupKey(node: GraphNodeSummary, by: GroupBy): string {
