@@ -275,6 +275,9 @@ try {
     await shot("settings");
     await page.getByRole("link", { name: "Dashboard", exact: true }).click();
     await page.getByText("of 250.00 budget").waitFor();
+    // The latest finished run's nodes: the slowest listed, none failing.
+    await page.locator('table[aria-label="slowest nodes"] tbody tr').first().waitFor();
+    await page.getByText("No failing node.").waitFor();
   });
 
   await step("setup: a new project and environment from the browser", async () => {

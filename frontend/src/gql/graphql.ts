@@ -190,10 +190,17 @@ export type DashboardQueryVariables = Exact<{
 }>;
 
 
-export type DashboardQuery = { runs: { nodes: Array<{ id: string, status: string, trigger: string, actor: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null, nodes: Array<{ uniqueId: string, status: string, executionTime: number | null, message: string | null }> }> }, node:
+export type DashboardQuery = { runs: { nodes: Array<{ id: string, status: string, trigger: string, actor: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null }> }, node:
     | { plans: { nodes: Array<{ id: string, status: string, createdBy: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
     | Record<PropertyKey, never>
    | null };
+
+export type DashboardRunNodesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DashboardRunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: string, executionTime: number | null, message: string | null }> } | null };
 
 export type GraphVersionsQueryVariables = Exact<{
   environmentId: string | number;
@@ -780,12 +787,6 @@ export const DashboardDocument = new TypedDocumentString(`
       createdAt
       durationSeconds
       actualCost
-      nodes {
-        uniqueId
-        status
-        executionTime
-        message
-      }
     }
   }
   node(id: $environmentId) {
@@ -820,6 +821,19 @@ export const DashboardDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardQuery, DashboardQueryVariables>;
+export const DashboardRunNodesDocument = new TypedDocumentString(`
+    query DashboardRunNodes($id: ID!) {
+  run(id: $id) {
+    id
+    nodes {
+      uniqueId
+      status
+      executionTime
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardRunNodesQuery, DashboardRunNodesQueryVariables>;
 export const GraphVersionsDocument = new TypedDocumentString(`
     query GraphVersions($environmentId: ID!) {
   node(id: $environmentId) {

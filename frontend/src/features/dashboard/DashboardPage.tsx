@@ -20,12 +20,6 @@ const DashboardQuery = graphql(`
         createdAt
         durationSeconds
         actualCost
-        nodes {
-          uniqueId
-          status
-          executionTime
-          message
-        }
       }
     }
     node(id: $environmentId) {
@@ -61,7 +55,23 @@ const DashboardQuery = graphql(`
   }
 `);
 
+// Node results of one run only: a hundred runs' nodes would be tens of thousands of rows every refresh.
+const RunNodesQuery = graphql(`
+  query DashboardRunNodes($id: ID!) {
+    run(id: $id) {
+      id
+      nodes {
+        uniqueId
+        status
+        executionTime
+        message
+      }
+    }
+  }
+`);
+
 const FAILED = new Set(["error", "fail", "runtime error"]);
+const ACTIVE = new Set(["queued", "planning", "awaiting_approval", "running"]);
 
 export function DashboardPage() {
   const { base } = useRoute();
@@ -74,6 +84,14 @@ export function DashboardPage() {
     queryFn: () => request(DashboardQuery, { environmentId: env!.id }),
     refetchInterval: 10_000,
   });
+  const latestFinishedId = data.data?.runs.nodes.find((r) => !ACTIVE.has(r.status))?.id;
+  const latestNodes = useQuery({
+    queryKey: ["run-nodes", latestFinishedId],
+    enabled: !!latestFinishedId,
+    staleTime: Infinity, // a finished run's results do not change
+    queryFn: () => request(RunNodesQuery, { id: latestFinishedId! }),
+    select: (d) => d.run?.nodes ?? [],
+  });
   if (environment.isPending) return <Loading what="environment" />;
   if (environment.error) return <ErrorState error={environment.error} retry={() => void environment.refetch()} />;
   if (!env) return <Empty title="No such environment">Pick another one above.</Empty>;
@@ -82,9 +100,10 @@ export function DashboardPage() {
 
   const runs = data.data.runs.nodes;
   const envNode = data.data.node && "plans" in data.data.node ? data.data.node : null;
-  const latestFinished = runs.find((r) => r.nodes.length && !["queued", "planning", "awaiting_approval", "running"].includes(r.status));
-  const failing = (latestFinished?.nodes ?? []).filter((n) => FAILED.has(n.status));
-  const slowest = [...(latestFinished?.nodes ?? [])].filter((n) => n.executionTime != null).sort((a, b) => b.executionTime! - a.executionTime!).slice(0, 5);
+  const latestFinished = runs.find((r) => !ACTIVE.has(r.status));
+  const nodes = latestNodes.data ?? [];
+  const failing = nodes.filter((n) => FAILED.has(n.status));
+  const slowest = [...nodes].filter((n) => n.executionTime != null).sort((a, b) => b.executionTime! - a.executionTime!).slice(0, 5);
   const monthStart = new Date();
   monthStart.setUTCDate(1);
   monthStart.setUTCHours(0, 0, 0, 0);
