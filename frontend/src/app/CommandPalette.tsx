@@ -20,6 +20,7 @@ import { uiEvents } from "../lib/events";
 import { useLogicalGraph } from "../features/graph/api";
 import { TEST_TYPES } from "../features/graph/model";
 import { useEnvironment } from "./environment";
+import { VIEWS } from "./views";
 
 const RecentQuery = graphql(`
   query PaletteRecent($environmentId: ID!) {
@@ -44,24 +45,14 @@ const RecentQuery = graphql(`
   }
 `);
 
-const VIEWS: [string, string][] = [
-  ["", "Dashboard"],
-  ["graph", "Graph workspace"],
-  ["plans", "Plans"],
-  ["runs", "Runs"],
-  ["artifacts", "Artifacts"],
-  ["diff", "Diff"],
-  ["docs", "Docs"],
-  ["settings", "Settings"],
-];
 
 export function CommandPalette({ base, children }: { base: string; children: ReactNode }) {
   const navigate = useNavigate();
   const actions = useMemo<Action[]>(
     () =>
-      VIEWS.map(([path, name]) => ({
+      VIEWS.map(({ path, title }) => ({
         id: `view:${path || "dashboard"}`,
-        name,
+        name: title,
         section: "Views",
         perform: () => navigate(path ? `${base}/${path}` : base),
       })),

@@ -7,6 +7,7 @@ import { ChangePassword } from "../features/auth/ChangePassword";
 import { currentSession, signOut } from "../lib/auth";
 import { CommandPalette } from "./CommandPalette";
 import { useProjects, useRoute } from "./environment";
+import { VIEWS } from "./views";
 
 function subscribeSession(notify: () => void) {
   window.addEventListener("dvt:session", notify);
@@ -57,16 +58,6 @@ function FirstEnvironment() {
   );
 }
 
-const VIEWS = [
-  ["", "Dashboard"],
-  ["graph", "Graph"],
-  ["plans", "Plans"],
-  ["runs", "Runs"],
-  ["artifacts", "Artifacts"],
-  ["diff", "Diff"],
-  ["docs", "Docs"],
-  ["settings", "Settings"],
-] as const;
 
 export function Shell() {
   return (
@@ -110,7 +101,7 @@ function Frame() {
           </select>
         </label>
         <nav className="views">
-          {VIEWS.map(([path, label]) => (
+          {VIEWS.map(({ path, label }) => (
             <NavLink key={path} to={path ? `${base}/${path}` : base} end={!path}>
               {label}
             </NavLink>
