@@ -114,6 +114,9 @@ class MaskUnexpectedErrors(SchemaExtension):
         masked = []
         for error in result.errors:
             original = error.original_error
+            if isinstance(original, domain.DomainError) and not (error.extensions or {}).get("code"):
+                # A refusal raised by a field (not a mutation's error union): its code, as clients branch on it.
+                error.extensions = {**(error.extensions or {}), "code": original.code}
             if original is None or isinstance(original, (GraphQLError, domain.DomainError)):
                 masked.append(error)
                 continue

@@ -346,10 +346,12 @@ class RunService:
             return await uow.runs(scope).nodes_of(run_ids)
 
     async def events(self, scope: TenantScope, run_id: uuid.UUID, after: int, limit: int) -> list[RunEventRecord]:
+        _check_cursor(after)
         async with self._units() as uow:
             return await uow.runs(scope).events_after(run_id, after, limit)
 
     async def logs(self, scope: TenantScope, run_id: uuid.UUID, after: int, limit: int) -> list[RunLogRecord]:
+        _check_cursor(after)
         async with self._units() as uow:
             return await uow.runs(scope).logs_after(run_id, after, limit)
 
@@ -357,12 +359,14 @@ class RunService:
         self, scope: TenantScope, run_id: uuid.UUID, after: int
     ) -> AsyncIterator[list[RunEventRecord]]:
         """Every event after the cursor, then new ones as they commit, in batches, until the run has finished."""
+        _check_cursor(after)
         async for batch in self._event_feeds.follow(
             scope.tenant_id, run_id, after, lambda a, n: self.events(scope, run_id, a, n), self._status(scope, run_id)
         ):
             yield batch
 
     async def follow_logs(self, scope: TenantScope, run_id: uuid.UUID, after: int) -> AsyncIterator[list[RunLogRecord]]:
+        _check_cursor(after)
         async for batch in self._log_feeds.follow(
             scope.tenant_id, run_id, after, lambda a, n: self.logs(scope, run_id, a, n), self._status(scope, run_id)
         ):
@@ -374,3 +378,9 @@ class RunService:
             return run.status if run else None
 
         return status
+
+
+def _check_cursor(after: int) -> None:
+    """Event and log cursors are sequence numbers: 0 means from the start, nothing is below it."""
+    if after < 0:
+        raise ValidationError(f"`after` must be 0 or a sequence number, got {after}")
