@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from dvt.application.access import Access
+from dvt.application.audit_ports import AuditQuery
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.ports import NodeFilter
 from dvt.application.services import Services
@@ -98,6 +99,25 @@ async def test_the_same_manifest_twice_is_the_same_version(app: Services, scope:
     first = await _ingest(app, scope, name)
     second = await _ingest(app, scope, name)
     assert (second.graph_version_id, second.created) == (first.graph_version_id, False)
+
+
+async def test_an_earlier_manifest_ingested_again_is_the_graph_again(app: Services, scope: TenantScope) -> None:
+    old_name = "fivetran__dbt_hubspot/manifest__2023-06-27_dbt1.4.5.json"
+    old = await _ingest(app, scope, old_name)
+    new = await _ingest(app, scope, "fivetran__dbt_hubspot/manifest__2024-03-05_dbt1.6.3.json")
+    environment = await app.tenancy.environment(scope, "proj", "prod")
+    assert [v.id for v in await app.graph.latest_versions(scope, [environment.id]) if v] == [new.graph_version_id]
+
+    again = await _ingest(app, scope, old_name)
+
+    assert (again.graph_version_id, again.created, again.made_current) == (old.graph_version_id, False, True)
+    assert [v.id for v in await app.graph.latest_versions(scope, [environment.id]) if v] == [old.graph_version_id]
+    versions = await app.graph.versions(scope, environment.id, None, 10)
+    assert [v.sequence for v in versions.items] == [2, 1], "history keeps its numbering: nothing is rewritten"
+    audited = await app.audit.events(scope, AuditQuery(action_prefix="artifacts.ingest"), None, 10)
+    assert audited.items[0].event.details["made_current"] is True
+    once_more = await _ingest(app, scope, old_name)
+    assert not once_more.made_current, "already the graph: nothing changes"
 
 
 async def test_node_uuid_is_stable_across_versions_of_a_project(app: Services, scope: TenantScope) -> None:

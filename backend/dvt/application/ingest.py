@@ -121,6 +121,7 @@ class IngestService:
             details = {
                 "graph_version_id": str(report.graph_version_id) if report.graph_version_id else None,
                 "created": report.created,
+                "made_current": report.made_current,
                 "artifacts": [{"kind": a.kind, "sha256": a.sha256} for a in report.artifacts],
             }
             await record(
@@ -183,6 +184,7 @@ class _Ingestion:
         self.store = store
         self.version: GraphVersionRecord | None = None  # the version this ingestion's manifest maps to
         self.created = False
+        self.made_current = False
         self.warnings: list[str] = []
         self.summaries: list[ArtifactSummary] = []
         self._known: dict[uuid.UUID, set[str]] = {}
@@ -217,6 +219,7 @@ class _Ingestion:
             edges=self.version.edge_count if self.version else 0,
             artifacts=tuple(self.summaries),
             warnings=tuple(self.warnings),
+            made_current=self.made_current,
         )
 
     async def _store(self, read: _Read, version_id: uuid.UUID | None) -> uuid.UUID | None:
@@ -242,7 +245,9 @@ class _Ingestion:
         graphs = self.uow.graphs(self.scope)
         existing = await graphs.version_by_hash(self.environment.id, read.sha256)
         if existing is not None:
-            self.version = existing  # the same manifest again: the same version
+            # The same manifest again: the same version, and ingesting it says "this is the graph now".
+            self.version = existing
+            self.made_current = await graphs.make_current(self.environment.id, existing.id)
         else:
             graph = build_graph(manifest, read.file.name)
             self.version = await graphs.create_version(

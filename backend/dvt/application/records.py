@@ -156,6 +156,7 @@ class IngestReport:
     edges: int
     artifacts: tuple[ArtifactSummary, ...]
     warnings: tuple[str, ...]
+    made_current: bool = False  # an earlier version's manifest again: that version is the environment's graph again
 
 
 @dataclass(frozen=True, slots=True)

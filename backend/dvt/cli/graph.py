@@ -39,6 +39,7 @@ def _report_json(report: IngestReport) -> dict[str, Any]:
     return {
         "graph_version_id": str(report.graph_version_id) if report.graph_version_id else None,
         "created": report.created,
+        "made_current": report.made_current,
         "nodes": counts.get("nodes", 0),
         "sources": counts.get("sources", 0),
         "exposures": counts.get("exposures", 0),
@@ -79,6 +80,8 @@ def ingest(
         typer.echo(json.dumps(_report_json(report), indent=2))
         return
     what = "new graph version" if report.created else "unchanged graph version"
+    if report.made_current:
+        what = "earlier graph version, current again:"
     typer.echo(f"{what} {report.graph_version_id}: {report.counts.get('nodes', 0)} nodes, {report.edges} edges")
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)

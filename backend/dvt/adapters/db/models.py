@@ -102,11 +102,15 @@ class GraphVersionRow(Base):
     __table_args__ = (
         UniqueConstraint("environment_id", "content_hash"),
         UniqueConstraint("environment_id", "sequence"),
+        UniqueConstraint("environment_id", "activation"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
     environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
     sequence: Mapped[int] = mapped_column(Integer)
+    # Each time a version becomes the environment's graph (created, or its manifest ingested again) it takes
+    # the environment's next activation number: the current graph is the highest, whatever its sequence.
+    activation: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     manifest_schema_version: Mapped[str] = mapped_column(String(16))
     dbt_version: Mapped[str | None] = mapped_column(Text)

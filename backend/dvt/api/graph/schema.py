@@ -60,6 +60,9 @@ class IngestedArtifact:
 class IngestResult:
     graph_version: GraphVersionType | None
     created: bool = strawberry.field(description="False when this manifest was ingested before")
+    made_current: bool = strawberry.field(
+        description="True when this manifest is an earlier version's, which is the environment's graph again"
+    )
     nodes: int
     sources: int
     exposures: int
@@ -73,6 +76,7 @@ def _result(report: IngestReport, version: GraphVersionType | None) -> IngestRes
     return IngestResult(
         graph_version=version,
         created=report.created,
+        made_current=report.made_current,
         nodes=report.counts.get("nodes", 0),
         sources=report.counts.get("sources", 0),
         exposures=report.counts.get("exposures", 0),

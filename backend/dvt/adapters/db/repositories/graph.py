@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, and_, func, or_, select, text, tuple_
+from sqlalchemy import Select, and_, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -122,20 +122,53 @@ class SqlGraphRepository:
         return _version(row) if row else None
 
     async def latest_version(self, environment_id: uuid.UUID) -> GraphVersionRecord | None:
+        """The environment's current graph: the version made current last (not always the newest)."""
         row = await self._session.scalar(
             self._versions()
             .where(GraphVersionRow.environment_id == environment_id)
-            .order_by(GraphVersionRow.sequence.desc())
+            .order_by(GraphVersionRow.activation.desc())
             .limit(1)
         )
         return _version(row) if row else None
+
+    async def _lock_numbers(self, environment_id: uuid.UUID) -> tuple[int, int]:
+        """The environment's highest sequence and activation, its row locked so that concurrent ingestions
+        number one after the other."""
+        await self._session.execute(
+            select(EnvironmentRow.id)
+            .where(EnvironmentRow.id == environment_id, EnvironmentRow.tenant_id == self._tenant)
+            .with_for_update()
+        )
+        row = (
+            await self._session.execute(
+                select(func.max(GraphVersionRow.sequence), func.max(GraphVersionRow.activation)).where(
+                    GraphVersionRow.environment_id == environment_id
+                )
+            )
+        ).one()
+        return row[0] or 0, row[1] or 0
+
+    async def make_current(self, environment_id: uuid.UUID, version_id: uuid.UUID) -> bool:
+        """Make an existing version the environment's graph again; False when it already is."""
+        _, activation = await self._lock_numbers(environment_id)
+        result = await self._session.execute(
+            update(GraphVersionRow)
+            .where(
+                GraphVersionRow.id == version_id,
+                GraphVersionRow.tenant_id == self._tenant,
+                GraphVersionRow.environment_id == environment_id,
+                GraphVersionRow.activation < activation,
+            )
+            .values(activation=activation + 1)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def latest_versions(self, environment_ids: Sequence[uuid.UUID]) -> list[GraphVersionRecord]:
         rows = await self._session.scalars(
             self._versions()
             .where(GraphVersionRow.environment_id.in_(environment_ids))
             .distinct(GraphVersionRow.environment_id)
-            .order_by(GraphVersionRow.environment_id, GraphVersionRow.sequence.desc())
+            .order_by(GraphVersionRow.environment_id, GraphVersionRow.activation.desc())
         )
         return [_version(r) for r in rows]
 
@@ -161,20 +194,13 @@ class SqlGraphRepository:
         graph: LogicalGraph,
         macros: Mapping[str, Macro],
     ) -> GraphVersionRecord:
-        # Lock the environment so concurrent ingestions number their versions one after the other.
-        await self._session.execute(
-            select(EnvironmentRow.id)
-            .where(EnvironmentRow.id == environment.id, EnvironmentRow.tenant_id == self._tenant)
-            .with_for_update()
-        )
-        last = await self._session.scalar(
-            select(func.max(GraphVersionRow.sequence)).where(GraphVersionRow.environment_id == environment.id)
-        )
+        last, activation = await self._lock_numbers(environment.id)
         row = GraphVersionRow(
             id=uuid.uuid4(),
             tenant_id=self._tenant,
             environment_id=environment.id,
-            sequence=(last or 0) + 1,
+            sequence=last + 1,
+            activation=activation + 1,
             content_hash=content_hash,
             manifest_schema_version=metadata.schema_version,
             dbt_version=metadata.dbt_version,
