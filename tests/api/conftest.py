@@ -42,6 +42,26 @@ class GraphQLClient:
         return data
 
 
+CHANGE_PASSWORD = """mutation($current: String!, $new: String!) {
+  changePassword(input: {currentPassword: $current, newPassword: $new}) { __typename } }"""
+
+
+async def signed_in(http: httpx.AsyncClient, tenant: str, username: str, one_time_password: str) -> str:
+    """A new local account's bearer token, after it has changed its one-time password (else it may do nothing)."""
+    login = {"tenant": tenant, "username": username, "password": one_time_password}
+    response = await http.post("/auth/login", json=login)
+    assert response.status_code == 200, response.text
+    token = str(response.json()["token"])
+    variables = {"current": one_time_password, "new": f"{one_time_password}-changed"}
+    changed = await http.post(
+        "/graphql",
+        json={"query": CHANGE_PASSWORD, "variables": variables},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert changed.json()["data"]["changePassword"]["__typename"] == "PasswordChanged", changed.text
+    return token
+
+
 async def token_for(app: Services, scope: TenantScope, *roles: str) -> str:
     """An API token of the tenant holding these roles on the whole tenant."""
     _, plaintext = await app.identity.create_api_token(Access.system(scope), f"test {'+'.join(roles)}", roles)

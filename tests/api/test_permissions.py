@@ -19,7 +19,7 @@ from dvt.application.services import Services
 from dvt.domain.authorization import environment_scope, organization_scope, project_scope
 from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
-from tests.api.conftest import GraphQLClient, token_for
+from tests.api.conftest import GraphQLClient, signed_in, token_for
 from tests.api.schema_walk import Candidates, UploadFile, argument_sets, document, post, root_fields
 from tests.conftest import FIXTURES
 
@@ -121,11 +121,8 @@ async def sign_in(app: Services, http: httpx.AsyncClient, scope: TenantScope, us
     """A local account of the tenant, signed in through /auth/login: its bearer token and its principal."""
     tenant = (await app.tenancy.tenants_by_ids([scope.tenant_id]))[0]
     credentials = await app.identity.create_account(tenant, username)
-    response = await http.post(
-        "/auth/login", json={"tenant": tenant.slug, "username": username, "password": credentials.password}
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["token"]), f"user:{credentials.account_id}"
+    token = await signed_in(http, tenant.slug, username, credentials.password)
+    return token, f"user:{credentials.account_id}"
 
 
 GRANT = """mutation($principal: String!, $role: String!, $scope: String!) {

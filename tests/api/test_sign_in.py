@@ -12,13 +12,14 @@ import httpx
 import pytest
 
 from dvt.api.app import create_app
+from dvt.application.access import Access
 from dvt.application.audit_ports import AuditQuery
 from dvt.application.services import Services
 from dvt.bootstrap import services
 from dvt.config import Settings
 from dvt.domain.audit import AuditResult
 from dvt.domain.tenancy import Tenant, TenantScope
-from tests.api.conftest import GraphQLClient, token_for
+from tests.api.conftest import CHANGE_PASSWORD, GraphQLClient, token_for
 from tests.support.oidc_fixtures import oidc_issuer  # noqa: F401
 from tests.support.oidc_issuer import OidcIssuer
 
@@ -62,6 +63,34 @@ async def test_the_bootstrap_admin_signs_in_and_its_token_works_on_graphql(
         "displayName": "Administrator",
         "platformAdmin": True,
     }
+
+
+MINT = """mutation { createApiToken(input: {name: "ci", roles: ["admin"]}) {
+  __typename ... on CreatedApiToken { token } } }"""
+
+
+async def test_a_one_time_password_allows_nothing_but_changing_it(
+    app: Services, scope: TenantScope, http: httpx.AsyncClient
+) -> None:
+    tenant = await tenant_of(app, scope)
+    credentials = await app.identity.bootstrap_admin(tenant)
+    assert credentials is not None
+    await app.access.grant(Access.system(scope), f"user:{credentials.account_id}", "admin", "/")
+    login = {"tenant": tenant.slug, "username": credentials.username, "password": credentials.password}
+    client = GraphQLClient(http, (await http.post("/auth/login", json=login)).json()["token"])
+
+    refused = await client(MINT)
+    (error,) = refused["errors"]
+    assert error["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED" and "changePassword" in error["message"]
+    assert await app.identity.list_api_tokens(scope) == [], "no token was made"
+    projects = await client("{ projects { slug } }")
+    assert projects["errors"][0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
+
+    changed = await client.data(CHANGE_PASSWORD, current=credentials.password, new="a long new passphrase")
+    minted = await client.data(MINT)
+
+    assert changed["changePassword"]["__typename"] == "PasswordChanged"
+    assert minted["createApiToken"]["__typename"] == "CreatedApiToken", "the same sign-in works once it changed"
 
 
 async def test_a_wrong_password_is_refused_and_audited(

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from dvt.adapters.db.migrate import upgrade
 from dvt.application.services import Services
 from dvt.domain.identity import ActorKind
+from tests.api.conftest import CHANGE_PASSWORD
 from tests.conftest import _asyncpg_dsn
 from tests.integration.test_cli import DVT, run
 
@@ -165,6 +166,13 @@ def test_the_first_start_prints_a_one_time_admin_password_that_signs_in(fresh_da
             f"{base}/auth/login", json={"tenant": "default", "username": "admin", "password": found[1]}, trust_env=False
         )
         token = login.json()["token"]
+        change = {"current": found[1], "new": "a long new passphrase"}
+        changed = httpx.post(
+            f"{base}/graphql",
+            json={"query": CHANGE_PASSWORD, "variables": change},
+            headers={"authorization": f"Bearer {token}"},
+            trust_env=False,
+        )
         viewer = httpx.post(
             f"{base}/graphql",
             json={"query": "{ viewer { kind displayName platformAdmin } grants { role scope } }"},
@@ -178,6 +186,7 @@ def test_the_first_start_prints_a_one_time_admin_password_that_signs_in(fresh_da
     again.terminate()
     again.wait(timeout=30)
     assert login.status_code == 200 and login.json()["mustChangePassword"] is True
+    assert changed.json()["data"]["changePassword"]["__typename"] == "PasswordChanged"
     assert viewer.json()["data"]["viewer"] == {"kind": "user", "displayName": "Administrator", "platformAdmin": True}
     assert viewer.json()["data"]["grants"][0] == {"role": "admin", "scope": "/"}
     assert "one-time password" not in "".join(relines), "a restart never prints a password again"

@@ -17,7 +17,7 @@ from dvt.application.services import Services
 from dvt.config import Settings
 from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
-from tests.api.conftest import token_for
+from tests.api.conftest import signed_in, token_for
 from tests.runs.conftest import FINISH_SECONDS, Place
 from tests.support.server import dvt_serve, shared_settings
 
@@ -166,8 +166,7 @@ async def test_a_caller_without_any_grant_is_refused_the_subscriptions(
         (await app.tenancy.tenants_by_ids([place.scope.tenant_id]))[0], "nobody"
     )  # a local account with no grant at all
     async with httpx.AsyncClient(base_url=server, trust_env=False) as client:
-        login = {"tenant": place.tenant_slug, "username": "nobody", "password": credentials.password}
-        nobody = (await client.post("/auth/login", json=login)).json()["token"]
+        nobody = await signed_in(client, place.tenant_slug, "nobody", credentials.password)
     for query in (EVENTS, LOGS):
         ws = await Follower(server, nobody).open()
         variables = {"id": run_id, "after": 0} if query is EVENTS else {"id": run_id}

@@ -48,6 +48,11 @@ class Requires(FieldExtension):
         if self.permission is None:
             return
         access = info.context.access
+        if access.actor.must_change_password:
+            raise GraphQLError(
+                "change your one-time password first (changePassword): nothing else is allowed until then",
+                extensions={"code": "PASSWORD_CHANGE_REQUIRED"},
+            )
         if not access.authorizer.holds_anywhere(self.permission):
             details = {"permission": self.permission.value, "field": info.field_name}
             access.denials.append(access.event("access.denied", "field", info.field_name, details, AuditResult.DENIED))

@@ -31,7 +31,8 @@ class _Everything:
 
 
 class _Nothing:
-    """A caller not yet authenticated (a WebSocket before its connection_init): allowed nothing."""
+    """A caller not yet authenticated (a WebSocket before its connection_init), or one that must change its
+    one-time password first: allowed nothing."""
 
     def can(self, permission: Permission, scope: str) -> bool:
         return False
@@ -116,6 +117,8 @@ class AccessService:
         scope = TenantScope(actor.tenant_id)
         if actor.kind is ActorKind.SYSTEM:
             return Access(actor, scope, _Everything())
+        if actor.must_change_password:
+            return Access(actor, scope, _Nothing())  # until the one-time password is changed
         async with self._units() as uow:
             grants = await uow.access(scope).grants_for(actor.principals)
         # An API token carries its role set on the whole tenant (like a dbt Cloud service token); finer

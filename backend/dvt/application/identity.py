@@ -64,6 +64,13 @@ def _username(raw: str) -> str:
     return raw.strip().lower()
 
 
+def _uuid_or_none(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
         raise ValidationError(f"passwords need at least {MIN_PASSWORD_CHARS} characters")
@@ -113,7 +120,20 @@ class IdentityService:
             email=claims.email,
             groups=claims.groups,
             platform_admin=claims.platform_admin,
+            must_change_password=claims.password_change_pending and await self._still_one_time(tenant, claims),
         )
+
+    async def _still_one_time(self, tenant: Tenant, claims: Claims) -> bool:
+        """Whether the account still holds its one-time password. Only tokens issued while it did are asked
+        (one lookup); a token issued since the change carries no such claim and costs nothing."""
+        account_id = _uuid_or_none(claims.subject)
+        if account_id is None:
+            return True
+        async with self._units() as uow:
+            account = await uow.identity.account_by_id(TenantScope(tenant.id), account_id)
+        if account is None:
+            raise AuthenticationError("the account of this token no longer exists")
+        return account.must_change_password
 
     async def _claimed_tenant(self, claims: Claims) -> Tenant:
         slug = claims.tenant or self._fallback_tenant
@@ -192,6 +212,7 @@ class IdentityService:
             name=account.display_name,
             tenant=tenant_slug,
             platform_admin=account.platform_admin,
+            password_change_pending=account.must_change_password,
         )
 
     async def bootstrap_admin(self, tenant: Tenant) -> OneTimeCredentials | None:

@@ -19,6 +19,10 @@ class IdentityProviderUnavailable(AuthenticationError):
     """The issuer's discovery document or keys could not be read: DVT's problem, not the caller's."""
 
 
+# Set by DVT's own issuer on tokens of an account that must change its one-time password.
+PASSWORD_CHANGE_CLAIM = "dvt_pwd_change"
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimsMapping:
     """Which claims of an issuer's tokens hold what DVT needs. Names may be dotted paths into nested
@@ -41,3 +45,5 @@ class Claims:
     tenant: str | None = None  # a tenant slug; the application resolves it
     groups: tuple[str, ...] = ()
     platform_admin: bool = False
+    # Issued to a local account still holding its one-time password: the holder may only change it.
+    password_change_pending: bool = False

@@ -29,6 +29,7 @@ class Actor:
     groups: tuple[str, ...] = ()
     platform_admin: bool = False  # may create tenants
     token_roles: tuple[str, ...] = field(default=())  # API tokens carry their own role set
+    must_change_password: bool = False  # a local account on its one-time password: allowed nothing else
 
     @property
     def principals(self) -> tuple[str, ...]:

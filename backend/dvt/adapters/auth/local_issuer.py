@@ -18,7 +18,7 @@ from joserfc.jwk import ECKey
 
 from dvt.adapters.auth.oidc import OidcVerifier
 from dvt.application.identity_ports import IdentityUnitOfWorkFactory, IssuedToken, SigningKey
-from dvt.domain.authentication import Claims, ClaimsMapping
+from dvt.domain.authentication import PASSWORD_CHANGE_CLAIM, Claims, ClaimsMapping
 
 LOCAL_ISSUER = "dvt-local"
 LOCAL_AUDIENCE = "dvt"
@@ -108,6 +108,8 @@ class LocalIssuer:
             payload[m.email] = claims.email
         if claims.tenant is not None:
             payload[m.tenant] = claims.tenant
+        if claims.password_change_pending:
+            payload[PASSWORD_CHANGE_CLAIM] = True
         token = jwt.encode({"alg": ALGORITHM, "kid": key.kid}, payload, key, algorithms=[ALGORITHM])
         return IssuedToken(token, datetime.fromtimestamp(int(expires.timestamp()), UTC))
 

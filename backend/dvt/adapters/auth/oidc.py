@@ -31,6 +31,7 @@ from joserfc.jwk import JWKRegistry, Key
 from joserfc.jwt import JWTClaimsRegistry
 
 from dvt.domain.authentication import (
+    PASSWORD_CHANGE_CLAIM,
     AuthenticationError,
     Claims,
     ClaimsMapping,
@@ -341,4 +342,5 @@ class OidcVerifier:
             tenant=tenant or None,
             groups=groups,
             platform_admin=m.platform_admin_group in groups,
+            password_change_pending=payload.get(PASSWORD_CHANGE_CLAIM) is True,
         )
