@@ -240,3 +240,30 @@ async def test_the_whole_graph_document_meets_its_contract(gql: GraphQLClient, m
     jsonschema.Draft202012Validator(CONTRACT, format_checker=jsonschema.FormatChecker()).validate(document)
     assert (len(document["nodes"]), len(document["edges"])) == (version["nodes"]["totalCount"], version["edgeCount"])
     assert [n["unique_id"] for n in document["nodes"]] == sorted(n["unique_id"] for n in document["nodes"])
+
+
+NAMED_INGEST = """mutation($project: String!, $environment: String!, $files: [Upload!]!) {
+  ingestArtifacts(input: {project: $project, environment: $environment, files: $files}) {
+    __typename ... on Error { message code } } }"""
+
+
+@pytest.mark.parametrize(("project", "environment"), [("jaf\u0000fle", "prod"), ("jaffle", "pr\u0000od")])
+async def test_an_upload_naming_a_project_or_environment_with_nul_is_refused_by_name(
+    gql: GraphQLClient, project: str, environment: str
+) -> None:
+    """Multipart bodies skip the JSON gate's NUL check: the names must still never reach PostgreSQL."""
+    variables = {"project": project, "environment": environment, "files": [None]}
+    response = await gql.http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": NAMED_INGEST, "variables": variables}),
+            "map": '{"0": ["variables.files.0"]}',
+        },
+        files={"0": ("manifest.json", (JAFFLE / FILES[0]).read_bytes(), "application/json")},
+        headers=gql.headers,
+    )
+    result = response.json()["data"]["ingestArtifacts"]
+    bad = project if "\u0000" in project else environment
+    assert result == {"__typename": "ValidationError", "code": "VALIDATION", "message": result["message"]}
+    assert repr(bad) in result["message"]
+    assert (await gql.data("{ projects { slug } }"))["projects"] == [], "nothing was created"

@@ -31,7 +31,7 @@ from dvt.domain.graph.model import (
     SourceFreshness,
     Sources,
 )
-from dvt.domain.tenancy import DEFAULT_ORGANIZATION, Adapter, Environment, TenantScope
+from dvt.domain.tenancy import DEFAULT_ORGANIZATION, Adapter, Environment, TenantScope, check_slug
 
 # Within one ingestion the manifest goes first, so the others can attach to the version it makes.
 _ORDER = {
@@ -144,6 +144,10 @@ class IngestService:
         self, uow: UnitOfWork, access: Access, target: IngestTarget, reads: list[_Read]
     ) -> Environment:
         """The target environment; creating what is missing needs edit on the scope it is created in."""
+        # Names come from forms and multipart fields: refuse what cannot be a slug before any lookup.
+        check_slug("project", target.project)
+        check_slug("environment", target.environment)
+        check_slug("organization", target.organization)
         scope = access.scope
         tenancy = uow.tenancy(scope)
         if not target.create_missing:

@@ -34,14 +34,14 @@ from dvt.domain.tenancy import (
 
 
 async def require_project(uow: UnitOfWork, scope: TenantScope, slug: str) -> Project:
-    project = await uow.tenancy(scope).project_by_slug(slug)
+    project = await uow.tenancy(scope).project_by_slug(check_slug("project", slug))
     if project is None:
         raise NotFoundError(f"project {slug!r} not found")
     return project
 
 
 async def require_environment(uow: UnitOfWork, scope: TenantScope, project: Project, slug: str) -> Environment:
-    environment = await uow.tenancy(scope).environment_by_slug(project.id, slug)
+    environment = await uow.tenancy(scope).environment_by_slug(project.id, check_slug("environment", slug))
     if environment is None:
         raise NotFoundError(f"environment {slug!r} not found in project {project.slug!r}")
     return environment
