@@ -4,9 +4,9 @@ import { planFormSchema, toPlanRequest } from "./PlanForm";
 const blank = { select: "", exclude: "", selector: "", fullRefresh: false, vars: "" };
 
 describe("the plan form", () => {
-  it("turns selection text into dbt's lists, empty into nothing", () => {
+  it("turns selection text into dbt's lists, empty into nothing; a comma is an intersection", () => {
     expect(toPlanRequest({ ...blank, select: "stg_orders+  tag:daily,fct_orders", exclude: " " })).toEqual({
-      select: ["stg_orders+", "tag:daily", "fct_orders"],
+      select: ["stg_orders+", "tag:daily,fct_orders"],
       exclude: null,
       selector: null,
       fullRefresh: false,

@@ -3,7 +3,8 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 
-const words = (text: string) => text.split(/[\s,]+/).map((w) => w.trim()).filter(Boolean);
+// dbt's grammar: whitespace separates a union's items, a comma joins criteria into an intersection.
+const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
 export const planFormSchema = z.object({
   select: z.string(),
