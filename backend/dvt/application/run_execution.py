@@ -39,7 +39,7 @@ from dvt.application.run_ports import (
 from dvt.application.run_records import NewRunEvent, RunRecord
 from dvt.application.runs import RunService, move, plan_items
 from dvt.application.secrets import SecretService
-from dvt.domain.errors import DomainError
+from dvt.domain.errors import DomainError, ValidationError
 from dvt.domain.plan.context import RUNNABLE
 from dvt.domain.plan.estimate import RateCard
 from dvt.domain.plan.plan import PlanStatus
@@ -470,7 +470,7 @@ class RunExecutor:
         try:
             report = await self._ingest.ingest(Access.system(scope), target, files)
         except Exception as error:  # reported on the run; a refusal also fails it
-            if isinstance(error, DomainError):
+            if isinstance(error, ValidationError):  # the files themselves were refused
                 refused = str(error)
                 log.warning("run %s: its artifacts were refused: %s", claim.run.id, error)
             else:
