@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -32,13 +33,24 @@ from dvt.application.services import Services
 from dvt.domain.errors import DomainError, NotFoundError
 
 
+def encode_json(data: object) -> bytes:
+    """orjson: a whole 10,000-node graph is megabytes of JSON, and json.dumps took most of its time.
+
+    orjson stops at 254 levels of nesting; a plan stored with vars that deep before they were checked would
+    otherwise fail every response that shows it, so the standard library encodes those few instead."""
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
 class TextFrames(ASGIWebSocketAdapter):
     """graphql-transport-ws messages as text frames: a browser hands a binary frame to graphql-ws as a Blob,
     which it cannot parse, so orjson's bytes are sent as text."""
 
     async def send_json(self, message: Mapping[str, object]) -> None:
         try:
-            await self.ws.send_text(orjson.dumps(message).decode())
+            await self.ws.send_text(encode_json(message).decode())
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 
@@ -55,8 +67,7 @@ class DvtGraphQL(GraphQL[Context, None]):
         self._services = services
 
     def encode_json(self, data: object) -> bytes:
-        # orjson: a whole 10,000-node graph is megabytes of JSON, and json.dumps took most of its time.
-        return orjson.dumps(data)
+        return encode_json(data)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         if isinstance(request, WebSocket):

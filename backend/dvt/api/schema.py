@@ -26,6 +26,7 @@ from dvt.api.plans.schema import PlanMutation, PlanQuery
 from dvt.api.plans.types import PlanType
 from dvt.api.runs.schema import RunMutation, RunQueryFields, RunSubscription
 from dvt.api.runs.types import RunType
+from dvt.api.scalars import SCALAR_OVERRIDES
 from dvt.api.tenancy.schema import TenancyMutation, TenancyQuery
 from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, TenantType
 from dvt.domain.authorization import Permission
@@ -88,4 +89,5 @@ def create_schema() -> strawberry.Schema:
             RunType,
         ],
         extensions=EXTENSIONS,
+        scalar_overrides=SCALAR_OVERRIDES,
     )

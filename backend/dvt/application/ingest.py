@@ -18,8 +18,8 @@ from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork, Uni
 from dvt.application.records import ArtifactSummary, GraphVersionRecord, IngestReport
 from dvt.application.tenancy import require_environment, require_project
 from dvt.domain.authorization import Permission, environment_scope, organization_scope, project_scope
-from dvt.domain.errors import ValidationError
-from dvt.domain.graph.build import build_graph
+from dvt.domain.errors import ArtifactError, ValidationError
+from dvt.domain.graph.build import build_graph, root_project
 from dvt.domain.graph.identity import node_uuid
 from dvt.domain.graph.model import (
     Artifact,
@@ -93,6 +93,9 @@ class IngestTarget:
     repository: str = ""  # recorded on a project created here
     settings: dict[str, Any] = field(default_factory=dict)  # connection settings of an environment created here
     organization: str = DEFAULT_ORGANIZATION
+    # A run's own artifacts: its manifest must be of the dbt project the environment's graph is of (its first
+    # version fixes it), or a run that reached another project on disk would make that the environment's graph.
+    same_project: bool = False
 
 
 def _unknown_warning(file_name: str, unknown: list[str], what: str) -> str:
@@ -117,7 +120,7 @@ class IngestService:
         reads = await asyncio.to_thread(self._read_all, files)
         async with self._units() as uow:
             environment = await self._environment(uow, access, target, reads)
-            report = await _Ingestion(uow, access.scope, environment, self._store).run(reads)
+            report = await _Ingestion(uow, access.scope, environment, self._store, target.same_project).run(reads)
             details = {
                 "graph_version_id": str(report.graph_version_id) if report.graph_version_id else None,
                 "created": report.created,
@@ -181,8 +184,11 @@ class IngestService:
 class _Ingestion:
     """The state of one ingestion inside its transaction."""
 
-    def __init__(self, uow: UnitOfWork, scope: TenantScope, environment: Environment, store: ArtifactStore) -> None:
+    def __init__(
+        self, uow: UnitOfWork, scope: TenantScope, environment: Environment, store: ArtifactStore, same_project: bool
+    ) -> None:
         self.uow = uow
+        self.same_project = same_project
         self.scope = scope
         self.environment = environment
         self.store = store
@@ -247,6 +253,8 @@ class _Ingestion:
 
     async def _manifest(self, read: _Read, manifest: Manifest) -> None:
         graphs = self.uow.graphs(self.scope)
+        if self.same_project:
+            await self._check_project(read, manifest)
         existing = await graphs.version_by_hash(self.environment.id, read.sha256)
         if existing is not None:
             # The same manifest again: the same version, and ingesting it says "this is the graph now".
@@ -272,6 +280,20 @@ class _Ingestion:
                 )
         self.warnings.extend(self.version.warnings)
         await self._store(read, self.version.id)
+
+    async def _check_project(self, read: _Read, manifest: Manifest) -> None:
+        first = await self.uow.graphs(self.scope).first_version(self.environment.id)
+        if first is None or first.project_name is None:
+            return  # nothing fixes the project yet: this manifest will
+        found = root_project(manifest)
+        if found != first.project_name:
+            raise ArtifactError(
+                read.file.name,
+                f"is a manifest of dbt project {found!r}, but environment {self.environment.slug!r} holds the graph "
+                f"of {first.project_name!r}: refused, dbt ran another project than the environment's",
+                kind=manifest.metadata.kind.value,
+                schema_version=manifest.metadata.schema_version,
+            )
 
     async def _attach_to(self, invocation_id: str | None) -> GraphVersionRecord | None:
         """The version of the same invocation, else this ingestion's manifest, else the latest."""

@@ -39,7 +39,7 @@ from dvt.application.run_ports import (
 from dvt.application.run_records import NewRunEvent, RunRecord
 from dvt.application.runs import RunService, move, plan_items
 from dvt.application.secrets import SecretService
-from dvt.domain.errors import DomainError
+from dvt.domain.errors import DomainError, ValidationError
 from dvt.domain.plan.context import RUNNABLE
 from dvt.domain.plan.estimate import RateCard
 from dvt.domain.plan.plan import PlanStatus
@@ -365,7 +365,7 @@ class RunExecutor:
         self, scope: TenantScope, claim: _Claim, result: RunnerOutcome, sink: RunSink, ephemeral: frozenset[str]
     ) -> RunStatus:
         run = claim.run
-        stored_artifacts, version_id, invocation_id = await self._keep_artifacts(scope, claim, result)
+        stored_artifacts, version_id, invocation_id, refused = await self._keep_artifacts(scope, claim, result)
         results = _run_results(result.artifacts.get("run_results.json"))
         statuses = {**sink.finished, **{uid: r["status"] for uid, r in results.items()}}
         reason: str | None
@@ -378,6 +378,8 @@ class RunExecutor:
         else:
             final = outcome(result.exit_code, statuses.values())
             reason = FailureReason.DBT_ERROR.value if final is RunStatus.FAILED else None
+        if refused is not None and final is not RunStatus.CANCELED:  # whatever dbt said, not from these artifacts
+            final, reason = RunStatus.FAILED, f"{FailureReason.ARTIFACTS_REFUSED.value}: {refused}"
         rate = RateCard.parse(claim.environment.rate_card, claim.environment.adapter.value)
         second = rate.cost_micros(1000)
         async with self._units() as uow:
@@ -421,6 +423,8 @@ class RunExecutor:
                 await runs.append_event(
                     run.id, NewRunEvent("selection_mismatch", "selection_mismatch", message=message)
                 )
+                if final is not RunStatus.CANCELED:  # never a success: what ran was not what was approved
+                    final, reason = RunStatus.FAILED, f"{FailureReason.SELECTION_MISMATCH.value}: {message}"
             current = await runs.get(run.id, for_update=True)
             assert current is not None
             if current.status != RunStatus.RUNNING.value:
@@ -446,8 +450,12 @@ class RunExecutor:
 
     async def _keep_artifacts(
         self, scope: TenantScope, claim: _Claim, result: RunnerOutcome
-    ) -> tuple[dict[str, Any], uuid.UUID | None, str | None]:
-        """Store every artifact dbt wrote and ingest them as the environment's next graph version."""
+    ) -> tuple[dict[str, Any], uuid.UUID | None, str | None, str | None]:
+        """Store every artifact dbt wrote and ingest them as the environment's next graph version.
+
+        Returns what was stored, the graph version, dbt's invocation id, and why ingestion refused the
+        artifacts (another project's manifest, an unreadable file), which fails the run; None if it did not.
+        """
         stored: dict[str, Any] = {}
         for name, data in result.artifacts.items():
             digest = hashlib.sha256(data).hexdigest()
@@ -455,19 +463,24 @@ class RunExecutor:
             stored[name] = {"sha256": digest, "size_bytes": len(data)}
         files = [ArtifactFile(name, result.artifacts[name]) for name in INGESTED if name in result.artifacts]
         if "manifest.json" not in result.artifacts:
-            return stored, None, None
+            return stored, None, None, None
         invocation_id = _invocation(result.artifacts.get("run_results.json"))
-        target = IngestTarget(claim.project.slug, claim.environment.slug, create_missing=False)
+        target = IngestTarget(claim.project.slug, claim.environment.slug, create_missing=False, same_project=True)
+        refused: str | None = None
         try:
             report = await self._ingest.ingest(Access.system(scope), target, files)
-        except Exception as error:  # the run's outcome stands; the ingestion failure is reported on it
-            log.exception("run %s: ingesting its artifacts failed", claim.run.id)
+        except Exception as error:  # reported on the run; a refusal also fails it
+            if isinstance(error, ValidationError):  # the files themselves were refused
+                refused = str(error)
+                log.warning("run %s: its artifacts were refused: %s", claim.run.id, error)
+            else:
+                log.exception("run %s: ingesting its artifacts failed", claim.run.id)
             async with self._units() as uow:
                 event = NewRunEvent("ingest_failed", "ingest_failed", message=f"{type(error).__name__}: {error}")
                 await uow.runs(scope).append_event(claim.run.id, event)
                 await uow.commit()
-            return stored, None, invocation_id
-        return stored, report.graph_version_id, invocation_id
+            return stored, None, invocation_id, refused
+        return stored, report.graph_version_id, invocation_id, None
 
 
 # Selection methods whose answer comes from what DVT holds (earlier graphs, results, freshness), not from the

@@ -74,6 +74,8 @@ class FailureReason(StrEnum):
     GRAPH_MOVED = "graph_moved"  # the environment has a newer graph than the plan: re-plan
     PLAN_REJECTED = "plan_rejected"
     PLAN_EXPIRED = "plan_expired"
+    SELECTION_MISMATCH = "selection_mismatch"  # dbt ran nodes its plan did not: approval covered the plan only
+    ARTIFACTS_REFUSED = "artifacts_refused"  # the run's artifacts were refused (another dbt project's manifest)
     INTERNAL = "internal"
 
 

@@ -24,6 +24,8 @@ from dvt.adapters.dbt.tagging import inject_query_tag
 from dvt.adapters.dbt.workspace import checkout, head_commit
 from dvt.adapters.secrets.redaction import redact, register
 from dvt.application.run_ports import RunnerEvent, RunnerOutcome, RunSink, RunSpec
+from dvt.domain.errors import ValidationError
+from dvt.domain.graph.selection import check_selections, check_selector_name
 
 COMMANDS = ("build", "run", "test", "seed", "snapshot")
 _FULL_REFRESH_COMMANDS = ("build", "run", "seed")
@@ -94,6 +96,13 @@ class SubprocessDbtRunner:
             raise RunnerSetupError(f"dbt command {spec.command!r} is not one a run may use ({', '.join(COMMANDS)})")
         if not spec.select and not spec.selector:
             raise RunnerSetupError("the run selects no nodes; dbt would run the whole project")
+        try:  # checked when the plan was made; again here, since a plan stored by an older DVT was not
+            check_selections("selection", spec.select)
+            check_selections("exclusion", spec.exclude)
+            if spec.selector:
+                check_selector_name(spec.selector)
+        except ValidationError as error:
+            raise RunnerSetupError(str(error)) from None
         if bad := [name for name in spec.secrets if not _SECRET_NAME.match(name)]:
             raise RunnerSetupError(f"secret names must start with DBT_ENV_SECRET_: {', '.join(sorted(bad))}")
         project = await checkout(
@@ -147,17 +156,34 @@ class SubprocessDbtRunner:
         return process.result()
 
 
+# Flags DVT adds that take no value; every other argument after the command is `--flag=value`.
+BARE_FLAGS = ("--no-use-colors", "--full-refresh")
+VALUED_FLAGS = (
+    "--select", "--exclude", "--selector", "--indirect-selection", "--vars", "--log-format-file",
+    "--log-level-file", "--log-path", "--target-path", "--profiles-dir", "--profile", "--target",
+)  # fmt: skip
+
+
 def dbt_arguments(dbt: str, spec: RunSpec, profile: Profile, run_dir: Path) -> list[str]:
+    """dbt's command line for a run.
+
+    Every value is joined to its flag (`--select=VALUE`, one entry per selection): click takes all after the
+    first `=` as the value, so no selection, however written, can become an option of its own (a separate
+    `--select a --project-dir=x` once ran another project). Repeated `--select=` entries are dbt's union, as
+    `--select a b` is.
+    """
     argv = [dbt, spec.command]
-    argv += ["--selector", spec.selector] if spec.selector else ["--select", *spec.select]
-    if spec.exclude:
-        argv += ["--exclude", *spec.exclude]
-    argv += ["--indirect-selection", spec.indirect_selection]
-    argv += ["--log-format-file", "json", "--log-level-file", "debug", "--log-path", str(run_dir)]
-    argv += ["--target-path", str(run_dir / "target"), "--no-use-colors"]
-    argv += ["--profiles-dir", str(profile.directory), "--profile", profile.name, "--target", profile.target]
+    if spec.selector:
+        argv.append(f"--selector={spec.selector}")
+    else:
+        argv += [f"--select={item}" for item in spec.select]
+    argv += [f"--exclude={item}" for item in spec.exclude]
+    argv.append(f"--indirect-selection={spec.indirect_selection}")
+    argv += ["--log-format-file=json", "--log-level-file=debug", f"--log-path={run_dir}"]
+    argv += [f"--target-path={run_dir / 'target'}", "--no-use-colors"]
+    argv += [f"--profiles-dir={profile.directory}", f"--profile={profile.name}", f"--target={profile.target}"]
     if spec.vars:
-        argv += ["--vars", json.dumps(spec.vars)]
+        argv.append("--vars=" + json.dumps(spec.vars))  # ASCII JSON: control characters escaped
     if spec.full_refresh and spec.command in _FULL_REFRESH_COMMANDS:
         argv.append("--full-refresh")
     return argv

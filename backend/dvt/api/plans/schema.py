@@ -91,7 +91,7 @@ class PlanMutation:
                 selector=input.selector,
                 indirect_selection=input.indirect_selection,
                 full_refresh=input.full_refresh,
-                vars=dict(input.vars) if isinstance(input.vars, dict) else {},
+                vars={} if input.vars is None else input.vars,  # PlanRequest refuses anything but an object
                 state_version_id=state,
             )
             return PlanType.of(await info.context.services.plans.create(info.context.access, environment, request))

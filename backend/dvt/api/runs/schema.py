@@ -100,7 +100,7 @@ class RunMutation:
                 exclude=tuple(input.exclude or ()),
                 selector=input.selector,
                 full_refresh=input.full_refresh,
-                vars=dict(input.vars) if isinstance(input.vars, dict) else {},
+                vars={} if input.vars is None else input.vars,  # PlanRequest refuses anything but an object
             )
             access = info.context.access
             trigger = Trigger.MANUAL if access.actor.kind.value == "user" else Trigger.API

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 
 from dvt.domain.errors import ArtifactError
@@ -23,6 +23,15 @@ class LogicalGraph:
     nodes: tuple[GraphNode, ...]
     edges: tuple[Edge, ...]
     warnings: tuple[str, ...]
+
+
+def root_project(manifest: Manifest) -> str | None:
+    """The dbt project a manifest describes: as its metadata names it, else (older manifests do not) the
+    package most of its models belong to."""
+    if manifest.metadata.project_name:
+        return manifest.metadata.project_name
+    packages = Counter(n.package_name for n in manifest.nodes if n.resource_type == "model")
+    return packages.most_common(1)[0][0] if packages else None
 
 
 def build_graph(manifest: Manifest, file_name: str) -> LogicalGraph:

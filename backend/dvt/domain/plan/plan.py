@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from dvt.domain.graph.selection import check_selections, check_selector_name
+from dvt.domain.graph.selection.criteria import indirect_selection
+from dvt.domain.plan.variables import check_vars
+
 CONTRACT = "dvt.execution-plan.v2"
 MICROS = 1_000_000  # cost micro-units per currency unit
 
@@ -91,6 +95,15 @@ class PlanRequest:
     state_version_id: uuid.UUID | None = None  # the base to compare with; None: the previous version
     state_manifest_sha256: str | None = None  # or a manifest given as the state (`--state PATH`)
     as_of: str = ""  # the day the plan is made for (ISO date): an input, so the same inputs plan the same
+
+    def __post_init__(self) -> None:
+        # Checked here, so no request exists that dbt could read as options or that a plan could not store.
+        object.__setattr__(self, "select", check_selections("selection", self.select))
+        object.__setattr__(self, "exclude", check_selections("exclusion", self.exclude))
+        if self.selector is not None:
+            object.__setattr__(self, "selector", check_selector_name(self.selector))
+        object.__setattr__(self, "indirect_selection", indirect_selection(self.indirect_selection).value)
+        object.__setattr__(self, "vars", check_vars(self.vars))
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,6 +163,15 @@ class SqlGraphRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    async def first_version(self, environment_id: uuid.UUID) -> GraphVersionRecord | None:
+        row = await self._session.scalar(
+            self._versions()
+            .where(GraphVersionRow.environment_id == environment_id)
+            .order_by(GraphVersionRow.sequence)
+            .limit(1)
+        )
+        return _version(row) if row else None
+
     async def latest_versions(self, environment_ids: Sequence[uuid.UUID]) -> list[GraphVersionRecord]:
         rows = await self._session.scalars(
             self._versions()

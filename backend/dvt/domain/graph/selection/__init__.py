@@ -7,6 +7,7 @@ source_status methods. Standard library only.
     selection.unique_ids, selection.reasons["model.p.a"], selection.warnings
 """
 
+from .arguments import check_selection, check_selections, check_selector_name
 from .criteria import DEFAULT_INCLUDES, IndirectSelection
 from .evaluation import LISTED_RESOURCE_TYPES, Selection, select
 from .index import GraphIndex
@@ -20,6 +21,9 @@ __all__ = [
     "IndirectSelection",
     "Selection",
     "StateView",
+    "check_selection",
+    "check_selections",
+    "check_selector_name",
     "fresher_sources",
     "select",
 ]
