@@ -40,6 +40,14 @@ _BAD_LOGIN = "invalid username or password"
 
 
 @dataclass(frozen=True, slots=True)
+class Bearer:
+    """A verified bearer token: who it names, and until when (a JWT's `exp`; API tokens last until revoked)."""
+
+    actor: Actor
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class LoginResult:
     token: IssuedToken
     account_id: uuid.UUID
@@ -101,11 +109,15 @@ class IdentityService:
     # -- bearer tokens -------------------------------------------------------------------------------
 
     async def authenticate_bearer(self, token: str) -> Actor:
+        return (await self.verify_bearer(token)).actor
+
+    async def verify_bearer(self, token: str) -> Bearer:
+        """The actor a bearer token names, and when the token stops being valid (None: until revoked)."""
         if self._api_tokens.looks_like(token):
-            return await self._api_token_actor(token)
+            return Bearer(await self._api_token_actor(token), None)
         claims = await self._verifier.verify(token)
         tenant = await self._claimed_tenant(claims)
-        return Actor(
+        actor = Actor(
             ActorKind.USER,
             claims.subject,
             tenant.id,
@@ -114,6 +126,7 @@ class IdentityService:
             groups=claims.groups,
             platform_admin=claims.platform_admin,
         )
+        return Bearer(actor, claims.expires_at)
 
     async def _claimed_tenant(self, claims: Claims) -> Tenant:
         slug = claims.tenant or self._fallback_tenant
@@ -299,6 +312,7 @@ class IdentityService:
             found = await uow.identity.revoke_api_token(access.scope, token_id, self._now())
             if not found:
                 raise NotFoundError(f"API token {token_id} not found")
+            await uow.identity.credentials_changed(access.scope)  # its open WebSockets close at their next check
             await record(uow.audit(access.scope), access.event("api_token.revoke", "api_token", token_id))
             await uow.commit()
 

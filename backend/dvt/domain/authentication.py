@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from dvt.domain.errors import DomainError
 
@@ -41,3 +42,4 @@ class Claims:
     tenant: str | None = None  # a tenant slug; the application resolves it
     groups: tuple[str, ...] = ()
     platform_admin: bool = False
+    expires_at: datetime | None = None  # `exp`: a connection admitted with the token ends then
