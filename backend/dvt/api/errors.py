@@ -142,7 +142,7 @@ def log_errors(errors: list[GraphQLError]) -> None:
         if is_expected(error):
             code = (error.extensions or {}).get("code") or getattr(error.original_error, "code", None) or "REFUSED"
             where = ".".join(str(p) for p in error.path or ()) or "-"
-            log.info("refused %s at %s: %s", code, where, error.message)
+            log.info("refused %s at %s: %s", code, where, " ".join(error.message.split()))  # one line
         else:
             assert error.original_error is not None
             trace_id_of(error.original_error)
