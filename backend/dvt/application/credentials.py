@@ -3,11 +3,12 @@ while its subscriptions run: a revoked API token, an expired JWT or a removed gr
 
 Why a version rather than authenticating in full each time: the full path (token row or JWT signature, the
 tenant, the grants) is two to three statements, what an HTTP request pays. A check reads one integer instead,
-the tenant's `credentials_version`, which every revocation bumps in its own transaction (a primary-key lookup:
-about 0.2 ms here, against 1-2 ms for the full path), and authenticates in full only when it moved. A JWT's
-expiry needs no statement at all. The checks of running subscriptions share one read per tenant and interval
-in the process (`max_age`), so a thousand open sockets do not poll a thousand times. LISTEN/NOTIFY would be
-quicker to notice but needs a poll behind it anyway (a lost notice, a JWT's `exp`); this is that poll alone.
+the tenant's `credentials_version`, which every revocation bumps in its own transaction (one primary-key
+lookup; measured here on a busy machine, 200 checks each: 15 ms a check against 56 ms for the full path),
+and authenticates in full only when it moved. A JWT's expiry needs no statement at all. The checks of
+running subscriptions share one read per tenant and interval in the process (`max_age`), so a thousand open
+sockets do not poll a thousand times. LISTEN/NOTIFY would notice sooner but needs a poll behind it anyway (a
+lost notice, a JWT's `exp`); this is that poll alone.
 """
 
 from __future__ import annotations
