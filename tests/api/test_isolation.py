@@ -422,20 +422,19 @@ async def attack(
 ) -> Attack:
     """The attacker's viewer, editor and admin call every root field with the victim's ids and slugs, over
     HTTP, or over WebSockets through `send` (subscriptions included)."""
-    with quiet("strawberry.execution"):  # it logs each of the sweep's thousand refusals with a traceback
-        before = await snapshot(http, schema, victim)
-        victim.harvest(before)  # kinds of ids the builder does not know yet join the candidates
-        report = await sweep(
-            http,
-            schema,
-            {role: attacker.tokens[role] for role in ROLES},
-            victim.candidates(),
-            Secrets(victim.values(), victim.equivalents()),
-            own=Secrets({attacker.mark}),
-            send=send,
-            operations=OVER_SOCKETS if send is not None else SWEPT,
-        )
-        after = await snapshot(http, schema, victim)
+    before = await snapshot(http, schema, victim)
+    victim.harvest(before)  # kinds of ids the builder does not know yet join the candidates
+    report = await sweep(
+        http,
+        schema,
+        {role: attacker.tokens[role] for role in ROLES},
+        victim.candidates(),
+        Secrets(victim.values(), victim.equivalents()),
+        own=Secrets({attacker.mark}),
+        send=send,
+        operations=OVER_SOCKETS if send is not None else SWEPT,
+    )
+    after = await snapshot(http, schema, victim)
     LAST_REPORT.update(
         fields=len(report.fields), requests=report.requests, leaks=len(report.leaks), failures=len(report.failures)
     )
@@ -459,18 +458,6 @@ async def own_sweep(
         send=send,
         operations=OVER_SOCKETS if send is not None else SWEPT,
     )
-
-
-@contextmanager
-def quiet(name: str) -> Iterator[None]:
-    """A logger silenced meanwhile (records below CRITICAL are not even made)."""
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 class Records(logging.Handler):
