@@ -32,6 +32,7 @@ from dvt.adapters.telemetry.metrics import OtelRunMetrics
 from dvt.application.access import AccessService, RateLimiter
 from dvt.application.audit import AuditService
 from dvt.application.canvas import CanvasService
+from dvt.application.credentials import CredentialChecks
 from dvt.application.graph import GraphQueries
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
@@ -146,13 +147,16 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             retry_lost=settings.retry_lost_runs, metrics=OtelRunMetrics(),
             retention=timedelta(days=settings.run_retention_days),
         )  # fmt: skip
+        access = AccessService(units, CasbinAuthorizer)
+        identity = IdentityService(units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer)
         built = Services(
             tenancy=tenancy,
             ingest=ingest,
             graph=GraphQueries(units, store),
-            access=AccessService(units, CasbinAuthorizer),
+            access=access,
             rate_limiter=RateLimiter(units, settings.rate_limit_per_minute),
-            identity=IdentityService(units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer),
+            identity=identity,
+            credentials=CredentialChecks(units, identity, access),
             audit=AuditService(units),
             secrets=secrets,
             plans=plans,

@@ -9,13 +9,15 @@ that belong to someone else.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import math
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -41,6 +43,7 @@ from graphql import (
 from graphql.language import Lexer, Source, TokenKind
 
 from dvt.api.schema import MAX_TOKENS
+from tests.support.ws import Closed, GraphQLSocket, bearer_payload, graphql_socket
 
 MAX_COMBINATIONS = 10  # argument combinations tried per field and caller
 SELECTION_DEPTH = 3  # object levels below a root field's own type
@@ -51,6 +54,7 @@ TOKEN_BUDGET = min(MAX_TOKENS - 50, 1_200)
 # values the caller sent in an earlier request may come back inside them without being a leak.
 ECHO_TYPES = frozenset({"AuditEvent", "Grant"})
 SWEPT = ("query", "mutation")  # operations a sweep sends over HTTP
+OVER_SOCKETS = ("query", "mutation", "subscription")  # and over a WebSocket
 
 
 class UploadFile(NamedTuple):
@@ -361,6 +365,8 @@ async def post(
 
 
 CRASHED = 599  # the app raised instead of answering; a real server answers these with a 500
+# A caller's request, answered as (status, body): over HTTP, or as an operation on the caller's WebSocket.
+Send = Callable[[str, str, Mapping[str, Any] | None], Awaitable[tuple[int, str]]]
 
 
 async def answer(
@@ -377,6 +383,65 @@ async def answer(
     except Exception as error:
         return CRASHED, f"{type(error).__name__} escaped the app: {error}"
     return response.status_code, response.text
+
+
+class SocketCalls:
+    """Requests sent as graphql-transport-ws operations, on one socket per bearer token to an ASGI app.
+
+    An answer reads as its HTTP twin: `next` is its body with 200; a gate's refusal (an `error` message)
+    carries the same GraphQL errors; a socket closed on a request (4403, 4400) answers 401 or 400 with the
+    reason, and the next request opens a new socket. Files cannot travel over a socket: an Upload variable
+    goes as null, so the field is still called with every other argument.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._open: dict[str, tuple[AbstractAsyncContextManager[GraphQLSocket], GraphQLSocket]] = {}
+
+    async def _socket(self, token: str) -> GraphQLSocket:
+        if token not in self._open:
+            manager = graphql_socket(self._app, bearer_payload(token))
+            self._open[token] = (manager, await manager.__aenter__())
+        return self._open[token][1]
+
+    async def _drop(self, token: str) -> None:
+        manager, _ = self._open.pop(token)
+        with contextlib.suppress(Exception):
+            await manager.__aexit__(None, None, None)
+
+    async def __call__(self, token: str, query: str, variables: Mapping[str, Any] | None = None) -> tuple[int, str]:
+        try:
+            socket = await self._socket(token)
+            reply = await socket.execute(query, _without_uploads(dict(variables or {})))
+        except Closed as closed:
+            if token in self._open:
+                await self._drop(token)
+            status = 401 if closed.code == 4403 else 400 if closed.code == 4400 else CRASHED
+            return status, json.dumps({"errors": [{"message": closed.reason}]})
+        except asyncio.CancelledError as error:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            return CRASHED, f"CancelledError escaped the app: {error!r}"
+        except Exception as error:
+            if token in self._open:
+                await self._drop(token)
+            return CRASHED, f"{type(error).__name__} escaped the app: {error}"
+        body = reply.payload if reply.kind == "next" else {"data": None, "errors": reply.payload}
+        return 200, json.dumps(body)
+
+    async def close(self) -> None:
+        for token in list(self._open):
+            await self._drop(token)
+
+
+@asynccontextmanager
+async def socket_calls(app: Any) -> AsyncIterator[SocketCalls]:
+    calls = SocketCalls(app)
+    try:
+        yield calls
+    finally:
+        await calls.close()
 
 
 # ---------------------------------------------------------------------------------------------- leaks
@@ -493,14 +558,15 @@ def probes(
     candidates: Candidates,
     *,
     cap: int = MAX_COMBINATIONS,
+    operations: tuple[str, ...] = SWEPT,
 ) -> tuple[list[Probe], set[str]]:
     """Every request of the sweep, queries first, and the fields it cannot call: those no argument set fits,
-    and subscriptions (they need a WebSocket client here before a sweep covers them)."""
+    and operations not swept (subscriptions, unless the sweep goes over a WebSocket)."""
     out: list[Probe] = []
     uncovered: set[str] = set()
     roles = list(callers)
     for operation, name, definition in root_fields(schema):
-        sets = argument_sets(definition, candidates, cap) if operation in SWEPT else []
+        sets = argument_sets(definition, candidates, cap) if operation in operations else []
         if not sets:
             uncovered.add(f"{operation}.{name}")
         texts: dict[tuple[str, ...], str] = {}  # a document depends on which arguments it passes, not their values
@@ -524,16 +590,24 @@ async def sweep(
     *,
     cap: int = MAX_COMBINATIONS,
     own: Secrets | None = None,
+    send: Send | None = None,
+    operations: tuple[str, ...] = SWEPT,
 ) -> SweepReport:
     """Call every root field as every caller (role name -> bearer token) and search each answer for
-    `secrets`; answers holding any of `own` (the callers' own values) are counted."""
+    `secrets`; answers holding any of `own` (the callers' own values) are counted. Requests go over HTTP
+    through `http`, or through `send` when given (a WebSocket: `SocketCalls`)."""
+
+    async def over_http(token: str, query: str, variables: Mapping[str, Any] | None) -> tuple[int, str]:
+        return await answer(http, token, query, variables)
+
+    send = send or over_http
     report = SweepReport()
-    planned, report.uncovered = probes(schema, callers, candidates, cap=cap)
+    planned, report.uncovered = probes(schema, callers, candidates, cap=cap, operations=operations)
     sent_before: set[str] = set()
     for probe in planned:
         sent_now = secrets.sent(probe.query + json.dumps(probe.variables, default=repr))
         started = time.perf_counter()
-        status, text = await answer(http, callers[probe.caller], probe.query, probe.variables)
+        status, text = await send(callers[probe.caller], probe.query, probe.variables)
         report.seconds[f"{probe.operation}.{probe.field}"] += time.perf_counter() - started
         report.requests += 1
         report.statuses[status] += 1

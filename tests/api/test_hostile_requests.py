@@ -2,7 +2,10 @@
 kind, bursts past the rate limit, introspection on a server that has it off.
 
 Each case names the precise answer DVT owes it (status, error code or message) and none may be a 500 or a
-masked unexpected error. A case that finds a backend bug carries `bug` (its test is then a strict xfail until
+masked unexpected error. Every case that has a WebSocket form (a GraphQL request, its credential sent in
+connection_init) is sent over graphql-transport-ws too and owes the same answer in that transport's words:
+a refused connection_init closes with 4403 (HTTP's 401), a malformed operation closes with 4400 (400), and
+a refusal of the gate is the operation's `error` carrying the same code (413, 429 and 400 by code). A case that finds a backend bug carries `bug` (its test is then a strict xfail until
 the fix lands, so the suite stays green and the fix is noticed). The security benchmark sends the same cases.
 """
 
@@ -16,6 +19,7 @@ import shutil
 import tempfile
 import time
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +44,7 @@ from tests.api.schema_walk import CRASHED
 from tests.conftest import FIXTURES
 from tests.support.oidc_issuer import OidcIssuer
 from tests.support.server import dvt_serve
+from tests.support.ws import Closed, GraphQLSocket, graphql_socket
 
 JAFFLE = FIXTURES / "yu-iskw__dbt-artifacts-parser"
 ARTIFACTS = ("manifest_1.12__v12__jaffle_shop.json", "run_results_1.12__v6__jaffle_shop.json")
@@ -85,6 +90,22 @@ class Hostile:
     target: str = "main"  # main, small (tiny request limit), limited (rate limit), oidc, closed (no introspection)
     repeat: int = 1  # sent this many times; the last answer is judged
     bug: str | None = None  # why DVT answers otherwise today
+    websocket: bool = True  # False: the case is about HTTP itself (its answer means nothing on a socket)
+    socket_status: int | None = None  # where graphql-transport-ws answers otherwise (it closes on a syntax error)
+
+    @property
+    def transports(self) -> tuple[str, ...]:
+        """HTTP always; a WebSocket too when the request is a GraphQL request a socket can carry."""
+        return ("http", "websocket") if self.websocket and self.request in SOCKETABLE else ("http",)
+
+
+# Request builders whose requests are GraphQL documents with a bearer credential: a WebSocket can send them.
+SOCKETABLE: set[Callable[[Kit], Sent]] = set()
+
+
+def socketable(build: Callable[[Kit], Sent]) -> Callable[[Kit], Sent]:
+    SOCKETABLE.add(build)
+    return build
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -97,16 +118,30 @@ def gql(query: str, token: Callable[[Kit], str] | None = None, **variables: Any)
         body = json.dumps({"query": query, "variables": values}).encode()
         return Sent(headers=bearer(token(kit) if token else kit.token), body=body)
 
-    return build
+    return socketable(build)
 
 
 def raw(body: bytes, content_type: str = "application/json") -> Callable[[Kit], Sent]:
-    return lambda kit: Sent(headers={**bearer(kit.token), "content-type": content_type}, body=body)
+    def build(kit: Kit) -> Sent:
+        return Sent(headers={**bearer(kit.token), "content-type": content_type}, body=body)
+
+    if content_type == "application/json" and isinstance(_json_or_none(body), dict):
+        socketable(build)  # a JSON object is a subscribe payload, however wrong its fields
+    return build
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 def authorization(value: Callable[[Kit], str]) -> Callable[[Kit], Sent]:
     body = json.dumps({"query": "{ viewer { subject } }"}).encode()
-    return lambda kit: Sent(headers={"authorization": value(kit), "content-type": "application/json"}, body=body)
+    return socketable(
+        lambda kit: Sent(headers={"authorization": value(kit), "content-type": "application/json"}, body=body)
+    )
 
 
 def jwt(*, claims: Mapping[str, Any] | None = None, **options: Any) -> Callable[[Kit], Sent]:
@@ -142,6 +177,7 @@ def _deep(levels: int) -> str:
     return f"{{ organizations {{ {inner} }} }}"
 
 
+@socketable
 def _oversized(kit: Kit) -> Sent:
     padding = "x" * (SMALL_REQUEST_BYTES * 2)
     body = json.dumps({"query": "{ viewer { subject } }", "variables": {"padding": padding}}).encode()
@@ -181,7 +217,7 @@ CASES: tuple[Hostile, ...] = (
     # -- GraphQL abuse, with a valid admin token
     Hostile("deep query", gql(_deep(MAX_DEPTH)), 200, message="exceeds maximum operation depth"),
     Hostile("wide query", gql("{ " + " ".join(["viewer { subject }"] * (MAX_TOKENS // 4)) + " }"), 200,
-            message=f"more than {MAX_TOKENS} tokens"),
+            message=f"more than {MAX_TOKENS} tokens", socket_status=400),
     Hostile("many aliases", gql("{ " + " ".join(f"a{i}: viewer {{ subject }}" for i in range(MAX_ALIASES + 1)) + " }"),
             200, message="aliases"),
     Hostile("fragment cycle", gql("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }"), 200,
@@ -190,7 +226,8 @@ CASES: tuple[Hostile, ...] = (
     Hostile("huge page size", gql("{ auditEvents(first: 99999999999) { nodes { action } } }"), 200,
             message="32-bit"),
     Hostile("zero page size", gql("{ auditEvents(first: 0) { nodes { action } } }"), 200, message="between 1 and"),
-    Hostile("subscription over HTTP", gql('subscription { runEvents(runId: "x") { seq } }'), 200, message="not supported"),
+    Hostile("subscription over HTTP", gql('subscription { runEvents(runId: "x") { seq } }'), 200, message="not supported",
+            websocket=False),
     Hostile("node of a type that is no Node", gql("query($id: ID!) { node(id: $id) { id } }",
             id=global_id("Viewer:x")), 200),
     Hostile("node of a malformed id", gql("query($id: ID!) { node(id: $id) { id } }", id="not-base64!"), 200,
@@ -229,8 +266,9 @@ CASES: tuple[Hostile, ...] = (
     Hostile("oversized login", login(json.dumps({"tenant": "t", "username": "u", "password": "p" * 5000}).encode()),
             400),
     # -- credentials
-    Hostile("no credentials", lambda kit: Sent(headers={"content-type": "application/json"},
-                                               body=b'{"query": "{ viewer { subject } }"}'), 401, "UNAUTHENTICATED"),
+    Hostile("no credentials", socketable(lambda kit: Sent(headers={"content-type": "application/json"},
+                                                          body=b'{"query": "{ viewer { subject } }"}')),
+            401, "UNAUTHENTICATED"),
     Hostile("basic scheme", authorization(lambda kit: "Basic YWRtaW46YWRtaW4="), 401, "UNAUTHENTICATED"),
     Hostile("empty bearer", authorization(lambda kit: "Bearer "), 401, "UNAUTHENTICATED"),
     Hostile("bearer with spaces", authorization(lambda kit: f"Bearer {kit.token} extra"), 401, "UNAUTHENTICATED"),
@@ -348,12 +386,65 @@ async def send(http: httpx.AsyncClient, sent: Sent) -> Answer:
     return Answer(response.status_code, response.text, response.headers)
 
 
-async def attempt(case: Hostile, clients: Mapping[str, httpx.AsyncClient], kit: Kit) -> Answer:
+# What a socket says in its own words, as the HTTP answer it stands for (see the module's docstring).
+STATUS_OF_CLOSE = {4403: (401, "UNAUTHENTICATED"), 4400: (400, None)}
+STATUS_OF_CODE = {"UNAUTHENTICATED": 401, "BAD_REQUEST": 400, "REQUEST_TOO_LARGE": 413, "QUOTA_EXCEEDED": 429}
+
+
+async def send_over_socket(client: httpx.AsyncClient, sent: Sent) -> Answer:
+    """The request as a graphql-transport-ws operation on a new socket to the same app: its Authorization
+    header in connection_init, its body as the subscribe payload."""
+    payload = json.loads(sent.body or b"")
+    auth = sent.headers.get("authorization")
+    try:
+        async with graphql_socket(socket_target(client)) as socket:
+            await socket.init({"Authorization": auth} if auth is not None else {})
+            operation_id = await _subscribe(socket, payload)
+            replies = [reply async for reply in socket.replies(operation_id)]
+    except Closed as closed:
+        status, code = STATUS_OF_CLOSE.get(closed.code, (closed.code, None))
+        error: dict[str, Any] = {"message": closed.reason, **({"extensions": {"code": code}} if code else {})}
+        return Answer(status, json.dumps({"errors": [error]}), {})
+    except asyncio.CancelledError as error:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+        return Answer(CRASHED, f"CancelledError escaped the app: {error!r}", {})
+    except Exception as error:
+        return Answer(CRASHED, f"{type(error).__name__} escaped the app: {error}", {})
+    if not replies:
+        return Answer(CRASHED, "the operation completed without a reply", {})
+    reply = replies[0]
+    if reply.kind != "error":
+        return Answer(200, json.dumps(reply.payload), {})
+    extensions = (reply.payload[0].get("extensions") or {}) if reply.payload else {}
+    headers = {"retry-after": str(extensions["retryAfter"])} if "retryAfter" in extensions else {}
+    return Answer(STATUS_OF_CODE.get(extensions.get("code"), 200), json.dumps({"errors": reply.payload}), headers)
+
+
+async def _subscribe(socket: GraphQLSocket, payload: Any) -> str:
+    """A subscribe message carrying the payload exactly as the POST body held it (wrong fields included)."""
+    operation_id = "1"
+    await socket.frames.send(json.dumps({"id": operation_id, "type": "subscribe", "payload": payload}))
+    return operation_id
+
+
+_APPS: weakref.WeakKeyDictionary[httpx.AsyncClient, Any] = weakref.WeakKeyDictionary()
+
+
+def socket_target(client: httpx.AsyncClient) -> Any:
+    """The ASGI app behind an in-process client, or the base URL of a real server."""
+    return _APPS.get(client) or str(client.base_url)
+
+
+async def attempt(case: Hostile, clients: Mapping[str, httpx.AsyncClient], kit: Kit, transport: str = "http") -> Answer:
     if case.repeat > 1:
         await _fresh_window()
     answer = Answer(0, "", {})
     for _ in range(case.repeat):
-        answer = await send(clients[case.target], case.request(kit))
+        sent = case.request(kit)
+        client = clients[case.target]
+        answer = await (send(client, sent) if transport == "http" else send_over_socket(client, sent))
     return answer
 
 
@@ -404,8 +495,11 @@ def real_server(settings: Settings, **environment: str) -> Iterator[str]:
 
 
 def in_process(services_: Services) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=create_app(services_), raise_app_exceptions=False)
-    return httpx.AsyncClient(transport=transport, base_url="http://dvt.test", timeout=30)
+    app = create_app(services_)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    client = httpx.AsyncClient(transport=transport, base_url="http://dvt.test", timeout=30)
+    _APPS[client] = app  # for the same cases over a WebSocket
+    return client
 
 
 @asynccontextmanager
@@ -449,17 +543,19 @@ async def targets(app: Services, settings: Settings) -> AsyncIterator[tuple[dict
         yield built
 
 
-def _param(case: Hostile) -> Any:
+def _param(case: Hostile, transport: str) -> Any:
     marks = [pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else []
-    return pytest.param(case, id=case.name.replace(" ", "-"), marks=marks)
+    return pytest.param(case, transport, id=f"{transport}-{case.name.replace(' ', '-')}", marks=marks)
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+@pytest.mark.parametrize("case, transport", [_param(c, t) for c in CASES for t in c.transports])
 async def test_a_hostile_request_gets_its_precise_refusal(
-    case: Hostile, targets: tuple[dict[str, httpx.AsyncClient], Kit]
+    case: Hostile, transport: str, targets: tuple[dict[str, httpx.AsyncClient], Kit]
 ) -> None:
     clients, kit = targets
-    answer = await attempt(case, clients, kit)
+    answer = await attempt(case, clients, kit, transport)
+    if transport == "websocket" and case.socket_status is not None:
+        case = dataclasses.replace(case, status=case.socket_status)
     assert judge(case, answer) is None, judge(case, answer)
 
 
@@ -473,6 +569,12 @@ async def test_the_introspection_the_closed_server_refuses_works_on_the_default_
 
 async def test_the_cases_cover_every_kind_of_target() -> None:
     assert {c.target for c in CASES} == {"main", "small", "limited", "oidc", "closed"} and len(CASES) >= 50
+
+
+async def test_every_kind_of_target_is_attacked_over_a_websocket_too() -> None:
+    over_sockets = [c for c in CASES if "websocket" in c.transports]
+    assert {c.target for c in over_sockets} == {"main", "small", "limited", "oidc", "closed"}
+    assert len(over_sockets) >= 40
 
 
 async def test_one_schema_serves_with_and_without_introspection() -> None:

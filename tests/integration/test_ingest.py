@@ -120,6 +120,17 @@ async def test_an_earlier_manifest_ingested_again_is_the_graph_again(app: Servic
     assert not once_more.made_current, "already the graph: nothing changes"
 
 
+@pytest.mark.parametrize(("project", "environment"), [("jaf\u0000fle", "prod"), ("jaffle", "Prod Env")])
+async def test_a_name_that_cannot_be_a_slug_is_refused_before_any_lookup(
+    app: Services, scope: TenantScope, project: str, environment: str
+) -> None:
+    target = IngestTarget(project, environment)
+    with pytest.raises(ValidationError, match="invalid (project|environment) slug") as refused:
+        await app.ingest.ingest(Access.system(scope), target, [_file(MANIFESTS[0]["file"])])
+    assert repr(project if "\u0000" in project else environment) in str(refused.value)
+    assert await app.tenancy.projects(scope) == [], "nothing was created"
+
+
 async def test_node_uuid_is_stable_across_versions_of_a_project(app: Services, scope: TenantScope) -> None:
     old = await _ingest(app, scope, "fivetran__dbt_hubspot/manifest__2023-06-27_dbt1.4.5.json")
     new = await _ingest(app, scope, "fivetran__dbt_hubspot/manifest__2024-03-05_dbt1.6.3.json")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLFormattedError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,14 +26,33 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    ErrorMessage,
+    SubscribeMessage,
+)
 
 from dvt.api.context import Context
-from dvt.api.gate import Gated, admit
+from dvt.api.gate import Gated, Refusal, admit, operation_refusal
 from dvt.api.schema import create_schema
 from dvt.api.sessions import session_routes
 from dvt.application.access import Access
 from dvt.application.services import Services
+from dvt.domain.authentication import AuthenticationError
 from dvt.domain.errors import DomainError, NotFoundError
+
+log = logging.getLogger(__name__)
+
+
+CLOSE_FORBIDDEN = 4403  # graphql-transport-ws: the credential is refused, at connection_init or later
+CREDENTIAL_CHECK_SECONDS = 5.0  # how often a socket with running operations re-checks its credential
+
+
+def _close_reason(text: str) -> str:
+    """A WebSocket close reason holds at most 123 bytes of UTF-8."""
+    encoded = text.encode()
+    return text if len(encoded) <= 123 else encoded[:120].decode(errors="ignore") + "..."
 
 
 def encode_json(data: object) -> bytes:
@@ -54,9 +76,92 @@ class TextFrames(ASGIWebSocketAdapter):
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 
+    async def close(self, code: int, reason: str) -> None:
+        # Strawberry closes a refused connection_init with "Forbidden"; `on_ws_connect` left the reason.
+        refused = getattr(self.ws.state, "refused", None)
+        if code == CLOSE_FORBIDDEN and isinstance(refused, str):
+            reason = refused
+        await self.ws.close(code=code, reason=_close_reason(reason))
+
+
+class GatedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws behind the HTTP gate. Each `subscribe` re-checks the socket's credential (a
+    revoked or expired one closes the socket with 4403, stopping its subscriptions), then passes the gate's
+    size, NUL and rate checks as a POST would; while operations run, the credential is checked every
+    `CREDENTIAL_CHECK_SECONDS`, so a subscription following a run ends when its token is revoked."""
+
+    _watch: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        if self.connection_acknowledged and self._watch is None:
+            self._watch = asyncio.create_task(self._watch_credential(), name="dvt-ws-credential")
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        credential = self.context.credential
+        if not self.connection_acknowledged or credential is None or message["id"] in self.operations:
+            await super().handle_subscribe(message)  # closes the socket as the protocol says
+            return
+        services = self.context.services
+        try:
+            access = await services.credentials.check(credential)
+        except AuthenticationError as error:
+            await self._forbid(str(error))
+            return
+        payload: Any = message.get("payload")
+        if not isinstance(payload, dict):
+            await self.handle_invalid_message("a subscribe message needs a payload object")
+            return
+        access = access.with_request(uuid.uuid4().hex, None)  # each operation is a request of its own
+        refused = await operation_refusal(services, access, payload) or _shape_refusal(payload)
+        if refused is not None:
+            shown = cast("GraphQLFormattedError", refused.error())
+            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[shown]))
+            return
+        self.context.admit(access)
+        await super().handle_subscribe(message)
+
+    async def _watch_credential(self) -> None:
+        credential = self.context.credential
+        assert credential is not None
+        while True:
+            await asyncio.sleep(CREDENTIAL_CHECK_SECONDS)
+            if not self.operations:
+                continue  # nothing runs; the next subscribe checks first
+            try:
+                await self.context.services.credentials.check(credential, max_age=CREDENTIAL_CHECK_SECONDS)
+            except AuthenticationError as error:
+                await self._forbid(str(error))
+                return
+            except Exception:  # the database away: keep serving, as HTTP would fail each request meanwhile
+                log.warning("could not check a WebSocket's credential", exc_info=True)
+
+    async def _forbid(self, reason: str) -> None:
+        for operation_id in list(self.operations):
+            await self.cleanup_operation(operation_id)
+        await self.websocket.close(code=CLOSE_FORBIDDEN, reason=reason)
+
+    async def shutdown(self) -> None:
+        if self._watch is not None and self._watch is not asyncio.current_task():
+            self._watch.cancel()
+        await super().shutdown()
+
+
+def _shape_refusal(payload: Mapping[str, Any]) -> Refusal | None:
+    """What the HTTP view refuses in a request's shape, refused alike on a socket."""
+    if not isinstance(payload.get("query"), str):
+        return Refusal(400, "The GraphQL operation's `query` must be a string.", "BAD_REQUEST")
+    if not isinstance(payload.get("variables") or {}, dict):
+        return Refusal(400, "The GraphQL operation's `variables` must be an object or null.", "BAD_REQUEST")
+    name = payload.get("operationName")
+    if name is not None and not isinstance(name, str):
+        return Refusal(400, "The GraphQL operation's `operationName` must be a string or null.", "BAD_REQUEST")
+    return None
+
 
 class DvtGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = GatedTransportWS
 
     def __init__(self, services: Services) -> None:
         super().__init__(
@@ -84,14 +189,16 @@ class DvtGraphQL(GraphQL[Context, None]):
         params = context.connection_params or {}
         header = str(params.get("Authorization") or params.get("authorization") or "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ConnectionRejectionError({"message": "authentication required: send Authorization: Bearer <token>"})
         try:
-            actor = await self._services.identity.authenticate_bearer(token.strip())
-            access = await self._services.access.access_for(actor)
+            if scheme.lower() != "bearer" or not token.strip():
+                raise AuthenticationError("authentication required: send Authorization: Bearer <token>")
+            credential = await self._services.credentials.admit(token.strip())
         except DomainError as error:
+            if context.request is not None:
+                context.request.state.refused = str(error)  # the close reason, for `TextFrames.close`
             raise ConnectionRejectionError({"message": str(error)}) from None
-        context.admit(access)
+        context.credential = credential
+        context.admit(credential.access)
 
 
 def create_app(

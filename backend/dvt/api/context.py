@@ -14,6 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from dvt.api.loaders import Loaders
 from dvt.application.access import Access
+from dvt.application.credentials import StandingCredential
 from dvt.application.services import Services
 from dvt.domain.tenancy import TenantScope
 
@@ -24,13 +25,15 @@ class Context:
     access: Access
     request: Request | WebSocket | None = None
     connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
+    credential: StandingCredential | None = None  # a WebSocket's, re-checked before each operation
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.services, self.access.scope)
 
     def admit(self, access: Access) -> None:
-        """A WebSocket's caller, once its connection_init authenticated it."""
+        """A WebSocket's caller, once its connection_init authenticated it, and again with each operation
+        (its access as just re-checked, and fresh loaders: an operation sees no other's cached reads)."""
         self.access = access
         self.loaders = Loaders(self.services, access.scope)
 

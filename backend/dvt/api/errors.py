@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -14,10 +15,16 @@ from graphql import (
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     OperationType,
+    StringValueNode,
     ValidationRule,
+    Visitor,
+    visit,
 )
 from starlette.websockets import WebSocket
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import StreamExecutionResult
 
 from dvt.domain import errors as domain
 
@@ -103,34 +110,122 @@ def to_error(error: domain.DomainError) -> AnyError:
     return ValidationError(message=message, code=ErrorCode.VALIDATION)
 
 
+def is_expected(error: GraphQLError) -> bool:
+    """A refusal the caller caused (not found, denied, invalid, conflict, quota, a malformed request), as
+    opposed to a failure of ours."""
+    original = error.original_error
+    return original is None or isinstance(original, (GraphQLError, domain.DomainError, *_MALFORMED))
+
+
+# What strawberry raises for a request it cannot run (no query, an unknown operation, a mutation over GET):
+# the caller's mistake, and a WebSocket closes with 4400 on seeing it unmasked.
+_MALFORMED = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
+
+
+def trace_id_of(original: BaseException) -> str:
+    """The trace id of an unexpected error, logged with its traceback the first time it is asked for: the
+    schema's error log and the masking below both ask, and the error is logged once."""
+    traced = getattr(original, "_dvt_trace_id", None)
+    if isinstance(traced, str):
+        return traced
+    trace_id = uuid.uuid4().hex
+    with contextlib.suppress(AttributeError):  # an exception without a __dict__: logged each time, never lost
+        original._dvt_trace_id = trace_id  # type: ignore[attr-defined]
+    log.error("unexpected error %s", trace_id, exc_info=original)
+    return trace_id
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """The schema's error log: an expected refusal is one line at info, without a traceback (a sweep of
+    not-found answers must not bury the log); an unexpected error is its traceback at error, with its trace id."""
+    for error in errors:
+        if is_expected(error):
+            code = (error.extensions or {}).get("code") or getattr(error.original_error, "code", None) or "REFUSED"
+            where = ".".join(str(p) for p in error.path or ()) or "-"
+            log.info("refused %s at %s: %s", code, where, " ".join(error.message.split()))  # one line
+        else:
+            assert error.original_error is not None
+            trace_id_of(error.original_error)
+
+
 class MaskUnexpectedErrors(SchemaExtension):
-    """A client sees its own mistakes in full and ours only as a trace id it can quote to us."""
+    """A client sees its own mistakes in full and ours only as a trace id it can quote to us, on every
+    transport: a streamed result (a WebSocket's query, mutation or subscription event) is masked before it is
+    sent, since it leaves before the operation ends."""
+
+    _streamed = False
 
     def on_operation(self) -> Iterator[None]:
+        self._streamed = False
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        masked = []
-        for error in result.errors:
-            original = error.original_error
-            if isinstance(original, domain.DomainError) and not (error.extensions or {}).get("code"):
-                # A refusal raised by a field (not a mutation's error union): its code, as clients branch on it.
-                error.extensions = {**(error.extensions or {}), "code": original.code}
-            if original is None or isinstance(original, (GraphQLError, domain.DomainError)):
-                masked.append(error)
-                continue
-            trace_id = uuid.uuid4().hex
-            log.error("unexpected error %s", trace_id, exc_info=original)
-            masked.append(
-                GraphQLError(
-                    f"Unexpected error (trace id {trace_id})",
-                    nodes=error.nodes,
-                    path=error.path,
-                    extensions={"code": "INTERNAL", "traceId": trace_id},
-                )
+        if not self._streamed:
+            _mask(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        self._streamed = True
+        _mask(result)
+        yield
+
+
+def _mask(result: object) -> None:
+    errors = getattr(result, "errors", None)
+    if not errors:
+        return
+    masked = []
+    for error in errors:
+        original = error.original_error
+        if isinstance(original, domain.DomainError) and not (error.extensions or {}).get("code"):
+            # A refusal raised by a field (not a mutation's error union): its code, as clients branch on it.
+            error.extensions = {**(error.extensions or {}), "code": original.code}
+        if is_expected(error):
+            masked.append(error)
+            continue
+        assert original is not None
+        trace_id = trace_id_of(original)
+        masked.append(
+            GraphQLError(
+                f"Unexpected error (trace id {trace_id})",
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": "INTERNAL", "traceId": trace_id},
             )
-        result.errors = masked
+        )
+    result.errors = masked  # type: ignore[attr-defined]
+
+
+NUL_REFUSED = "strings may not contain NUL characters"
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class _LiteralNul(Visitor):
+    found = False
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        self.found = self.found or "\x00" in node.value
+
+
+class RefuseNul(SchemaExtension):
+    """No string input with a NUL reaches PostgreSQL, which refuses it in text and JSONB with an error that
+    would echo the statement. Every input passes here (literals of the document and variables), on every
+    transport, before validation; the gates refuse it even earlier as a 400."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        literal = _LiteralNul()
+        if context.graphql_document is not None:
+            visit(context.graphql_document, literal)
+        if literal.found or _holds_nul(context.variables):
+            context.pre_execution_errors = [GraphQLError(NUL_REFUSED, extensions={"code": "BAD_REQUEST"})]
+        yield
 
 
 class AuditDenials(SchemaExtension):

@@ -1,13 +1,15 @@
-"""The door of the HTTP API: authenticate, rate-limit and size-check a request before GraphQL runs.
+"""The door of the API: authenticate, rate-limit and size-check a request before GraphQL runs.
 
 Refusals answer in GraphQL's error shape with the HTTP status that fits (401, 413, 429), so clients
-and proxies both understand them, and no field ever runs for an unknown caller.
+and proxies both understand them, and no field ever runs for an unknown caller. A WebSocket passes the
+same checks with each operation it sends (`operation_refusal`), answered as that operation's error.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -35,22 +37,71 @@ class _TooLarge(Exception):
     pass
 
 
-def _json_problem(body: bytes) -> str | None:
-    """Why a GraphQL POST body is refused before GraphQL sees it, or None."""
-    if b"\x00" in body or b"\\u0000" in body:
-        return "strings may not contain NUL characters"
-    try:
-        parsed = orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        return f"the request body is not JSON: {error}"
-    if not isinstance(parsed, dict):
-        return "the request body must be a JSON object with a `query`"
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a request or a WebSocket operation is refused before GraphQL sees it."""
+
+    status: int
+    message: str
+    code: str
+    retry_after: int | None = None  # seconds, for QUOTA_EXCEEDED
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def error(self) -> dict[str, Any]:
+        """The refusal as one GraphQL error, as an HTTP body or a WebSocket `error` message carries it."""
+        extensions: dict[str, Any] = {"code": self.code}
+        if self.retry_after is not None:
+            extensions["retryAfter"] = self.retry_after
+        return {"message": self.message, "extensions": extensions}
+
+    def response(self) -> Response:
+        headers = dict(self.headers)
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(self.retry_after)
+        return JSONResponse({"data": None, "errors": [self.error()]}, status_code=self.status, headers=headers)
+
+
+def size_refusal(size: int, limit: int) -> Refusal | None:
+    if size > limit:
+        return Refusal(413, f"request larger than {limit} bytes", "REQUEST_TOO_LARGE")
     return None
 
 
+def body_refusal(body: bytes) -> Refusal | None:
+    """Why a GraphQL JSON document (a POST body, a WebSocket operation) is refused, or None."""
+    if b"\x00" in body or b"\\u0000" in body:
+        return Refusal(400, "strings may not contain NUL characters", "BAD_REQUEST")
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        return Refusal(400, f"the request body is not JSON: {error}", "BAD_REQUEST")
+    if not isinstance(parsed, dict):
+        return Refusal(400, "the request body must be a JSON object with a `query`", "BAD_REQUEST")
+    return None
+
+
+async def rate_refusal(services: Services, access: Access) -> Refusal | None:
+    """One request (or WebSocket operation) of the caller's minute; the refusal once it is spent."""
+    try:
+        await services.rate_limiter.check(f"{access.scope.tenant_id}:{access.actor.label}")
+    except QuotaExceededError as error:
+        return Refusal(429, str(error), "QUOTA_EXCEEDED", retry_after=max(1, round(error.retry_after_s or 1)))
+    return None
+
+
+def json_limit(services: Services) -> int:
+    return min(services.max_request_bytes, MAX_JSON_BYTES)
+
+
+async def operation_refusal(services: Services, access: Access, payload: Mapping[str, Any]) -> Refusal | None:
+    """The HTTP gate's checks of one WebSocket operation (its `subscribe` payload): size, NUL and shape,
+    then the rate limit. The payload is encoded again to be checked as the same bytes a POST would be."""
+    body = orjson.dumps(payload)
+    return size_refusal(len(body), json_limit(services)) or body_refusal(body) or await rate_refusal(services, access)
+
+
 def _refusal(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> Response:
-    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return Refusal(status, message, code, headers=headers or {}).response()
 
 
 async def authenticate(services: Services, request: Request) -> Access:
@@ -81,20 +132,17 @@ def trace_id(request: Request) -> str | None:
 async def admit(services: Services, request: Request) -> Access | Response:
     """The caller's access, or the response that refuses the request."""
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > services.max_request_bytes:
-        return _refusal(413, f"request larger than {services.max_request_bytes} bytes", "REQUEST_TOO_LARGE")
+    too_large = size_refusal(int(length), services.max_request_bytes) if length and length.isdigit() else None
+    if too_large is not None:
+        return too_large.response()
     try:
         access = await authenticate(services, request)
-        await services.rate_limiter.check(f"{access.scope.tenant_id}:{access.actor.label}")
     except AuthenticationError as error:
         return _refusal(401, str(error), "UNAUTHENTICATED", {"WWW-Authenticate": 'Bearer realm="dvt"'})
-    except QuotaExceededError as error:
-        retry = str(max(1, round(error.retry_after_s or 1)))
-        response = _refusal(429, str(error), "QUOTA_EXCEEDED", {"Retry-After": retry})
-        return response
     except DomainError as error:
         return _refusal(400, str(error), error.code)
-    return access
+    refused = await rate_refusal(services, access)
+    return refused.response() if refused is not None else access
 
 
 class Gated:
@@ -133,20 +181,20 @@ class Gated:
         self, scope: Scope, receive: Callable[..., Awaitable[Any]], send: Callable[..., Awaitable[Any]]
     ) -> None:
         """A JSON request, read whole (within the limit, whatever Content-Length claimed) and checked."""
-        limit = min(self._services.max_request_bytes, MAX_JSON_BYTES)
+        limit = json_limit(self._services)
         body = bytearray()
         while True:
             message = await receive()
             body += message.get("body", b"")
-            if len(body) > limit:
-                await _refusal(413, f"request larger than {limit} bytes", "REQUEST_TOO_LARGE")(scope, receive, send)
+            too_large = size_refusal(len(body), limit)
+            if too_large is not None:
+                await too_large.response()(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
-        is_json = request_is_json(scope)
-        problem = _json_problem(bytes(body)) if is_json else None
+        problem = body_refusal(bytes(body)) if request_is_json(scope) else None
         if problem is not None:
-            await _refusal(400, problem, "BAD_REQUEST")(scope, receive, send)
+            await problem.response()(scope, receive, send)
             return
         replayed = False
 
@@ -182,4 +230,6 @@ class Gated:
             await self._app(scope, counted, watched)
         except _TooLarge:
             if not started:
-                await _refusal(413, f"request larger than {limit} bytes", "REQUEST_TOO_LARGE")(scope, receive, send)
+                await Refusal(413, f"request larger than {limit} bytes", "REQUEST_TOO_LARGE").response()(
+                    scope, receive, send
+                )

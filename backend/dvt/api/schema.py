@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cache
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
     MaxAliasesLimiter,
@@ -13,12 +14,20 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.types import ExecutionContext
 
 from dvt.api import permissions
 from dvt.api.access.schema import AccessMutation, AccessQuery
 from dvt.api.canvas.schema import CanvasMutation, CanvasQuery
 from dvt.api.context import Info
-from dvt.api.errors import AuditDenials, IntrospectionSwitch, MaskUnexpectedErrors, SubscriptionsOverWebSocket
+from dvt.api.errors import (
+    AuditDenials,
+    IntrospectionSwitch,
+    MaskUnexpectedErrors,
+    RefuseNul,
+    SubscriptionsOverWebSocket,
+    log_errors,
+)
 from dvt.api.graph.schema import GraphMutation, GraphQuery
 from dvt.api.graph.types import ArtifactType, GraphNodeType, GraphVersionType, InvocationType
 from dvt.api.plans.diff import DiffQuery
@@ -66,13 +75,20 @@ EXTENSIONS: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
     AuditDenials,
     IntrospectionSwitch,
     SubscriptionsOverWebSocket,
+    RefuseNul,
 ]
+
+
+class DvtSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Strawberry logs every error with its traceback; DVT logs refusals as one line (`log_errors`)."""
+        log_errors(errors)
 
 
 @cache  # strawberry binds field extensions once per class: build the schema once per process
 def create_schema() -> strawberry.Schema:
     """The one schema of the process; introspection is switched per request (`IntrospectionSwitch`)."""
-    return strawberry.Schema(
+    return DvtSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -55,6 +55,8 @@ class Access:
     trace_id: str | None = None
     # What this request was refused, for the audit trail once the request's own work has ended.
     denials: list[AuditEvent] = field(default_factory=list)
+    # The grants decided with: a long-lived connection compares them when its tenant's grants change.
+    grants: tuple[Grant, ...] = ()
 
     def event(
         self,
@@ -78,7 +80,7 @@ class Access:
         )
 
     def with_request(self, correlation_id: str | None, trace_id: str | None) -> Access:
-        return Access(self.actor, self.scope, self.authorizer, correlation_id, trace_id, self.denials)
+        return Access(self.actor, self.scope, self.authorizer, correlation_id, trace_id, self.denials, self.grants)
 
     def can(self, permission: Permission, scope: str) -> bool:
         return self.authorizer.can(permission, scope)
@@ -128,7 +130,8 @@ class AccessService:
                   Role.parse(role), TENANT_SCOPE, actor.label, datetime.now(UTC))
             for role in actor.token_roles
         ]  # fmt: skip
-        return Access(actor, scope, self._authorizer(actor.tenant_id, actor.principals, [*grants, *carried]))
+        held = [*grants, *carried]
+        return Access(actor, scope, self._authorizer(actor.tenant_id, actor.principals, held), grants=tuple(held))
 
     async def grant(self, access: Access, principal: str, role: str, scope: str) -> Grant:
         parsed = Role.parse(role)
@@ -139,6 +142,7 @@ class AccessService:
             if not await uow.access(access.scope).scope_exists(scope):
                 raise NotFoundError(f"scope {scope!r} not found")
             grant = await uow.access(access.scope).add_grant(principal, parsed, scope, access.actor.label)
+            await uow.identity.credentials_changed(access.scope)  # open WebSockets recompute their access
             details = {"principal": principal, "role": parsed.value, "scope": scope}
             await record(uow.audit(access.scope), access.event("grant.create", "grant", grant.id, details))
             await uow.commit()
@@ -151,6 +155,7 @@ class AccessService:
             if found is None or not access.can(Permission.ADMIN, found.scope):
                 raise NotFoundError("grant not found")
             await uow.access(access.scope).remove_grant(grant_id)
+            await uow.identity.credentials_changed(access.scope)  # open WebSockets of its holders close
             details = {"principal": found.principal, "role": found.role.value, "scope": found.scope}
             await record(uow.audit(access.scope), access.event("grant.revoke", "grant", grant_id, details))
             await uow.commit()

@@ -40,6 +40,14 @@ _BAD_LOGIN = "invalid username or password"
 
 
 @dataclass(frozen=True, slots=True)
+class Bearer:
+    """A verified bearer token: who it names, and until when (a JWT's `exp`; API tokens last until revoked)."""
+
+    actor: Actor
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class LoginResult:
     token: IssuedToken
     account_id: uuid.UUID
@@ -108,11 +116,15 @@ class IdentityService:
     # -- bearer tokens -------------------------------------------------------------------------------
 
     async def authenticate_bearer(self, token: str) -> Actor:
+        return (await self.verify_bearer(token)).actor
+
+    async def verify_bearer(self, token: str) -> Bearer:
+        """The actor a bearer token names, and when the token stops being valid (None: until revoked)."""
         if self._api_tokens.looks_like(token):
-            return await self._api_token_actor(token)
+            return Bearer(await self._api_token_actor(token), None)
         claims = await self._verifier.verify(token)
         tenant = await self._claimed_tenant(claims)
-        return Actor(
+        actor = Actor(
             ActorKind.USER,
             claims.subject,
             tenant.id,
@@ -122,6 +134,7 @@ class IdentityService:
             platform_admin=claims.platform_admin,
             must_change_password=claims.password_change_pending and await self._still_one_time(tenant, claims),
         )
+        return Bearer(actor, claims.expires_at)
 
     async def _still_one_time(self, tenant: Tenant, claims: Claims) -> bool:
         """Whether the account still holds its one-time password. Only tokens issued while it did are asked
@@ -320,6 +333,7 @@ class IdentityService:
             found = await uow.identity.revoke_api_token(access.scope, token_id, self._now())
             if not found:
                 raise NotFoundError(f"API token {token_id} not found")
+            await uow.identity.credentials_changed(access.scope)  # its open WebSockets close at their next check
             await record(uow.audit(access.scope), access.event("api_token.revoke", "api_token", token_id))
             await uow.commit()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from dvt.application.access import AccessService, RateLimiter
 from dvt.application.audit import AuditService
 from dvt.application.canvas import CanvasService
+from dvt.application.credentials import CredentialChecks
 from dvt.application.graph import GraphQueries
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
@@ -31,6 +32,7 @@ class Services:
     runs: RunService
     run_executor: RunExecutor
     canvas: CanvasService
+    credentials: CredentialChecks  # of long-lived connections (WebSockets)
     database_url: str = ""  # for the processes that hold their own connections: workers, notifier
     max_page_size: int = 10_000
     default_page_size: int = 100

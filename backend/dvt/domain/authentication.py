@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from dvt.domain.errors import DomainError
 
@@ -47,3 +48,4 @@ class Claims:
     platform_admin: bool = False
     # Issued to a local account still holding its one-time password: the holder may only change it.
     password_change_pending: bool = False
+    expires_at: datetime | None = None  # `exp`: a connection admitted with the token ends then

@@ -14,6 +14,7 @@ import binascii
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
@@ -343,4 +344,6 @@ class OidcVerifier:
             groups=groups,
             platform_admin=m.platform_admin_group in groups,
             password_change_pending=payload.get(PASSWORD_CHANGE_CLAIM) is True,
+            # `exp` was checked above: a number. The leeway applies later as it applies here.
+            expires_at=datetime.fromtimestamp(float(payload["exp"]) + self._leeway, UTC),
         )

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dvt.adapters.db.identity_models import ApiTokenRow, LocalAccountRow, SigningKeyRow
+from dvt.adapters.db.models import TenantRow
 from dvt.application.identity_ports import ApiToken, ApiTokenCredential, LocalAccount, SigningKey
 from dvt.domain.errors import ConflictError
 from dvt.domain.tenancy import TenantScope
@@ -162,6 +163,19 @@ class SqlIdentityRepository:
             .returning(ApiTokenRow.id)
         )
         return result.first() is not None
+
+    async def credentials_version(self, scope: TenantScope) -> int:
+        version = await self._session.scalar(
+            select(TenantRow.credentials_version).where(TenantRow.id == scope.tenant_id)
+        )
+        return -1 if version is None else version  # a tenant gone: no version any credential was admitted at
+
+    async def credentials_changed(self, scope: TenantScope) -> None:
+        await self._session.execute(
+            update(TenantRow)
+            .where(TenantRow.id == scope.tenant_id)
+            .values(credentials_version=TenantRow.credentials_version + 1)
+        )
 
     async def signing_keys(self, retired_after: datetime) -> list[SigningKey]:
         rows = await self._session.scalars(
