@@ -125,7 +125,7 @@ async def test_a_name_that_cannot_be_a_slug_is_refused_before_any_lookup(
     app: Services, scope: TenantScope, project: str, environment: str
 ) -> None:
     target = IngestTarget(project, environment)
-    with pytest.raises(ValidationError, match="invalid (project|environment) slug") as refused:
+    with pytest.raises(ValidationError, match=r"invalid (project|environment) slug") as refused:
         await app.ingest.ingest(Access.system(scope), target, [_file(MANIFESTS[0]["file"])])
     assert repr(project if "\u0000" in project else environment) in str(refused.value)
     assert await app.tenancy.projects(scope) == [], "nothing was created"
