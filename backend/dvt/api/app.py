@@ -25,6 +25,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from dvt.api.context import Context
 from dvt.api.gate import Gated, admit
+from dvt.api.health import EXCEPTION_HANDLERS, health_routes
 from dvt.api.schema import create_schema
 from dvt.api.sessions import session_routes
 from dvt.application.access import Access
@@ -91,9 +92,6 @@ def create_app(
 ) -> Starlette:
     graphql = DvtGraphQL(services)
 
-    async def health(_: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
     async def artifact(request: Request) -> Response:
         admitted = await admit(services, request)
         if isinstance(admitted, Response):
@@ -117,7 +115,7 @@ def create_app(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     routes: list[Any] = [
-        Route("/healthz", health),
+        *health_routes(services),
         Route("/metrics", metrics),
         Route("/graphql", Gated(services, graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -128,7 +126,7 @@ def create_app(
         routes.append(Mount("/", SpaFiles(directory=spa_dir, html=True)))
     else:
         routes.append(Route("/", _placeholder))
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
 
 
 class SpaFiles(StaticFiles):

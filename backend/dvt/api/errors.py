@@ -31,6 +31,8 @@ class ErrorCode(Enum):
     CONFLICT = "CONFLICT"
     PERMISSION_DENIED = "PERMISSION_DENIED"
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    # The database cannot be reached right now; retry. Carried by top-level errors (extensions.code).
+    UNAVAILABLE = "UNAVAILABLE"
 
 
 @strawberry.interface
@@ -117,6 +119,9 @@ class MaskUnexpectedErrors(SchemaExtension):
             if original is None or isinstance(original, (GraphQLError, domain.DomainError)):
                 masked.append(error)
                 continue
+            if isinstance(original, domain.DatabaseUnavailableError):
+                masked.append(unavailable(error, original))
+                continue
             trace_id = uuid.uuid4().hex
             log.error("unexpected error %s", trace_id, exc_info=original)
             masked.append(
@@ -128,6 +133,13 @@ class MaskUnexpectedErrors(SchemaExtension):
                 )
             )
         result.errors = masked
+
+
+def unavailable(error: GraphQLError, original: domain.DatabaseUnavailableError) -> GraphQLError:
+    """Not our bug nor the caller's: the database is away. One log line, and a code a client can retry on."""
+    log.warning("database unavailable at %s: %s", ".".join(map(str, error.path or ())), original.cause)
+    extensions = {"code": ErrorCode.UNAVAILABLE.value}
+    return GraphQLError(str(original), nodes=error.nodes, path=error.path, extensions=extensions)
 
 
 class AuditDenials(SchemaExtension):
