@@ -137,7 +137,7 @@ class MaskUnexpectedErrors(SchemaExtension):
 
 def unavailable(error: GraphQLError, original: domain.DatabaseUnavailableError) -> GraphQLError:
     """Not our bug nor the caller's: the database is away. One log line, and a code a client can retry on."""
-    log.warning("database unavailable at %s: %s", ".".join(map(str, error.path or ())), original.cause)
+    log.info("database unavailable at %s: %s", ".".join(map(str, error.path or ())), original.cause)
     extensions = {"code": ErrorCode.UNAVAILABLE.value}
     return GraphQLError(str(original), nodes=error.nodes, path=error.path, extensions=extensions)
 

@@ -42,7 +42,9 @@ def health_routes(services: Services) -> list[Route]:
 
 async def database_unavailable(request: Request, error: Exception) -> Response:
     cause = error.cause if isinstance(error, DatabaseUnavailableError) else ""
-    log.warning("%s %s: %s (%s)", request.method, request.url.path, error, cause)  # one line, no traceback
+    # One line, no traceback, at info: an outage is reported where it is seen (the supervisor, the workers),
+    # not once per request it refuses.
+    log.info("%s %s: %s (%s)", request.method, request.url.path, error, cause)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     code = DatabaseUnavailableError.code
     if request.url.path.startswith("/graphql"):

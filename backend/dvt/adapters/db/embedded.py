@@ -111,6 +111,9 @@ def _restart(server: PostgresServer) -> None:
             server.ensure_postgres_running()
     finally:
         pgserver_log.setLevel(level)
+    if not _alive(server):
+        # pgserver takes a killed postmaster that is not yet reaped (a zombie) for a running server.
+        raise ProcessLookupError(f"the old server (pid {server.get_pid()}) has not gone yet")
     if server.get_uri(DATABASE) != url:  # the socket directory is derived from the data dir: it should never move
         log.error("embedded PostgreSQL came back at %s, not %s: restart DVT", server.get_uri(DATABASE), url)
 
@@ -149,9 +152,10 @@ async def supervise_embedded(
             try:
                 await asyncio.to_thread(_restart, server)
             except Exception as error:  # pg_ctl failed or timed out: the old server's memory may still be held
+                why = error if isinstance(error, ProcessLookupError) else _last_words(server)
                 log.warning(
                     "embedded PostgreSQL restart attempt %d failed (%s: %s); next attempt in %.1f s",
-                    attempt, type(error).__name__, _last_words(server), wait,
+                    attempt, type(error).__name__, why, wait,
                 )  # fmt: skip
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, max_retry)
