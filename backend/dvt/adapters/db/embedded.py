@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DATABASE = "dvt"
-CHECK_EVERY_SECONDS = 1.0  # a psutil look at one pid: cheap enough to do every second
+CHECK_EVERY_SECONDS = 1.0  # a look at one process (no query, no lock): cheap enough to do every second
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 30.0
 
