@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from dvt.adapters.artifacts.readers import read_artifact
 from dvt.adapters.artifacts.store import LocalArtifactStore
@@ -18,9 +20,10 @@ from dvt.adapters.auth.local_issuer import LocalIssuer
 from dvt.adapters.auth.oidc import OidcVerifier
 from dvt.adapters.auth.passwords import Argon2Passwords
 from dvt.adapters.authz.casbin_authorizer import CasbinAuthorizer
-from dvt.adapters.db.embedded import start_embedded
+from dvt.adapters.db.embedded import release_embedded, start_embedded, supervise_embedded
 from dvt.adapters.db.engine import create_engine, create_session_factory, plain_dsn
 from dvt.adapters.db.migrate import upgrade_async
+from dvt.adapters.db.probe import SqlDatabaseProbe
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
 from dvt.adapters.dbt.runner import SubprocessDbtRunner
 from dvt.adapters.queue.notifier import PgRunNotifier
@@ -34,6 +37,7 @@ from dvt.application.audit import AuditService
 from dvt.application.canvas import CanvasService
 from dvt.application.credentials import CredentialChecks
 from dvt.application.graph import GraphQueries
+from dvt.application.health import HealthService
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
 from dvt.application.plans import PlanService
@@ -56,6 +60,12 @@ def database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
     return start_embedded(settings.data_dir)
+
+
+def database_supervisor(settings: Settings) -> Coroutine[Any, Any, None] | None:
+    """What keeps the embedded server running in a long-lived process; None for a configured server, whose
+    operator runs it (DVT still answers `UNAVAILABLE` while it is away, and reconnects when it is back)."""
+    return None if settings.database_url else supervise_embedded(settings.data_dir)
 
 
 def claims_mapping(settings: Settings) -> ClaimsMapping:
@@ -102,11 +112,15 @@ def run_worker(settings: Settings, built: Services) -> RunWorker:
 
 @asynccontextmanager
 async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
-    url = database_url(settings)
-    if migrate:
-        await upgrade_async(url)
-    install_log_redaction()
     async with AsyncExitStack() as stack:
+        url = database_url(settings)
+        if not settings.database_url:
+            # Let go of the embedded server when done, last of all: not at interpreter exit, which a process
+            # ended by a re-raised signal (uvicorn after SIGTERM) never reaches, leaving the server running.
+            stack.push_async_callback(asyncio.to_thread, release_embedded, settings.data_dir)
+        if migrate:
+            await upgrade_async(url)
+        install_log_redaction()
         engine = create_engine(url)
         stack.push_async_callback(engine.dispose)
         sessions = create_session_factory(engine)
@@ -163,6 +177,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             runs=runs,
             run_executor=executor,
             canvas=CanvasService(units),
+            health=HealthService(SqlDatabaseProbe(engine)),
             database_url=url,
             max_page_size=settings.max_page_size,
             default_page_size=settings.default_page_size,

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -37,17 +38,30 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Served:
+    base: str  # http://127.0.0.1:PORT
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
 def dvt_serve(data_dir: Path, settings: Mapping[str, str]) -> Iterator[str]:
     """Start the server with these DVT_* settings (only these: the caller's own DVT_* are dropped), wait
     until /healthz answers, yield its base URL, and stop it."""
+    with served(data_dir, settings) as server:
+        yield server.base
+
+
+@contextmanager
+def served(data_dir: Path, settings: Mapping[str, str]) -> Iterator[Served]:
+    """`dvt_serve`, yielding its process too, for tests that signal it. It ends with SIGTERM (a clean stop)."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("DVT_")}
     env.update(DVT_DATA_DIR=str(data_dir), DVT_HOST="127.0.0.1", DVT_PORT=str(port), DVT_LOG_LEVEL="warning")
     env.update(settings)
     log_path = data_dir / "serve.log"
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         command = [sys.executable, "-c", "from dvt.cli import main; main()", "serve"]
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         base = f"http://127.0.0.1:{port}"
@@ -62,7 +76,7 @@ def dvt_serve(data_dir: Path, settings: Mapping[str, str]) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"dvt serve did not start:\n{log_path.read_text()}")
                 time.sleep(0.1)
-            yield base
+            yield Served(base, process)
         finally:
             process.terminate()
             try:

@@ -35,12 +35,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 
 from dvt.api.context import Context
 from dvt.api.gate import Gated, Refusal, admit, operation_refusal
+from dvt.api.health import EXCEPTION_HANDLERS, health_routes
 from dvt.api.schema import create_schema
 from dvt.api.sessions import session_routes
 from dvt.application.access import Access
 from dvt.application.services import Services
 from dvt.domain.authentication import AuthenticationError
-from dvt.domain.errors import DomainError, NotFoundError
+from dvt.domain.errors import DatabaseUnavailableError, DomainError, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ class DvtGraphQL(GraphQL[Context, None]):
             if scheme.lower() != "bearer" or not token.strip():
                 raise AuthenticationError("authentication required: send Authorization: Bearer <token>")
             credential = await self._services.credentials.admit(token.strip())
-        except DomainError as error:
+        except (DomainError, DatabaseUnavailableError) as error:  # the latter: the client may retry shortly
             if context.request is not None:
                 context.request.state.refused = str(error)  # the close reason, for `TextFrames.close`
             raise ConnectionRejectionError({"message": str(error)}) from None
@@ -208,9 +209,6 @@ def create_app(
     spa_dir: Path | None = None,
 ) -> Starlette:
     graphql = DvtGraphQL(services)
-
-    async def health(_: Request) -> Response:
-        return JSONResponse({"status": "ok"})
 
     async def artifact(request: Request) -> Response:
         admitted = await admit(services, request)
@@ -235,7 +233,7 @@ def create_app(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     routes: list[Any] = [
-        Route("/healthz", health),
+        *health_routes(services),
         Route("/metrics", metrics),
         Route("/graphql", Gated(services, graphql), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -246,7 +244,7 @@ def create_app(
         routes.append(Mount("/", SpaFiles(directory=spa_dir, html=True)))
     else:
         routes.append(Route("/", _placeholder))
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
 
 
 class SpaFiles(StaticFiles):

@@ -38,6 +38,8 @@ class ErrorCode(Enum):
     CONFLICT = "CONFLICT"
     PERMISSION_DENIED = "PERMISSION_DENIED"
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    # The database cannot be reached right now; retry. Carried by top-level errors (extensions.code).
+    UNAVAILABLE = "UNAVAILABLE"
 
 
 @strawberry.interface
@@ -143,7 +145,7 @@ def log_errors(errors: list[GraphQLError]) -> None:
             code = (error.extensions or {}).get("code") or getattr(error.original_error, "code", None) or "REFUSED"
             where = ".".join(str(p) for p in error.path or ()) or "-"
             log.info("refused %s at %s: %s", code, where, " ".join(error.message.split()))  # one line
-        else:
+        elif not isinstance(error.original_error, domain.DatabaseUnavailableError):  # `unavailable` logs those
             assert error.original_error is not None
             trace_id_of(error.original_error)
 
@@ -179,6 +181,9 @@ def _mask(result: object) -> None:
             error.extensions = {**(error.extensions or {}), "code": original.code}
         if is_expected(error):
             masked.append(error)
+            continue
+        if isinstance(original, domain.DatabaseUnavailableError):
+            masked.append(unavailable(error, original))
             continue
         assert original is not None
         trace_id = trace_id_of(original)
@@ -226,6 +231,13 @@ class RefuseNul(SchemaExtension):
         if literal.found or _holds_nul(context.variables):
             context.pre_execution_errors = [GraphQLError(NUL_REFUSED, extensions={"code": "BAD_REQUEST"})]
         yield
+
+
+def unavailable(error: GraphQLError, original: domain.DatabaseUnavailableError) -> GraphQLError:
+    """Not our bug nor the caller's: the database is away. One log line, and a code a client can retry on."""
+    log.info("database unavailable at %s: %s", ".".join(map(str, error.path or ())), original.cause)
+    extensions = {"code": ErrorCode.UNAVAILABLE.value}
+    return GraphQLError(str(original), nodes=error.nodes, path=error.path, extensions=extensions)
 
 
 class AuditDenials(SchemaExtension):

@@ -9,6 +9,7 @@ from dvt.application.audit import AuditService
 from dvt.application.canvas import CanvasService
 from dvt.application.credentials import CredentialChecks
 from dvt.application.graph import GraphQueries
+from dvt.application.health import HealthService
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
 from dvt.application.plans import PlanService
@@ -33,6 +34,7 @@ class Services:
     run_executor: RunExecutor
     canvas: CanvasService
     credentials: CredentialChecks  # of long-lived connections (WebSockets)
+    health: HealthService  # readiness: can this process reach its database now
     database_url: str = ""  # for the processes that hold their own connections: workers, notifier
     max_page_size: int = 10_000
     default_page_size: int = 100

@@ -18,7 +18,7 @@ from dvt.application.access import Access
 from dvt.application.services import Services
 from dvt.bootstrap import services
 from dvt.config import Settings
-from dvt.domain.errors import DomainError
+from dvt.domain.errors import DatabaseUnavailableError, DomainError
 from dvt.domain.tenancy import TenantScope
 
 T = TypeVar("T")
@@ -72,6 +72,9 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
         return asyncio.run(work())  # type: ignore[arg-type]
     except (DomainError, OSError) as error:
         typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    except DatabaseUnavailableError as error:  # the operator at the keyboard may see why
+        typer.echo(f"error: {error} ({error.cause})", err=True)
         raise typer.Exit(1) from None
 
 

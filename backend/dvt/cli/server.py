@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ import typer
 
 from dvt.adapters.queue.worker import run_forever
 from dvt.application.first_start import welcome_admin
-from dvt.bootstrap import database_url, run_worker, services
+from dvt.bootstrap import database_supervisor, database_url, run_worker, services
 from dvt.cli.common import app
 from dvt.config import Settings
 
@@ -36,6 +37,7 @@ def serve(
     import uvicorn
 
     from dvt.api.app import create_app
+    from dvt.api.health import EXCEPTION_HANDLERS
 
     settings = Settings()
     host, port = host or settings.host, port or settings.port
@@ -44,6 +46,9 @@ def serve(
     async def lifespan(app: Any) -> AsyncIterator[None]:
         async with services(settings) as built:
             app.router.routes[:] = create_app(built, spa_dir=_spa_dir()).routes
+            # The embedded server is restarted whenever it dies (a configured one is its operator's to run).
+            keeper = database_supervisor(settings)
+            supervisor = asyncio.create_task(keeper) if keeper is not None else None
             # One command is enough: the embedded default runs a worker in this process.
             stop = asyncio.Event()
             worker = asyncio.create_task(
@@ -63,10 +68,16 @@ def serve(
             yield
             stop.set()
             await worker
+            if supervisor is not None:
+                supervisor.cancel()  # before the server is let go: it must not start it again
+                with contextlib.suppress(asyncio.CancelledError):
+                    await supervisor
 
     from starlette.applications import Starlette
 
-    uvicorn.run(Starlette(lifespan=lifespan), host=host, port=port, log_level=settings.log_level)
+    # The routes come from `create_app` once the services exist; its exception handlers are needed here.
+    served = Starlette(lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
+    uvicorn.run(served, host=host, port=port, log_level=settings.log_level)
 
 
 def _spa_dir() -> Path:

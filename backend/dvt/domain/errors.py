@@ -45,3 +45,17 @@ class ArtifactError(ValidationError):
         self.problem = problem
         found = ", ".join(p for p in (kind, f"schema {schema_version}" if schema_version else None) if p)
         super().__init__(f"{file}{f' ({found})' if found else ''}: {problem}")
+
+
+class DatabaseUnavailableError(Exception):
+    """The database cannot be reached now (down, restarting, or no connection free in time).
+
+    Not a DomainError: nothing is wrong with the request, and the same request may succeed in a moment.
+    The API answers it as `UNAVAILABLE` (HTTP 503); the cause stays in the server's log.
+    """
+
+    code = "UNAVAILABLE"
+
+    def __init__(self, cause: str = "") -> None:
+        super().__init__("the database is unavailable: try again shortly")
+        self.cause = cause

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Self
 
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dvt.adapters.db.repositories.access import SqlAccessRepository, SqlRateLimitRepository
@@ -18,6 +19,7 @@ from dvt.adapters.db.repositories.results import SqlResultRepository
 from dvt.adapters.db.repositories.runs import SqlJobQueue, SqlRunRepository
 from dvt.adapters.db.repositories.secrets import SqlSecretKeyRepository, SqlSecretRepository
 from dvt.adapters.db.repositories.tenancy import SqlPlatformRepository, SqlTenancyRepository
+from dvt.domain.errors import DatabaseUnavailableError
 from dvt.domain.tenancy import TenantScope
 
 
@@ -43,11 +45,16 @@ class SqlUnitOfWork:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        error = exc[1] if len(exc) > 1 else None
         assert self._session is not None
         session, self._session = self._session, None
         # Shielded: graphql-core cancels a failed field's siblings, and a session cancelled halfway through
         # closing would leave its connection neither returned to the pool nor closed.
         await asyncio.shield(_finish(session))
+        if isinstance(error, PoolTimeoutError):
+            # Every connection stayed busy past the pool's timeout: the caller may retry, as after an outage.
+            # (The engine itself names a server it cannot reach; see engine.py.)
+            raise DatabaseUnavailableError(f"no free connection: {error}") from error
 
     @property
     def platform(self) -> SqlPlatformRepository:
