@@ -2,9 +2,10 @@
 
 A run's state only moves through `domain.runs`' transition table, and every move writes the run row, its
 status event and (when it becomes runnable) its queue job in one transaction. Each command is one unit of
-work, handed down to the helpers it calls: a trigger writes its plan (when made now), the run, its events,
-its audit record and its dispatch in one transaction on one connection. Workers execute runs in
-`run_execution`; this module is what people and the API do to them.
+work on one connection, handed down to the helpers it calls: a trigger writes the run, its events, its
+dispatch and its audit record in one transaction. Every command takes its locks in one order (run and plan
+rows, then the tenant's dispatch lock, then the audit chain's), so no two commands wait for each other.
+Workers execute runs in `run_execution`; this module is what people and the API do to them.
 """
 
 from __future__ import annotations
@@ -134,12 +135,12 @@ class RunService:
         and its audit record commit in one transaction.
         """
         key = client_key(idempotency_key)
-        if plan_id is None:
-            if key is not None:
-                async with self._units() as uow:
-                    earlier = await self._earlier(uow, access, environment_id, key)
-                if earlier is not None:
-                    return earlier  # a retry: no second plan either
+        if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
+            async with self._units() as uow:
+                await self._may_run(uow, access, environment_id)
+                earlier = await uow.runs(access.scope).by_idempotency_key(environment_id, key) if key else None
+            if earlier is not None:
+                return earlier
             plan_id = (await self._plans.create(access, environment_id, request or PlanRequest())).id
         async with self._units() as uow:
             run, created = await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key)
@@ -147,10 +148,9 @@ class RunService:
                 await uow.commit()
         return run
 
-    async def _earlier(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID, key: str) -> RunRecord | None:
+    async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
         _, where = await self._environment(uow, access, environment_id)
         access.require(Permission.RUN, where, "trigger runs in this environment")
-        return await uow.runs(access.scope).by_idempotency_key(environment_id, key)
 
     async def _trigger(
         self,
@@ -162,18 +162,12 @@ class RunService:
         retry_of: uuid.UUID | None,
         key: str | None,
     ) -> tuple[RunRecord, bool]:
-        """(the run, whether it is new): the caller commits a new one.
-
-        Locks are taken in one order by every command (rows, then the tenant's dispatch lock, then the audit
-        chain's), so two commands never wait for each other.
-        """
-        if key is not None:
-            earlier = await self._earlier(uow, access, environment_id, key)
-            if earlier is not None:
-                return earlier, False
-        else:
-            _, where = await self._environment(uow, access, environment_id)
-            access.require(Permission.RUN, where, "trigger runs in this environment")
+        """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above)."""
+        await self._may_run(uow, access, environment_id)
+        runs = uow.runs(access.scope)
+        earlier = await runs.by_idempotency_key(environment_id, key) if key is not None else None
+        if earlier is not None:
+            return earlier, False
         plan = await uow.plans(access.scope).get(plan_id)
         if plan is None or plan.environment_id != environment_id:
             raise NotFoundError("plan not found in this environment")
@@ -182,7 +176,6 @@ class RunService:
         stale = await self._plans.staleness(access.scope, plan, uow)
         if stale is not None:
             raise ConflictError(stale)
-        runs = uow.runs(access.scope)
         added = await runs.add(
             RunRecord(
                 id=uuid.uuid4(),
@@ -297,7 +290,7 @@ class RunService:
         page = await uow.runs(scope).of_environment(
             plan.environment_id, RunQuery(statuses=(RunStatus.AWAITING_APPROVAL.value,), limit=1000)
         )
-        failed = False  # the caller records its audit event after this: locks in the one order (see `_trigger`)
+        failed = False  # the caller records its audit event after this: locks in the one order
         for waiting in page.items:
             if waiting.plan_id != plan.id:
                 continue
@@ -335,7 +328,7 @@ class RunService:
                 else:
                     await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
                     await self._dispatch(uow, access.scope)  # its slot is free again
-                details = {"was": status.value}  # audited last: locks in the one order (see `_trigger`)
+                details = {"was": status.value}  # audited last: locks in the one order
                 await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
                 found = await runs.get(run_id)
                 await uow.commit()
