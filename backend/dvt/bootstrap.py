@@ -25,6 +25,7 @@ from dvt.adapters.db.engine import create_engine, create_session_factory, plain_
 from dvt.adapters.db.migrate import upgrade_async
 from dvt.adapters.db.probe import SqlDatabaseProbe
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
+from dvt.adapters.dbt.profiles import exclusive_database
 from dvt.adapters.dbt.runner import SubprocessDbtRunner
 from dvt.adapters.queue.notifier import PgRunNotifier
 from dvt.adapters.queue.worker import RunWorker
@@ -42,7 +43,7 @@ from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
 from dvt.application.plans import PlanService
 from dvt.application.run_execution import RunExecutor
-from dvt.application.run_ports import RunLimits
+from dvt.application.run_ports import ExclusiveDatabase, RunLimits
 from dvt.application.runs import RunService
 from dvt.application.secret_ports import SecretCipher
 from dvt.application.secrets import SecretService
@@ -51,6 +52,7 @@ from dvt.application.tenancy import TenancyService
 from dvt.config import Settings
 from dvt.domain.authentication import ClaimsMapping
 from dvt.domain.plan.policies.registry import PolicyRegistry
+from dvt.domain.tenancy import Environment
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,17 @@ def run_limits(settings: Settings) -> RunLimits:
     )
 
 
+def exclusive_databases(settings: Settings) -> ExclusiveDatabase:
+    """Which database a run of an environment holds alone: the DuckDB file its profile will name."""
+
+    def exclusive(environment: Environment) -> str | None:
+        # The directory RunExecutor keeps per environment, where a relative DuckDB path lives.
+        state_dir = settings.work_root / "environments" / str(environment.id)
+        return exclusive_database(environment.adapter.value, environment.settings, state_dir)
+
+    return exclusive
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -107,6 +120,8 @@ def run_worker(settings: Settings, built: Services) -> RunWorker:
         concurrency=settings.worker_concurrency,
         heartbeat_timeout=timedelta(seconds=settings.worker_heartbeat_seconds),
         poll=timedelta(seconds=settings.worker_poll_seconds),
+        sweep=built.runs.sweep,
+        sweep_every=timedelta(seconds=settings.dispatch_sweep_seconds),
     )
 
 
@@ -121,7 +136,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         if migrate:
             await upgrade_async(url)
         install_log_redaction()
-        engine = create_engine(url)
+        engine = create_engine(url, pool_size=settings.database_pool_size)
         stack.push_async_callback(engine.dispose)
         sessions = create_session_factory(engine)
 
@@ -153,7 +168,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         ingest = IngestService(units, read_artifact, store)
         secrets = SecretService(units, cipher)
         plans = PlanService(units, PolicyRegistry(), ttl=timedelta(hours=settings.plan_ttl_hours))
-        runs = RunService(units, plans, notifier)
+        runs = RunService(units, plans, notifier, exclusive=exclusive_databases(settings))
         plans.decided_listeners.append(runs.plan_decided)
         executor = RunExecutor(
             units, runs, plans, secrets, ingest, store, SubprocessDbtRunner(dbt_executable(settings)),

@@ -12,6 +12,7 @@ class Settings(BaseSettings):
 
     # No URL means: start the embedded PostgreSQL in the data dir.
     database_url: str | None = None
+    database_pool_size: int = 10  # pooled connections per process (and as many again in overflow)
     data_dir: Path = Path(".dvt")
     # file:///path or a bare path; empty means DATA_DIR/artifacts.
     artifact_store_url: str | None = None
@@ -48,6 +49,7 @@ class Settings(BaseSettings):
     worker_concurrency: int = 2  # runs one worker executes at once
     worker_heartbeat_seconds: float = 30  # a worker silent this long is lost; its run ends `worker_lost`
     worker_poll_seconds: float = 2
+    dispatch_sweep_seconds: float = 30  # each worker dispatches queued runs this often, whatever else happened
     retry_lost_runs: bool = False  # run a lost worker's run once more instead of failing it
     run_timeout_seconds: float = 3600
     run_cpu_seconds: int | None = None

@@ -24,6 +24,7 @@ from dvt.domain.tenancy import Environment, TenantScope
 from tests.support.dbt_repos import demo_repo, parse
 
 FINISH_SECONDS = 180  # a generous bound on a dbt run here; tests assert outcomes, never durations
+SWEEP_SECONDS = 0.5  # test workers sweep often: a run the sweep must start does not keep a test waiting
 
 
 @dataclass
@@ -84,13 +85,15 @@ def variant(tmp_path: Path) -> Callable[[Mapping[str, str | None]], tuple[Path, 
 
 @contextlib.asynccontextmanager
 async def workers(services: Services, count: int = 1, heartbeat: float = 30) -> AsyncIterator[list[RunWorker]]:
-    """`count` real workers in this process, taking jobs from the test database's queue."""
+    """`count` real workers in this process, taking jobs from the test database's queue (and sweeping it)."""
     taken = [
         RunWorker(
             plain_dsn(services.database_url),
             services.run_executor,
             heartbeat_timeout=timedelta(seconds=heartbeat),
             poll=timedelta(seconds=0.5),
+            sweep=services.runs.sweep,
+            sweep_every=timedelta(seconds=SWEEP_SECONDS),
         )
         for _ in range(count)
     ]

@@ -155,3 +155,22 @@ async def test_dvt_run_wait_json_prints_the_finished_run_and_exits_by_its_outcom
     assert body["nodes"] == [{"unique_id": "seed.demo_shop.raw_orders", "status": "success"}]
     failing = await asyncio.to_thread(dvt_run, "stg_payments")  # its seed was never loaded: dbt fails
     assert failing.returncode == 1 and json.loads(failing.stdout)["status"] == "failed"
+
+
+async def test_dvt_run_with_the_same_idempotency_key_twice_returns_the_first_run(
+    app: Services, settings: Settings, tmp_path: Path, place: Place
+) -> None:
+    env = dvt_env(settings, tmp_path / "cli")
+
+    def dvt_run() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", "from dvt.cli import main; main()", "run", "--project", "shop",
+                   "--environment", "dev", "--select", "raw_orders", "--tenant", place.tenant_slug, "--approve",
+                   "--idempotency-key", "deploy-42", "--json"]  # fmt: skip
+        return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    first = await asyncio.to_thread(dvt_run)
+    again = await asyncio.to_thread(dvt_run)  # a CI job retried after a timeout
+    assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
+    run_id = uuid.UUID(json.loads(first.stdout)["run_id"])
+    assert uuid.UUID(json.loads(again.stdout)["run_id"]) == run_id
+    await app.runs.cancel(place.access, run_id)  # nothing left for later tests' workers

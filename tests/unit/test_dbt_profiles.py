@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from dvt.adapters.dbt.errors import ProfileError
-from dvt.adapters.dbt.profiles import write_profile
+from dvt.adapters.dbt.profiles import exclusive_database, write_profile
 
 PASSWORD = "pg-password-not-in-any-file"
 PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
@@ -111,3 +111,23 @@ def test_an_unknown_adapter_is_refused(project: Path, tmp_path: Path) -> None:
 def test_a_project_without_a_plain_profile_name_gets_dvt(tmp_path: Path) -> None:
     (tmp_path / "dbt_project.yml").write_text("name: shop\nprofile: \"{{ env_var('PROFILE') }}\"\n")
     assert write_profile("duckdb", {}, {}, tmp_path, tmp_path / "work").name == "dvt"
+
+
+def test_a_duckdb_file_is_held_alone_and_named_as_the_profile_resolves_it(tmp_path: Path) -> None:
+    state = tmp_path / "environments" / "e1"
+    named = exclusive_database("duckdb", {"path": "demo.duckdb"}, state)
+    assert named == f"DuckDB database {(state / 'demo.duckdb').resolve()}"
+    assert exclusive_database("duckdb", {}, state) == f"DuckDB database {(state / 'dvt.duckdb').resolve()}"
+    # Two spellings of one file are one database; another environment's relative path is another file.
+    shared = tmp_path / "shared.duckdb"
+    spelled = f"{tmp_path}/x/../shared.duckdb"
+    assert exclusive_database("duckdb", {"path": spelled}, state) == exclusive_database(
+        "duckdb", {"path": str(shared)}, tmp_path / "environments" / "e2"
+    )
+    assert named != exclusive_database("duckdb", {"path": "demo.duckdb"}, tmp_path / "environments" / "e2")
+
+
+def test_databases_runs_may_share_are_not_held_alone(tmp_path: Path) -> None:
+    assert exclusive_database("duckdb", {"path": ":memory:"}, tmp_path) is None
+    assert exclusive_database("duckdb", {"path": "md:analytics"}, tmp_path) is None
+    assert exclusive_database("postgres", {"host": "db", "dbname": "analytics"}, tmp_path) is None

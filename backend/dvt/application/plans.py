@@ -22,6 +22,7 @@ from dvt.application.audit import record
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
 from dvt.application.tenancy import visible_environment
+from dvt.application.units import joined
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
@@ -162,8 +163,9 @@ class PlanService:
         self._ttl = ttl
         self._clock = clock
         self._graphs = graphs or GraphCache()
-        # Called after a plan is approved or rejected (the run service releases or fails its waiting runs).
-        self.decided_listeners: list[Callable[[TenantScope, PlanRecord], Awaitable[None]]] = []
+        # Called when a plan is approved or rejected, in the decision's transaction before its audit record (the
+        # run service releases or fails its waiting runs): the decision and its consequences commit together.
+        self.decided_listeners: list[Callable[[UnitOfWork, TenantScope, PlanRecord], Awaitable[None]]] = []
 
     async def _environment(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> tuple[Environment, str]:
         return await visible_environment(uow, access, environment_id)
@@ -379,27 +381,27 @@ class PlanService:
         async with self._units() as uow:
             return await uow.plans(scope).of_environment(environment_id, before, limit)
 
-    async def status(self, scope: TenantScope, plan: PlanRecord) -> PlanStatus:
+    async def status(self, scope: TenantScope, plan: PlanRecord, uow: UnitOfWork | None = None) -> PlanStatus:
         """The plan's status now: a draft or approved plan expires when the graph moves on or time runs out."""
         stored = PlanStatus(plan.status)
         if stored in (PlanStatus.REJECTED, PlanStatus.EXPIRED):
             return stored
         if self._clock() >= plan.expires_at:
             return PlanStatus.EXPIRED
-        async with self._units() as uow:
+        async with joined(self._units, uow) as (uow, _):
             latest = await uow.graphs(scope).latest_version(plan.environment_id)
         return PlanStatus.EXPIRED if latest is None or latest.id != plan.head_version_id else stored
 
-    async def staleness(self, scope: TenantScope, plan: PlanRecord) -> str | None:
+    async def staleness(self, scope: TenantScope, plan: PlanRecord, uow: UnitOfWork | None = None) -> str | None:
         """Why a run of this plan may not start now, or None: its time ran out, or the graph moved on.
 
         A newer graph version moves the graph for a run only where it changes a node the plan runs (dbt's
         `state:modified` rules): each run ingests its own manifest as a new version, and that alone must not
-        stop the runs queued behind it.
+        stop the runs queued behind it. Reads in the caller's `uow` when given (dispatch holds locks in it).
         """
         if self._clock() >= plan.expires_at:
             return "plan_expired: its time to live ran out; make a new plan"
-        async with self._units() as uow:
+        async with joined(self._units, uow) as (uow, _):
             graphs = uow.graphs(scope)
             latest = await graphs.latest_version(plan.environment_id)
             if latest is None:
@@ -443,15 +445,15 @@ class PlanService:
             access.require(Permission.APPROVE, where, f"{verb} plans in this environment")
             if fingerprint != plan.fingerprint:
                 raise ConflictError(f"the plan's fingerprint is {plan.fingerprint}, not {fingerprint}: review it again")
-            current = await self.status(access.scope, plan)
+            current = await self.status(access.scope, plan, uow)
             if current is not PlanStatus.DRAFT:
                 raise ConflictError(f"the plan is {current.value}: only a draft plan can be decided")
             decided = await uow.plans(access.scope).decide(plan_id, verdict.value, access.actor.label, note)
+            for listener in self.decided_listeners:
+                await listener(uow, access.scope, decided)
             details = {"fingerprint": fingerprint, **({"reason": note} if note else {})}
             await record(uow.audit(access.scope), access.event(f"plan.{verb}", "plan", plan_id, details))
             await uow.commit()
-        for listener in self.decided_listeners:
-            await listener(access.scope, decided)
         return decided
 
     async def configure(

@@ -22,6 +22,7 @@ from dvt.application.run_records import (
     RunQuery,
     RunRecord,
 )
+from dvt.domain.tenancy import Environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,8 @@ class DbtRunner(Protocol):
 class RunRepository(Protocol):
     """Runs of one tenant. Every write of a state, an event or a log chunk happens in the caller's transaction."""
 
-    async def add(self, run: RunRecord) -> RunRecord: ...
+    async def add(self, run: RunRecord) -> RunRecord | None: ...  # None: its idempotency key is taken
+    async def by_idempotency_key(self, environment_id: uuid.UUID, key: str) -> RunRecord | None: ...
     async def get(
         self, run_id: uuid.UUID, *, for_update: bool = False, skip_locked: bool = False
     ) -> RunRecord | None: ...  # skip_locked: None when another transaction holds the row
@@ -132,16 +134,24 @@ class RunRepository(Protocol):
     async def update_node(self, run_id: uuid.UUID, unique_id: str, **fields: Any) -> None: ...
     async def update_nodes(self, run_id: uuid.UUID, changes: Sequence[tuple[str, dict[str, Any]]]) -> None: ...
     async def nodes_of(self, run_ids: Sequence[uuid.UUID]) -> list[RunNodeRecord]: ...
-    async def active_counts(self, environment_id: uuid.UUID) -> tuple[int, int]: ...  # (environment, tenant)
+    async def active(self) -> list[RunRecord]: ...  # past `queued` and not finished: what holds capacity
     async def lock_dispatch(self) -> None: ...  # held until the transaction ends
     async def prune(self, finished_before: datetime) -> tuple[int, int]: ...  # (events, log chunks) deleted
-    async def queued(self, limit: int) -> list[RunRecord]: ...
+    async def queued(self, limit: int) -> list[RunRecord]: ...  # oldest first, locked (skipping rows others hold)
 
 
 class JobQueue(Protocol):
     """The run queue, in the caller's transaction: a job exists exactly when its run's state says so."""
 
     async def enqueue_run(self, tenant_id: uuid.UUID, run_id: uuid.UUID, attempt: int) -> None: ...
+    async def waiting_tenants(self) -> list[uuid.UUID]: ...  # tenants with runs in `queued` (the sweep's list)
+
+
+class ExclusiveDatabase(Protocol):
+    """The database a run of this environment must hold alone, named for people ("DuckDB database /x.duckdb"),
+    or None when its runs may overlap. DuckDB allows one writer per file: its runs are serialised by DVT."""
+
+    def __call__(self, environment: Environment) -> str | None: ...
 
 
 class RunNotifier(Protocol):

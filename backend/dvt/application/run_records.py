@@ -37,6 +37,7 @@ class RunRecord:
     created_at: datetime | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    idempotency_key: str | None = None  # the client's key: the same key again returns this run
 
 
 @dataclass(frozen=True, slots=True)

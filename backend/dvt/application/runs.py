@@ -1,12 +1,16 @@
 """Runs: trigger one from a plan, release it when its plan is approved, cancel, retry, and read or follow it.
 
 A run's state only moves through `domain.runs`' transition table, and every move writes the run row, its
-status event and (when it becomes runnable) its queue job in one transaction. Workers execute runs in
-`run_execution`; this module is what people and the API do to them.
+status event and (when it becomes runnable) its queue job in one transaction. Each command is one unit of
+work on one connection, handed down to the helpers it calls: a trigger writes the run, its events, its
+dispatch and its audit record in one transaction. Every command takes its locks in one order (run and plan
+rows, then the tenant's dispatch lock, then the audit chain's), so no two commands wait for each other.
+Workers execute runs in `run_execution`; this module is what people and the API do to them.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -20,8 +24,9 @@ from dvt.application.audit import record
 from dvt.application.plans import PlanService
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import Page, PlanRecord
+from dvt.application.run_dispatch import Capacity
 from dvt.application.run_feeds import FeedHub
-from dvt.application.run_ports import RunNotifier
+from dvt.application.run_ports import ExclusiveDatabase, RunNotifier
 from dvt.application.run_records import (
     NewRunEvent,
     RunEventRecord,
@@ -43,6 +48,21 @@ from dvt.domain.runs import (
     retry_selection,
 )
 from dvt.domain.tenancy import Environment, TenantScope
+
+log = logging.getLogger(__name__)
+DISPATCH_BATCH = 100  # queued runs one dispatch pass looks at, oldest first
+IDEMPOTENCY_KEY_CHARS = 200
+
+
+def client_key(key: str | None) -> str | None:
+    """A client's idempotency key, checked: printable text of at most 200 characters (None: no key)."""
+    if key is None:
+        return None
+    if not key or len(key) > IDEMPOTENCY_KEY_CHARS or not key.isprintable():
+        raise ValidationError(
+            f"idempotencyKey must be 1 to {IDEMPOTENCY_KEY_CHARS} printable characters (no control characters)"
+        )
+    return key
 
 
 def plan_items(plan: PlanRecord) -> list[dict[str, Any]]:
@@ -75,11 +95,13 @@ class RunService:
         plans: PlanService,
         notifier: RunNotifier,
         *,
+        exclusive: ExclusiveDatabase = lambda _environment: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._units = units
         self._plans = plans
         self._notifier = notifier
+        self._exclusive = exclusive
         self._clock = clock
         self._event_feeds: FeedHub[RunEventRecord] = FeedHub(notifier)
         self._log_feeds: FeedHub[RunLogRecord] = FeedHub(notifier)
@@ -104,94 +126,142 @@ class RunService:
         request: PlanRequest | None = None,
         trigger: Trigger = Trigger.MANUAL,
         retry_of: uuid.UUID | None = None,
+        idempotency_key: str | None = None,
     ) -> RunRecord:
-        """A run of a plan (made now from `request` when no plan is given), queued, then dispatched if quotas allow."""
+        """A run of a plan (made now from `request` when no plan is given), queued, then dispatched if capacity allows.
+
+        With an idempotency key, the environment's run with that key when there is one: a client's retry.
+        A plan made now is a command of its own, committed first; then the run, its status event, its dispatch
+        and its audit record commit in one transaction.
+        """
+        key = client_key(idempotency_key)
+        if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
+            async with self._units() as uow:
+                await self._may_run(uow, access, environment_id)
+                earlier = await uow.runs(access.scope).by_idempotency_key(environment_id, key) if key else None
+            if earlier is not None:
+                return earlier
+            plan_id = (await self._plans.create(access, environment_id, request or PlanRequest())).id
         async with self._units() as uow:
-            _, where = await self._environment(uow, access, environment_id)
-            access.require(Permission.RUN, where, "trigger runs in this environment")
-        if plan_id is None:
-            plan = await self._plans.create(access, environment_id, request or PlanRequest())
-        else:
-            found = await self._plans.plan(access.scope, plan_id)
-            if found is None or found.environment_id != environment_id:
-                raise NotFoundError("plan not found in this environment")
-            plan = found
+            run, created = await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key)
+            if created:
+                await uow.commit()
+        return run
+
+    async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
+        _, where = await self._environment(uow, access, environment_id)
+        access.require(Permission.RUN, where, "trigger runs in this environment")
+
+    async def _trigger(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        environment_id: uuid.UUID,
+        plan_id: uuid.UUID,
+        trigger: Trigger,
+        retry_of: uuid.UUID | None,
+        key: str | None,
+    ) -> tuple[RunRecord, bool]:
+        """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above)."""
+        await self._may_run(uow, access, environment_id)
+        runs = uow.runs(access.scope)
+        earlier = await runs.by_idempotency_key(environment_id, key) if key is not None else None
+        if earlier is not None:
+            return earlier, False
+        plan = await uow.plans(access.scope).get(plan_id)
+        if plan is None or plan.environment_id != environment_id:
+            raise NotFoundError("plan not found in this environment")
         if plan.status == PlanStatus.REJECTED.value:
             raise ConflictError("the plan is rejected: make a new plan")
-        stale = await self._plans.staleness(access.scope, plan)
+        stale = await self._plans.staleness(access.scope, plan, uow)
         if stale is not None:
             raise ConflictError(stale)
-        stored_request = orjson.loads(plan.document)["request"]
-        run_id = uuid.uuid4()
-        async with self._units() as uow:
-            run = await uow.runs(access.scope).add(
-                RunRecord(
-                    id=run_id,
-                    environment_id=environment_id,
-                    plan_id=plan.id,
-                    status=RunStatus.QUEUED.value,
-                    trigger=trigger.value,
-                    actor=access.actor.label,
-                    trace_id=(access.trace_id or uuid.uuid4().hex)[:32],
-                    request=stored_request,
-                    retry_of=retry_of,
-                    estimated_cost_micros=int(plan.summary.get("p50_cost_micros") or 0),
-                )
+        added = await runs.add(
+            RunRecord(
+                id=uuid.uuid4(),
+                environment_id=environment_id,
+                plan_id=plan.id,
+                status=RunStatus.QUEUED.value,
+                trigger=trigger.value,
+                actor=access.actor.label,
+                trace_id=(access.trace_id or uuid.uuid4().hex)[:32],
+                request=orjson.loads(plan.document)["request"],
+                retry_of=retry_of,
+                estimated_cost_micros=int(plan.summary.get("p50_cost_micros") or 0),
+                idempotency_key=key,
             )
-            await uow.runs(access.scope).append_event(
-                run.id, NewRunEvent("status", "status:queued", status=RunStatus.QUEUED.value, message="queued")
-            )
-            details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
-            await record(uow.audit(access.scope), access.event("run.trigger", "run", run.id, details))
-            await uow.commit()
-        await self.dispatch(access.scope)
-        found_run = await self.run(access.scope, run_id)
-        assert found_run is not None
-        return found_run
+        )
+        if added is None:  # a concurrent call with the same key committed its run first: that run is the answer
+            assert key is not None
+            earlier = await runs.by_idempotency_key(environment_id, key)
+            assert earlier is not None
+            return earlier, False
+        await runs.append_event(
+            added.id, NewRunEvent("status", "status:queued", status=RunStatus.QUEUED.value, message="queued")
+        )
+        await self._dispatch(uow, access.scope)
+        details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
+        await record(uow.audit(access.scope), access.event("run.trigger", "run", added.id, details))
+        run = await runs.get(added.id)
+        assert run is not None
+        return run, True
 
     async def dispatch(self, scope: TenantScope) -> int:
-        """Move this tenant's queued runs on, oldest first, while their quotas allow; returns how many moved."""
-        moved = 0
+        """Move this tenant's queued runs on, oldest first, while capacity allows; returns how many moved."""
         async with self._units() as uow:
-            waiting = await uow.runs(scope).queued(100)
-        for candidate in waiting:
-            async with self._units() as uow:
-                # One dispatcher of this tenant at a time: two processes counting active runs at once could
-                # both see a free slot and move two runs into it.
-                await uow.runs(scope).lock_dispatch()
-                run = await uow.runs(scope).get(candidate.id, for_update=True, skip_locked=True)
-                if run is None or run.status != RunStatus.QUEUED.value:
-                    continue
-                blocked = await self._over_quota(uow, scope, run)
-                if blocked is not None:
-                    if run.reason != blocked:
-                        await uow.runs(scope).update(run.id, reason=blocked)
-                        await uow.commit()
-                    continue
-                run = await move(uow, scope, run, RunStatus.PLANNING, "checking the plan")
-                plan = await uow.plans(scope).get(run.plan_id) if run.plan_id else None
-                stale = await self._plans.staleness(scope, plan) if plan else "plan_expired: the plan is gone"
-                if plan is None or stale is not None:
-                    await move(uow, scope, run, RunStatus.FAILED, stale)
-                elif plan.status == PlanStatus.REJECTED.value:
-                    await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
-                else:
-                    await self._await_approval(uow, scope, run, plan, PlanStatus(plan.status))
-                await uow.commit()
-                moved += 1
+            moved = await self._dispatch(uow, scope)
+            await uow.commit()
         return moved
 
-    async def _over_quota(self, uow: UnitOfWork, scope: TenantScope, run: RunRecord) -> str | None:
-        environments = await uow.tenancy(scope).environments_by_ids([run.environment_id])
+    async def sweep(self) -> int:
+        """Dispatch every tenant with queued runs: workers call it periodically, so no run stays queued while
+        capacity is free (whatever ended a run without dispatching, such as a crash or a database outage)."""
+        async with self._units() as uow:
+            tenants = await uow.jobs.waiting_tenants()
+        moved = 0
+        for tenant in tenants:
+            try:
+                moved += await self.dispatch(TenantScope(tenant))
+            except Exception:  # one tenant's failure must not stop the others'; the next sweep tries again
+                log.warning("dispatch sweep: tenant %s failed", tenant, exc_info=True)
+        return moved
+
+    async def _dispatch(self, uow: UnitOfWork, scope: TenantScope) -> int:
+        """Dispatch in the caller's transaction, under the tenant's dispatch lock (held until it ends)."""
+        runs = uow.runs(scope)
+        # One dispatcher of this tenant at a time: two counting active runs at once could both see one free slot.
+        await runs.lock_dispatch()
+        waiting = await runs.queued(DISPATCH_BATCH)
+        if not waiting:
+            return 0
+        active = await runs.active()
+        wanted = sorted({r.environment_id for r in (*waiting, *active)})
+        environments = {e.id: e for e in await uow.tenancy(scope).environments_by_ids(wanted)}
         tenants = await uow.platform.tenants_by_ids([scope.tenant_id])
-        in_environment, in_tenant = await uow.runs(scope).active_counts(run.environment_id)
-        env_limit = environments[0].quotas.max_concurrent_runs if environments else None
         tenant_limit = tenants[0].quotas.max_concurrent_runs if tenants else None
-        if env_limit is not None and in_environment >= env_limit:
-            return f"quota: {in_environment} of {env_limit} concurrent runs of this environment are active"
-        if tenant_limit is not None and in_tenant >= tenant_limit:
-            return f"quota: {in_tenant} of {tenant_limit} concurrent runs of this tenant are active"
-        return None
+        capacity = Capacity.held_by(active, environments, tenant_limit, self._exclusive)
+        moved = 0
+        for run in waiting:
+            environment = environments.get(run.environment_id)
+            if environment is None:
+                continue
+            blocked = capacity.blocked(environment)
+            if blocked is not None:
+                if run.reason != blocked:
+                    await runs.update(run.id, reason=blocked)
+                continue
+            run = await move(uow, scope, run, RunStatus.PLANNING, "checking the plan")
+            plan = await uow.plans(scope).get(run.plan_id) if run.plan_id else None
+            stale = await self._plans.staleness(scope, plan, uow) if plan else "plan_expired: the plan is gone"
+            if plan is None or stale is not None:
+                await move(uow, scope, run, RunStatus.FAILED, stale)
+            elif plan.status == PlanStatus.REJECTED.value:
+                await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
+            else:
+                await self._await_approval(uow, scope, run, plan, PlanStatus(plan.status))
+                capacity.take(run, environment)
+            moved += 1
+        return moved
 
     async def _await_approval(
         self, uow: UnitOfWork, scope: TenantScope, run: RunRecord, plan: PlanRecord, status: PlanStatus
@@ -215,56 +285,57 @@ class RunService:
         else:
             await move(uow, scope, run, RunStatus.AWAITING_APPROVAL, "waiting for the plan's approval")
 
-    async def plan_decided(self, scope: TenantScope, plan: PlanRecord) -> None:
-        """Release (or fail) the runs waiting for this plan, now that it is approved (or rejected)."""
-        async with self._units() as uow:
-            page = await uow.runs(scope).of_environment(
-                plan.environment_id, RunQuery(statuses=(RunStatus.AWAITING_APPROVAL.value,), limit=1000)
-            )
-            for waiting in page.items:
-                if waiting.plan_id != plan.id:
-                    continue
-                run = await uow.runs(scope).get(waiting.id, for_update=True)
-                if run is None or run.status != RunStatus.AWAITING_APPROVAL.value:
-                    continue
-                if plan.status == PlanStatus.APPROVED.value:
-                    message = f"plan approved by {plan.decided_by}"
-                    await uow.runs(scope).append_event(run.id, NewRunEvent("approved", "approved", message=message))
-                    await uow.jobs.enqueue_run(scope.tenant_id, run.id, run.attempt)
-                else:
-                    await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
-            await uow.commit()
-        await self.dispatch(scope)
+    async def plan_decided(self, uow: UnitOfWork, scope: TenantScope, plan: PlanRecord) -> None:
+        """Release (or fail) the runs waiting for this plan, in the transaction that approved (or rejected) it."""
+        page = await uow.runs(scope).of_environment(
+            plan.environment_id, RunQuery(statuses=(RunStatus.AWAITING_APPROVAL.value,), limit=1000)
+        )
+        failed = False  # the caller records its audit event after this: locks in the one order
+        for waiting in page.items:
+            if waiting.plan_id != plan.id:
+                continue
+            run = await uow.runs(scope).get(waiting.id, for_update=True)
+            if run is None or run.status != RunStatus.AWAITING_APPROVAL.value:
+                continue
+            if plan.status == PlanStatus.APPROVED.value:
+                message = f"plan approved by {plan.decided_by}"
+                await uow.runs(scope).append_event(run.id, NewRunEvent("approved", "approved", message=message))
+                await uow.jobs.enqueue_run(scope.tenant_id, run.id, run.attempt)
+            else:
+                await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
+                failed = True
+        if failed:  # the failed runs' slots are free again
+            await self._dispatch(uow, scope)
 
     async def cancel(self, access: Access, run_id: uuid.UUID) -> RunRecord:
         """Cancel now if the run has not started; else ask its worker to stop dbt (it ends `canceled`)."""
-        async with self._units() as uow:
-            run = await self._visible(uow, access, run_id, for_update=True)
-            _, where = await self._environment(uow, access, run.environment_id)
-            access.require(Permission.CANCEL, where, "cancel runs in this environment")
-            status = RunStatus(run.status)
-            runs = uow.runs(access.scope)
-            # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
-            occurrence = await runs.count_events(run.id, "cancel:") + 1
-            event = NewRunEvent(
-                "cancel_requested", f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
-            )
-            try:
+        try:
+            async with self._units() as uow:
+                run = await self._visible(uow, access, run_id, for_update=True)
+                _, where = await self._environment(uow, access, run.environment_id)
+                access.require(Permission.CANCEL, where, "cancel runs in this environment")
+                status = RunStatus(run.status)
+                runs = uow.runs(access.scope)
+                # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
+                occurrence = await runs.count_events(run.id, "cancel:") + 1
+                event = NewRunEvent(
+                    "cancel_requested", f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
+                )
+                await runs.append_event(run.id, event)
                 if status is RunStatus.RUNNING:
-                    await runs.append_event(run.id, event)
                     if run.cancel_requested_at is None:
                         await runs.update(run.id, cancel_requested_at=self._clock())
                 else:
-                    await runs.append_event(run.id, event)
                     await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
-            except IllegalTransition as error:
-                await self._audit_illegal(access, run.id, error)
-                raise
-            await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, {"was": status.value}))
-            await uow.commit()
-        if status is not RunStatus.RUNNING:
-            await self.dispatch(access.scope)
-        found = await self.run(access.scope, run_id)
+                    await self._dispatch(uow, access.scope)  # its slot is free again
+                details = {"was": status.value}  # audited last: locks in the one order
+                await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
+                found = await runs.get(run_id)
+                await uow.commit()
+        except IllegalTransition as error:
+            # Audited once the refused command's transaction is gone: never two connections at once.
+            await self._audit_illegal(access, run_id, error)
+            raise
         assert found is not None
         return found
 

@@ -31,6 +31,10 @@ def run_command(
     full_refresh: Annotated[bool, typer.Option("--full-refresh")] = False,
     approve: Annotated[bool, typer.Option("--approve", help="Approve the plan as the CLI's identity")] = False,
     wait: Annotated[bool, typer.Option("--wait", help="Wait for the run to finish (runs a worker meanwhile)")] = False,
+    idempotency_key: Annotated[
+        str | None,
+        typer.Option("--idempotency-key", help="The same key again returns that run instead of starting another"),
+    ] = None,
     tenant: TenantOption = DEFAULT_TENANT,
     as_json: JsonOption = False,
 ) -> None:
@@ -44,7 +48,9 @@ def run_command(
             plan = await built.plans.create(access, found.id, request)
             if approve and plan.status == PlanStatus.DRAFT.value:
                 plan = await built.plans.approve(access, plan.id, plan.fingerprint)
-            started = await built.runs.trigger(access, found.id, plan_id=plan.id, trigger=Trigger.CLI)
+            started = await built.runs.trigger(
+                access, found.id, plan_id=plan.id, trigger=Trigger.CLI, idempotency_key=idempotency_key
+            )
             if not as_json:
                 typer.echo(f"run {started.id}: {started.status} ({started.reason or 'plan ' + plan.status})")
             if not wait:

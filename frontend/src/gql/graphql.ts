@@ -131,6 +131,8 @@ export type TriggerRunInput = {
   environmentId: string | number;
   exclude?: Array<string> | null | undefined;
   fullRefresh?: boolean;
+  /** A key of the client's choosing: the same key again (in this environment) returns the run it made instead of a new one, so a retried call never runs twice */
+  idempotencyKey?: string | null | undefined;
   /** Run this plan; without it, a plan is made now from the selection below */
   planId?: string | number | null | undefined;
   select?: Array<string> | null | undefined;

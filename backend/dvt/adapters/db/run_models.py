@@ -21,6 +21,7 @@ class RunRow(Base):
     __table_args__ = (
         Index("ix_runs_environment", "tenant_id", "environment_id", "created_at"),
         Index("ix_runs_status", "tenant_id", "status"),
+        Index("uq_runs_idempotency_key", "tenant_id", "environment_id", "idempotency_key", unique=True),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
@@ -34,6 +35,7 @@ class RunRow(Base):
     request: Mapped[dict[str, Any]] = mapped_column()  # the plan request, for a run planned on dispatch
     command: Mapped[str] = mapped_column(String(16), server_default="build")
     trace_id: Mapped[str] = mapped_column(String(32))
+    idempotency_key: Mapped[str | None] = mapped_column(Text)  # the client's key: a retried trigger finds its run
     worker: Mapped[str | None] = mapped_column(Text)
     attempt: Mapped[int] = mapped_column(Integer, server_default="0")
     event_seq: Mapped[int] = mapped_column(BigInteger, server_default="0")

@@ -77,7 +77,7 @@ def write_profile(
         if variable is not None:
             output[key] = "{{ env_var('" + variable + "') }}"
     if adapter == "duckdb":
-        output["path"] = _duckdb_path(str(output.get("path", "dvt.duckdb")), state_dir or work_dir)
+        output["path"] = _duckdb_path(_duckdb_setting(settings), state_dir or work_dir)
     name = _profile_name(project_dir)
     directory = work_dir / "profiles"
     directory.mkdir(parents=True, exist_ok=True)
@@ -137,8 +137,33 @@ def _threads(value: Any) -> int:
     return threads
 
 
+def exclusive_database(adapter: str, settings: Mapping[str, Any], state_dir: Path) -> str | None:
+    """The database file a run of this profile must hold alone, named for people, or None when runs may overlap.
+
+    DuckDB lets one process write a database file at a time: a second dbt on the same file fails with
+    "Could not set lock on file". The file is resolved as `write_profile` resolves it (a relative path in the
+    environment's kept `state_dir`) and then made canonical, so two environments naming one file share it.
+    In memory and remote (`md:`) databases are not files DVT's runs contend for.
+    """
+    if adapter != "duckdb":
+        return None
+    path = _duckdb_setting(settings)
+    if not _is_file(path):
+        return None
+    return f"DuckDB database {Path(_duckdb_path(path, state_dir)).resolve()}"
+
+
+def _duckdb_setting(settings: Mapping[str, Any]) -> str:
+    path = settings.get("path")
+    return "dvt.duckdb" if path is None else str(path)
+
+
+def _is_file(path: str) -> bool:
+    return not (path == ":memory:" or ":" in path.split("/", 1)[0])  # in memory, or a remote scheme such as md:
+
+
 def _duckdb_path(path: str, work_dir: Path) -> str:
-    if path == ":memory:" or ":" in path.split("/", 1)[0]:  # in memory, or a remote scheme such as md:
+    if not _is_file(path):
         return path
     resolved = Path(path) if Path(path).is_absolute() else work_dir / path
     return str(resolved)

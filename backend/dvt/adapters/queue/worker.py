@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import asyncpg
@@ -19,6 +19,7 @@ from pgqueuer.qm import QueueManager
 from pgqueuer.queries import Queries
 
 from dvt.adapters.db.repositories.runs import RUN_JOB
+from dvt.adapters.queue.sweep import sweep_forever
 from dvt.application.run_execution import RunExecutor
 
 log = logging.getLogger(__name__)
@@ -34,12 +35,16 @@ class RunWorker:
         concurrency: int = 2,
         heartbeat_timeout: timedelta = timedelta(seconds=30),
         poll: timedelta = timedelta(seconds=5),
+        sweep: Callable[[], Awaitable[int]] | None = None,
+        sweep_every: timedelta = timedelta(seconds=30),
     ) -> None:
         self._dsn = dsn
         self._executor = executor
         self._concurrency = max(2, concurrency)
         self._heartbeat = heartbeat_timeout
         self._poll = poll
+        self._sweep = sweep
+        self._sweep_every = sweep_every
         self._manager: QueueManager | None = None
         self._connection: asyncpg.Connection | None = None
 
@@ -60,6 +65,7 @@ class RunWorker:
 
         executor.metrics.worker_capacity(self._concurrency)
         upkeep = asyncio.create_task(self._maintain())
+        sweeping = asyncio.create_task(sweep_forever(self._sweep, self._sweep_every))
         try:
             await manager.run(
                 dequeue_timeout=self._poll,
@@ -69,6 +75,7 @@ class RunWorker:
             )
         finally:
             upkeep.cancel()
+            sweeping.cancel()
             executor.metrics.worker_capacity(-self._concurrency)
             with contextlib.suppress(Exception):
                 await self._connection.close()

@@ -34,6 +34,11 @@ class TriggerRunInput:
     selector: str | None = None
     full_refresh: bool = False
     vars: JSON | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A key of the client's choosing: the same key again (in this environment) returns the run it "
+        "made instead of a new one, so a retried call never runs twice",
+    )
 
 
 RunResult = Annotated[
@@ -105,7 +110,12 @@ class RunMutation:
             access = info.context.access
             trigger = Trigger.MANUAL if access.actor.kind.value == "user" else Trigger.API
             run = await info.context.services.runs.trigger(
-                access, environment, plan_id=plan, request=None if plan else request, trigger=trigger
+                access,
+                environment,
+                plan_id=plan,
+                request=None if plan else request,
+                trigger=trigger,
+                idempotency_key=input.idempotency_key,
             )
             return RunType.of(run)
 

@@ -54,13 +54,32 @@ class SqlRunRepository:
         self._session = session
         self._tenant = scope.tenant_id
 
-    async def add(self, run: RunRecord) -> RunRecord:
+    async def add(self, run: RunRecord) -> RunRecord | None:
+        """The stored run, or None when the environment already has a run with its idempotency key.
+
+        Two transactions adding the same key race on the unique index: the second waits for the first and,
+        once it commits, inserts nothing (no error, so the caller's transaction stays usable to read the run).
+        """
         values = {name: getattr(run, name) for name in _RUN_FIELDS if getattr(run, name) is not None}
-        row = RunRow(**{**values, "tenant_id": self._tenant})
-        self._session.add(row)
-        await self._session.flush()
-        await self._session.refresh(row)
-        return _run(row)
+        statement = (
+            insert(RunRow)
+            .values(**values, tenant_id=self._tenant)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "environment_id", "idempotency_key"])
+            .returning(RunRow.id)
+        )
+        if await self._session.scalar(statement) is None:
+            return None
+        return await self.get(run.id)
+
+    async def by_idempotency_key(self, environment_id: uuid.UUID, key: str) -> RunRecord | None:
+        row = await self._session.scalar(
+            select(RunRow).where(
+                RunRow.tenant_id == self._tenant,
+                RunRow.environment_id == environment_id,
+                RunRow.idempotency_key == key,
+            )
+        )
+        return _run(row) if row else None
 
     async def get(self, run_id: uuid.UUID, *, for_update: bool = False, skip_locked: bool = False) -> RunRecord | None:
         query = select(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id == run_id)
@@ -243,14 +262,13 @@ class SqlRunRepository:
         )
         return [_node(r) for r in rows]
 
-    async def active_counts(self, environment_id: uuid.UUID) -> tuple[int, int]:
-        active = [s.value for s in ACTIVE]
-        tenant_wide = func.count().filter(RunRow.status.in_(active))
-        in_environment = func.count().filter(RunRow.status.in_(active), RunRow.environment_id == environment_id)
-        row = (
-            await self._session.execute(select(in_environment, tenant_wide).where(RunRow.tenant_id == self._tenant))
-        ).one()
-        return int(row[0]), int(row[1])
+    async def active(self) -> list[RunRecord]:
+        rows = await self._session.scalars(
+            select(RunRow)
+            .where(RunRow.tenant_id == self._tenant, RunRow.status.in_([s.value for s in ACTIVE]))
+            .order_by(RunRow.created_at, RunRow.id)
+        )
+        return [_run(r) for r in rows]
 
     async def prune(self, finished_before: datetime) -> tuple[int, int]:
         """Delete the events and log chunks of runs that finished before the cutoff; (events, chunks) deleted.
@@ -279,6 +297,7 @@ class SqlRunRepository:
             .where(RunRow.tenant_id == self._tenant, RunRow.status == RunStatus.QUEUED.value)
             .order_by(RunRow.created_at, RunRow.id)
             .limit(limit)
+            .with_for_update(of=RunRow, skip_locked=True)  # a run being canceled is left to its canceler
         )
         return [_run(r) for r in rows]
 
@@ -296,3 +315,10 @@ class SqlJobQueue:
         # The dedupe key makes a second enqueue of the same attempt a no-op instead of a second execution.
         payload = f"{tenant_id}:{run_id}".encode()
         await queries.enqueue(RUN_JOB, payload, dedupe_key=f"{run_id}:{attempt}", on_conflict="skip")
+
+    async def waiting_tenants(self) -> list[uuid.UUID]:
+        # Across tenants on purpose: the dispatch sweep then works tenant by tenant, each in its own scope.
+        found = await self._session.scalars(
+            select(RunRow.tenant_id).where(RunRow.status == RunStatus.QUEUED.value).distinct()
+        )
+        return list(found)
