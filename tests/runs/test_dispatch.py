@@ -110,7 +110,8 @@ async def test_a_run_left_queued_by_a_crash_before_its_dispatch_is_started_by_th
     plan_id = await approved_plan(place, ("raw_orders",))
     # The run row committed, then the process died before dispatching it.
     async with transaction(app) as uow:
-        run = await uow.runs(place.scope).add(queued_run(place, plan_id))
+        # With the request its trigger stores: the run executes exactly what the plan selected.
+        run = await uow.runs(place.scope).add(queued_run(place, plan_id, request={"select": ["raw_orders"]}))
         assert run is not None
         await uow.runs(place.scope).append_event(run.id, NewRunEvent("status", "status:queued", status="queued"))
         await uow.commit()
