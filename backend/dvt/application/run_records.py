@@ -37,6 +37,7 @@ class RunRecord:
     created_at: datetime | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    heartbeat_at: datetime | None = None  # the holding worker's last heartbeat, by the database's clock
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from dvt.domain.runs import (
     RunStatus,
     Trigger,
     check_transition,
+    node_end_message,
     retry_selection,
 )
 from dvt.domain.tenancy import Environment, TenantScope
@@ -63,6 +64,8 @@ async def move(
     if target.finished:
         values.setdefault("finished_at", now)
     await runs.update(run.id, status=target.value, reason=reason, **values)
+    if target.finished:  # node rows end with their run, whoever ends it
+        await runs.end_unfinished_nodes(run.id, node_end_message(target, reason))
     event = NewRunEvent("status", f"status:{target.value}", status=target.value, message=reason or "")
     await runs.append_event(run.id, event)
     return replace(run, status=target.value, reason=reason, **values)
