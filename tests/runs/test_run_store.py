@@ -15,7 +15,7 @@ from dvt.application.run_records import NewRunEvent
 from dvt.application.runs import move
 from dvt.application.services import Services
 from dvt.config import Settings
-from dvt.domain.runs import EventAfterEnd, RunStatus
+from dvt.domain.runs import EventAfterEnd, IllegalTransition, RunStatus
 from tests.runs.conftest import FINISH_SECONDS, Place, finished, workers
 from tests.runs.test_runs import approve_and_trigger, statuses
 
@@ -87,6 +87,8 @@ async def test_nothing_is_recorded_on_a_run_after_its_terminal_status(
 ) -> None:
     run = await approve_and_trigger(place)
     await app.runs.cancel(place.access, run.id)
+    with pytest.raises(IllegalTransition):  # canceling again is still refused (and audited) as a transition
+        await app.runs.cancel(place.access, run.id)
     async with units() as uow:  # type: ignore[operator]
         late = NewRunEvent("node_finished", "node_finished:model.demo_shop.stg_orders:1", status="success")
         with pytest.raises(EventAfterEnd, match="no node_finished event may follow"):

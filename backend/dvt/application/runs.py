@@ -258,6 +258,7 @@ class RunService:
                     if run.cancel_requested_at is None:
                         await runs.update(run.id, cancel_requested_at=self._clock())
                 else:
+                    check_transition(status, RunStatus.CANCELED)  # a finished run: refused (and audited) first
                     await runs.append_event(run.id, event)
                     await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
             except IllegalTransition as error:
