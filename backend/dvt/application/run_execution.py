@@ -178,6 +178,7 @@ class RunExecutor:
         """Finish the run (artifacts, node results, terminal status), waiting out the database if need be."""
         deadline = time.monotonic() + self._spool_for.total_seconds()
         backoff = BACKOFF_FIRST
+        sink.finishing = True
         while not sink.taken:
             try:
                 return await self._finish(scope, claim, result, sink, ephemeral)

@@ -128,6 +128,7 @@ class RunSink:
         self._writer: asyncio.Task[None] | None = None
         self._heart: asyncio.Task[None] | None = None
         self.taken = False  # the run was ended or taken over by someone else: stop dbt, write nothing more
+        self.finishing = False  # the executor is delivering the outcome: the run may end under the heartbeat
         self.finished: dict[str, str] = {}  # unique_id -> dbt status, as dbt reported them
 
     # -- what the runner calls ---------------------------------------------------------------------------
@@ -216,8 +217,8 @@ class RunSink:
             self._unreachable("heartbeat")
             return False
         self._reached()
-        if not held:
-            self._taken("its heartbeat found it no longer running on this worker")
+        if not held:  # while finishing, most likely the outcome this worker just delivered
+            self._taken("its heartbeat found it no longer running on this worker", expected=self.finishing)
         return True
 
     # -- delivery ----------------------------------------------------------------------------------------
@@ -330,8 +331,8 @@ class RunSink:
         self._away = False
         self._contact.reached()
 
-    def _taken(self, why: str) -> None:
-        if not self.taken:
+    def _taken(self, why: str, *, expected: bool = False) -> None:
+        if not self.taken and not expected:
             log.warning(
                 "run %s is no longer this worker's (%s): dbt is stopped, nothing more is written", self._run.id, why
             )
