@@ -1,4 +1,5 @@
-"""The run store on the real database: numbering, idempotency, and batched node updates in order."""
+"""The run store on the real database: numbering, idempotency, batched node updates in order, and who may
+still write to a run (nothing after its terminal status; a lost worker only when it is truly silent)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from dvt.application.runs import move
 from dvt.application.services import Services
 from dvt.config import Settings
 from dvt.domain.runs import EventAfterEnd, IllegalTransition, RunStatus
-from tests.runs.conftest import FINISH_SECONDS, Place, finished, workers
-from tests.runs.test_runs import approve_and_trigger, statuses
+from tests.runs.conftest import FINISH_SECONDS, Place, finished, make_place, reaches, workers
+from tests.runs.test_runs import SLOW, Variant, approve_and_trigger, statuses
+from tests.runs.test_runs_process import gone
 
 
 @pytest.fixture
@@ -145,3 +147,27 @@ async def test_a_run_ended_worker_lost_by_the_detector_leaves_no_node_pending_or
     assert {n.message for n in [interrupted, *nodes.values()]} == {"run ended: failed (worker_lost)"}
     events = await app.runs.events(place.scope, run.id, 0, 100)
     assert events[-1].kind == "status" and events[-1].status == "failed"
+
+
+async def test_a_worker_whose_run_was_ended_elsewhere_stops_dbt_and_writes_nothing_after_the_end(
+    app: Services, variant: Variant, units: object
+) -> None:
+    place = await make_place(app, *variant(SLOW))
+    async with workers(app):
+        run = await approve_and_trigger(place)
+        await reaches(app, place.scope, run.id, "node_started", "model.demo_shop.slow_model")
+        before = await app.runs.events(place.scope, run.id, 0, 10_000)
+        dbt_pid = next(int(e.payload["pid"]) for e in before if e.kind == "invocation_started")
+        async with units() as uow:  # type: ignore[operator]
+            # Declared lost by another process (a partition longer than the patience): the verdict stands.
+            current = await uow.runs(place.scope).get(run.id, for_update=True)
+            await uow.runs(place.scope).append_event(run.id, NewRunEvent("worker_lost", "worker_lost"))
+            await move(uow, place.scope, current, RunStatus.FAILED, "worker_lost")
+            await uow.commit()
+        assert await gone(dbt_pid)  # the worker learns it at its next heartbeat or write, and stops dbt
+    after = await app.runs.run(place.scope, run.id)
+    assert after is not None and (after.status, after.reason) == ("failed", "worker_lost")
+    events = await app.runs.events(place.scope, run.id, 0, 10_000)
+    assert (events[-1].kind, events[-1].status) == ("status", "failed")  # nothing written after the end
+    nodes = await statuses(app, place, run.id)
+    assert nodes["model.demo_shop.slow_model"] == "interrupted"
