@@ -175,6 +175,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             work_root=settings.work_root, limits=run_limits(settings), worker_id=worker_id(),
             retry_lost=settings.retry_lost_runs, metrics=OtelRunMetrics(),
             retention=timedelta(days=settings.run_retention_days),
+            spool_for=timedelta(hours=settings.worker_spool_hours),
         )  # fmt: skip
         access = AccessService(units, CasbinAuthorizer)
         identity = IdentityService(units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer)

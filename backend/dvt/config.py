@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     worker_concurrency: int = 2  # runs one worker executes at once
     worker_heartbeat_seconds: float = 30  # a worker silent this long is lost; its run ends `worker_lost`
+    # What a worker could not write while the database was away stays spooled on its disk this long at most.
+    worker_spool_hours: float = 24
     worker_poll_seconds: float = 2
     dispatch_sweep_seconds: float = 30  # each worker dispatches queued runs this often, whatever else happened
     retry_lost_runs: bool = False  # run a lost worker's run once more instead of failing it

@@ -9,11 +9,14 @@ import pytest
 from dvt.domain.runs import (
     FINISHED,
     TRANSITIONS,
+    EventAfterEnd,
     IllegalTransition,
     RunStatus,
+    check_event,
     check_transition,
     outcome,
     retry_selection,
+    worker_presumed_lost,
 )
 
 S = RunStatus
@@ -60,3 +63,19 @@ def test_retry_takes_failed_and_unreached_nodes_and_rebuilds_a_model_whose_test_
 def test_retry_leaves_warnings_and_successes_alone() -> None:
     chosen = retry_selection(["model.a", "test.w"], {"model.a": "success", "test.w": "warn"}, {"model.a": ["test.w"]})
     assert chosen.unique_ids == frozenset()
+
+
+@pytest.mark.parametrize("finished", sorted(FINISHED))
+def test_a_finished_run_takes_no_event_but_its_own_terminal_status(finished: RunStatus) -> None:
+    check_event(finished, "status", finished.value)  # the move that finished it writes this one
+    for kind, status in [("node_finished", "success"), ("log", None), ("status", "running"), ("worker_lost", None)]:
+        with pytest.raises(EventAfterEnd):
+            check_event(finished, kind, status)
+    check_event(S.RUNNING, "node_finished", "success")
+
+
+def test_a_silent_worker_is_lost_only_past_the_patience_and_with_the_decider_in_contact_as_long() -> None:
+    assert worker_presumed_lost(31, 30, in_contact_seconds=600)
+    assert not worker_presumed_lost(29, 30, in_contact_seconds=600)  # merely late
+    assert not worker_presumed_lost(3600, 30, in_contact_seconds=5)  # the decider just came back itself
+    assert not worker_presumed_lost(None, 30, in_contact_seconds=600)  # nothing to go by: never guess

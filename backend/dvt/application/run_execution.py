@@ -1,8 +1,9 @@
 """What a worker does with a run: claim it, hand it to the dbt runner, record what dbt reports, and finish it.
 
-Events are written as they arrive, each in a short transaction, so a subscriber sees a node finish while dbt
-is still running. A write that fails (the database restarting) is kept and written again later; the
-idempotency keys make the second write of an event that did land a no-op, so nothing is lost or doubled.
+Events are written as they arrive (`run_sink.py`), so a subscriber sees a node finish while dbt is still
+running. What the database cannot take (it is restarting, or away for an hour) is spooled on the worker's
+disk and delivered in order when it is back; the outcome is delivered after everything else, so the terminal
+status is always the run's last event.
 """
 
 from __future__ import annotations
@@ -32,26 +33,35 @@ from dvt.application.run_ports import (
     QueryTag,
     RunLimits,
     RunMetrics,
-    RunnerEvent,
     RunnerOutcome,
     RunSpec,
 )
 from dvt.application.run_records import NewRunEvent, RunRecord
+from dvt.application.run_sink import (
+    BACKOFF_FIRST,
+    BACKOFF_MAX,
+    DatabaseContact,
+    RunSink,
+    RunStillHeld,
+    SpoolExpired,
+    holds,
+    keep_outcome,
+)
+from dvt.application.run_spool import RunSpool
 from dvt.application.runs import RunService, move, plan_items
 from dvt.application.secrets import SecretService
 from dvt.domain.errors import DomainError, ValidationError
 from dvt.domain.plan.context import RUNNABLE
 from dvt.domain.plan.estimate import RateCard
 from dvt.domain.plan.plan import PlanStatus
-from dvt.domain.runs import FailureReason, RunStatus, outcome
+from dvt.domain.runs import FailureReason, RunStatus, outcome, worker_presumed_lost
 from dvt.domain.tenancy import Environment, Project, TenantScope
 
 log = logging.getLogger(__name__)
 
 INGESTED = ("manifest.json", "run_results.json", "catalog.json", "sources.json")
-LOG_BATCH_LINES = 200
-LOG_BATCH_SECONDS = 0.25
 EPHEMERAL = "ephemeral"
+DEFAULT_PATIENCE = timedelta(seconds=30)  # DVT_WORKER_HEARTBEAT_SECONDS
 REGRESSION_FACTOR = 3  # actual above 3x the plan's p50 estimate, and by more than a second's worth
 
 
@@ -61,139 +71,6 @@ class _Claim:
     plan: PlanRecord
     environment: Environment
     project: Project
-
-
-class RunSink:
-    """Where the runner reports one run's progress. It never makes dbt wait for the database.
-
-    Reports queue up and one writer task drains them, everything pending in one transaction: an idle
-    database gets each event at once, a busy one gets them in batches. A write that fails (the database
-    restarting) stays queued and is tried again; idempotency keys make a repeated write of an event a no-op.
-    """
-
-    def __init__(self, units: UnitOfWorkFactory, scope: TenantScope, run: RunRecord) -> None:
-        self._units = units
-        self._scope = scope
-        self._run = run
-        self._pending: list[tuple[str, Any]] = []
-        self._lines: dict[str, list[str]] = {}
-        self._last_log_flush = time.monotonic()
-        self._others = 0
-        self._cancel_checked = 0.0
-        self._cancel = False
-        self._writer: asyncio.Task[None] | None = None
-        self.finished: dict[str, str] = {}  # unique_id -> dbt status, as dbt reported them
-
-    async def event(self, event: RunnerEvent) -> None:
-        attempt = self._run.attempt
-        if event.kind in ("node_started", "node_finished") and event.unique_id:
-            key = f"{event.kind}:{event.unique_id}:{attempt}"
-            if event.kind == "node_finished" and event.status:
-                self.finished[event.unique_id] = event.status
-        elif event.kind in ("invocation_started", "invocation_finished"):
-            key = f"{event.kind}:{attempt}"
-        else:
-            self._others += 1
-            key = f"{event.kind}:{attempt}:{self._others}"
-        self._pending.append(("event", (event, key)))
-        self._kick()
-
-    async def log(self, stream: str, lines: list[str]) -> None:
-        self._lines.setdefault(stream, []).extend(lines)
-        due = time.monotonic() - self._last_log_flush >= LOG_BATCH_SECONDS
-        if due or sum(len(v) for v in self._lines.values()) >= LOG_BATCH_LINES:
-            self._queue_logs()
-            self._kick()
-
-    async def cancel_requested(self) -> bool:
-        if self._cancel or time.monotonic() - self._cancel_checked < 0.4:
-            return self._cancel
-        self._cancel_checked = time.monotonic()
-        try:
-            async with self._units() as uow:
-                run = await uow.runs(self._scope).get(self._run.id)
-            self._cancel = run is not None and run.cancel_requested_at is not None
-        except Exception:  # the database is away: keep running, ask again later
-            log.warning("could not read the cancel flag of run %s", self._run.id, exc_info=True)
-        return self._cancel
-
-    def _queue_logs(self) -> None:
-        for stream, lines in self._lines.items():
-            if lines:
-                self._pending.append(("log", (stream, lines)))
-        self._lines = {}
-        self._last_log_flush = time.monotonic()
-
-    def _kick(self) -> None:
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_all())
-
-    async def _write_all(self) -> None:
-        while self._pending:
-            if not await self._write_batch():
-                await asyncio.sleep(1.0)  # the database is away: keep everything, try again
-
-    async def flush(self, seconds: float = 60) -> None:
-        """Write everything still held; wait out a database restart (up to about `seconds`)."""
-        self._queue_logs()
-        deadline = time.monotonic() + seconds
-        while self._pending or (self._writer is not None and not self._writer.done()):
-            self._kick()
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"run {self._run.id}: {len(self._pending)} writes could not reach the database")
-            assert self._writer is not None
-            await asyncio.wait({self._writer}, timeout=1.0)
-
-    async def _write_batch(self) -> bool:
-        batch = list(self._pending)
-        try:
-            async with self._units() as uow:
-                runs = uow.runs(self._scope)
-                events = [item for kind, item in batch if kind == "event"]
-                if events:
-                    await self._write_events(runs, events)
-                for kind, item in batch:
-                    if kind == "log":
-                        await runs.append_log(self._run.id, item[0], item[1])
-                await uow.commit()
-        except (DomainError, LookupError):
-            raise
-        except Exception:
-            log.warning("run %s: a write failed; kept to retry", self._run.id, exc_info=True)
-            return False
-        del self._pending[: len(batch)]
-        return True
-
-    async def _write_events(self, runs: Any, events: list[tuple[RunnerEvent, str]]) -> None:
-        # `at` is when dbt reported the event, by dbt's clock: the latency benchmark measures from it.
-        stored = [
-            NewRunEvent(e.kind, key, e.unique_id, e.status, e.message, {**e.data, "at": e.at.isoformat()})
-            for e, key in events
-        ]
-        numbers = await runs.append_events(self._run.id, stored)
-        changes: list[tuple[str, dict[str, Any]]] = []
-        for (event, _), seq in zip(events, numbers, strict=True):
-            if seq is None or not event.unique_id:
-                continue
-            if event.kind == "node_started":
-                changes.append((event.unique_id, {"status": "running", "started_at": event.at}))
-            elif event.kind == "node_finished":
-                data = event.data
-                changes.append(
-                    (
-                        event.unique_id,
-                        {
-                            "status": event.status or "unknown",
-                            "finished_at": event.at,
-                            "execution_time": _float(data.get("execution_time")),
-                            "rows_affected": _int(data.get("rows_affected")),
-                            "query_id": _str(data.get("query_id")),
-                            "message": event.message or None,
-                        },
-                    )
-                )
-        if changes:
-            await runs.update_nodes(self._run.id, changes)
 
 
 class RunExecutor:
@@ -214,8 +91,11 @@ class RunExecutor:
         retention: timedelta | None = None,
         metrics: RunMetrics | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        spool_for: timedelta = timedelta(hours=24),
     ) -> None:
         self.metrics = metrics or NoMetrics()
+        self.contact = DatabaseContact()  # the worker adapter reports its connections here too
+        self._spool_for = spool_for
         self._units = units
         self._runs = runs
         self._plans = plans
@@ -237,35 +117,84 @@ class RunExecutor:
             if events or chunks:
                 log.info("retention: deleted %d events and %d log chunks of old runs", events, chunks)
 
-    async def execute(self, tenant_id: uuid.UUID, run_id: uuid.UUID) -> RunStatus | None:
-        """Run one queued job; returns the run's final status, or None when there was nothing to do."""
+    async def execute(
+        self, tenant_id: uuid.UUID, run_id: uuid.UUID, patience: timedelta = DEFAULT_PATIENCE
+    ) -> RunStatus | None:
+        """Run one queued job; returns the run's final status, or None when there was nothing to do.
+
+        `patience`: how long a worker may stay silent before its run is presumed lost. Raises `RunStillHeld`
+        when the job was handed out again while the worker running it is (or may still be) alive.
+        """
         scope = TenantScope(tenant_id)
-        claim = await self._claim(scope, run_id)
+        claim = await self._claim(scope, run_id, patience)
         if claim is None:
             await self._runs.dispatch(scope)
             return None
         work_dir = self._work_root / f"{run_id}-{claim.run.attempt}"
         shutil.rmtree(work_dir, ignore_errors=True)
         work_dir.mkdir(parents=True)
-        sink = RunSink(self._units, scope, claim.run)
+        sink = RunSink(
+            self._units, scope, claim.run, RunSpool(work_dir / "spool" / "reports.jsonl"), worker=self.worker_id,
+            patience_seconds=patience.total_seconds(), contact=self.contact,
+            keep_seconds=self._spool_for.total_seconds(),
+        )  # fmt: skip
+        sink.start()
+        try:
+            result, ephemeral = await self._run_dbt(scope, claim, work_dir, sink)
+            keep_outcome(work_dir / "spool", result)
+            await sink.drain()  # everything dbt reported is in the database before the outcome
+            status = await self._deliver_outcome(scope, claim, result, sink, ephemeral)
+        except SpoolExpired:
+            log.error("run %s: gave up delivering after %s; what it owes is in %s", run_id, self._spool_for, work_dir)
+            # Its job comes back after the patience; this worker is silent by then: the run ends worker_lost.
+            raise RunStillHeld(run_id, self.worker_id, patience.total_seconds()) from None
+        finally:
+            await sink.close()
+        shutil.rmtree(work_dir, ignore_errors=True)
+        try:
+            await self._runs.dispatch(scope)
+        except Exception:  # the run has ended; the next run's end or the next job dispatches the queue
+            log.warning("dispatch after run %s failed", run_id, exc_info=True)
+        return status
+
+    async def _run_dbt(
+        self, scope: TenantScope, claim: _Claim, work_dir: Path, sink: RunSink
+    ) -> tuple[RunnerOutcome, frozenset[str]]:
         ephemeral: frozenset[str] = frozenset()
         try:
             spec, ephemeral = await self._spec(scope, claim, work_dir)
             if spec.select:
-                result = await self._runner.execute(spec, sink)
-            else:  # as dbt does with a selection that matches nothing: nothing to do is a success
-                await sink.log("stderr", ["nothing to run: the plan runs no node"])
-                result = RunnerOutcome(exit_code=0)
+                return await self._runner.execute(spec, sink), ephemeral
+            # as dbt does with a selection that matches nothing: nothing to do is a success
+            await sink.log("stderr", ["nothing to run: the plan runs no node"])
+            return RunnerOutcome(exit_code=0), ephemeral
         except Exception as error:  # the runner must not take the worker down; the run must still end
-            log.exception("run %s: the runner failed", run_id)
-            result = RunnerOutcome(exit_code=None, error=f"internal error: {type(error).__name__}: {error}")
-        await sink.flush()
-        status = await self._finish(scope, claim, result, sink, ephemeral)
-        shutil.rmtree(work_dir, ignore_errors=True)
-        await self._runs.dispatch(scope)
-        return status
+            log.exception("run %s: the runner failed", claim.run.id)
+            return RunnerOutcome(exit_code=None, error=f"internal error: {type(error).__name__}: {error}"), ephemeral
 
-    async def _claim(self, scope: TenantScope, run_id: uuid.UUID) -> _Claim | None:
+    async def _deliver_outcome(
+        self, scope: TenantScope, claim: _Claim, result: RunnerOutcome, sink: RunSink, ephemeral: frozenset[str]
+    ) -> RunStatus | None:
+        """Finish the run (artifacts, node results, terminal status), waiting out the database if need be."""
+        deadline = time.monotonic() + self._spool_for.total_seconds()
+        backoff = BACKOFF_FIRST
+        sink.finishing = True
+        while not sink.taken:
+            try:
+                return await self._finish(scope, claim, result, sink, ephemeral)
+            except (DomainError, LookupError):
+                raise
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise SpoolExpired(f"run {claim.run.id}: its outcome could not be delivered") from None
+                log.warning("run %s: its outcome could not be delivered yet; retrying", claim.run.id, exc_info=True)
+                self.contact.lost()
+                await sink.wait_for_database(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX)
+        current = await self._runs.run(scope, claim.run.id)  # ended by someone else: their verdict stands
+        return RunStatus(current.status) if current else None
+
+    async def _claim(self, scope: TenantScope, run_id: uuid.UUID, patience: timedelta) -> _Claim | None:
         async with self._units() as uow:
             run = await uow.runs(scope).get(run_id, for_update=True)
             if run is None or run.plan_id is None:
@@ -277,8 +206,14 @@ class RunExecutor:
                 return None
             status = RunStatus(run.status)
             if status is RunStatus.RUNNING:
-                # The queue handed this job out again: the worker that had it stopped sending heartbeats.
-                lost = f"worker {run.worker} lost (no heartbeat)"
+                # The queue handed this job out again: the worker that had it went silent. Presumed lost only
+                # when silent longer than the patience by the database's clock, and not while this process
+                # itself has only just regained the database; else look again later.
+                silent = await uow.runs(scope).silence(run.id)
+                seconds = patience.total_seconds()
+                if not worker_presumed_lost(silent, seconds, self.contact.seconds()):
+                    raise RunStillHeld(run.id, run.worker, seconds)
+                lost = f"worker {run.worker} lost (no heartbeat for {silent:.0f} s)"
                 if self._retry_lost and run.attempt < 2:
                     event = NewRunEvent("worker_lost", f"worker_lost:{run.attempt}", message=lost + "; retrying once")
                     await uow.runs(scope).append_event(run.id, event)
@@ -293,7 +228,7 @@ class RunExecutor:
                 return None
             if status is not RunStatus.AWAITING_APPROVAL:
                 return None  # finished or canceled meanwhile, or a duplicate delivery: nothing to run
-            stale = await self._plans.staleness(scope, plan)
+            stale = await self._plans.staleness(scope, plan, uow)  # in this transaction: one connection
             if stale is not None:
                 await move(uow, scope, run, RunStatus.FAILED, stale)
                 await uow.commit()
@@ -411,8 +346,6 @@ class RunExecutor:
                         values["query_id"] = str(response["query_id"])
                 elif uid in ephemeral:
                     values = {"status": EPHEMERAL}  # dbt compiles it into the models that use it
-                elif node.status in ("pending", "running"):
-                    values = {"status": "not_run"}
                 if values:
                     changes.append((uid, values))
             await runs.update_nodes(run.id, changes)
@@ -427,8 +360,8 @@ class RunExecutor:
                     final, reason = RunStatus.FAILED, f"{FailureReason.SELECTION_MISMATCH.value}: {message}"
             current = await runs.get(run.id, for_update=True)
             assert current is not None
-            if current.status != RunStatus.RUNNING.value:
-                return RunStatus(current.status)  # someone else ended it (marked lost): keep their verdict
+            if not holds(current, self.worker_id, run.attempt):
+                return RunStatus(current.status)  # someone else ended or took it: keep their verdict
             for uid, found in results.items():
                 kind = nodes[uid].resource_type if uid in nodes else "unknown"
                 self.metrics.node_finished(kind, str(found["status"]), float(found.get("execution_time") or 0.0))
@@ -525,19 +458,8 @@ def _invocation(data: bytes | None) -> str | None:
     return str(found) if found else None
 
 
-def _float(value: Any) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _int(value: Any) -> int | None:
     try:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
-
-
-def _str(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None

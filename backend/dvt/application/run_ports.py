@@ -135,6 +135,9 @@ class RunRepository(Protocol):
     async def update_nodes(self, run_id: uuid.UUID, changes: Sequence[tuple[str, dict[str, Any]]]) -> None: ...
     async def nodes_of(self, run_ids: Sequence[uuid.UUID]) -> list[RunNodeRecord]: ...
     async def active(self) -> list[RunRecord]: ...  # past `queued` and not finished: what holds capacity
+    async def end_unfinished_nodes(self, run_id: uuid.UUID, message: str) -> int: ...  # pending/running end
+    async def heartbeat(self, run_id: uuid.UUID, worker: str, attempt: int) -> bool: ...  # False: not held
+    async def silence(self, run_id: uuid.UUID) -> float | None: ...  # seconds since its worker was heard of
     async def lock_dispatch(self) -> None: ...  # held until the transaction ends
     async def prune(self, finished_before: datetime) -> tuple[int, int]: ...  # (events, log chunks) deleted
     async def queued(self, limit: int) -> list[RunRecord]: ...  # oldest first, locked (skipping rows others hold)

@@ -38,6 +38,7 @@ class RunRecord:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     idempotency_key: str | None = None  # the client's key: the same key again returns this run
+    heartbeat_at: datetime | None = None  # the holding worker's last heartbeat, by the database's clock
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ from dvt.domain.runs import (
     RunStatus,
     Trigger,
     check_transition,
+    node_end_message,
     retry_selection,
 )
 from dvt.domain.tenancy import Environment, TenantScope
@@ -83,6 +84,8 @@ async def move(
     if target.finished:
         values.setdefault("finished_at", now)
     await runs.update(run.id, status=target.value, reason=reason, **values)
+    if target.finished:  # node rows end with their run, whoever ends it
+        await runs.end_unfinished_nodes(run.id, node_end_message(target, reason))
     event = NewRunEvent("status", f"status:{target.value}", status=target.value, message=reason or "")
     await runs.append_event(run.id, event)
     return replace(run, status=target.value, reason=reason, **values)
@@ -321,6 +324,10 @@ class RunService:
                 event = NewRunEvent(
                     "cancel_requested", f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
                 )
+                if status is not RunStatus.RUNNING:
+                    # A finished run: refused (and audited) before anything is written, since nothing may follow
+                    # its terminal status event.
+                    check_transition(status, RunStatus.CANCELED)
                 await runs.append_event(run.id, event)
                 if status is RunStatus.RUNNING:
                     if run.cancel_requested_at is None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dvt.adapters.queue.worker import run_forever
 from dvt.application.run_records import RunRecord
 from dvt.bootstrap import run_worker, services
 from dvt.cli.common import JsonOption, TenantOption, app, group, run, scoped
@@ -96,12 +97,13 @@ def worker() -> None:
     async def work() -> None:
         settings = Settings()
         async with services(settings) as built:
-            taker = run_worker(settings, built)
+            stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sent in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sent, taker.stop)
+                loop.add_signal_handler(sent, stop.set)
             typer.echo(f"worker {built.run_executor.worker_id} waiting for runs")
-            await taker.run()
+            # The database going away (a restart, an outage) does not end the worker: it reconnects.
+            await run_forever(lambda: run_worker(settings, built), stop)
 
     run(work)
 

@@ -79,6 +79,45 @@ class FailureReason(StrEnum):
     INTERNAL = "internal"
 
 
+class EventAfterEnd(ConflictError):
+    """Nothing is recorded on a run after its terminal status: that status is always its last event."""
+
+    def __init__(self, status: RunStatus, kind: str) -> None:
+        super().__init__(f"the run has ended ({status.value}): no {kind} event may follow its terminal status")
+        self.status = status
+        self.kind = kind
+
+
+def check_event(current: RunStatus, kind: str, status: str | None) -> None:
+    """Refuse an event on a finished run, except the status event of the move that finished it."""
+    if current.finished and not (kind == "status" and status == current.value):
+        raise EventAfterEnd(current, kind)
+
+
+# A node row that is still `pending` or `running` when its run ends ends with it, in the same transaction:
+# `not_run` if dbt never started it, `interrupted` if it was running; its message names the run's end.
+NODE_NOT_RUN = "not_run"
+NODE_INTERRUPTED = "interrupted"
+NODE_ENDS: Mapping[str, str] = {"pending": NODE_NOT_RUN, "running": NODE_INTERRUPTED}
+
+
+def node_end_message(status: RunStatus, reason: str | None) -> str:
+    return f"run ended: {status.value}" + (f" ({reason})" if reason else "")
+
+
+def worker_presumed_lost(silent_seconds: float | None, patience_seconds: float, in_contact_seconds: float) -> bool:
+    """Whether a run's worker may be declared lost.
+
+    `silent_seconds`: since its last heartbeat (or since the database last started, whichever is later), by
+    the database's clock. `in_contact_seconds`: since the deciding process last regained the database. A
+    worker whose heartbeat is merely late because the database (or the way to it) was away gets a full
+    patience from the moment contact is back to re-assert it.
+    """
+    if silent_seconds is None:
+        return False
+    return silent_seconds > patience_seconds and in_contact_seconds > patience_seconds
+
+
 # dbt's node statuses, by what they mean for the run.
 NODE_ERRORS = frozenset({"error", "fail", "runtime error"})
 NODE_WARNINGS = frozenset({"warn"})

@@ -1,7 +1,10 @@
 """A worker: takes run jobs from pgqueuer and executes them, any number of workers on any machines.
 
 pgqueuer records a heartbeat for each job a worker holds; a job whose heartbeat goes stale (the worker was
-killed or lost the database) is handed out again, and the executor then ends its run as `worker_lost`.
+killed or lost the database) is handed out again. The executor then looks at the run's own heartbeat (which
+the worker writes through its pool, so it resumes as soon as the database is back): a worker silent longer
+than the patience is lost and its run ends `worker_lost`; one that may still be alive keeps its run, and the
+job is put back to be looked at again after the patience (`RetryRequested`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import asyncpg
+from pgqueuer.domain.errors import RetryRequested
 from pgqueuer.domain.models import Job
 from pgqueuer.qm import QueueManager
 from pgqueuer.queries import Queries
@@ -21,6 +25,7 @@ from pgqueuer.queries import Queries
 from dvt.adapters.db.repositories.runs import RUN_JOB
 from dvt.adapters.queue.sweep import sweep_forever
 from dvt.application.run_execution import RunExecutor
+from dvt.application.run_sink import RunStillHeld
 
 log = logging.getLogger(__name__)
 MAINTENANCE_SECONDS = 3600
@@ -50,7 +55,12 @@ class RunWorker:
 
     async def run(self) -> None:
         """Process jobs until `stop` is called (or the connection is lost: then raise, the caller restarts)."""
-        self._connection = await asyncpg.connect(self._dsn, server_settings={"application_name": "dvt-queue"})
+        try:
+            self._connection = await asyncpg.connect(self._dsn, server_settings={"application_name": "dvt-queue"})
+        except Exception:
+            self._executor.contact.lost()
+            raise
+        self._executor.contact.reached()
         manager = self._manager = QueueManager(Queries.from_asyncpg_connection(self._connection))
         executor = self._executor
 
@@ -59,7 +69,10 @@ class RunWorker:
             tenant, run = (job.payload or b"").decode().split(":", 1)
             executor.metrics.worker_busy(1)
             try:
-                await executor.execute(uuid.UUID(tenant), uuid.UUID(run))
+                await executor.execute(uuid.UUID(tenant), uuid.UUID(run), self._heartbeat)
+            except RunStillHeld as held:
+                log.warning("%s", held)
+                raise RetryRequested(timedelta(seconds=held.retry_after), str(held)) from None
             finally:
                 executor.metrics.worker_busy(-1)
 
@@ -73,6 +86,9 @@ class RunWorker:
                 max_concurrent_tasks=self._concurrency,
                 heartbeat_timeout=self._heartbeat,
             )
+        except Exception:
+            executor.contact.lost()
+            raise
         finally:
             upkeep.cancel()
             sweeping.cancel()

@@ -80,7 +80,10 @@ class RunNodeType:
     unique_id: str
     node_uuid: uuid.UUID
     resource_type: str
-    status: str = strawberry.field(description="pending, running, dbt's status when finished, or not_run")
+    status: str = strawberry.field(
+        description="pending, running, dbt's status when finished, ephemeral; or, when its run ended first, "
+        "not_run (never started) or interrupted (was running): `message` then says how the run ended"
+    )
     started_at: datetime | None
     finished_at: datetime | None
     execution_time: float | None

@@ -29,7 +29,7 @@ from dvt.application.run_records import (
     RunQuery,
     RunRecord,
 )
-from dvt.domain.runs import ACTIVE, RunStatus
+from dvt.domain.runs import ACTIVE, NODE_ENDS, RunStatus, check_event
 from dvt.domain.tenancy import TenantScope
 
 RUN_JOB = "dvt.run"  # the queue entrypoint that executes a run
@@ -117,18 +117,21 @@ class SqlRunRepository:
             update(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id == run_id).values(**values)
         )
 
-    async def _next(self, run_id: uuid.UUID, column: Any, count: int = 1) -> int:
-        """Reserve `count` numbers of the run's sequence (the last one is returned) and wake its followers."""
-        seq = await self._session.scalar(
-            update(RunRow)
-            .where(RunRow.tenant_id == self._tenant, RunRow.id == run_id)
-            .values({column: column + count})
-            .returning(column)
-        )
-        if seq is None:
+    async def _next(self, run_id: uuid.UUID, column: Any, count: int = 1) -> tuple[int, RunStatus]:
+        """Reserve `count` numbers of the run's sequence (the last one is returned, with the run's status as
+        this transaction sees it under the row lock) and wake its followers."""
+        found = (
+            await self._session.execute(
+                update(RunRow)
+                .where(RunRow.tenant_id == self._tenant, RunRow.id == run_id)
+                .values({column: column + count})
+                .returning(column, RunRow.status)
+            )
+        ).first()
+        if found is None:
             raise LookupError(f"run {run_id} not found")
         await self._session.execute(text("SELECT pg_notify(:channel, :run)"), {"channel": CHANNEL, "run": str(run_id)})
-        return int(seq)
+        return int(found[0]), RunStatus(found[1])
 
     async def append_event(self, run_id: uuid.UUID, event: NewRunEvent) -> int | None:
         """The event's number, or None when an event with its key is already there (a redelivery)."""
@@ -151,7 +154,11 @@ class SqlRunRepository:
         count = sum(1 for e in fresh if e is not None)
         if count == 0:
             return [None] * len(events)
-        seq = await self._next(run_id, RunRow.event_seq, count) - count
+        last, status = await self._next(run_id, RunRow.event_seq, count)
+        for candidate in fresh:  # the terminal status is a run's last event: anything after it is refused
+            if candidate is not None:
+                check_event(status, candidate.kind, candidate.status)
+        seq = last - count
         numbers: list[int | None] = []
         rows = []
         for candidate in fresh:
@@ -195,7 +202,7 @@ class SqlRunRepository:
         return int(found or 0)
 
     async def append_log(self, run_id: uuid.UUID, stream: str, lines: Sequence[str]) -> int:
-        seq = await self._next(run_id, RunRow.log_seq)
+        seq, _ = await self._next(run_id, RunRow.log_seq)
         self._session.add(
             RunLogRow(
                 run_id=run_id,
@@ -253,6 +260,55 @@ class SqlRunRepository:
                 .values({c: bindparam(f"v_{c}") for c in columns})  # a bind may not share a column's name
             )
             await self._session.execute(statement, rows)
+
+    async def end_unfinished_nodes(self, run_id: uuid.UUID, message: str) -> int:
+        """Every node row still pending or running ends with its run (`NODE_ENDS`); how many did."""
+        table = RunNodeRow.__table__
+        assert isinstance(table, Table)
+        ended = 0
+        for current, end in NODE_ENDS.items():
+            values: dict[str, Any] = {"status": end, "message": func.coalesce(table.c.message, message)}
+            if current == "running":
+                values["finished_at"] = func.coalesce(table.c.finished_at, func.now())
+            result = await self._session.execute(
+                update(table)
+                .where(table.c.tenant_id == self._tenant, table.c.run_id == run_id, table.c.status == current)
+                .values(values)
+            )
+            ended += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return ended
+
+    async def heartbeat(self, run_id: uuid.UUID, worker: str, attempt: int) -> bool:
+        """The holding worker is alive (database clock); False when the run is no longer running on it."""
+        found = await self._session.scalar(
+            update(RunRow)
+            .where(
+                RunRow.tenant_id == self._tenant,
+                RunRow.id == run_id,
+                RunRow.worker == worker,
+                RunRow.attempt == attempt,
+                RunRow.status == RunStatus.RUNNING.value,
+            )
+            .values(heartbeat_at=func.now())
+            .returning(RunRow.id)
+        )
+        return found is not None
+
+    async def silence(self, run_id: uuid.UUID) -> float | None:
+        """Seconds since the run's worker was last heard of, by the database's clock; None for no such run.
+
+        A database that started since then counts from its start: nobody could write a heartbeat before it.
+        """
+        heard = func.greatest(
+            func.coalesce(RunRow.heartbeat_at, RunRow.started_at, RunRow.created_at),
+            func.pg_postmaster_start_time(),
+        )
+        seconds = await self._session.scalar(
+            select(func.extract("epoch", func.now() - heard)).where(
+                RunRow.tenant_id == self._tenant, RunRow.id == run_id
+            )
+        )
+        return float(seconds) if seconds is not None else None
 
     async def nodes_of(self, run_ids: Sequence[uuid.UUID]) -> list[RunNodeRecord]:
         rows = await self._session.scalars(
