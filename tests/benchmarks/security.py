@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import dataclasses
 import os
 import re
 import shutil
@@ -101,12 +102,17 @@ async def isolation(settings: Settings) -> dict[str, Any]:
 
 
 async def hostile(app: Services, settings: Settings) -> dict[str, Any]:
-    """Every hostile case, once, judged as its test judges it."""
+    """Every hostile case, once per transport it has (HTTP, and a WebSocket where it has that form), judged as
+    its test judges it."""
     outcomes = []
     async with hostile_targets(app, settings) as (clients, kit):
         for case in CASES:
-            answer = await attempt(case, clients, kit)
-            outcomes.append((case, answer, judge(case, answer)))
+            for transport in case.transports:
+                answer = await attempt(case, clients, kit, transport)
+                owed = case
+                if transport == "websocket" and case.socket_status is not None:
+                    owed = dataclasses.replace(case, status=case.socket_status)
+                outcomes.append((owed, answer, judge(owed, answer)))
     return {
         "tried": len(outcomes),
         "as_expected": sum(problem is None for _, _, problem in outcomes),
