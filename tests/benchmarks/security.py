@@ -195,6 +195,27 @@ async def _interleaved(variants: dict[str, tuple[Any, dict[str, str]]], version:
     return {"runs": runs, "nodes": LIST_SIZE, "median_s": medians}
 
 
+async def credential_recheck(app: Services, runs: int) -> dict[str, Any]:
+    """What a WebSocket pays per operation to re-check its credential (one read of the tenant's credentials
+    version) against what it would pay to sign in again in full (token, grants, Casbin): interleaved medians."""
+    tenant = await app.tenancy.create_tenant(SYSTEM, f"bench-{uuid.uuid4().hex[:8]}")
+    scope = TenantScope(tenant.id)
+    _, token = await app.identity.create_api_token(Access.system(scope), "bench", ["viewer"])
+    standing = await app.credentials.admit(token)
+    variants: dict[str, Callable[[], Awaitable[Any]]] = {
+        "full sign-in (connection_init)": lambda: app.credentials.admit(token),
+        "re-check per operation": lambda: app.credentials.check(standing),
+    }
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    for run in range(runs):
+        for name in names[run % 2 :] + names[: run % 2]:
+            began = time.perf_counter()
+            await variants[name]()
+            times[name].append(time.perf_counter() - began)
+    return {"runs": runs, "median_s": {name: statistics.median(values) for name, values in times.items()}}
+
+
 # ---------------------------------------------------------------------------------------------- report
 
 
@@ -210,12 +231,14 @@ async def measure(*, runs: int = 50) -> dict[str, Any]:
             async with services(settings, migrate=False) as app:
                 hostile_numbers = await hostile(app, settings)
                 overhead = await authorization_overhead(app, settings, runs)
+                recheck = await credential_recheck(app, runs * 4)
         finally:
             shutil.rmtree(data_dir, ignore_errors=True)
     return {
         "isolation": sweep,
         "hostile": hostile_numbers,
         "overhead": overhead,
+        "recheck": recheck,
         "postgres": postgres,
         "seconds": time.perf_counter() - started,
     }
@@ -266,6 +289,17 @@ def markdown(result: dict[str, Any], command: str) -> str:
             "is the same gate with the rate limit off. Both in process over ASGI, so no network time is included.",
         ],
     )
+    checks = result["recheck"]["median_s"]
+    full = checks["full sign-in (connection_init)"]
+    recheck_table = Table(
+        f"WebSocket credential check per operation (median of {result['recheck']['runs']}, interleaved)",
+        ["variant", "median", "ratio to a full sign-in"],
+        [[name, _ms(value), f"{value / full:.2f}x"] for name, value in checks.items()],
+        [
+            "Every `subscribe` on a socket re-checks its credential: one read of the tenant's credentials version, "
+            "which every token revocation and grant change bumps; a full sign-in happens only when it moved.",
+        ],
+    )
     lines = [
         "## Security: isolation, hostile requests, authorization overhead",
         "",
@@ -277,6 +311,7 @@ def markdown(result: dict[str, Any], command: str) -> str:
         isolation_table.markdown(),
         hostile_table.markdown(),
         overhead_table.markdown(),
+        recheck_table.markdown(),
     ]
     return "\n".join(lines)
 
