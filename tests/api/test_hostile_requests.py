@@ -355,6 +355,16 @@ class Answer:
     headers: Mapping[str, str]
 
 
+def _crashed(error: BaseException) -> Answer:
+    """An exception that escaped the app is a crash (a real server answers 500), unless this very task is being
+    cancelled, which is the test's own doing."""
+    task = asyncio.current_task()
+    if isinstance(error, asyncio.CancelledError) and task is not None and task.cancelling():
+        raise error
+    shown = repr(error) if isinstance(error, asyncio.CancelledError) else str(error)
+    return Answer(CRASHED, f"{type(error).__name__} escaped the app: {shown}", {})
+
+
 async def send(http: httpx.AsyncClient, sent: Sent) -> Answer:
     """The answer to one request; an exception escaping the app is a crash (a real server answers 500)."""
     content: Any = sent.body
@@ -376,13 +386,8 @@ async def send(http: httpx.AsyncClient, sent: Sent) -> Answer:
             data=dict(sent.data) if sent.data else None,
             params=dict(sent.params) if sent.params else None,
         )
-    except asyncio.CancelledError as error:
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            raise
-        return Answer(CRASHED, f"CancelledError escaped the app: {error!r}", {})
-    except Exception as error:
-        return Answer(CRASHED, f"{type(error).__name__} escaped the app: {error}", {})
+    except (asyncio.CancelledError, Exception) as error:
+        return _crashed(error)
     return Answer(response.status_code, response.text, response.headers)
 
 
@@ -405,13 +410,8 @@ async def send_over_socket(client: httpx.AsyncClient, sent: Sent) -> Answer:
         status, code = STATUS_OF_CLOSE.get(closed.code, (closed.code, None))
         error: dict[str, Any] = {"message": closed.reason, **({"extensions": {"code": code}} if code else {})}
         return Answer(status, json.dumps({"errors": [error]}), {})
-    except asyncio.CancelledError as error:
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            raise
-        return Answer(CRASHED, f"CancelledError escaped the app: {error!r}", {})
-    except Exception as error:
-        return Answer(CRASHED, f"{type(error).__name__} escaped the app: {error}", {})
+    except (asyncio.CancelledError, Exception) as error:
+        return _crashed(error)
     if not replies:
         return Answer(CRASHED, "the operation completed without a reply", {})
     reply = replies[0]
