@@ -299,12 +299,7 @@ class IdentityService:
 
     @staticmethod
     def _local_account_id(actor: Actor) -> uuid.UUID | None:
-        if actor.kind is not ActorKind.USER:
-            return None
-        try:
-            return uuid.UUID(actor.subject)
-        except ValueError:
-            return None
+        return _uuid_or_none(actor.subject) if actor.kind is ActorKind.USER else None
 
     # -- API tokens ----------------------------------------------------------------------------------
 
