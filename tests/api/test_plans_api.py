@@ -99,7 +99,7 @@ async def test_the_same_request_gives_the_same_fingerprint(gql: GraphQLClient, e
 
 async def test_a_plan_needing_no_approval_is_approved_by_policy(gql: GraphQLClient, environment: str) -> None:
     plan = await create(gql, environment, "orders")
-    assert (plan["status"], plan["decidedBy"], plan["approvalsRequired"]) == ("approved", "policy", [])
+    assert (plan["status"], plan["decidedBy"], plan["approvalsRequired"]) == ("APPROVED", "policy", [])
 
 
 async def test_approval_is_bound_to_the_fingerprint_and_audited(gql: GraphQLClient, environment: str) -> None:
@@ -111,8 +111,8 @@ async def test_approval_is_bound_to_the_fingerprint_and_audited(gql: GraphQLClie
     right = (await gql.data(APPROVE, plan=plan["id"], fingerprint=plan["fingerprint"]))["approvePlan"]
     again = (await gql.data(APPROVE, plan=plan["id"], fingerprint=plan["fingerprint"]))["approvePlan"]
     log = await gql.data('{ auditEvents(filter: {actionPrefix: "plan."}) { nodes { action details } } }')
-    assert (plan["status"], plan["approvalsRequired"]) == ("draft", [{"policy": "manual_approval", "role": "admin"}])
-    assert wrong["code"] == "CONFLICT" and right["status"] == "approved" and again["code"] == "CONFLICT"
+    assert (plan["status"], plan["approvalsRequired"]) == ("DRAFT", [{"policy": "manual_approval", "role": "admin"}])
+    assert wrong["code"] == "CONFLICT" and right["status"] == "APPROVED" and again["code"] == "CONFLICT"
     assert [e["action"] for e in log["auditEvents"]["nodes"]][:2] == ["plan.approve", "plan.create"]
     assert log["auditEvents"]["nodes"][0]["details"]["fingerprint"] == plan["fingerprint"]
 
@@ -124,15 +124,47 @@ async def test_an_editor_plans_but_cannot_approve(
     editor = GraphQLClient(gql.http, await token_for(app, scope, "editor"))
     plan = await create(editor, environment, "orders")
     body = await editor(APPROVE, plan=plan["id"], fingerprint=plan["fingerprint"])
-    assert plan["status"] == "draft"
+    assert plan["status"] == "DRAFT"
     assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
 
 
-async def test_a_newer_graph_version_expires_the_plan(gql: GraphQLClient, environment: str) -> None:
+TRIGGER = """mutation($env: ID!, $plan: ID!) { triggerRun(input: {environmentId: $env, planId: $plan}) {
+  __typename ... on Run { status } ... on Error { message code } } }"""
+
+
+async def moved(gql: GraphQLClient, unique_id: str) -> None:
+    """A newer graph version in which only `unique_id`'s code changed."""
+    manifest = orjson.loads((JAFFLE / NEW).read_bytes())
+    node = manifest["nodes"][unique_id]
+    node["raw_code"] += "\n-- changed"
+    node["checksum"] = {"name": "sha256", "checksum": "0" * 64}
+    await upload(gql, NEW, contents={NEW: orjson.dumps(manifest)})
+
+
+async def test_a_plan_stays_valid_when_the_graph_moves_only_where_it_runs_nothing(
+    gql: GraphQLClient, environment: str
+) -> None:
     plan = await create(gql, environment, "orders")
-    await upload(gql, "manifest_1.10__v12__jaffle_shop.json")
+    await moved(gql, "model.jaffle_shop.customers")
+    found = await gql.data("query($id: ID!) { plan(id: $id) { status headVersion { id } } }", id=plan["id"])
+    latest = await gql.data(
+        '{ environment(project: "jaffle", slug: "prod") { graphVersions(first: 1) { nodes { id } } } }'
+    )
+    assert latest["environment"]["graphVersions"]["nodes"][0]["id"] != found["plan"]["headVersion"]["id"]
+    assert found["plan"]["status"] == "APPROVED"
+    run = (await gql.data(TRIGGER, env=environment, plan=plan["id"]))["triggerRun"]
+    assert run["__typename"] == "Run", run
+
+
+async def test_a_plan_expires_when_the_graph_changes_a_node_it_runs_and_its_run_is_refused(
+    gql: GraphQLClient, environment: str
+) -> None:
+    plan = await create(gql, environment, "orders")
+    await moved(gql, "model.jaffle_shop.orders")
     found = await gql.data("query($id: ID!) { plan(id: $id) { status } }", id=plan["id"])
-    assert found["plan"]["status"] == "expired"
+    assert found["plan"]["status"] == "EXPIRED"
+    refused = (await gql.data(TRIGGER, env=environment, plan=plan["id"]))["triggerRun"]
+    assert refused["code"] == "CONFLICT" and "model.jaffle_shop.orders" in refused["message"], refused
 
 
 async def test_unchanged_nodes_that_succeeded_are_skipped(gql: GraphQLClient, environment: str) -> None:
@@ -188,7 +220,7 @@ async def test_the_diff_of_two_versions_names_each_change_and_its_category(
     new = set(orjson.loads((JAFFLE / NEW).read_bytes())["nodes"])
     assert {n["uniqueId"] for n in found["removed"]} >= old - new
     assert {n["uniqueId"] for n in found["added"]} >= new - old
-    categories = {"breaking", "non_breaking", "metadata_only"}
+    categories = {"BREAKING", "NON_BREAKING", "METADATA_ONLY"}
     assert found["modified"] and all(m["category"] in categories and m["changes"] for m in found["modified"])
 
 

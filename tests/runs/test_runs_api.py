@@ -89,7 +89,7 @@ async def trigger(server: str, token: str, place: Place, select: list[str] | Non
     environment = to_base64("Environment", str(place.environment.id))
     found = (await post(server, token, TRIGGER, input={"environmentId": environment, "select": select}))["triggerRun"]
     assert found["__typename"] == "Run", found
-    if found["plan"]["status"] == "draft":
+    if found["plan"]["status"] == "DRAFT":
         decided = {"planId": found["plan"]["id"], "fingerprint": found["plan"]["fingerprint"]}
         await post(server, token, APPROVE, input=decided)
     return str(found["id"])
@@ -113,7 +113,7 @@ async def test_a_follower_that_reconnects_with_its_cursor_misses_nothing_and_see
         async for data in follower.items(EVENTS, id=run_id, after=cut):
             seen += data["runEvents"]["events"]
     stored = (await post(server, token, RUN, id=run_id))["run"]
-    assert stored["status"] == "success"
+    assert stored["status"] == "SUCCESS"
     assert [e["seq"] for e in seen] == [e["seq"] for e in stored["events"]] == list(range(1, len(seen) + 1))
     assert seen[-1]["kind"] == "status" and seen[-1]["status"] == "success"
     assert any(e["kind"] == "node_started" and e["seq"] > cut for e in seen) or cut == seen[-2]["seq"]

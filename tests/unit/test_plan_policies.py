@@ -9,7 +9,8 @@ from typing import Any
 
 import rfc8785
 
-from dvt.application.plans import canonical_json, seal
+from dvt.application.plans import seal
+from dvt.domain.canonical import canonical_json
 from dvt.domain.graph.model import GraphNode
 from dvt.domain.plan.compose import make_plan
 from dvt.domain.plan.context import NodeHistory, PlanContext, PolicyConfig

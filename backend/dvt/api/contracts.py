@@ -6,12 +6,17 @@ against the exported schema, so the schema cannot drift from what the code sends
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 import uuid
+from enum import Enum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from dvt.domain import canvas
+from dvt.domain.plan.plan import ExecutionPlan
 
 CONTRACTS_VERSION = "dvt.logical-graph.v1"
 
@@ -49,93 +54,6 @@ class LogicalGraph(_Strict):
     content_hash: str = Field(pattern="^[0-9a-f]{64}$", description="sha256 of the manifest the version came from")
     nodes: list[LogicalGraphNode] = Field(description="In unique_id order")
     edges: list[LogicalGraphEdge] = Field(description="In (parent_uuid, child_uuid) order")
-
-
-class PlanDecisionDoc(_Strict):
-    policy: str
-    reason: str = Field(description="A stable reason code, e.g. UNCHANGED_SINCE_LAST_SUCCESS")
-    message: str
-    action: Literal["RUN", "SKIP", "PARTIAL"] | None
-    final: bool
-    priority: int | None
-    approval_role: str | None
-    partition: dict[str, Any] | None
-
-
-class PlanEstimateDoc(_Strict):
-    p50_ms: int = Field(ge=0)
-    p90_ms: int = Field(ge=0)
-    p50_cost_micros: int = Field(ge=0, description="Micro-units of the rate card's currency")
-    p90_cost_micros: int = Field(ge=0)
-    confidence: Literal["history", "similar", "none"]
-    evidence: str
-    runs: int = Field(ge=0)
-
-
-class PlanItemDoc(_Strict):
-    node_uuid: uuid.UUID
-    unique_id: str
-    resource_type: str
-    action: Literal["RUN", "SKIP", "PARTIAL"]
-    decisions: list[PlanDecisionDoc] = Field(min_length=1, description="In the order the policies made them")
-    wave: int = Field(ge=-1, description="Topological level among what runs; -1 when skipped")
-    priority: int
-    estimate: PlanEstimateDoc
-    partition: dict[str, Any] | None = Field(description="PARTIAL only: the partition contract and dbt vars")
-
-
-class PlanRequestDoc(_Strict):
-    select: list[str]
-    exclude: list[str]
-    selector: str | None
-    indirect_selection: Literal["eager", "cautious", "buildable", "empty"]
-    full_refresh: bool
-    vars: dict[str, Any]
-    state_version_id: uuid.UUID | None
-    as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    state_manifest_sha256: str | None
-
-
-class PlanTotalsDoc(_Strict):
-    run: int = Field(ge=0)
-    skip: int = Field(ge=0)
-    partial: int = Field(ge=0)
-    p50_ms: int = Field(ge=0)
-    p90_ms: int = Field(ge=0)
-    p50_cost_micros: int = Field(ge=0)
-    p90_cost_micros: int = Field(ge=0)
-    budget_remaining_micros: int | None
-
-
-class ApprovalDoc(_Strict):
-    policy: str
-    reason: str
-    role: str
-
-
-class PolicyRefDoc(_Strict):
-    id: str
-    version: str
-
-
-class ExecutionPlan(_Strict):
-    """What `dbt build` would do, node by node, why, in which order and at what cost; sealed by `fingerprint`,
-    the sha256 of the canonical JSON (RFC 8785) of every other member."""
-
-    model_config = ConfigDict(extra="forbid", title="ExecutionPlan")
-
-    contract: Literal["dvt.execution-plan.v2"]
-    environment_id: uuid.UUID
-    base_version_id: uuid.UUID | None
-    head_version_id: uuid.UUID
-    request: PlanRequestDoc
-    selected: list[str] = Field(description="The raw selection in dbt's semantics, sorted")
-    items: list[PlanItemDoc] = Field(description="In execution order: wave, priority, unique_id")
-    totals: PlanTotalsDoc
-    approvals_required: list[ApprovalDoc]
-    explanation: str
-    policies: list[PolicyRefDoc]
-    fingerprint: str = Field(pattern="^[0-9a-f]{64}$")
 
 
 Key = Annotated[str, Field(min_length=1)]
@@ -181,13 +99,83 @@ class CanvasStateDoc(_Strict):
 
 CONTRACTS: dict[str, type[BaseModel]] = {
     "logical-graph.v1.schema.json": LogicalGraph,
-    "execution-plan.v2.schema.json": ExecutionPlan,
     "canvas-state.v1.schema.json": CanvasStateDoc,
+}
+# Contracts whose model is a domain dataclass (the domain imports no pydantic): generated from its field types.
+DOMAIN_CONTRACTS: dict[str, type[Any]] = {
+    "execution-plan.v2.schema.json": ExecutionPlan,
 }
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
+    schemas = {name: model.model_json_schema() for name, model in CONTRACTS.items()}
+    schemas.update({name: dataclass_schema(model) for name, model in DOMAIN_CONTRACTS.items()})
     return {
-        name: {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
-        for name, model in CONTRACTS.items()
+        name: {"$schema": "https://json-schema.org/draft/2020-12/schema", **schemas[name]}
+        for name in sorted(schemas, key=list(CONTRACTS | DOMAIN_CONTRACTS).index)
     }
+
+
+def dataclass_schema(model: type[Any]) -> dict[str, Any]:
+    """The JSON Schema of a frozen domain dataclass's document: every member required, none other allowed.
+
+    Field types give the shape; each field's `metadata` adds JSON Schema keywords (description, minimum,
+    pattern, const, ...) and `document=False` leaves a field out of the document.
+    """
+    definitions: dict[str, Any] = {}
+    root = _object_schema(model, definitions)
+    definitions.pop(model.__name__)
+    return {**root, **({"$defs": dict(sorted(definitions.items()))} if definitions else {})}
+
+
+def _object_schema(model: type[Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    definitions[model.__name__] = {}  # taken: a recursive reference resolves to it
+    hints = typing.get_type_hints(model)
+    properties: dict[str, Any] = {}
+    for member in dataclasses.fields(model):
+        keywords = dict(member.metadata)
+        if not keywords.pop("document", True):
+            continue
+        properties[member.name] = {**_type_schema(hints[member.name], definitions), **keywords}
+    schema = {
+        "title": model.__name__,
+        **({"description": " ".join((model.__doc__ or "").split())} if _documented(model) else {}),
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+    definitions[model.__name__] = schema
+    return schema
+
+
+def _documented(model: type[Any]) -> bool:
+    doc = model.__doc__ or ""
+    return bool(doc) and not doc.startswith(f"{model.__name__}(")  # not the signature dataclass writes
+
+
+def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_type_schema(argument, definitions) for argument in arguments]}
+    if origin in (tuple, list):
+        return {"type": "array", "items": _type_schema(arguments[0], definitions)}
+    if origin is dict or hint is dict:
+        return {"type": "object"}
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if hint.__name__ not in definitions:
+            _object_schema(hint, definitions)
+        return {"$ref": f"#/$defs/{hint.__name__}"}
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return {"type": "string", "enum": [member.value for member in hint]}
+    simple = {
+        str: {"type": "string"},
+        bool: {"type": "boolean"},
+        int: {"type": "integer"},
+        uuid.UUID: {"type": "string", "format": "uuid"},
+        type(None): {"type": "null"},
+        Any: {},
+    }
+    if hint in simple:
+        return dict(simple[hint])
+    raise TypeError(f"no JSON Schema for {hint!r}")

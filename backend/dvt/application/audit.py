@@ -11,23 +11,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-import rfc8785
+from typing import TYPE_CHECKING
 
 from dvt.application.audit_ports import AuditQuery, AuditTrail, AuditUnitOfWorkFactory
 from dvt.application.records import Page
 from dvt.domain.audit import AuditEvent, AuditRecord, AuditResult, BrokenLink, ChainCheck, seal
 from dvt.domain.authorization import TENANT_SCOPE, Permission
+from dvt.domain.canonical import canonical_json  # RFC 8785: the bytes every event's hash is taken over
 from dvt.domain.tenancy import TenantScope
 
 if TYPE_CHECKING:
     from dvt.application.access import Access  # access records through this module: import only for types
-
-
-def canonical_json(value: Any) -> bytes:
-    """RFC 8785 (JSON Canonicalization Scheme): the bytes every event's hash is taken over."""
-    return rfc8785.dumps(value)
 
 
 def seal_event(event: AuditEvent, sequence: int, occurred_at: datetime, prev_hash: str) -> str:

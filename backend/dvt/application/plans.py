@@ -7,7 +7,6 @@ approves exactly that fingerprint; a newer graph version or the end of its time 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,7 +31,7 @@ from dvt.domain.graph.selection import GraphIndex, Selection, fresher_sources, s
 from dvt.domain.plan.compose import make_plan
 from dvt.domain.plan.context import RUNNABLE, NodeHistory, PlanContext, PolicyConfig
 from dvt.domain.plan.estimate import RateCard, estimate
-from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanRequest, PlanStatus, document
+from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanRequest, PlanStatus
 from dvt.domain.plan.policies.registry import PolicyRegistry
 from dvt.domain.tenancy import Environment, TenantScope
 
@@ -40,15 +39,9 @@ HISTORY_RUNS = 20  # successful executions per node that estimates look at
 GRAPH_CACHE_SIZE = 4
 
 
-def canonical_json(value: Any) -> bytes:
-    """RFC 8785 canonical JSON for documents without floats (plans hold integers only): sorted keys,
-    no insignificant whitespace, UTF-8. A test checks it byte for byte against the `rfc8785` package."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-
-
 def seal(plan: ExecutionPlan) -> tuple[bytes, str]:
-    body = canonical_json(document(plan))
-    return body, hashlib.sha256(body).hexdigest()
+    sealed, body = plan.sealed()
+    return body, sealed.fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,15 +375,12 @@ class PlanService:
             return await uow.plans(scope).of_environment(environment_id, before, limit)
 
     async def status(self, scope: TenantScope, plan: PlanRecord, uow: UnitOfWork | None = None) -> PlanStatus:
-        """The plan's status now: a draft or approved plan expires when the graph moves on or time runs out."""
+        """The plan's status now: a draft or approved plan expires exactly when a run of it may no longer
+        start (`staleness`): its time ran out, or the graph changed a node it runs."""
         stored = PlanStatus(plan.status)
         if stored in (PlanStatus.REJECTED, PlanStatus.EXPIRED):
             return stored
-        if self._clock() >= plan.expires_at:
-            return PlanStatus.EXPIRED
-        async with joined(self._units, uow) as (uow, _):
-            latest = await uow.graphs(scope).latest_version(plan.environment_id)
-        return PlanStatus.EXPIRED if latest is None or latest.id != plan.head_version_id else stored
+        return PlanStatus.EXPIRED if await self.staleness(scope, plan, uow) is not None else stored
 
     async def staleness(self, scope: TenantScope, plan: PlanRecord, uow: UnitOfWork | None = None) -> str | None:
         """Why a run of this plan may not start now, or None: its time ran out, or the graph moved on.
@@ -413,8 +403,7 @@ class PlanService:
                 return "graph_moved: the plan's graph version is gone"
             head = await self._graphs.load(uow, scope, found[0])
             now = await self._graphs.load(uow, scope, latest)
-        items = orjson.loads(plan.document)["items"]
-        planned = [i["unique_id"] for i in items if i["action"] != "SKIP"]
+        planned = [item.unique_id for item in ExecutionPlan.from_document(plan.document).executed()]
         changes = macro_changes(head.macros, now.macros)
         moved = [
             uid

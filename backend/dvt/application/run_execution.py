@@ -14,7 +14,7 @@ import logging
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,12 +48,12 @@ from dvt.application.run_sink import (
     keep_outcome,
 )
 from dvt.application.run_spool import RunSpool
-from dvt.application.runs import RunService, move, plan_items
+from dvt.application.runs import RunService, move
 from dvt.application.secrets import SecretService
 from dvt.domain.errors import DomainError, ValidationError
 from dvt.domain.plan.context import RUNNABLE
 from dvt.domain.plan.estimate import RateCard
-from dvt.domain.plan.plan import PlanStatus
+from dvt.domain.plan.plan import Action, ExecutionPlan, PlanItem, PlanStatus
 from dvt.domain.runs import FailureReason, RunStatus, outcome, worker_presumed_lost
 from dvt.domain.tenancy import Environment, Project, TenantScope
 
@@ -245,28 +245,29 @@ class RunExecutor:
 
     async def _spec(self, scope: TenantScope, claim: _Claim, work_dir: Path) -> tuple[RunSpec, frozenset[str]]:
         """What the runner gets, and which planned nodes are ephemeral (compiled into others, never run)."""
-        items = plan_items(claim.plan)
+        plan = ExecutionPlan.from_document(claim.plan.document)
+        items = plan.executed()
         async with self._units() as uow:
             graph = await uow.graphs(scope).all_nodes(claim.plan.head_version_id)
             tenants = await uow.platform.tenants_by_ids([scope.tenant_id])
         fqn = {node.unique_id: node.fqn for _, node in graph}
         ephemeral = frozenset(node.unique_id for _, node in graph if node.materialized == "ephemeral")
         request = claim.run.request
-        selection = _as_requested(orjson.loads(claim.plan.document)["items"], request)
+        selection = _as_requested(plan.items, request)
         if selection is None:  # name each node the plan runs, and nothing dbt would add on its own
-            listed = {"fqn:" + ".".join(fqn[i["unique_id"]]) for i in items if fqn.get(i["unique_id"])}
+            listed = {"fqn:" + ".".join(fqn[i.unique_id]) for i in items if fqn.get(i.unique_id)}
             selection = (tuple(sorted(listed)), (), None, "empty")
         select, exclude, selector, indirect = selection
         variables: dict[str, Any] = dict(request.get("vars") or {})
         for item in items:
-            variables.update(((item.get("partition") or {}).get("vars")) or {})
+            variables.update(((item.partition or {}).get("vars")) or {})
         secrets = await self._secrets.reveal_for_run(scope, claim.environment.id)
         tag = QueryTag(
             run_id=claim.run.id,
             tenant=tenants[0].slug if tenants else str(scope.tenant_id),
             environment=claim.environment.slug,
             trace_id=claim.run.trace_id,
-            node_uuids={i["unique_id"]: i["node_uuid"] for i in items},
+            node_uuids={i.unique_id: str(i.node_uuid) for i in items},
         )
         spec = RunSpec(
             run_id=claim.run.id,
@@ -422,15 +423,15 @@ _DVT_ONLY_METHODS = ("state:", "result:", "source_status:")
 
 
 def _as_requested(
-    items: list[dict[str, Any]], request: dict[str, Any]
+    items: Sequence[PlanItem], request: dict[str, Any]
 ) -> tuple[tuple[str, ...], tuple[str, ...], str | None, str] | None:
     """The request's own dbt selection when the plan runs exactly what it selects (no SKIP, no PARTIAL).
 
     dbt then selects the same nodes (DVT's selection is checked against `dbt ls`), and evaluating one
     selector per node costs dbt seconds on a large project (docs/benchmarks.md). Else None.
     """
-    executed = [i for i in items if i["resource_type"] in RUNNABLE]  # sources, exposures: nothing to run
-    if not executed or any(i["action"] != "RUN" for i in executed) or request.get("selector"):
+    executed = [i for i in items if i.resource_type in RUNNABLE]  # sources, exposures: nothing to run
+    if not executed or any(i.action is not Action.RUN for i in executed) or request.get("selector"):
         return None
     select, exclude = tuple(request.get("select") or ()), tuple(request.get("exclude") or ())
     if any(method in text for text in (*select, *exclude) for method in _DVT_ONLY_METHODS):

@@ -17,8 +17,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
-
 from dvt.application.access import Access
 from dvt.application.audit import record
 from dvt.application.plans import PlanService
@@ -38,7 +36,7 @@ from dvt.application.run_records import (
 from dvt.application.tenancy import visible_environment
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
-from dvt.domain.plan.plan import Action, PlanRequest, PlanStatus
+from dvt.domain.plan.plan import ExecutionPlan, PlanItem, PlanRequest, PlanStatus
 from dvt.domain.runs import (
     FailureReason,
     IllegalTransition,
@@ -66,10 +64,9 @@ def client_key(key: str | None) -> str | None:
     return key
 
 
-def plan_items(plan: PlanRecord) -> list[dict[str, Any]]:
+def plan_items(plan: PlanRecord) -> tuple[PlanItem, ...]:
     """The plan's RUN and PARTIAL items: exactly what its run executes."""
-    items: list[dict[str, Any]] = orjson.loads(plan.document)["items"]
-    return [i for i in items if i["action"] in (Action.RUN.value, Action.PARTIAL.value)]
+    return ExecutionPlan.from_document(plan.document).executed()
 
 
 async def move(
@@ -188,7 +185,7 @@ class RunService:
                 trigger=trigger.value,
                 actor=access.actor.label,
                 trace_id=(access.trace_id or uuid.uuid4().hex)[:32],
-                request=orjson.loads(plan.document)["request"],
+                request=ExecutionPlan.from_document(plan.document).request.as_document(),
                 retry_of=retry_of,
                 estimated_cost_micros=int(plan.summary.get("p50_cost_micros") or 0),
                 idempotency_key=key,
@@ -273,10 +270,10 @@ class RunService:
         nodes = [
             RunNodeRecord(
                 run_id=run.id,
-                unique_id=i["unique_id"],
-                node_uuid=uuid.UUID(i["node_uuid"]),
-                resource_type=i["resource_type"],
-                estimated_cost_micros=i["estimate"]["p50_cost_micros"],
+                unique_id=i.unique_id,
+                node_uuid=i.node_uuid,
+                resource_type=i.resource_type,
+                estimated_cost_micros=i.estimate.p50_cost_micros,
             )
             for i in items
         ]

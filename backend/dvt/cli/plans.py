@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import orjson
 import typer
 
 from dvt.adapters.artifacts.readers import read_artifact
@@ -15,7 +14,7 @@ from dvt.application.records import PlanRecord
 from dvt.cli.common import JsonOption, TenantOption, app, run, scoped
 from dvt.domain.errors import ValidationError
 from dvt.domain.graph.model import Manifest
-from dvt.domain.plan.plan import MICROS, PlanRequest
+from dvt.domain.plan.plan import MICROS, Action, ExecutionPlan, PlanRequest
 from dvt.domain.tenancy import DEFAULT_TENANT
 
 Strings = Annotated[list[str] | None, typer.Option(help="Repeatable")]
@@ -53,12 +52,12 @@ def plan(
             return await built.plans.create(access, found.id, request, manifest[0] if manifest else None)
 
     stored = run(work)
-    body = orjson.loads(stored.document)
+    plan = ExecutionPlan.from_document(stored.document)
     if as_json:
-        sealed = {**body, "fingerprint": stored.fingerprint, "plan_id": str(stored.id), "status": stored.status}
+        sealed = {**plan.contract_document(), "plan_id": str(stored.id), "status": stored.status}
         typer.echo(json.dumps(sealed, indent=2))
         return
-    _print(stored, body)
+    _print(stored, plan)
 
 
 def _uuid(raw: str) -> Any:
@@ -79,17 +78,15 @@ def _state_manifest(path: Path) -> tuple[Manifest, str]:
     return artifact, hashlib.sha256(data).hexdigest()
 
 
-def _print(stored: PlanRecord, body: dict[str, Any]) -> None:
+def _print(stored: PlanRecord, plan: ExecutionPlan) -> None:
     typer.echo(f"plan {stored.id} ({stored.status}) fingerprint {stored.fingerprint}")
-    typer.echo(body["explanation"])
-    for item in body["items"]:
-        if item["action"] == "SKIP" and item["decisions"][-1]["reason"] == "NOT_EXECUTED":
+    typer.echo(plan.explanation)
+    for item in plan.items:
+        if item.action is Action.SKIP and item.decisions[-1].reason == "NOT_EXECUTED":
             continue
-        why = item["decisions"][-1]["message"]
-        seconds = item["estimate"]["p50_ms"] / 1000
-        cost = item["estimate"]["p50_cost_micros"] / MICROS
-        typer.echo(
-            f"  wave {item['wave']:>3}  {item['action']:<7} {item['unique_id']}  ~{seconds:.1f}s {cost:.4f}  {why}"
-        )
-    for approval in body["approvals_required"]:
-        typer.echo(f"approval required ({approval['role']}): {approval['reason']}")
+        why = item.decisions[-1].message
+        seconds = item.estimate.p50_ms / 1000
+        cost = item.estimate.p50_cost_micros / MICROS
+        typer.echo(f"  wave {item.wave:>3}  {item.action.value:<7} {item.unique_id}  ~{seconds:.1f}s {cost:.4f}  {why}")
+    for approval in plan.approvals_required:
+        typer.echo(f"approval required ({approval.role}): {approval.reason}")

@@ -6,6 +6,7 @@ import strawberry
 
 from dvt.api import ids, permissions
 from dvt.api.context import Info
+from dvt.api.enums import Category
 from dvt.api.scalars import JSON
 from dvt.domain import errors as domain
 from dvt.domain.authorization import Permission
@@ -15,7 +16,7 @@ from dvt.domain.graph.diff import GraphDiff, ModifiedNode, NodeDelta
 @strawberry.type
 class NodeChange:
     kind: str = strawberry.field(description="body, compiled, config, relation, contract, columns, description, ...")
-    category: str = strawberry.field(description="breaking, non_breaking or metadata_only")
+    category: Category
     message: str
     old: JSON | None
     new: JSON | None
@@ -25,7 +26,7 @@ class NodeChange:
 class ModifiedDiffNode:
     unique_id: str
     resource_type: str
-    category: str
+    category: Category
     changes: list[NodeChange]
     state_modified: list[str] = strawberry.field(description="dbt's state:modified sub-kinds that select it")
 
@@ -34,9 +35,9 @@ class ModifiedDiffNode:
         return ModifiedDiffNode(
             unique_id=node.unique_id,
             resource_type=node.resource_type,
-            category=node.category.value,
+            category=node.category,
             changes=[
-                NodeChange(kind=c.kind.value, category=c.category.value, message=c.message, old=c.old, new=c.new)
+                NodeChange(kind=c.kind.value, category=c.category, message=c.message, old=c.old, new=c.new)
                 for c in node.changes
             ],
             state_modified=sorted(node.state_modified),
@@ -47,11 +48,11 @@ class ModifiedDiffNode:
 class DiffNode:
     unique_id: str
     resource_type: str
-    category: str
+    category: Category
 
     @staticmethod
     def of(node: NodeDelta) -> DiffNode:
-        return DiffNode(unique_id=node.unique_id, resource_type=node.resource_type, category=node.category.value)
+        return DiffNode(unique_id=node.unique_id, resource_type=node.resource_type, category=node.category)
 
 
 @strawberry.type

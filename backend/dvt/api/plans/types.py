@@ -5,18 +5,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import orjson
 import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
+from dvt.api.enums import Action, Confidence, PlanStatus
 from dvt.api.pagination import Edge, PageInfo
 from dvt.api.permissions import visible_nodes
 from dvt.api.scalars import JSON
 from dvt.application.records import PlanRecord
-from dvt.domain.plan.plan import MICROS
+from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanItem
 
 if TYPE_CHECKING:
     from dvt.api.graph.types import GraphNodeType, GraphVersionType
@@ -29,7 +29,7 @@ class PlanEstimate:
     p90_ms: int
     p50_cost: float = strawberry.field(description="In the rate card's currency")
     p90_cost: float
-    confidence: str = strawberry.field(description="history, similar (low confidence) or none")
+    confidence: Confidence
     evidence: str
     runs: int
 
@@ -39,7 +39,7 @@ class PlanDecision:
     policy: str
     reason: str
     message: str
-    action: str | None
+    action: Action | None
     final: bool
 
 
@@ -48,7 +48,7 @@ class PlanItemType:
     unique_id: str
     node_uuid: uuid.UUID
     resource_type: str
-    action: str = strawberry.field(description="RUN, SKIP or PARTIAL")
+    action: Action
     wave: int = strawberry.field(description="Topological level among what runs; -1 when skipped")
     priority: int
     estimate: PlanEstimate
@@ -87,31 +87,29 @@ def _money(micros: int | None) -> float | None:
     return None if micros is None else micros / MICROS
 
 
-def _item(raw: dict[str, Any], head: uuid.UUID) -> PlanItemType:
-    e = raw["estimate"]
+def _item(item: PlanItem, head: uuid.UUID) -> PlanItemType:
+    e = item.estimate
     return PlanItemType(
-        unique_id=raw["unique_id"],
-        node_uuid=uuid.UUID(raw["node_uuid"]),
-        resource_type=raw["resource_type"],
-        action=raw["action"],
-        wave=raw["wave"],
-        priority=raw["priority"],
+        unique_id=item.unique_id,
+        node_uuid=item.node_uuid,
+        resource_type=item.resource_type,
+        action=item.action,
+        wave=item.wave,
+        priority=item.priority,
         estimate=PlanEstimate(
-            p50_ms=e["p50_ms"],
-            p90_ms=e["p90_ms"],
-            p50_cost=e["p50_cost_micros"] / MICROS,
-            p90_cost=e["p90_cost_micros"] / MICROS,
-            confidence=e["confidence"],
-            evidence=e["evidence"],
-            runs=e["runs"],
+            p50_ms=e.p50_ms,
+            p90_ms=e.p90_ms,
+            p50_cost=e.p50_cost_micros / MICROS,
+            p90_cost=e.p90_cost_micros / MICROS,
+            confidence=e.confidence,
+            evidence=e.evidence,
+            runs=e.runs,
         ),
         decisions=[
-            PlanDecision(
-                policy=d["policy"], reason=d["reason"], message=d["message"], action=d["action"], final=d["final"]
-            )
-            for d in raw["decisions"]
+            PlanDecision(policy=d.policy, reason=d.reason, message=d.message, action=d.action, final=d.final)
+            for d in item.decisions
         ],
-        partition=raw["partition"],
+        partition=item.partition,
         head_version_id=head,
     )
 
@@ -129,7 +127,7 @@ class PlanType(relay.Node):
     decided_at: datetime | None
     decision_note: str | None
     record: strawberry.Private[PlanRecord]
-    parsed: strawberry.Private[dict[str, Any]]
+    parsed: strawberry.Private[ExecutionPlan]
 
     @staticmethod
     def of(plan: PlanRecord) -> PlanType:
@@ -143,55 +141,55 @@ class PlanType(relay.Node):
             decided_at=plan.decided_at,
             decision_note=plan.decision_note,
             record=plan,
-            parsed=orjson.loads(plan.document),
+            parsed=ExecutionPlan.from_document(plan.document),
         )
 
-    @strawberry.field(description="draft, approved, rejected or expired (a newer graph version or its time ran out)")
-    async def status(self, info: Info) -> str:
-        return (await info.context.services.plans.status(info.context.scope, self.record)).value
+    @strawberry.field(description="DRAFT, APPROVED, REJECTED or EXPIRED (a run of it may no longer start)")
+    async def status(self, info: Info) -> PlanStatus:
+        return await info.context.services.plans.status(info.context.scope, self.record)
 
     @strawberry.field(description="Why these nodes, in a few sentences")
     def explanation(self) -> str:
-        return str(self.parsed["explanation"])
+        return self.parsed.explanation
 
     @strawberry.field
     def request(self) -> JSON:
-        return self.parsed["request"]
+        return self.parsed.request.as_document()
 
     @strawberry.field(description="The raw selection, in dbt's semantics")
     def selected(self) -> list[str]:
-        return list(self.parsed["selected"])
+        return list(self.parsed.selected)
 
     @strawberry.field
     def totals(self) -> PlanTotals:
-        t = self.parsed["totals"]
+        t = self.parsed.totals
         return PlanTotals(
-            run=t["run"],
-            skip=t["skip"],
-            partial=t["partial"],
-            p50_ms=t["p50_ms"],
-            p90_ms=t["p90_ms"],
-            p50_cost=t["p50_cost_micros"] / MICROS,
-            p90_cost=t["p90_cost_micros"] / MICROS,
-            budget_remaining=_money(t["budget_remaining_micros"]),
+            run=t.run,
+            skip=t.skip,
+            partial=t.partial,
+            p50_ms=t.p50_ms,
+            p90_ms=t.p90_ms,
+            p50_cost=t.p50_cost_micros / MICROS,
+            p90_cost=t.p90_cost_micros / MICROS,
+            budget_remaining=_money(t.budget_remaining_micros),
         )
 
     @strawberry.field
     def approvals_required(self) -> list[PlanApproval]:
-        return [PlanApproval(**a) for a in self.parsed["approvals_required"]]
+        return [PlanApproval(policy=a.policy, reason=a.reason, role=a.role) for a in self.parsed.approvals_required]
 
     @strawberry.field(description="Policies that decided, with their versions")
     def policies(self) -> JSON:
-        return self.parsed["policies"]
+        return [{"id": p.id, "version": p.version} for p in self.parsed.policies]
 
     @strawberry.field(description="Items in execution order (wave, priority, unique_id); filter by action")
-    def items(self, action: str | None = None) -> list[PlanItemType]:
+    def items(self, action: Action | None = None) -> list[PlanItemType]:
         head = self.record.head_version_id
-        return [_item(i, head) for i in self.parsed["items"] if action is None or i["action"] == action]
+        return [_item(i, head) for i in self.parsed.items if action is None or i.action is action]
 
     @strawberry.field(description="The whole plan as its contract (schema/contracts/execution-plan.v2.schema.json)")
     def document(self) -> JSON:
-        return {**self.parsed, "fingerprint": self.fingerprint}
+        return self.parsed.contract_document()
 
     @strawberry.field
     async def environment(

@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from dvt.api import ids, permissions
 from dvt.api.context import Info
+from dvt.api.enums import RunStatus, Trigger
 from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, QuotaExceededError, ValidationError
 from dvt.api.mutations import attempt
 from dvt.api.pagination import PageInfo, decode_time_cursor, edges_of, page_size, time_key
@@ -20,7 +21,6 @@ from dvt.application.run_records import RunQuery
 from dvt.domain import errors as domain
 from dvt.domain.authorization import Permission
 from dvt.domain.plan.plan import PlanRequest
-from dvt.domain.runs import Trigger
 
 
 @strawberry.input
@@ -73,8 +73,8 @@ class RunQueryFields:
         self,
         info: Info,
         environment_id: strawberry.ID,
-        status: list[str] | None = None,
-        trigger: str | None = None,
+        status: list[RunStatus] | None = None,
+        trigger: Trigger | None = None,
         actor: str | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -84,7 +84,8 @@ class RunQueryFields:
             return RunConnection(edges=[], nodes=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
         services = info.context.services
         size = page_size(first, services.default_page_size, services.max_page_size)
-        query = RunQuery(tuple(status or ()), trigger, actor, decode_time_cursor(after), size)
+        statuses = tuple(s.value for s in status or ())
+        query = RunQuery(statuses, trigger.value if trigger else None, actor, decode_time_cursor(after), size)
         page = await services.runs.runs(info.context.scope, environment, query)
         nodes = [RunType.of(r) for r in page.items]
         edges, end = edges_of(nodes, [time_key(r.created_at, r.id) for r in page.items])

@@ -11,6 +11,7 @@ import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
+from dvt.api.enums import RunStatus, Trigger
 from dvt.api.pagination import Edge, PageInfo, page_size
 from dvt.api.permissions import environment_scope_of, visible_nodes
 from dvt.api.scalars import JSON
@@ -110,11 +111,9 @@ class RunType(relay.Node):
     """One execution of an approved plan by dbt, with what happened node by node."""
 
     id: relay.NodeID[str]
-    status: str = strawberry.field(
-        description="queued, planning, awaiting_approval, running, success, warning, failed or canceled"
-    )
+    status: RunStatus
     reason: str | None = strawberry.field(description="Why it waits (queued: quota) or why it ended as it did")
-    trigger: str
+    trigger: Trigger
     actor: str
     trace_id: str
     attempt: int
@@ -135,8 +134,8 @@ class RunType(relay.Node):
     @staticmethod
     def of(run: RunRecord) -> RunType:
         return RunType(
-            id=str(run.id), status=run.status, reason=run.reason, trigger=run.trigger, actor=run.actor,
-            trace_id=run.trace_id, attempt=run.attempt, worker=run.worker, exit_code=run.exit_code,
+            id=str(run.id), status=RunStatus(run.status), reason=run.reason, trigger=Trigger(run.trigger),
+            actor=run.actor, trace_id=run.trace_id, attempt=run.attempt, worker=run.worker, exit_code=run.exit_code,
             created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
             cancel_requested_at=run.cancel_requested_at, estimated_cost=_money(run.estimated_cost_micros),
             actual_cost=_money(run.actual_cost_micros), regressions=run.regressions, limits=run.limits,

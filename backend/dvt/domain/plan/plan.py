@@ -2,21 +2,34 @@
 
 A plan holds no floats: durations are integer milliseconds and costs integer micro-units of the rate
 card's currency, so its canonical JSON is the same on every machine and its fingerprint is stable.
+
+These classes are the plan's one model: it is written with `ExecutionPlan.to_document()` / `sealed()`,
+read back with `ExecutionPlan.from_document()`, and its JSON Schema contract is generated from the field
+types and the `schema` metadata below (`dvt export-contracts`).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from dvt.domain.canonical import canonical_json
 from dvt.domain.graph.selection import check_selections, check_selector_name
 from dvt.domain.graph.selection.criteria import indirect_selection
 from dvt.domain.plan.variables import check_vars
 
 CONTRACT = "dvt.execution-plan.v2"
 MICROS = 1_000_000  # cost micro-units per currency unit
+
+
+def _schema(description: str | None = None, **keywords: Any) -> dict[str, Any]:
+    """A field's JSON Schema keywords for the contract (`document=False`: not part of the document)."""
+    return {**({"description": description} if description else {}), **keywords}
 
 
 class Action(StrEnum):
@@ -46,9 +59,9 @@ class Decision:
     `priority` orders work within a wave; `approval_role` asks for an approval by that role.
     """
 
-    unique_id: str
+    unique_id: str = field(metadata=_schema(document=False))  # the item holds it in the document
     policy: str
-    reason: str  # a stable reason code, e.g. UNCHANGED_SINCE_LAST_SUCCESS
+    reason: str = field(metadata=_schema("A stable reason code, e.g. UNCHANGED_SINCE_LAST_SUCCESS"))
     message: str  # for people
     action: Action | None = None
     final: bool = False
@@ -59,13 +72,13 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
-    p50_ms: int
-    p90_ms: int
-    p50_cost_micros: int
-    p90_cost_micros: int
+    p50_ms: int = field(metadata=_schema(minimum=0))
+    p90_ms: int = field(metadata=_schema(minimum=0))
+    p50_cost_micros: int = field(metadata=_schema("Micro-units of the rate card's currency", minimum=0))
+    p90_cost_micros: int = field(metadata=_schema(minimum=0))
     confidence: Confidence
     evidence: str  # "12 past runs", "similar: 40 incremental models", "no history"
-    runs: int = 0
+    runs: int = field(default=0, metadata=_schema(minimum=0))
 
 
 ZERO_ESTIMATE = Estimate(0, 0, 0, 0, Confidence.NONE, "no history")
@@ -77,11 +90,13 @@ class PlanItem:
     unique_id: str
     resource_type: str
     action: Action
-    decisions: tuple[Decision, ...]
-    wave: int  # topological level among the nodes the plan runs (0 first)
+    decisions: tuple[Decision, ...] = field(metadata=_schema("In the order the policies made them", minItems=1))
+    wave: int = field(metadata=_schema("Topological level among what runs; -1 when skipped", minimum=-1))
     priority: int  # lower first within a wave (exposure-feeding work first)
     estimate: Estimate
-    partition: dict[str, Any] | None = None  # PARTIAL only: the contract and the vars dbt gets
+    partition: dict[str, Any] | None = field(
+        default=None, metadata=_schema("PARTIAL only: the partition contract and dbt vars")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +104,13 @@ class PlanRequest:
     select: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     selector: str | None = None
-    indirect_selection: str = "eager"
+    indirect_selection: str = field(default="eager", metadata=_schema(enum=["eager", "cautious", "buildable", "empty"]))
     full_refresh: bool = False
     vars: dict[str, Any] = field(default_factory=dict)
     state_version_id: uuid.UUID | None = None  # the base to compare with; None: the previous version
     state_manifest_sha256: str | None = None  # or a manifest given as the state (`--state PATH`)
-    as_of: str = ""  # the day the plan is made for (ISO date): an input, so the same inputs plan the same
+    # The day the plan is made for (ISO date): an input, so the same inputs plan the same.
+    as_of: str = field(default="", metadata=_schema(pattern=r"^\d{4}-\d{2}-\d{2}$"))
 
     def __post_init__(self) -> None:
         # Checked here, so no request exists that dbt could read as options or that a plan could not store.
@@ -104,6 +120,20 @@ class PlanRequest:
             object.__setattr__(self, "selector", check_selector_name(self.selector))
         object.__setattr__(self, "indirect_selection", indirect_selection(self.indirect_selection).value)
         object.__setattr__(self, "vars", check_vars(self.vars))
+
+    def as_document(self) -> dict[str, Any]:
+        """The request as the plan's document (and a run's row) holds it."""
+        return {
+            "select": list(self.select),
+            "exclude": list(self.exclude),
+            "selector": self.selector,
+            "indirect_selection": self.indirect_selection,
+            "full_refresh": self.full_refresh,
+            "vars": self.vars,
+            "state_version_id": str(self.state_version_id) if self.state_version_id else None,
+            "as_of": self.as_of,
+            "state_manifest_sha256": self.state_manifest_sha256,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +145,13 @@ class ApprovalRequirement:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    run: int
-    skip: int
-    partial: int
-    p50_ms: int
-    p90_ms: int
-    p50_cost_micros: int
-    p90_cost_micros: int
+    run: int = field(metadata=_schema(minimum=0))
+    skip: int = field(metadata=_schema(minimum=0))
+    partial: int = field(metadata=_schema(minimum=0))
+    p50_ms: int = field(metadata=_schema(minimum=0))
+    p90_ms: int = field(metadata=_schema(minimum=0))
+    p50_cost_micros: int = field(metadata=_schema(minimum=0))
+    p90_cost_micros: int = field(metadata=_schema(minimum=0))
     budget_remaining_micros: int | None
 
 
@@ -133,17 +163,47 @@ class PolicyRef:
 
 @dataclass(frozen=True, slots=True)
 class ExecutionPlan:
+    """What `dbt build` would do, node by node, why, in which order and at what cost; sealed by `fingerprint`,
+    the sha256 of the canonical JSON (RFC 8785) of every other member."""
+
     environment_id: uuid.UUID
     base_version_id: uuid.UUID | None
     head_version_id: uuid.UUID
     request: PlanRequest
-    selected: tuple[str, ...]  # the raw selection in dbt's semantics, sorted
-    items: tuple[PlanItem, ...]  # in execution order: wave, priority, unique_id
+    selected: tuple[str, ...] = field(metadata=_schema("The raw selection in dbt's semantics, sorted"))
+    items: tuple[PlanItem, ...] = field(metadata=_schema("In execution order: wave, priority, unique_id"))
     totals: Totals
     approvals_required: tuple[ApprovalRequirement, ...]
     explanation: str
     policies: tuple[PolicyRef, ...]
-    contract: str = CONTRACT
+    contract: str = field(default=CONTRACT, metadata=_schema(const=CONTRACT))
+    fingerprint: str = field(default="", metadata=_schema(pattern="^[0-9a-f]{64}$"))  # empty until sealed
+
+    def to_document(self) -> bytes:
+        """The stored form: canonical JSON of every member but the fingerprint, which is its sha256."""
+        return canonical_json(document(self))
+
+    def sealed(self) -> tuple[ExecutionPlan, bytes]:
+        """The plan with its fingerprint, and the document bytes the fingerprint seals."""
+        body = self.to_document()
+        return replace(self, fingerprint=hashlib.sha256(body).hexdigest()), body
+
+    @classmethod
+    def from_document(cls, body: bytes) -> ExecutionPlan:
+        """A stored plan read back; its fingerprint is that of the bytes, so it is the one they were sealed with.
+
+        A stored plan never changes, so the last few read are kept: a request, a dispatch and a status check
+        of one big plan build its objects once.
+        """
+        return _read(body)
+
+    def contract_document(self) -> dict[str, Any]:
+        """The whole plan as its contract describes it: the document and the fingerprint that seals it."""
+        return {**document(self), "fingerprint": self.fingerprint}
+
+    def executed(self) -> tuple[PlanItem, ...]:
+        """The RUN and PARTIAL items: exactly what a run of the plan executes."""
+        return tuple(i for i in self.items if i.action is not Action.SKIP)
 
 
 def document(plan: ExecutionPlan) -> dict[str, Any]:
@@ -153,17 +213,7 @@ def document(plan: ExecutionPlan) -> dict[str, Any]:
         "environment_id": str(plan.environment_id),
         "base_version_id": str(plan.base_version_id) if plan.base_version_id else None,
         "head_version_id": str(plan.head_version_id),
-        "request": {
-            "select": list(plan.request.select),
-            "exclude": list(plan.request.exclude),
-            "selector": plan.request.selector,
-            "indirect_selection": plan.request.indirect_selection,
-            "full_refresh": plan.request.full_refresh,
-            "vars": plan.request.vars,
-            "state_version_id": str(plan.request.state_version_id) if plan.request.state_version_id else None,
-            "as_of": plan.request.as_of,
-            "state_manifest_sha256": plan.request.state_manifest_sha256,
-        },
+        "request": plan.request.as_document(),
         "selected": list(plan.selected),
         "items": [
             {
@@ -216,3 +266,76 @@ def _decision(d: Decision) -> dict[str, Any]:
         "approval_role": d.approval_role,
         "partition": d.partition,
     }
+
+
+@functools.lru_cache(maxsize=8)
+def _read(body: bytes) -> ExecutionPlan:
+    return _plan(json.loads(body), hashlib.sha256(body).hexdigest())
+
+
+def _plan(raw: dict[str, Any], fingerprint: str) -> ExecutionPlan:
+    request, totals = raw["request"], raw["totals"]
+    return ExecutionPlan(
+        environment_id=uuid.UUID(raw["environment_id"]),
+        base_version_id=_uuid(raw["base_version_id"]),
+        head_version_id=uuid.UUID(raw["head_version_id"]),
+        request=PlanRequest(
+            select=tuple(request["select"]),
+            exclude=tuple(request["exclude"]),
+            selector=request["selector"],
+            indirect_selection=request["indirect_selection"],
+            full_refresh=request["full_refresh"],
+            vars=request["vars"],
+            state_version_id=_uuid(request["state_version_id"]),
+            state_manifest_sha256=request.get("state_manifest_sha256"),
+            as_of=request["as_of"],
+        ),
+        selected=tuple(raw["selected"]),
+        items=tuple(_item(i) for i in raw["items"]),
+        totals=Totals(**totals),
+        approvals_required=tuple(ApprovalRequirement(**a) for a in raw["approvals_required"]),
+        explanation=raw["explanation"],
+        policies=tuple(PolicyRef(**p) for p in raw["policies"]),
+        contract=raw["contract"],
+        fingerprint=fingerprint,
+    )
+
+
+def _item(raw: dict[str, Any]) -> PlanItem:
+    unique_id, e = raw["unique_id"], raw["estimate"]
+    return PlanItem(
+        node_uuid=uuid.UUID(raw["node_uuid"]),
+        unique_id=unique_id,
+        resource_type=raw["resource_type"],
+        action=Action(raw["action"]),
+        decisions=tuple(
+            Decision(
+                unique_id=unique_id,
+                policy=d["policy"],
+                reason=d["reason"],
+                message=d["message"],
+                action=Action(d["action"]) if d["action"] else None,
+                final=d["final"],
+                priority=d["priority"],
+                approval_role=d["approval_role"],
+                partition=d["partition"],
+            )
+            for d in raw["decisions"]
+        ),
+        wave=raw["wave"],
+        priority=raw["priority"],
+        estimate=Estimate(
+            p50_ms=e["p50_ms"],
+            p90_ms=e["p90_ms"],
+            p50_cost_micros=e["p50_cost_micros"],
+            p90_cost_micros=e["p90_cost_micros"],
+            confidence=Confidence(e["confidence"]),
+            evidence=e["evidence"],
+            runs=e["runs"],
+        ),
+        partition=raw["partition"],
+    )
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
