@@ -265,3 +265,17 @@ async def test_an_upload_naming_a_project_or_environment_with_nul_is_refused(
     (error,) = response.json()["errors"]
     assert (error["message"], error["extensions"]["code"]) == ("strings may not contain NUL characters", "BAD_REQUEST")
     assert (await gql.data("{ projects { slug } }"))["projects"] == [], "nothing was created"
+
+
+async def test_page_info_is_relays_whole_page_info(gql: GraphQLClient, version_id: str) -> None:
+    query = """query($id: ID!, $after: String) { graphVersion(id: $id) { nodes(first: 3, after: $after) {
+        edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }"""
+    first = (await gql.data(query, id=version_id))["graphVersion"]["nodes"]
+    second = (await gql.data(query, id=version_id, after=first["pageInfo"]["endCursor"]))["graphVersion"]["nodes"]
+    for page, previous in ((first, False), (second, True)):
+        cursors = [e["cursor"] for e in page["edges"]]
+        info = page["pageInfo"]
+        assert (info["startCursor"], info["endCursor"], info["hasPreviousPage"]) == (cursors[0], cursors[-1], previous)
+    assert first["pageInfo"]["hasNextPage"] and not set(e["cursor"] for e in first["edges"]) & set(
+        e["cursor"] for e in second["edges"]
+    )

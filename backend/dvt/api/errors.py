@@ -88,6 +88,23 @@ AnyError = (
 )
 
 
+def error_type(kind: type[domain.DomainError]) -> type[Error]:
+    """The union member a domain error is answered with (what `to_error` makes of it)."""
+    for domain_kind, member in _MEMBERS:
+        if issubclass(kind, domain_kind):
+            return member
+    return ValidationError
+
+
+_MEMBERS: tuple[tuple[type[domain.DomainError], type[Error]], ...] = (
+    (domain.ArtifactError, ArtifactRejectedError),
+    (domain.NotFoundError, NotFoundError),
+    (domain.ConflictError, ConflictError),
+    (domain.PermissionDeniedError, PermissionDeniedError),
+    (domain.QuotaExceededError, QuotaExceededError),
+)
+
+
 def to_error(error: domain.DomainError) -> AnyError:
     message = str(error)
     if isinstance(error, domain.ArtifactError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import uuid
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import strawberry
 
@@ -14,9 +14,13 @@ from dvt.domain.errors import ValidationError
 T = TypeVar("T")
 
 
-@strawberry.type
+@strawberry.type(description="Relay's page information")
 class PageInfo:
     has_next_page: bool
+    has_previous_page: bool = strawberry.field(
+        description="Whether items come before this page: keyset pages go forward, so true when `after` was given"
+    )
+    start_cursor: str | None
     end_cursor: str | None
 
 
@@ -24,6 +28,31 @@ class PageInfo:
 class Edge(Generic[T]):
     cursor: str
     node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    """One keyset page of a list; named after its item type in the schema (`RunConnection`, `RunEdge`)."""
+
+    edges: list[Edge[T]]
+    nodes: list[T]
+    page_info: PageInfo
+
+    @classmethod
+    def of(cls, items: list[T], keys: list[str], *, has_next: bool, after: str | None, **extra: Any) -> Self:
+        """The page of `items`, each with the keyset key its cursor encodes; `after`: the cursor it started from."""
+        edges, end = edges_of(items, keys)
+        info = PageInfo(
+            has_next_page=has_next,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=end,
+        )
+        return cls(edges=edges, nodes=items, page_info=info, **extra)
+
+    @classmethod
+    def empty(cls, **extra: Any) -> Self:
+        return cls.of([], [], has_next=False, after=None, **extra)
 
 
 def encode_cursor(key: str) -> str:

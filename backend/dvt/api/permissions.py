@@ -20,8 +20,10 @@ from strawberry.types.field import StrawberryField
 
 from dvt.api.context import Info
 from dvt.api.ids import resolve_by_uuid
+from dvt.api.mutations import answering
 from dvt.domain.audit import AuditResult
 from dvt.domain.authorization import Permission, environment_scope, organization_scope, project_scope
+from dvt.domain.errors import DomainError
 
 T = TypeVar("T")
 R = TypeVar("R", bound="InEnvironment")
@@ -67,9 +69,14 @@ def field(permission: Permission | None, **kwargs: Any) -> Any:
     return strawberry.field(extensions=[Requires(permission)], **kwargs)
 
 
-def mutation(permission: Permission | None, **kwargs: Any) -> Any:
-    """A mutation that declares its permission (the use case checks it again on the exact scope)."""
-    return strawberry.mutation(extensions=[Requires(permission)], **kwargs)
+def mutation(permission: Permission | None, *, raises: tuple[type[DomainError], ...], **kwargs: Any) -> Any:
+    """A mutation that declares its permission (the use case checks it again on the exact scope) and the domain
+    errors its use case may raise, each answered with a member of its result union (checked when defined)."""
+
+    def decorate(resolver: Callable[..., Awaitable[Any]]) -> Any:
+        return strawberry.mutation(extensions=[Requires(permission)], **kwargs)(answering(raises)(resolver))
+
+    return decorate
 
 
 def declaration(definition: StrawberryField) -> Requires | None:

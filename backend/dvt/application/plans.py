@@ -37,6 +37,7 @@ from dvt.domain.tenancy import Environment, TenantScope
 
 HISTORY_RUNS = 20  # successful executions per node that estimates look at
 GRAPH_CACHE_SIZE = 4
+VERDICTS_KEPT = 1024  # (plan, graph version) staleness verdicts remembered per process
 
 
 def seal(plan: ExecutionPlan) -> tuple[bytes, str]:
@@ -156,6 +157,9 @@ class PlanService:
         self._ttl = ttl
         self._clock = clock
         self._graphs = graphs or GraphCache()
+        # Why a plan may not run against a graph version (None: it may): both are immutable, so a list of plans
+        # asks once per (plan, latest version), not once per page view. Time to live is checked before this.
+        self._verdicts: OrderedDict[tuple[uuid.UUID, uuid.UUID], str | None] = OrderedDict()
         # Called when a plan is approved or rejected, in the decision's transaction before its audit record (the
         # run service releases or fails its waiting runs): the decision and its consequences commit together.
         self.decided_listeners: list[Callable[[UnitOfWork, TenantScope, PlanRecord], Awaitable[None]]] = []
@@ -398,6 +402,8 @@ class PlanService:
                 return "graph_moved: the environment has no graph any more"
             if latest.id == plan.head_version_id:
                 return None
+            if (plan.id, latest.id) in self._verdicts:
+                return self._verdicts[(plan.id, latest.id)]
             found = await graphs.versions_by_ids([plan.head_version_id])
             if not found:
                 return "graph_moved: the plan's graph version is gone"
@@ -411,10 +417,12 @@ class PlanService:
             if uid not in now.nodes
             or state_modified(head.nodes[uid], now.nodes[uid], head.macros, now.macros, changes=changes)
         ]
-        if not moved:
-            return None
         named = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
-        return f"graph_moved: {len(moved)} planned nodes changed since the plan ({named}); re-plan the run"
+        verdict = f"graph_moved: {len(moved)} planned nodes changed since the plan ({named}); re-plan the run"
+        self._verdicts[(plan.id, latest.id)] = verdict if moved else None
+        while len(self._verdicts) > VERDICTS_KEPT:
+            self._verdicts.popitem(last=False)
+        return verdict if moved else None
 
     async def approve(self, access: Access, plan_id: uuid.UUID, fingerprint: str) -> PlanRecord:
         return await self._decide(access, plan_id, fingerprint, PlanStatus.APPROVED, None)

@@ -53,13 +53,15 @@ const STATUS_CLASS: Record<string, string> = {
   draft: "wait",
 };
 
+// Keys are lower case: the schema's enums (RUNNING, AWAITING_APPROVAL) and dbt's node statuses (success, error)
+// both read through here, and show as people read them.
 export function StatusBadge({ status }: { status: string | null | undefined }) {
-  const shown = status ?? "none";
+  const shown = status ? status.toLowerCase() : "none";
   return <span className={`badge badge-${STATUS_CLASS[shown] ?? "muted"}`}>{shown.replace("_", " ")}</span>;
 }
 
 export function statusClass(status: string | null | undefined): string {
-  return status ? (STATUS_CLASS[status] ?? "muted") : "none";
+  return status ? (STATUS_CLASS[status.toLowerCase()] ?? "muted") : "none";
 }
 
 /** The outcome of an action the user just took: a success to confirm, or what went wrong. */

@@ -4,6 +4,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** How much a change matters to what reads the node */
+export type ChangeCategory =
+  | 'BREAKING'
+  | 'METADATA_ONLY'
+  | 'NON_BREAKING';
+
 export type ChangePasswordInput = {
   currentPassword: string;
   newPassword: string;
@@ -64,6 +70,12 @@ export type DecidePlanInput = {
   reason?: string | null | undefined;
 };
 
+/** HISTORY: the node's own runs; SIMILAR: nodes like it */
+export type EstimateConfidence =
+  | 'HISTORY'
+  | 'NONE'
+  | 'SIMILAR';
+
 export type GrantRoleInput = {
   /** user:SUBJECT, group:NAME or token:ID */
   principal: string;
@@ -90,6 +102,19 @@ export type NodeFilterInput = {
   tags?: Array<string> | null | undefined;
 };
 
+/** What a plan does with a node */
+export type PlanAction =
+  | 'PARTIAL'
+  | 'RUN'
+  | 'SKIP';
+
+/** EXPIRED: its time ran out or the graph changed a node it runs */
+export type PlanStatus =
+  | 'APPROVED'
+  | 'DRAFT'
+  | 'EXPIRED'
+  | 'REJECTED';
+
 export type RetireSecretInput = {
   environmentId: string | number;
   name: string;
@@ -102,6 +127,24 @@ export type RevokeApiTokenInput = {
 export type RevokeRoleInput = {
   grantId: string;
 };
+
+/** Where a run is in its lifecycle */
+export type RunStatus =
+  | 'AWAITING_APPROVAL'
+  | 'CANCELED'
+  | 'FAILED'
+  | 'PLANNING'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCESS'
+  | 'WARNING';
+
+/** Who or what started a run */
+export type RunTrigger =
+  | 'API'
+  | 'CLI'
+  | 'MANUAL'
+  | 'RETRY';
 
 export type SaveCanvasStateInput = {
   /** The revision your layout was based on: 0 before the first save. Another one is a conflict */
@@ -145,8 +188,8 @@ export type PaletteRecentQueryVariables = Exact<{
 }>;
 
 
-export type PaletteRecentQuery = { runs: { nodes: Array<{ id: string, status: string, createdAt: string | null }> }, node:
-    | { plans: { nodes: Array<{ id: string, status: string, createdAt: string | null }> } }
+export type PaletteRecentQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, createdAt: string | null }> }, node:
+    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdAt: string | null }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -192,8 +235,8 @@ export type DashboardQueryVariables = Exact<{
 }>;
 
 
-export type DashboardQuery = { runs: { nodes: Array<{ id: string, status: string, trigger: string, actor: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null }> }, node:
-    | { plans: { nodes: Array<{ id: string, status: string, createdBy: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
+export type DashboardQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, trigger: RunTrigger, actor: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null }> }, node:
+    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdBy: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -220,7 +263,7 @@ export type VersionDiffQueryVariables = Exact<{
 }>;
 
 
-export type VersionDiffQuery = { diff: { impacted: Array<string>, changedMacros: Array<string>, added: Array<{ uniqueId: string, resourceType: string, category: string }>, removed: Array<{ uniqueId: string, resourceType: string, category: string }>, modified: Array<{ uniqueId: string, resourceType: string, category: string, stateModified: Array<string>, changes: Array<{ kind: string, category: string, message: string }> }> } | null };
+export type VersionDiffQuery = { diff: { impacted: Array<string>, changedMacros: Array<string>, added: Array<{ uniqueId: string, resourceType: string, category: ChangeCategory }>, removed: Array<{ uniqueId: string, resourceType: string, category: ChangeCategory }>, modified: Array<{ uniqueId: string, resourceType: string, category: ChangeCategory, stateModified: Array<string>, changes: Array<{ kind: string, category: ChangeCategory, message: string }> }> } | null };
 
 export type NodeCodeQueryVariables = Exact<{
   versionId: string | number;
@@ -244,7 +287,7 @@ export type PlanNodesQueryVariables = Exact<{
 }>;
 
 
-export type PlanNodesQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: string }> } | null };
+export type PlanNodesQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: PlanAction }> } | null };
 
 export type GraphDocumentQueryVariables = Exact<{
   id: string | number;
@@ -266,7 +309,7 @@ export type LatestRunStatusQueryVariables = Exact<{
 }>;
 
 
-export type LatestRunStatusQuery = { runs: { nodes: Array<{ id: string, status: string, createdAt: string | null, nodes: Array<{ uniqueId: string, status: string, actualCost: number | null, estimatedCost: number | null, executionTime: number | null }> }> } };
+export type LatestRunStatusQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, createdAt: string | null, nodes: Array<{ uniqueId: string, status: string, actualCost: number | null, estimatedCost: number | null, executionTime: number | null }> }> } };
 
 export type CanvasStateQueryVariables = Exact<{
   projectId: string | number;
@@ -294,7 +337,7 @@ export type EnvironmentPlansQueryVariables = Exact<{
 
 
 export type EnvironmentPlansQuery = { node:
-    | { plans: { nodes: Array<{ id: string, status: string, createdBy: string, createdAt: string | null, decidedBy: string | null, totals: { run: number, skip: number, partial: number, p50Cost: number }, approvalsRequired: Array<{ role: string }> }> } }
+    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdBy: string, createdAt: string | null, decidedBy: string | null, totals: { run: number, skip: number, partial: number, p50Cost: number }, approvalsRequired: Array<{ role: string }> }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -304,7 +347,7 @@ type PlanOutcome_NotFoundError_Fragment = { __typename: 'NotFoundError', message
 
 type PlanOutcome_PermissionDeniedError_Fragment = { __typename: 'PermissionDeniedError', message: string };
 
-type PlanOutcome_Plan_Fragment = { __typename: 'Plan', id: string, status: string };
+type PlanOutcome_Plan_Fragment = { __typename: 'Plan', id: string, status: PlanStatus };
 
 type PlanOutcome_ValidationError_Fragment = { __typename: 'ValidationError', message: string };
 
@@ -325,7 +368,7 @@ export type CreatePlanMutation = { createPlan:
     | { __typename: 'ConflictError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PermissionDeniedError', message: string }
-    | { __typename: 'Plan', id: string, status: string }
+    | { __typename: 'Plan', id: string, status: PlanStatus }
     | { __typename: 'ValidationError', message: string }
    };
 
@@ -334,7 +377,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: string, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, items: Array<{ uniqueId: string, resourceType: string, action: string, wave: number, priority: number, estimate: { p50Ms: number, p50Cost: number, p90Cost: number, confidence: string, evidence: string }, decisions: Array<{ policy: string, reason: string, message: string, action: string | null, final: boolean }> }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, items: Array<{ uniqueId: string, resourceType: string, action: PlanAction, wave: number, priority: number, estimate: { p50Ms: number, p50Cost: number, p90Cost: number, confidence: EstimateConfidence, evidence: string }, decisions: Array<{ policy: string, reason: string, message: string, action: PlanAction | null, final: boolean }> }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -345,7 +388,7 @@ export type ApprovePlanMutation = { approvePlan:
     | { __typename: 'ConflictError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PermissionDeniedError', message: string }
-    | { __typename: 'Plan', id: string, status: string }
+    | { __typename: 'Plan', id: string, status: PlanStatus }
     | { __typename: 'ValidationError', message: string }
    };
 
@@ -358,28 +401,28 @@ export type RejectPlanMutation = { rejectPlan:
     | { __typename: 'ConflictError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PermissionDeniedError', message: string }
-    | { __typename: 'Plan', id: string, status: string }
+    | { __typename: 'Plan', id: string, status: PlanStatus }
     | { __typename: 'ValidationError', message: string }
    };
 
 export type RunsQueryVariables = Exact<{
   environmentId: string | number;
-  status?: Array<string> | string | null | undefined;
-  trigger?: string | null | undefined;
+  status?: Array<RunStatus> | RunStatus | null | undefined;
+  trigger?: RunTrigger | null | undefined;
   actor?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
-export type RunsQuery = { runs: { nodes: Array<{ id: string, status: string, reason: string | null, trigger: string, actor: string, attempt: number, createdAt: string | null, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type RunsQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, attempt: number, createdAt: string | null, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type RunDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, status: string, reason: string | null, trigger: string, actor: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: string } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null, nodes: Array<{ uniqueId: string, resourceType: string, status: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, queryId: string | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
+export type RunDetailQuery = { run: { id: string, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null, nodes: Array<{ uniqueId: string, resourceType: string, status: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, queryId: string | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
 
 export type RunEventsSubscriptionVariables = Exact<{
   runId: string | number;
@@ -405,7 +448,7 @@ type RunOutcome_PermissionDeniedError_Fragment = { __typename: 'PermissionDenied
 
 type RunOutcome_QuotaExceededError_Fragment = { __typename: 'QuotaExceededError', message: string };
 
-type RunOutcome_Run_Fragment = { __typename: 'Run', id: string, status: string };
+type RunOutcome_Run_Fragment = { __typename: 'Run', id: string, status: RunStatus };
 
 type RunOutcome_ValidationError_Fragment = { __typename: 'ValidationError', message: string };
 
@@ -428,7 +471,7 @@ export type TriggerRunMutation = { triggerRun:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PermissionDeniedError', message: string }
     | { __typename: 'QuotaExceededError', message: string }
-    | { __typename: 'Run', id: string, status: string }
+    | { __typename: 'Run', id: string, status: RunStatus }
     | { __typename: 'ValidationError', message: string }
    };
 
@@ -442,7 +485,7 @@ export type CancelRunMutation = { cancelRun:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PermissionDeniedError', message: string }
     | { __typename: 'QuotaExceededError', message: string }
-    | { __typename: 'Run', id: string, status: string }
+    | { __typename: 'Run', id: string, status: RunStatus }
     | { __typename: 'ValidationError', message: string }
    };
 
@@ -456,7 +499,7 @@ export type RetryRunMutation = { retryRun:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PermissionDeniedError', message: string }
     | { __typename: 'QuotaExceededError', message: string }
-    | { __typename: 'Run', id: string, status: string }
+    | { __typename: 'Run', id: string, status: RunStatus }
     | { __typename: 'ValidationError', message: string }
    };
 
@@ -1172,7 +1215,7 @@ export const RejectPlanDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<RejectPlanMutation, RejectPlanMutationVariables>;
 export const RunsDocument = new TypedDocumentString(`
-    query Runs($environmentId: ID!, $status: [String!], $trigger: String, $actor: String, $first: Int, $after: String) {
+    query Runs($environmentId: ID!, $status: [RunStatus!], $trigger: RunTrigger, $actor: String, $first: Int, $after: String) {
   runs(
     environmentId: $environmentId
     status: $status

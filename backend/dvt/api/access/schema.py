@@ -19,12 +19,12 @@ from dvt.api.access.types import (
     ViewerType,
 )
 from dvt.api.context import Info
-from dvt.api.errors import NotFoundError, PermissionDeniedError, ValidationError, to_error
-from dvt.api.mutations import attempt
-from dvt.api.pagination import PageInfo, decode_cursor, edges_of, page_size
+from dvt.api.errors import NotFoundError, PermissionDeniedError, ValidationError
+from dvt.api.pagination import decode_cursor, page_size
 from dvt.application.audit_ports import AuditQuery
 from dvt.domain import errors as domain
 from dvt.domain.audit import AuditResult
+from dvt.domain.authentication import AuthenticationError
 from dvt.domain.authorization import Permission
 from dvt.domain.identity import ActorKind
 
@@ -90,9 +90,8 @@ class AccessQuery:
         query = filter.to_query() if filter else AuditQuery()
         page = await services.audit.log(info.context.access, query, int(raw) if raw else None, limit)
         items = [AuditEventType.of(r) for r in page.items]
-        edges, end = edges_of(items, [str(r.sequence) for r in page.items])
-        return AuditEventConnection(
-            edges=edges, nodes=items, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end)
+        return AuditEventConnection.of(
+            items, [str(r.sequence) for r in page.items], has_next=page.has_next, after=after
         )
 
 
@@ -143,6 +142,7 @@ class PasswordChanged:
     ok: bool
 
 
+ADMIN_ERRORS = (domain.ValidationError, domain.NotFoundError, domain.PermissionDeniedError)
 GrantRoleResult = Annotated[
     GrantType | ValidationError | NotFoundError | PermissionDeniedError, strawberry.union("GrantRoleResult")
 ]
@@ -161,57 +161,53 @@ ChangePasswordResult = Annotated[PasswordChanged | ValidationError, strawberry.u
 
 @strawberry.type
 class AccessMutation:
-    @permissions.mutation(Permission.ADMIN, description="Give a role on a scope (and everything below it)")
+    @permissions.mutation(
+        Permission.ADMIN, raises=ADMIN_ERRORS, description="Give a role on a scope (and everything below it)"
+    )
     async def grant_role(self, info: Info, input: GrantRoleInput) -> GrantRoleResult:
-        call = info.context.services.access.grant(info.context.access, input.principal, input.role, input.scope)
-        return await attempt(call, GrantType.of)
+        access = info.context.access
+        return GrantType.of(await info.context.services.access.grant(access, input.principal, input.role, input.scope))
 
-    @permissions.mutation(Permission.ADMIN)
+    @permissions.mutation(Permission.ADMIN, raises=(domain.NotFoundError, domain.PermissionDeniedError))
     async def revoke_role(self, info: Info, input: RevokeRoleInput) -> RevokeRoleResult:
-        return await attempt(info.context.services.access.revoke(info.context.access, input.grant_id), GrantType.of)
+        return GrantType.of(await info.context.services.access.revoke(info.context.access, input.grant_id))
 
-    @permissions.mutation(Permission.ADMIN, description="A token for machines and CI, scoped to this tenant")
+    @permissions.mutation(
+        Permission.ADMIN, raises=ADMIN_ERRORS, description="A token for machines and CI, scoped to this tenant"
+    )
     async def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenResult:
         identity = info.context.services.identity
-        try:
-            token_id, plaintext = await identity.create_api_token(info.context.access, input.name, input.roles)
-            created = next(t for t in await identity.list_api_tokens(info.context.scope) if t.id == token_id)
-        except domain.DomainError as error:
-            return to_error(error)  # type: ignore[return-value]  # identity raises no conflict or quota errors
+        token_id, plaintext = await identity.create_api_token(info.context.access, input.name, input.roles)
+        created = next(t for t in await identity.list_api_tokens(info.context.scope) if t.id == token_id)
         return CreatedApiToken(token=plaintext, api_token=ApiTokenType.of(created))
 
-    @permissions.mutation(Permission.ADMIN)
+    @permissions.mutation(Permission.ADMIN, raises=ADMIN_ERRORS)
     async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenResult:
         identity = info.context.services.identity
-        try:
-            await identity.revoke_api_token(info.context.access, input.token_id)
-            revoked = next(t for t in await identity.list_api_tokens(info.context.scope) if t.id == input.token_id)
-        except domain.DomainError as error:
-            return to_error(error)  # type: ignore[return-value]  # identity raises no conflict or quota errors
+        await identity.revoke_api_token(info.context.access, input.token_id)
+        revoked = next(t for t in await identity.list_api_tokens(info.context.scope) if t.id == input.token_id)
         return ApiTokenType.of(revoked)
 
-    @permissions.mutation(Permission.MANAGE_SECRETS, description="Store a new version of an environment secret")
+    @permissions.mutation(
+        Permission.MANAGE_SECRETS, raises=ADMIN_ERRORS, description="Store a new version of an environment secret"
+    )
     async def set_secret(self, info: Info, input: SetSecretInput) -> SecretResult:
-        async def call() -> SecretType:
-            environment = ids.environment_id(input.environment_id)
-            stored = await info.context.services.secrets.put(info.context.access, environment, input.name, input.value)
-            return SecretType.of(stored)
+        environment = ids.environment_id(input.environment_id)
+        stored = await info.context.services.secrets.put(info.context.access, environment, input.name, input.value)
+        return SecretType.of(stored)
 
-        return await attempt(call(), lambda s: s)
-
-    @permissions.mutation(Permission.MANAGE_SECRETS)
+    @permissions.mutation(Permission.MANAGE_SECRETS, raises=ADMIN_ERRORS)
     async def retire_secret(self, info: Info, input: RetireSecretInput) -> SecretResult:
-        async def call() -> SecretType:
-            environment = ids.environment_id(input.environment_id)
-            return SecretType.of(
-                await info.context.services.secrets.retire(info.context.access, environment, input.name)
-            )
+        environment = ids.environment_id(input.environment_id)
+        return SecretType.of(await info.context.services.secrets.retire(info.context.access, environment, input.name))
 
-        return await attempt(call(), lambda s: s)
-
-    @permissions.mutation(None, description="A local account changes its own password")
+    # A wrong current password is an AuthenticationError: answered as a ValidationError.
+    @permissions.mutation(
+        None,
+        raises=(domain.ValidationError, AuthenticationError),
+        description="A local account changes its own password",
+    )
     async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordResult:
-        call = info.context.services.identity.change_password(
-            info.context.access.actor, input.current_password, input.new_password
-        )
-        return await attempt(call, lambda _: PasswordChanged(ok=True))
+        identity = info.context.services.identity
+        await identity.change_password(info.context.access.actor, input.current_password, input.new_password)
+        return PasswordChanged(ok=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import strawberry
 
-from dvt.api.pagination import Edge, PageInfo
+from dvt.api.pagination import Connection
 from dvt.api.scalars import JSON
 from dvt.application.identity_ports import ApiToken
 from dvt.domain.audit import AuditRecord
@@ -117,11 +117,7 @@ class AuditEventType:
         )
 
 
-@strawberry.type
-class AuditEventConnection:
-    edges: list[Edge[AuditEventType]]
-    nodes: list[AuditEventType]
-    page_info: PageInfo
+AuditEventConnection = Connection[AuditEventType]
 
 
 @strawberry.type(name="Secret")

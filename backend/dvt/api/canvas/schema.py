@@ -10,7 +10,6 @@ from dvt.api import ids, permissions
 from dvt.api.canvas.types import STATE, CanvasConflictError, CanvasStateType
 from dvt.api.context import Info
 from dvt.api.errors import NotFoundError, PermissionDeniedError, ValidationError
-from dvt.api.mutations import attempt
 from dvt.api.scalars import JSON
 from dvt.domain import canvas
 from dvt.domain import errors as domain
@@ -48,18 +47,18 @@ class CanvasQuery:
 
 @strawberry.type
 class CanvasMutation:
+    # A stale revision is answered with the canvas's own conflict member (it carries the saved revision).
     @permissions.mutation(
-        Permission.VIEW, description="Save your layout of a project's graph if it is still at expectedRevision"
+        Permission.VIEW,
+        raises=(domain.ValidationError, domain.NotFoundError, domain.PermissionDeniedError),
+        description="Save your layout of a project's graph if it is still at expectedRevision",
     )
     async def save_canvas_state(self, info: Info, input: SaveCanvasStateInput) -> SaveCanvasStateResult:
-        async def call() -> CanvasStateType | CanvasConflictError:
-            project = ids.project_id(input.project_id)
-            try:
-                saved = await info.context.services.canvas.save(
-                    info.context.access, project, input.expected_revision, input.state
-                )
-            except canvas.CanvasConflictError as conflict:
-                return CanvasConflictError.of(conflict)
-            return CanvasStateType.of(saved)
-
-        return await attempt(call(), lambda r: r)
+        project = ids.project_id(input.project_id)
+        try:
+            saved = await info.context.services.canvas.save(
+                info.context.access, project, input.expected_revision, input.state
+            )
+        except canvas.CanvasConflictError as conflict:
+            return CanvasConflictError.of(conflict)
+        return CanvasStateType.of(saved)

@@ -15,7 +15,6 @@ from dvt.api.errors import (
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
-    to_error,
 )
 from dvt.api.graph.types import GraphVersionType
 from dvt.api.tenancy.types import EnvironmentType
@@ -113,7 +112,11 @@ IngestArtifactsResult = Annotated[
 
 @strawberry.type
 class GraphMutation:
-    @permissions.mutation(Permission.EDIT, description="Ingest dbt artifacts into the environment's next graph version")
+    @permissions.mutation(
+        Permission.EDIT,
+        raises=(domain.ArtifactError, domain.ValidationError, domain.NotFoundError, domain.PermissionDeniedError),
+        description="Ingest dbt artifacts into the environment's next graph version",
+    )
     async def ingest_artifacts(self, info: Info, input: IngestArtifactsInput) -> IngestArtifactsResult:
         limit = info.context.services.max_upload_bytes
         files = []
@@ -126,10 +129,7 @@ class GraphMutation:
             files.append(ArtifactFile(name=name, data=data))
         target = IngestTarget(input.project, input.environment, create_missing=input.create_missing)
         services = info.context.services
-        try:
-            report = await services.ingest.ingest(info.context.access, target, files)
-        except domain.DomainError as error:
-            return to_error(error)  # type: ignore[return-value]  # ingestion raises no ConflictError
+        report = await services.ingest.ingest(info.context.access, target, files)
         version = (
             await services.graph.versions_by_ids(info.context.scope, [report.graph_version_id])
             if report.graph_version_id

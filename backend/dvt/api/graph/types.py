@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
-from dvt.api.pagination import Edge, PageInfo, decode_cursor, edges_of, page_size
+from dvt.api.pagination import Connection, decode_cursor, page_size
 from dvt.api.permissions import can_see_environment, visible_nodes
 from dvt.api.scalars import JSON
 from dvt.application.ports import NodeFilter
@@ -366,10 +366,7 @@ class GraphEdgeType:
 
 
 @strawberry.type
-class GraphNodeConnection:
-    edges: list[Edge[GraphNodeType]]
-    nodes: list[GraphNodeType]
-    page_info: PageInfo
+class GraphNodeConnection(Connection[GraphNodeType]):
     graph_version_id: strawberry.Private[uuid.UUID]
     node_filter: strawberry.Private[NodeFilter]
 
@@ -380,11 +377,7 @@ class GraphNodeConnection:
         )
 
 
-@strawberry.type
-class GraphEdgeConnection:
-    edges: list[Edge[GraphEdgeType]]
-    nodes: list[GraphEdgeType]
-    page_info: PageInfo
+GraphEdgeConnection = Connection[GraphEdgeType]
 
 
 @strawberry.type
@@ -498,11 +491,11 @@ class GraphVersionType(relay.Node):
             info.context.scope, self.version_uuid, node_filter, decode_cursor(after), _limit(info, first)
         )
         items = [GraphNodeType.of(n) for n in page.items]
-        edges, end = edges_of(items, [n.unique_id for n in page.items])
-        return GraphNodeConnection(
-            edges=edges,
-            nodes=items,
-            page_info=PageInfo(has_next_page=page.has_next, end_cursor=end),
+        return GraphNodeConnection.of(
+            items,
+            [n.unique_id for n in page.items],
+            has_next=page.has_next,
+            after=after,
             graph_version_id=self.version_uuid,
             node_filter=node_filter,
         )
@@ -521,10 +514,8 @@ class GraphVersionType(relay.Node):
             info.context.scope, self.version_uuid, anchor, _limit(info, first)
         )
         items = [GraphEdgeType.of(e) for e in page.items]
-        edges, end = edges_of(items, [f"{e.parent_uuid}:{e.child_uuid}" for e in page.items])
-        return GraphEdgeConnection(
-            edges=edges, nodes=items, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end)
-        )
+        keys = [f"{e.parent_uuid}:{e.child_uuid}" for e in page.items]
+        return GraphEdgeConnection.of(items, keys, has_next=page.has_next, after=after)
 
     @strawberry.field(
         description="The whole graph in one document: every node's summary and every edge, in the shape of"
@@ -567,11 +558,7 @@ class GraphVersionType(relay.Node):
         return await visible_nodes(info, info.context.loaders.graph_version, node_ids, GraphVersionType.of)
 
 
-@strawberry.type
-class GraphVersionConnection:
-    edges: list[Edge[GraphVersionType]]
-    nodes: list[GraphVersionType]
-    page_info: PageInfo
+GraphVersionConnection = Connection[GraphVersionType]
 
 
 @strawberry.type(name="Invocation")
@@ -624,11 +611,7 @@ class InvocationType(relay.Node):
         return await visible_nodes(info, info.context.loaders.invocation, node_ids, InvocationType.of)
 
 
-@strawberry.type
-class InvocationConnection:
-    edges: list[Edge[InvocationType]]
-    nodes: list[InvocationType]
-    page_info: PageInfo
+InvocationConnection = Connection[InvocationType]
 
 
 async def graph_versions_of(
@@ -641,10 +624,7 @@ async def graph_versions_of(
         info.context.scope, environment_id, int(raw) if raw else None, _limit(info, first)
     )
     items = [GraphVersionType.of(v) for v in page.items]
-    edges, end = edges_of(items, [str(v.sequence) for v in page.items])
-    return GraphVersionConnection(
-        edges=edges, nodes=items, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end)
-    )
+    return GraphVersionConnection.of(items, [str(v.sequence) for v in page.items], has_next=page.has_next, after=after)
 
 
 async def invocations_of(
@@ -659,7 +639,4 @@ async def invocations_of(
         info.context.scope, environment_id, before, _limit(info, first)
     )
     items = [InvocationType.of(i) for i in page.items]
-    edges, end = edges_of(items, [str(i.id) for i in page.items])
-    return InvocationConnection(
-        edges=edges, nodes=items, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end)
-    )
+    return InvocationConnection.of(items, [str(i.id) for i in page.items], has_next=page.has_next, after=after)

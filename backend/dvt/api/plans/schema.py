@@ -10,7 +10,6 @@ import strawberry
 from dvt.api import ids, permissions
 from dvt.api.context import Info
 from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from dvt.api.mutations import attempt
 from dvt.api.plans.types import PlanType
 from dvt.api.scalars import JSON
 from dvt.api.tenancy.types import EnvironmentType
@@ -58,6 +57,9 @@ ConfigurePlanningResult = Annotated[
 ]
 
 
+PLAN_ERRORS = (domain.ValidationError, domain.NotFoundError, domain.ConflictError, domain.PermissionDeniedError)
+
+
 def _plan_id(raw: strawberry.ID) -> uuid.UUID:
     found = ids.node_uuid(raw, "Plan")
     if found is None:
@@ -78,52 +80,48 @@ class PlanQuery:
 
 @strawberry.type
 class PlanMutation:
-    @permissions.mutation(Permission.PLAN, description="Plan what dbt build would do for a selection, and why")
+    @permissions.mutation(
+        Permission.PLAN, raises=PLAN_ERRORS, description="Plan what dbt build would do for a selection, and why"
+    )
     async def create_plan(self, info: Info, input: CreatePlanInput) -> PlanResult:
-        async def call() -> PlanType:
-            environment = ids.environment_id(input.environment_id)
-            state = ids.node_uuid(input.state_version_id, "GraphVersion") if input.state_version_id else None
-            if input.state_version_id and state is None:
-                raise domain.NotFoundError("state graph version not found")
-            request = PlanRequest(
-                select=tuple(input.select or ()),
-                exclude=tuple(input.exclude or ()),
-                selector=input.selector,
-                indirect_selection=input.indirect_selection,
-                full_refresh=input.full_refresh,
-                vars={} if input.vars is None else input.vars,  # PlanRequest refuses anything but an object
-                state_version_id=state,
-            )
-            return PlanType.of(await info.context.services.plans.create(info.context.access, environment, request))
+        environment = ids.environment_id(input.environment_id)
+        state = ids.node_uuid(input.state_version_id, "GraphVersion") if input.state_version_id else None
+        if input.state_version_id and state is None:
+            raise domain.NotFoundError("state graph version not found")
+        request = PlanRequest(
+            select=tuple(input.select or ()),
+            exclude=tuple(input.exclude or ()),
+            selector=input.selector,
+            indirect_selection=input.indirect_selection,
+            full_refresh=input.full_refresh,
+            vars={} if input.vars is None else input.vars,  # PlanRequest refuses anything but an object
+            state_version_id=state,
+        )
+        return PlanType.of(await info.context.services.plans.create(info.context.access, environment, request))
 
-        return await attempt(call(), lambda p: p)
-
-    @permissions.mutation(Permission.APPROVE, description="Approve exactly the plan with this fingerprint")
+    @permissions.mutation(
+        Permission.APPROVE, raises=PLAN_ERRORS, description="Approve exactly the plan with this fingerprint"
+    )
     async def approve_plan(self, info: Info, input: DecidePlanInput) -> PlanResult:
-        async def call() -> PlanType:
-            plans = info.context.services.plans
-            return PlanType.of(await plans.approve(info.context.access, _plan_id(input.plan_id), input.fingerprint))
+        plans = info.context.services.plans
+        return PlanType.of(await plans.approve(info.context.access, _plan_id(input.plan_id), input.fingerprint))
 
-        return await attempt(call(), lambda p: p)
-
-    @permissions.mutation(Permission.APPROVE)
+    @permissions.mutation(Permission.APPROVE, raises=PLAN_ERRORS)
     async def reject_plan(self, info: Info, input: DecidePlanInput) -> PlanResult:
-        async def call() -> PlanType:
-            plans = info.context.services.plans
-            found = await plans.reject(info.context.access, _plan_id(input.plan_id), input.fingerprint, input.reason)
-            return PlanType.of(found)
+        plans = info.context.services.plans
+        found = await plans.reject(info.context.access, _plan_id(input.plan_id), input.fingerprint, input.reason)
+        return PlanType.of(found)
 
-        return await attempt(call(), lambda p: p)
-
-    @permissions.mutation(Permission.ADMIN, description="Policy settings and the rate card of an environment")
+    @permissions.mutation(
+        Permission.ADMIN,
+        raises=(domain.ValidationError, domain.NotFoundError, domain.PermissionDeniedError),
+        description="Policy settings and the rate card of an environment",
+    )
     async def configure_planning(self, info: Info, input: ConfigurePlanningInput) -> ConfigurePlanningResult:
-        async def call() -> EnvironmentType:
-            if not isinstance(input.policies, dict) or not isinstance(input.rate_card, dict):
-                raise domain.ValidationError("policies and rateCard are JSON objects")
-            environment = ids.environment_id(input.environment_id)
-            configured = await info.context.services.plans.configure(
-                info.context.access, environment, input.policies, input.rate_card
-            )
-            return EnvironmentType.of(configured)
-
-        return await attempt(call(), lambda e: e)
+        if not isinstance(input.policies, dict) or not isinstance(input.rate_card, dict):
+            raise domain.ValidationError("policies and rateCard are JSON objects")
+        environment = ids.environment_id(input.environment_id)
+        configured = await info.context.services.plans.configure(
+            info.context.access, environment, input.policies, input.rate_card
+        )
+        return EnvironmentType.of(configured)

@@ -12,7 +12,7 @@ from strawberry import relay
 
 from dvt.api.context import Info
 from dvt.api.enums import Action, Confidence, PlanStatus
-from dvt.api.pagination import Edge, PageInfo
+from dvt.api.pagination import Connection
 from dvt.api.permissions import visible_nodes
 from dvt.api.scalars import JSON
 from dvt.application.records import PlanRecord
@@ -227,8 +227,4 @@ class PlanType(relay.Node):
         return await visible_nodes(info, info.context.loaders.plan, node_ids, PlanType.of)
 
 
-@strawberry.type
-class PlanConnection:
-    edges: list[Edge[PlanType]]
-    nodes: list[PlanType]
-    page_info: PageInfo
+PlanConnection = Connection[PlanType]

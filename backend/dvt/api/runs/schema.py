@@ -13,8 +13,7 @@ from dvt.api import ids, permissions
 from dvt.api.context import Info
 from dvt.api.enums import RunStatus, Trigger
 from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, QuotaExceededError, ValidationError
-from dvt.api.mutations import attempt
-from dvt.api.pagination import PageInfo, decode_time_cursor, edges_of, page_size, time_key
+from dvt.api.pagination import decode_time_cursor, page_size, time_key
 from dvt.api.runs.types import RunConnection, RunEventBatch, RunEventType, RunLogBatch, RunLogType, RunType
 from dvt.api.scalars import JSON
 from dvt.application.run_records import RunQuery
@@ -41,6 +40,13 @@ class TriggerRunInput:
     )
 
 
+RUN_ERRORS = (
+    domain.ValidationError,
+    domain.NotFoundError,
+    domain.ConflictError,
+    domain.PermissionDeniedError,
+    domain.QuotaExceededError,
+)
 RunResult = Annotated[
     RunType | ValidationError | NotFoundError | ConflictError | PermissionDeniedError | QuotaExceededError,
     strawberry.union("RunResult"),
@@ -81,60 +87,55 @@ class RunQueryFields:
     ) -> RunConnection:
         environment = ids.node_uuid(environment_id, "Environment")
         if environment is None or not await permissions.can_see_environment(info, environment):
-            return RunConnection(edges=[], nodes=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+            return RunConnection.empty()
         services = info.context.services
         size = page_size(first, services.default_page_size, services.max_page_size)
         statuses = tuple(s.value for s in status or ())
         query = RunQuery(statuses, trigger.value if trigger else None, actor, decode_time_cursor(after), size)
         page = await services.runs.runs(info.context.scope, environment, query)
         nodes = [RunType.of(r) for r in page.items]
-        edges, end = edges_of(nodes, [time_key(r.created_at, r.id) for r in page.items])
-        return RunConnection(edges=edges, nodes=nodes, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
+        keys = [time_key(r.created_at, r.id) for r in page.items]
+        return RunConnection.of(nodes, keys, has_next=page.has_next, after=after)
 
 
 @strawberry.type
 class RunMutation:
-    @permissions.mutation(Permission.RUN, description="Run a plan (or plan the selection now, then run it)")
+    @permissions.mutation(
+        Permission.RUN, raises=RUN_ERRORS, description="Run a plan (or plan the selection now, then run it)"
+    )
     async def trigger_run(self, info: Info, input: TriggerRunInput) -> RunResult:
-        async def call() -> RunType:
-            environment = ids.environment_id(input.environment_id)
-            plan = ids.node_uuid(input.plan_id, "Plan") if input.plan_id else None
-            if input.plan_id and plan is None:
-                raise domain.NotFoundError("plan not found")
-            request = PlanRequest(
-                select=tuple(input.select or ()),
-                exclude=tuple(input.exclude or ()),
-                selector=input.selector,
-                full_refresh=input.full_refresh,
-                vars={} if input.vars is None else input.vars,  # PlanRequest refuses anything but an object
-            )
-            access = info.context.access
-            trigger = Trigger.MANUAL if access.actor.kind.value == "user" else Trigger.API
-            run = await info.context.services.runs.trigger(
-                access,
-                environment,
-                plan_id=plan,
-                request=None if plan else request,
-                trigger=trigger,
-                idempotency_key=input.idempotency_key,
-            )
-            return RunType.of(run)
+        environment = ids.environment_id(input.environment_id)
+        plan = ids.node_uuid(input.plan_id, "Plan") if input.plan_id else None
+        if input.plan_id and plan is None:
+            raise domain.NotFoundError("plan not found")
+        request = PlanRequest(
+            select=tuple(input.select or ()),
+            exclude=tuple(input.exclude or ()),
+            selector=input.selector,
+            full_refresh=input.full_refresh,
+            vars={} if input.vars is None else input.vars,  # PlanRequest refuses anything but an object
+        )
+        access = info.context.access
+        trigger = Trigger.MANUAL if access.actor.kind.value == "user" else Trigger.API
+        run = await info.context.services.runs.trigger(
+            access,
+            environment,
+            plan_id=plan,
+            request=None if plan else request,
+            trigger=trigger,
+            idempotency_key=input.idempotency_key,
+        )
+        return RunType.of(run)
 
-        return await attempt(call(), lambda r: r)
-
-    @permissions.mutation(Permission.CANCEL, description="Cancel a run: dbt is interrupted, finished nodes kept")
+    @permissions.mutation(
+        Permission.CANCEL, raises=RUN_ERRORS, description="Cancel a run: dbt is interrupted, finished nodes kept"
+    )
     async def cancel_run(self, info: Info, run_id: strawberry.ID) -> RunResult:
-        async def call() -> RunType:
-            return RunType.of(await info.context.services.runs.cancel(info.context.access, _run_id(run_id)))
+        return RunType.of(await info.context.services.runs.cancel(info.context.access, _run_id(run_id)))
 
-        return await attempt(call(), lambda r: r)
-
-    @permissions.mutation(Permission.RUN, description="A new run of what failed or was not reached")
+    @permissions.mutation(Permission.RUN, raises=RUN_ERRORS, description="A new run of what failed or was not reached")
     async def retry_run(self, info: Info, run_id: strawberry.ID) -> RunResult:
-        async def call() -> RunType:
-            return RunType.of(await info.context.services.runs.retry(info.context.access, _run_id(run_id)))
-
-        return await attempt(call(), lambda r: r)
+        return RunType.of(await info.context.services.runs.retry(info.context.access, _run_id(run_id)))
 
 
 async def _followable(info: Info, raw: strawberry.ID, permission: Permission) -> uuid.UUID:

@@ -12,7 +12,7 @@ from strawberry import relay
 
 from dvt.api.context import Info
 from dvt.api.enums import RunStatus, Trigger
-from dvt.api.pagination import Edge, PageInfo, page_size
+from dvt.api.pagination import Connection, page_size
 from dvt.api.permissions import environment_scope_of, visible_nodes
 from dvt.api.scalars import JSON
 from dvt.application.run_records import RunEventRecord, RunLogRecord, RunNodeRecord, RunRecord
@@ -212,8 +212,4 @@ class RunType(relay.Node):
         return await visible_nodes(info, info.context.loaders.run, node_ids, RunType.of)
 
 
-@strawberry.type
-class RunConnection:
-    edges: list[Edge[RunType]]
-    nodes: list[RunType]
-    page_info: PageInfo
+RunConnection = Connection[RunType]

@@ -9,7 +9,6 @@ import strawberry
 from dvt.api import ids, permissions
 from dvt.api.context import Info
 from dvt.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from dvt.api.mutations import attempt
 from dvt.api.scalars import JSON
 from dvt.api.tenancy.types import EnvironmentType, OrganizationType, ProjectType, QuotasType, TenantType
 from dvt.domain import errors as domain
@@ -75,6 +74,7 @@ class CreateEnvironmentInput:
     name: str | None = None
 
 
+CREATE_ERRORS = (domain.ValidationError, domain.ConflictError, domain.PermissionDeniedError)
 CreateTenantResult = Annotated[
     TenantType | ValidationError | ConflictError | PermissionDeniedError,
     strawberry.union("CreateTenantResult"),
@@ -109,28 +109,31 @@ SetQuotasResult = Annotated[
 
 @strawberry.type
 class TenancyMutation:
-    @permissions.mutation(Permission.ADMIN, description="Limits of the tenant or of one environment")
+    @permissions.mutation(
+        Permission.ADMIN,
+        raises=(domain.ValidationError, domain.NotFoundError, domain.PermissionDeniedError),
+        description="Limits of the tenant or of one environment",
+    )
     async def set_quotas(self, info: Info, input: SetQuotasInput) -> SetQuotasResult:
-        async def call() -> Quotas:
-            quotas = Quotas(input.max_concurrent_runs, input.monthly_cost_budget)
-            environment = ids.environment_id(input.environment_id) if input.environment_id else None
-            return await info.context.services.tenancy.set_quotas(info.context.access, quotas, environment)
+        quotas = Quotas(input.max_concurrent_runs, input.monthly_cost_budget)
+        environment = ids.environment_id(input.environment_id) if input.environment_id else None
+        return QuotasType.of(await info.context.services.tenancy.set_quotas(info.context.access, quotas, environment))
 
-        return await attempt(call(), QuotasType.of)
-
-    @permissions.mutation(Permission.ADMIN, description="Platform administrators only")
+    @permissions.mutation(Permission.ADMIN, raises=CREATE_ERRORS, description="Platform administrators only")
     async def create_tenant(self, info: Info, input: CreateTenantInput) -> CreateTenantResult:
-        call = info.context.services.tenancy.create_tenant(info.context.access, input.slug, input.name)
-        return await attempt(call, TenantType.of)
+        return TenantType.of(
+            await info.context.services.tenancy.create_tenant(info.context.access, input.slug, input.name)
+        )
 
-    @permissions.mutation(Permission.ADMIN)
+    @permissions.mutation(Permission.ADMIN, raises=CREATE_ERRORS)
     async def create_organization(self, info: Info, input: CreateOrganizationInput) -> CreateOrganizationResult:
-        call = info.context.services.tenancy.create_organization(info.context.access, input.slug, input.name)
-        return await attempt(call, OrganizationType.of)
+        return OrganizationType.of(
+            await info.context.services.tenancy.create_organization(info.context.access, input.slug, input.name)
+        )
 
-    @permissions.mutation(Permission.EDIT)
+    @permissions.mutation(Permission.EDIT, raises=(*CREATE_ERRORS, domain.NotFoundError))
     async def create_project(self, info: Info, input: CreateProjectInput) -> CreateProjectResult:
-        call = info.context.services.tenancy.create_project(
+        created = await info.context.services.tenancy.create_project(
             info.context.access,
             input.slug,
             input.repository,
@@ -138,12 +141,12 @@ class TenancyMutation:
             organization=input.organization,
             name=input.name,
         )
-        return await attempt(call, ProjectType.of)
+        return ProjectType.of(created)
 
-    @permissions.mutation(Permission.EDIT)
+    @permissions.mutation(Permission.EDIT, raises=(*CREATE_ERRORS, domain.NotFoundError))
     async def create_environment(self, info: Info, input: CreateEnvironmentInput) -> CreateEnvironmentResult:
         settings = input.settings if isinstance(input.settings, dict) else {}
-        call = info.context.services.tenancy.create_environment(
+        created = await info.context.services.tenancy.create_environment(
             info.context.access,
             input.project,
             input.slug,
@@ -152,4 +155,4 @@ class TenancyMutation:
             settings=settings,
             name=input.name,
         )
-        return await attempt(call, EnvironmentType.of)
+        return EnvironmentType.of(created)

@@ -13,7 +13,7 @@ from strawberry import relay
 from dvt.api import permissions
 from dvt.api.context import Info
 from dvt.api.ids import resolve_by_uuid
-from dvt.api.pagination import PageInfo, decode_time_cursor, edges_of, page_size, time_key
+from dvt.api.pagination import Connection, decode_time_cursor, page_size, time_key
 from dvt.api.scalars import JSON
 from dvt.domain import tenancy
 from dvt.domain.authorization import Permission, environment_scope
@@ -21,13 +21,8 @@ from dvt.domain.quotas import Quotas
 
 if TYPE_CHECKING:
     from dvt.api.access.types import SecretType
-    from dvt.api.graph.types import (
-        GraphVersionConnection,
-        GraphVersionType,
-        InvocationConnection,
-        InvocationType,
-    )
-    from dvt.api.plans.types import PlanConnection
+    from dvt.api.graph.types import GraphVersionType, InvocationType
+    from dvt.api.plans.types import PlanType
 
 GraphTypes = "dvt.api.graph.types"
 T = TypeVar("T")
@@ -205,7 +200,7 @@ class EnvironmentType(relay.Node):
     @strawberry.field
     async def graph_versions(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[GraphVersionConnection, strawberry.lazy(GraphTypes)]:
+    ) -> Connection[Annotated[GraphVersionType, strawberry.lazy(GraphTypes)]]:
         from dvt.api.graph.types import graph_versions_of
 
         return await graph_versions_of(info, uuid.UUID(self.id), first, after)
@@ -221,7 +216,7 @@ class EnvironmentType(relay.Node):
     @strawberry.field(description="Plans of this environment, newest first")
     async def plans(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[PlanConnection, strawberry.lazy("dvt.api.plans.types")]:
+    ) -> Connection[Annotated[PlanType, strawberry.lazy("dvt.api.plans.types")]]:
         from dvt.api.plans.types import PlanConnection, PlanType
 
         services = info.context.services
@@ -229,8 +224,8 @@ class EnvironmentType(relay.Node):
         before = decode_time_cursor(after)
         page = await services.plans.plans(info.context.scope, uuid.UUID(self.id), before, limit)
         items = [PlanType.of(p) for p in page.items]
-        edges, end = edges_of(items, [time_key(p.created_at, p.id) for p in page.items])
-        return PlanConnection(edges=edges, nodes=items, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
+        keys = [time_key(p.created_at, p.id) for p in page.items]
+        return PlanConnection.of(items, keys, has_next=page.has_next, after=after)
 
     @strawberry.field(description="Secret metadata; values are write-only and never returned")
     async def secrets(self, info: Info) -> list[Annotated[SecretType, strawberry.lazy("dvt.api.access.types")]]:
@@ -242,7 +237,7 @@ class EnvironmentType(relay.Node):
     @strawberry.field
     async def invocations(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[InvocationConnection, strawberry.lazy(GraphTypes)]:
+    ) -> Connection[Annotated[InvocationType, strawberry.lazy(GraphTypes)]]:
         from dvt.api.graph.types import invocations_of
 
         return await invocations_of(info, uuid.UUID(self.id), first, after)

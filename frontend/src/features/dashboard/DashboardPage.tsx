@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States
 import { graphql } from "../../gql";
 import { duration, money, when } from "../../lib/format";
 import { request } from "../../lib/graphql";
+import { ACTIVE } from "../runs/api";
 
 const DashboardQuery = graphql(`
   query Dashboard($environmentId: ID!) {
@@ -71,7 +72,7 @@ const RunNodesQuery = graphql(`
 `);
 
 const FAILED = new Set(["error", "fail", "runtime error"]);
-const ACTIVE = new Set(["queued", "planning", "awaiting_approval", "running"]);
+
 
 export function DashboardPage() {
   const { base } = useRoute();
@@ -109,7 +110,7 @@ export function DashboardPage() {
   monthStart.setUTCHours(0, 0, 0, 0);
   const spent = runs.filter((r) => r.createdAt && Date.parse(r.createdAt) >= monthStart.getTime()).reduce((sum, r) => sum + (r.actualCost ?? 0), 0);
   const budget = env.quotas.monthlyCostBudget;
-  const awaiting = (envNode?.plans.nodes ?? []).filter((p) => p.status === "draft" && p.approvalsRequired.length > 0);
+  const awaiting = (envNode?.plans.nodes ?? []).filter((p) => p.status === "DRAFT" && p.approvalsRequired.length > 0);
   const freshness = envNode?.invocations.nodes.find((i) => i.sourceFreshness.length > 0);
 
   return (

@@ -6,11 +6,14 @@ import { Link, useNavigate, useParams } from "react-router";
 import { usePermissions, useRoute } from "../../app/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
+import type { PlanAction } from "../../gql/graphql";
 import { duration, money, when } from "../../lib/format";
 import { request } from "../../lib/graphql";
 import { useEnvironment } from "../../app/environment";
 import { TriggerRun } from "../runs/api";
 import { ApprovePlan, PlanQuery, RejectPlan } from "./api";
+
+const ACTIONS: readonly PlanAction[] = ["RUN", "PARTIAL", "SKIP"];
 
 export default function PlanPage() {
   const { planId = "" } = useParams();
@@ -22,7 +25,7 @@ export default function PlanPage() {
   const plan = useQuery({ queryKey: ["plan", planId], queryFn: () => request(PlanQuery, { id: planId }), select: (d) => d.plan });
   const [note, setNote] = useState("");
   const [failure, setFailure] = useState<string | null>(null);
-  const [action, setAction] = useState("");
+  const [action, setAction] = useState<PlanAction | "">("");
   const waves = useMemo(() => {
     const counts = new Map<number, number>();
     for (const item of plan.data?.items ?? []) if (item.action !== "SKIP") counts.set(item.wave, (counts.get(item.wave) ?? 0) + 1);
@@ -56,7 +59,7 @@ export default function PlanPage() {
       setFailure(error instanceof Error ? error.message : String(error));
     }
   };
-  const runnable = p.status === "approved" || (p.status === "draft" && p.approvalsRequired.length === 0);
+  const runnable = p.status === "APPROVED" || (p.status === "DRAFT" && p.approvalsRequired.length === 0);
   const items = action ? p.items.filter((i) => i.action === action) : p.items;
   return (
     <div className="page plan">
@@ -65,7 +68,7 @@ export default function PlanPage() {
       </h1>
       <div className="actions">
         <Link to={`${base}/graph?plan=${encodeURIComponent(p.id)}`}>Show on graph</Link>
-        {p.status === "draft" && may.has("approve") && (
+        {p.status === "DRAFT" && may.has("approve") && (
           <>
             <input aria-label="Decision note" placeholder="note (optional)" value={note} onChange={(e) => setNote(e.target.value)} />
             <button type="button" onClick={() => void decide(true)}>
@@ -76,7 +79,7 @@ export default function PlanPage() {
             </button>
           </>
         )}
-        {p.status === "draft" && !may.has("approve") && p.approvalsRequired.length > 0 && <span>Waiting for an approver.</span>}
+        {p.status === "DRAFT" && !may.has("approve") && p.approvalsRequired.length > 0 && <span>Waiting for an approver.</span>}
         {runnable && may.has("run") && (
           <button type="button" className="primary" onClick={() => void run()}>
             Run this plan
@@ -148,11 +151,11 @@ export default function PlanPage() {
         <h2>Nodes</h2>
         <label>
           Action{" "}
-          <select aria-label="Action filter" value={action} onChange={(e) => setAction(e.target.value)}>
+          <select aria-label="Action filter" value={action} onChange={(e) => setAction(e.target.value as PlanAction | "")}>
             <option value="">all</option>
-            <option>RUN</option>
-            <option>PARTIAL</option>
-            <option>SKIP</option>
+            {ACTIONS.map((a) => (
+              <option key={a}>{a}</option>
+            ))}
           </select>
         </label>
         <DataTable

@@ -9,7 +9,7 @@ import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States
 import { bytes, duration, money, when } from "../../lib/format";
 import { request } from "../../lib/graphql";
 import { subscribe } from "../../lib/subscriptions";
-import { ACTIVE, CancelRun, RetryRun, RunLogsSubscription, RunQuery } from "./api";
+import { ACTIVE, RUN_TRIGGERS, CancelRun, RetryRun, RunLogsSubscription, RunQuery } from "./api";
 import { applyEvent, useRunEvents } from "./live";
 import { barsOf, Timeline } from "./Timeline";
 import { useLogicalGraph } from "../graph/api";
@@ -87,7 +87,7 @@ export default function RunDetailPage() {
             Cancel run
           </button>
         )}
-        {!active && ["failed", "canceled", "warning"].includes(shownStatus ?? "") && (
+        {!active && (shownStatus === "FAILED" || shownStatus === "CANCELED" || shownStatus === "WARNING") && (
           <button type="button" onClick={() => void act("retry")}>
             Retry failed nodes
           </button>
@@ -103,7 +103,7 @@ export default function RunDetailPage() {
         <dd>{r.reason ?? "—"}</dd>
         <dt>Trigger / actor</dt>
         <dd>
-          {r.trigger} / {r.actor}
+          {RUN_TRIGGERS[r.trigger]} / {r.actor}
         </dd>
         <dt>Created</dt>
         <dd>{when(r.createdAt)}</dd>

@@ -7,16 +7,15 @@ import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
 import { duration, money, when } from "../../lib/format";
 import { request } from "../../lib/graphql";
-import { ACTIVE, RunsQuery } from "./api";
-
-const STATUSES = ["queued", "planning", "awaiting_approval", "running", "success", "warning", "failed", "canceled"];
+import type { RunStatus, RunTrigger } from "../../gql/graphql";
+import { ACTIVE, RUN_STATUSES, RUN_TRIGGERS, RunsQuery } from "./api";
 
 export function RunsPage() {
   const { base } = useRoute();
   const navigate = useNavigate();
   const environment = useEnvironment();
-  const [status, setStatus] = useState("");
-  const [trigger, setTrigger] = useState("");
+  const [status, setStatus] = useState<RunStatus | "">("");
+  const [trigger, setTrigger] = useState<RunTrigger | "">("");
   const [actor, setActor] = useState("");
   const environmentId = environment.data?.id;
   const runs = useQuery({
@@ -42,21 +41,24 @@ export function RunsPage() {
       <div className="filters">
         <label>
           Status
-          <select aria-label="Status filter" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <select aria-label="Status filter" value={status} onChange={(e) => setStatus(e.target.value as RunStatus | "")}>
             <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.toLowerCase().replace("_", " ")}
+              </option>
             ))}
           </select>
         </label>
         <label>
           Trigger
-          <select aria-label="Trigger filter" value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+          <select aria-label="Trigger filter" value={trigger} onChange={(e) => setTrigger(e.target.value as RunTrigger | "")}>
             <option value="">any</option>
-            <option value="manual">manual</option>
-            <option value="retry">retry</option>
-            <option value="schedule">schedule</option>
-            <option value="api">api</option>
+            {(Object.entries(RUN_TRIGGERS) as [RunTrigger, string][]).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -87,7 +89,7 @@ export function RunsPage() {
               { id: "estimated", header: "Est. cost", cell: (r) => money(r.estimatedCost), value: (r) => r.estimatedCost },
               { id: "actual", header: "Cost", cell: (r) => money(r.actualCost), value: (r) => r.actualCost },
               { id: "regressions", header: "Regressions", cell: (r) => r.regressions, value: (r) => r.regressions },
-              { id: "trigger", header: "Trigger", cell: (r) => r.trigger },
+              { id: "trigger", header: "Trigger", cell: (r) => RUN_TRIGGERS[r.trigger] },
               { id: "actor", header: "Actor", cell: (r) => r.actor },
               { id: "reason", header: "Reason", cell: (r) => r.reason ?? "" },
             ]}

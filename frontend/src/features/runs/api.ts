@@ -1,10 +1,30 @@
 // Runs: the list, one run, and its live feeds (graphql-transport-ws subscriptions that resume from a cursor).
 import { graphql } from "../../gql";
+import type { RunStatus, RunTrigger } from "../../gql/graphql";
 
-export const ACTIVE = new Set(["queued", "planning", "awaiting_approval", "running"]);
+/** Every run status, in lifecycle order, each saying whether the run is still going (the schema's RunStatus). */
+const GOING: Record<RunStatus, boolean> = {
+  QUEUED: true,
+  PLANNING: true,
+  AWAITING_APPROVAL: true,
+  RUNNING: true,
+  SUCCESS: false,
+  WARNING: false,
+  FAILED: false,
+  CANCELED: false,
+};
+export const RUN_STATUSES = Object.keys(GOING) as RunStatus[];
+export const ACTIVE: ReadonlySet<string> = new Set(RUN_STATUSES.filter((s) => GOING[s]));
+/** Every trigger (the schema's RunTrigger), as people read it. */
+export const RUN_TRIGGERS: Record<RunTrigger, string> = { MANUAL: "manual", CLI: "cli", RETRY: "retry", API: "api" };
+
+/** A run's status as its `status` events carry it (the domain's value) in the schema's enum form. */
+export function runStatusOf(eventStatus: string): RunStatus {
+  return eventStatus.toUpperCase() as RunStatus;
+}
 
 export const RunsQuery = graphql(`
-  query Runs($environmentId: ID!, $status: [String!], $trigger: String, $actor: String, $first: Int, $after: String) {
+  query Runs($environmentId: ID!, $status: [RunStatus!], $trigger: RunTrigger, $actor: String, $first: Int, $after: String) {
     runs(environmentId: $environmentId, status: $status, trigger: $trigger, actor: $actor, first: $first, after: $after) {
       nodes {
         id

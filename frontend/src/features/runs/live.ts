@@ -1,7 +1,8 @@
 // Following a run live: node statuses as its events arrive; a reconnect's replay is dropped by seq.
 import { useEffect, useState } from "react";
 import { subscribe } from "../../lib/subscriptions";
-import { RunEventsSubscription } from "./api";
+import type { RunStatus } from "../../gql/graphql";
+import { RunEventsSubscription, runStatusOf } from "./api";
 
 export interface LiveEvent {
   seq: number;
@@ -24,7 +25,7 @@ export function applyEvent(statuses: Map<string, string>, event: LiveEvent): Map
 export interface RunFeed {
   events: LiveEvent[];
   /** The run's status as its latest `status` event says. */
-  runStatus: string | null;
+  runStatus: RunStatus | null;
   connected: boolean;
   /** The server completed the feed: the run has ended and every event has arrived. */
   complete: boolean;
@@ -46,7 +47,8 @@ export function useRunEvents(runId: string | null, active: boolean): RunFeed {
         const fresh = batch.events.filter((e) => e.seq > cursor) as LiveEvent[];
         cursor = Math.max(cursor, batch.cursor);
         setFeed((current) => {
-          const status = [...fresh].reverse().find((e) => e.kind === "status" && e.status)?.status ?? current.runStatus;
+          const latest = [...fresh].reverse().find((e) => e.kind === "status" && e.status)?.status;
+          const status = latest ? runStatusOf(latest) : current.runStatus;
           return { ...current, events: [...current.events, ...fresh], runStatus: status, connected: true, error: null };
         });
       },
