@@ -77,3 +77,14 @@ def test_the_contract_refuses_a_document_the_model_would_not_write() -> None:
     ):
         with pytest.raises(jsonschema.ValidationError):
             validator.validate(broken)
+
+
+def test_a_stored_plan_is_read_as_sealed_even_where_todays_checks_would_refuse_its_request() -> None:
+    document = plan().sealed()[0].contract_document()
+    del document["fingerprint"]
+    deep: dict[str, object] = {}
+    for _ in range(250):
+        deep = {"v": deep}
+    document["request"]["vars"] = deep  # PlanRequest refuses vars nested past 20 levels
+    body = json.dumps(document).encode()
+    assert ExecutionPlan.from_document(body).request.vars == deep

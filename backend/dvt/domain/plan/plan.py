@@ -279,7 +279,9 @@ def _plan(raw: dict[str, Any], fingerprint: str) -> ExecutionPlan:
         environment_id=uuid.UUID(raw["environment_id"]),
         base_version_id=_uuid(raw["base_version_id"]),
         head_version_id=uuid.UUID(raw["head_version_id"]),
-        request=PlanRequest(
+        # Read as sealed, not checked again: a plan stored before a check existed is still served whole.
+        request=_as_stored(
+            PlanRequest,
             select=tuple(request["select"]),
             exclude=tuple(request["exclude"]),
             selector=request["selector"],
@@ -335,6 +337,13 @@ def _item(raw: dict[str, Any]) -> PlanItem:
         ),
         partition=raw["partition"],
     )
+
+
+def _as_stored(cls: type[PlanRequest], **values: Any) -> PlanRequest:
+    stored = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(stored, name, value)
+    return stored
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
