@@ -111,7 +111,7 @@ function OpenPaletteActions({ base }: { base: string }) {
   const otherActions = useMemo<Action[]>(() => {
     const runs = (recent.data?.runs.nodes ?? []).map((r) => ({
       id: `run:${r.id}`,
-      name: `Run ${r.id.slice(-8)} — ${r.status}`,
+      name: `Run ${r.id.slice(-8)} — ${r.status.toLowerCase().replace("_", " ")}`,
       subtitle: r.createdAt ?? "",
       section: "Runs",
       perform: () => navigate(`${base}/runs/${encodeURIComponent(r.id)}`),
@@ -121,7 +121,7 @@ function OpenPaletteActions({ base }: { base: string }) {
       node && "plans" in node
         ? node.plans.nodes.map((p) => ({
             id: `plan:${p.id}`,
-            name: `Plan ${p.id.slice(-8)} — ${p.status}`,
+            name: `Plan ${p.id.slice(-8)} — ${p.status.toLowerCase()}`,
             subtitle: p.createdAt ?? "",
             section: "Plans",
             perform: () => navigate(`${base}/plans/${encodeURIComponent(p.id)}`),

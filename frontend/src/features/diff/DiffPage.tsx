@@ -148,7 +148,7 @@ export default function DiffPage() {
               { id: "change", header: "Change", cell: (r) => <span className={`change change-${r.change}`}>{r.change}</span>, value: (r) => r.change },
               { id: "node", header: "Node", cell: (r) => r.uniqueId },
               { id: "type", header: "Type", cell: (r) => r.resourceType },
-              { id: "category", header: "Category", cell: (r) => r.category },
+              { id: "category", header: "Category", cell: (r) => r.category.toLowerCase().replace("_", " "), value: (r) => r.category.toLowerCase() },
               { id: "details", header: "What changed", cell: (r) => r.details },
             ]}
           />

@@ -171,7 +171,7 @@ export default function PlanPage() {
             { id: "why", header: "Why", cell: (i) => i.decisions.filter((d) => d.final || d.action).map((d) => d.message).join("; ") || i.decisions[0]?.message || "", value: (i) => i.decisions.map((d) => d.message).join(" ") },
             { id: "cost", header: "Est. cost", cell: (i) => money(i.estimate.p50Cost), value: (i) => i.estimate.p50Cost },
             { id: "time", header: "Est. time", cell: (i) => duration(i.estimate.p50Ms / 1000), value: (i) => i.estimate.p50Ms },
-            { id: "confidence", header: "Confidence", cell: (i) => i.estimate.confidence },
+            { id: "confidence", header: "Confidence", cell: (i) => i.estimate.confidence.toLowerCase() },
           ]}
         />
       </section>
