@@ -127,7 +127,6 @@ class PlanType(relay.Node):
     decided_at: datetime | None
     decision_note: str | None
     record: strawberry.Private[PlanRecord]
-    parsed: strawberry.Private[ExecutionPlan]
 
     @staticmethod
     def of(plan: PlanRecord) -> PlanType:
@@ -141,8 +140,12 @@ class PlanType(relay.Node):
             decided_at=plan.decided_at,
             decision_note=plan.decision_note,
             record=plan,
-            parsed=ExecutionPlan.from_document(plan.document),
         )
+
+    @property
+    def parsed(self) -> ExecutionPlan:
+        """The sealed document, read only by the fields that need it (a list of plans' statuses does not)."""
+        return ExecutionPlan.from_document(self.record.document)
 
     @strawberry.field(description="DRAFT, APPROVED, REJECTED or EXPIRED (a run of it may no longer start)")
     async def status(self, info: Info) -> PlanStatus:
