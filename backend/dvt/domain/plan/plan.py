@@ -10,10 +10,10 @@ types and the `schema` metadata below (`dvt export-contracts`).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -186,16 +186,22 @@ class ExecutionPlan:
     def sealed(self) -> tuple[ExecutionPlan, bytes]:
         """The plan with its fingerprint, and the document bytes the fingerprint seals."""
         body = self.to_document()
-        return replace(self, fingerprint=hashlib.sha256(body).hexdigest()), body
+        sealed = replace(self, fingerprint=hashlib.sha256(body).hexdigest())
+        _remember(body, sealed)  # what reads it back next (the answer to createPlan) builds nothing again
+        return sealed, body
 
     @classmethod
     def from_document(cls, body: bytes) -> ExecutionPlan:
         """A stored plan read back; its fingerprint is that of the bytes, so it is the one they were sealed with.
 
-        A stored plan never changes, so the last few read are kept: a request, a dispatch and a status check
-        of one big plan build its objects once.
+        A stored plan never changes, so the last few read (or sealed) are kept: a request, a dispatch and a
+        status check of one big plan build its objects once.
         """
-        return _read(body)
+        found = _RECENT.get(body)
+        if found is None:
+            found = _plan(json.loads(body), hashlib.sha256(body).hexdigest())
+            _remember(body, found)
+        return found
 
     def contract_document(self) -> dict[str, Any]:
         """The whole plan as its contract describes it: the document and the fingerprint that seals it."""
@@ -268,9 +274,15 @@ def _decision(d: Decision) -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=8)
-def _read(body: bytes) -> ExecutionPlan:
-    return _plan(json.loads(body), hashlib.sha256(body).hexdigest())
+_RECENT: OrderedDict[bytes, ExecutionPlan] = OrderedDict()
+RECENT_PLANS = 8
+
+
+def _remember(body: bytes, plan: ExecutionPlan) -> None:
+    _RECENT[body] = plan
+    _RECENT.move_to_end(body)
+    while len(_RECENT) > RECENT_PLANS:
+        _RECENT.popitem(last=False)
 
 
 def _plan(raw: dict[str, Any], fingerprint: str) -> ExecutionPlan:
