@@ -29,13 +29,13 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.services, self.access.scope)
+        self.loaders = Loaders(self.services, self.access)
 
     def admit(self, access: Access) -> None:
         """A WebSocket's caller, once its connection_init authenticated it, and again with each operation
         (its access as just re-checked, and fresh loaders: an operation sees no other's cached reads)."""
         self.access = access
-        self.loaders = Loaders(self.services, access.scope)
+        self.loaders = Loaders(self.services, access)
 
     @property
     def scope(self) -> TenantScope:

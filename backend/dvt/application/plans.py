@@ -23,6 +23,7 @@ from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
 from dvt.application.tenancy import visible_environment
 from dvt.application.units import joined
+from dvt.application.visibility import only_visible, visible_environments
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
@@ -38,6 +39,7 @@ from dvt.domain.tenancy import Environment, TenantScope
 
 HISTORY_RUNS = 20  # successful executions per node that estimates look at
 GRAPH_CACHE_SIZE = 4
+PLAN = "plan"  # its kind in Access.whereabouts
 
 
 def canonical_json(value: Any) -> bytes:
@@ -367,29 +369,34 @@ class PlanService:
             head = await self._graphs.load(uow, access.scope, versions[head_id])
         return diff(_as_manifest(base), _as_manifest(head))
 
-    async def plan(self, scope: TenantScope, plan_id: uuid.UUID) -> PlanRecord | None:
-        async with self._units() as uow:
-            return await uow.plans(scope).get(plan_id)
+    async def plan(self, access: Access, plan_id: uuid.UUID) -> PlanRecord | None:
+        found = await self.plans_by_ids(access, [plan_id])
+        return found[0] if found else None
 
-    async def plans_by_ids(self, scope: TenantScope, ids: list[uuid.UUID]) -> list[PlanRecord]:
+    async def plans_by_ids(self, access: Access, ids: list[uuid.UUID]) -> list[PlanRecord]:
         async with self._units() as uow:
-            return await uow.plans(scope).by_ids(ids)
+            return await only_visible(uow, access, PLAN, await uow.plans(access.scope).by_ids(ids))
 
     async def plans(
-        self, scope: TenantScope, environment_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
+        self, access: Access, environment_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
     ) -> Page[PlanRecord]:
         async with self._units() as uow:
-            return await uow.plans(scope).of_environment(environment_id, before, limit)
+            if not await visible_environments(uow, access, [environment_id]):
+                return Page([], False)
+            return await uow.plans(access.scope).of_environment(environment_id, before, limit)
 
-    async def status(self, scope: TenantScope, plan: PlanRecord, uow: UnitOfWork | None = None) -> PlanStatus:
-        """The plan's status now: a draft or approved plan expires when the graph moves on or time runs out."""
-        stored = PlanStatus(plan.status)
-        if stored in (PlanStatus.REJECTED, PlanStatus.EXPIRED):
-            return stored
-        if self._clock() >= plan.expires_at:
-            return PlanStatus.EXPIRED
+    async def status(self, access: Access, plan: PlanRecord, uow: UnitOfWork | None = None) -> PlanStatus:
+        """The plan's status now: a draft or approved plan expires when the graph moves on or time runs out.
+        Not found for a caller who may not view the plan."""
         async with joined(self._units, uow) as (uow, _):
-            latest = await uow.graphs(scope).latest_version(plan.environment_id)
+            if not await visible_environments(uow, access, [plan.environment_id]):
+                raise NotFoundError("plan not found")
+            stored = PlanStatus(plan.status)
+            if stored in (PlanStatus.REJECTED, PlanStatus.EXPIRED):
+                return stored
+            if self._clock() >= plan.expires_at:
+                return PlanStatus.EXPIRED
+            latest = await uow.graphs(access.scope).latest_version(plan.environment_id)
         return PlanStatus.EXPIRED if latest is None or latest.id != plan.head_version_id else stored
 
     async def staleness(self, scope: TenantScope, plan: PlanRecord, uow: UnitOfWork | None = None) -> str | None:
@@ -445,7 +452,7 @@ class PlanService:
             access.require(Permission.APPROVE, where, f"{verb} plans in this environment")
             if fingerprint != plan.fingerprint:
                 raise ConflictError(f"the plan's fingerprint is {plan.fingerprint}, not {fingerprint}: review it again")
-            current = await self.status(access.scope, plan, uow)
+            current = await self.status(access, plan, uow)
             if current is not PlanStatus.DRAFT:
                 raise ConflictError(f"the plan is {current.value}: only a draft plan can be decided")
             decided = await uow.plans(access.scope).decide(plan_id, verdict.value, access.actor.label, note)

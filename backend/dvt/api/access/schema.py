@@ -175,7 +175,7 @@ class AccessMutation:
         identity = info.context.services.identity
         try:
             token_id, plaintext = await identity.create_api_token(info.context.access, input.name, input.roles)
-            created = next(t for t in await identity.list_api_tokens(info.context.scope) if t.id == token_id)
+            created = next(t for t in await identity.api_tokens(info.context.access) if t.id == token_id)
         except domain.DomainError as error:
             return to_error(error)  # type: ignore[return-value]  # identity raises no conflict or quota errors
         return CreatedApiToken(token=plaintext, api_token=ApiTokenType.of(created))
@@ -185,7 +185,7 @@ class AccessMutation:
         identity = info.context.services.identity
         try:
             await identity.revoke_api_token(info.context.access, input.token_id)
-            revoked = next(t for t in await identity.list_api_tokens(info.context.scope) if t.id == input.token_id)
+            revoked = next(t for t in await identity.api_tokens(info.context.access) if t.id == input.token_id)
         except domain.DomainError as error:
             return to_error(error)  # type: ignore[return-value]  # identity raises no conflict or quota errors
         return ApiTokenType.of(revoked)

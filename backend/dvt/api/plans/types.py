@@ -12,8 +12,8 @@ import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
+from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Edge, PageInfo
-from dvt.api.permissions import visible_nodes
 from dvt.api.scalars import JSON
 from dvt.application.records import PlanRecord
 from dvt.domain.plan.plan import MICROS
@@ -148,7 +148,7 @@ class PlanType(relay.Node):
 
     @strawberry.field(description="draft, approved, rejected or expired (a newer graph version or its time ran out)")
     async def status(self, info: Info) -> str:
-        return (await info.context.services.plans.status(info.context.scope, self.record)).value
+        return (await info.context.services.plans.status(info.context.access, self.record)).value
 
     @strawberry.field(description="Why these nodes, in a few sentences")
     def explanation(self) -> str:
@@ -226,7 +226,7 @@ class PlanType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[PlanType | None]:
-        return await visible_nodes(info, info.context.loaders.plan, node_ids, PlanType.of)
+        return await resolve_by_uuid(info.context.loaders.plan, node_ids, PlanType.of)
 
 
 @strawberry.type
