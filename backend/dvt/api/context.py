@@ -16,7 +16,6 @@ from dvt.api.loaders import Loaders
 from dvt.application.access import Access
 from dvt.application.credentials import StandingCredential
 from dvt.application.services import Services
-from dvt.domain.tenancy import TenantScope
 
 
 @dataclass
@@ -36,10 +35,6 @@ class Context:
         (its access as just re-checked, and fresh loaders: an operation sees no other's cached reads)."""
         self.access = access
         self.loaders = Loaders(self.services, access)
-
-    @property
-    def scope(self) -> TenantScope:
-        return self.access.scope
 
 
 Info = StrawberryInfo[Context, None]
