@@ -90,6 +90,16 @@ async def _user(app: Services, tenant: Tenant, name: str) -> Access:
     return await app.access.access_for(Actor(ActorKind.USER, f"{name}-{uuid.uuid4().hex[:6]}", tenant.id))
 
 
+async def _holding(
+    invocations: list[InvocationRecord], read: Callable[[InvocationRecord], Awaitable[list[Any]]]
+) -> Any:
+    """The first invocation this read finds rows of (node results, source freshness)."""
+    for invocation in invocations:
+        if await read(invocation):
+            return invocation
+    raise AssertionError("no invocation holds these rows")
+
+
 @pytest.fixture(scope="module")
 async def world(app: Services, settings: Settings) -> World:
     tenant = await app.tenancy.create_tenant(SYSTEM, f"r-{uuid.uuid4().hex[:10]}")
@@ -106,8 +116,8 @@ async def world(app: Services, settings: Settings) -> World:
     version = (await app.graph.versions_by_ids(system, [report.graph_version_id]))[0]
     node = (await app.graph.nodes(system, version.id, NodeFilter(resource_types=("model",)), None, 1)).items[0]
     invocations = (await app.graph.invocations(system, environment.id, None, 10)).items
-    invocation = [i for i in invocations if await app.graph.results_of(system, [i.id])][0]
-    freshness = [i for i in invocations if await app.graph.freshness_of(system, [i.id])][0]
+    invocation = await _holding(invocations, lambda i: app.graph.results_of(system, [i.id]))
+    freshness = await _holding(invocations, lambda i: app.graph.freshness_of(system, [i.id]))
     artifact = (await app.graph.artifacts_of(system, [version.id]))[0]
     plan = await app.plans.create(system, environment.id, PlanRequest(select=(node.name,)))
     run = await app.runs.trigger(system, environment.id, plan_id=plan.id, trigger=Trigger.API)

@@ -97,11 +97,6 @@ class Access:
     def can(self, permission: Permission, scope: str) -> bool:
         return self.authorizer.can(permission, scope)
 
-    @property
-    def sees_everything(self) -> bool:
-        """DVT acting for itself: everything of its tenant is visible, so reads need not look where things are."""
-        return isinstance(self.authorizer, _Everything)
-
     def reaches(self, permission: Permission, scope: str) -> bool:
         return self.authorizer.reaches(permission, scope)
 

@@ -57,9 +57,8 @@ async def visible_environments(
     wanted = set(environment_ids)
     if not wanted:
         return set()
-    if access.sees_everything:
-        return wanted  # DVT itself: the tenant-scoped reads that follow find only the tenant's own
-    return {e for e, where in (await environment_scopes(uow, access, wanted)).items() if access.can(permission, where)}
+    found = await environment_scopes(uow, access, wanted)  # DVT itself too: another tenant's is not found
+    return {e for e, where in found.items() if access.can(permission, where)}
 
 
 async def environment_visible(
