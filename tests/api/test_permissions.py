@@ -15,6 +15,7 @@ from strawberry.types.field import StrawberryField
 
 from dvt.api.permissions import declaration
 from dvt.api.schema import create_schema
+from dvt.application.access import Access
 from dvt.application.services import Services
 from dvt.domain.authorization import environment_scope, organization_scope, project_scope
 from dvt.domain.identity import SYSTEM
@@ -119,7 +120,7 @@ async def tree(gql: GraphQLClient) -> Tree:
 
 async def sign_in(app: Services, http: httpx.AsyncClient, scope: TenantScope, username: str) -> tuple[str, str]:
     """A local account of the tenant, signed in through /auth/login: its bearer token and its principal."""
-    tenant = (await app.tenancy.tenants_by_ids([scope.tenant_id]))[0]
+    tenant = (await app.tenancy.tenants_by_ids(Access.system(scope), [scope.tenant_id]))[0]
     credentials = await app.identity.create_account(tenant, username)
     token = await signed_in(http, tenant.slug, username, credentials.password)
     return token, f"user:{credentials.account_id}"

@@ -28,7 +28,7 @@ VIEWER = "{ viewer { kind subject displayName email groups platformAdmin } }"
 
 
 async def tenant_of(app: Services, scope: TenantScope) -> Tenant:
-    return (await app.tenancy.tenants_by_ids([scope.tenant_id]))[0]
+    return (await app.tenancy.tenants_by_ids(Access.system(scope), [scope.tenant_id]))[0]
 
 
 def client_of(services_: Services) -> httpx.AsyncClient:
@@ -82,7 +82,7 @@ async def test_a_one_time_password_allows_nothing_but_changing_it(
     refused = await client(MINT)
     (error,) = refused["errors"]
     assert error["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED" and "changePassword" in error["message"]
-    assert await app.identity.list_api_tokens(scope) == [], "no token was made"
+    assert await app.identity.api_tokens(Access.system(scope)) == [], "no token was made"
     projects = await client("{ projects { slug } }")
     assert projects["errors"][0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
 
@@ -102,8 +102,11 @@ async def test_a_wrong_password_is_refused_and_audited(
     response = await http.post(
         "/auth/login", json={"tenant": tenant.slug, "username": username, "password": "not-the-password"}
     )
-    page = await app.audit.events(
-        None, AuditQuery(action_prefix="session.login", result=AuditResult.DENIED), None, 1_000
+    page = await app.audit.platform_log(
+        Access.system(TenantScope(tenant.id)),
+        AuditQuery(action_prefix="session.login", result=AuditResult.DENIED),
+        None,
+        1_000,
     )
     mine = [r.event for r in page.items if r.event.details.get("username") == username]
     assert response.status_code == 401 and response.json() == {"error": "invalid username or password"}

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import orjson
 
+from dvt.application.access import Access
 from dvt.application.ports import NodeFilter
 from dvt.application.services import Services
 from dvt.domain.tenancy import TenantScope
@@ -122,7 +123,7 @@ async def graph_document(post: Post, sizes: list[int], version_id: str) -> Graph
 
 async def graph_document_direct(services: Services, scope: TenantScope, version_id: uuid.UUID) -> GraphRead:
     """The same document from GraphQueries.document: PostgreSQL's one statement and its parse, no GraphQL."""
-    document = await services.graph.document(scope, version_id)
+    document = await services.graph.document(Access.system(scope), version_id)
     if document.get("graph_version_id") != str(version_id):
         raise RuntimeError(f"asked for version {version_id}, got {document.get('graph_version_id')}")
     return _document_read(document, 1, 0)
@@ -167,7 +168,7 @@ async def whole_graph_direct(services: Services, scope: TenantScope, version_id:
     n_nodes = n_edges = requests = 0
     after: str | None = None
     while True:
-        page = await services.graph.nodes(scope, version_id, NodeFilter(), after, PAGE)
+        page = await services.graph.nodes(Access.system(scope), version_id, NodeFilter(), after, PAGE)
         requests += 1
         n_nodes += len(page.items)
         if not page.has_next:
@@ -175,7 +176,7 @@ async def whole_graph_direct(services: Services, scope: TenantScope, version_id:
         after = page.items[-1].unique_id
     anchor: tuple[uuid.UUID, uuid.UUID] | None = None
     while True:
-        edges = await services.graph.edges(scope, version_id, anchor, PAGE)
+        edges = await services.graph.edges(Access.system(scope), version_id, anchor, PAGE)
         requests += 1
         n_edges += len(edges.items)
         if not edges.has_next:
@@ -187,7 +188,7 @@ async def whole_graph_direct(services: Services, scope: TenantScope, version_id:
 async def lineage_direct(
     services: Services, scope: TenantScope, version_id: uuid.UUID, node: uuid.UUID
 ) -> tuple[int, int]:
-    nodes, edges = await services.graph.lineage(scope, version_id, node, 1, 1)
+    nodes, edges = await services.graph.lineage(Access.system(scope), version_id, node, 1, 1)
     return len(nodes), len(edges)
 
 

@@ -398,7 +398,7 @@ async def measure_size(
     second = await built.ingest.ingest(access, target, [ArtifactFile("manifest.json", head_data)])
     if not (first.created and second.created) or first.graph_version_id == second.graph_version_id:
         raise RuntimeError("the base and the head must make two graph versions of the environment")
-    environment = await built.tenancy.environment(access.scope, PROJECT, target.environment)
+    environment = await built.tenancy.environment(access, PROJECT, target.environment)
     history = len(orjson.loads(results)["results"])
     print(f"  ingested base + run_results ({history} results) and head into {target.environment}", flush=True)
 

@@ -44,6 +44,7 @@ from sqlalchemy.engine import make_url
 from dvt.adapters.db.embedded import start_embedded
 from dvt.adapters.db.migrate import upgrade
 from dvt.api.app import create_app
+from dvt.application.access import Access
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.services import Services
 from dvt.bootstrap import services
@@ -370,7 +371,7 @@ def _same_graph(what: str, ingested: graph_reads.GraphRead, *reads: graph_reads.
 
 
 async def _project_id(built: Services, scope: TenantScope) -> uuid.UUID:
-    projects = await built.tenancy.projects(scope)
+    projects = await built.tenancy.projects(Access.system(scope))
     return next(p.id for p in projects if p.slug == PROJECT)
 
 

@@ -126,7 +126,7 @@ async def fresh_environment(built: Services, access: Access, project: Project, n
     await built.tenancy.create_environment(access, project.slug, slug, "duckdb")
     target = IngestTarget(project.slug, slug, create_missing=False)
     await built.ingest.ingest(access, target, [ArtifactFile("manifest.json", project.manifest)])
-    environment = await built.tenancy.environment(access.scope, target.project, slug)
+    environment = await built.tenancy.environment(access, target.project, slug)
     return base64.b64encode(f"Environment:{environment.id}".encode()).decode()
 
 

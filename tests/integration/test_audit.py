@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from dvt.adapters.db.engine import create_engine, create_session_factory
 from dvt.adapters.db.repositories.audit import SqlAuditRepository
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
+from dvt.application.access import Access
 from dvt.application.audit import AuditService, canonical_json, record, seal_event
 from dvt.application.audit_ports import AuditQuery
 from dvt.domain.audit import GENESIS, REDACTED, AuditEvent, AuditRecord, AuditResult, first_broken_link
@@ -278,7 +279,7 @@ async def test_the_log_filters(units: Units, audit: AuditService, scope: TenantS
     )
 
     async def actions(**filters: Any) -> list[str]:
-        page = await audit.events(scope, AuditQuery(**filters), None, 100)
+        page = await audit.log(Access.system(scope), AuditQuery(**filters), None, 100)
         return [r.event.action for r in page.items]
 
     assert await actions(action_prefix="project.") == ["project.delete", "project.create"]
@@ -292,9 +293,9 @@ async def test_the_log_filters(units: Units, audit: AuditService, scope: TenantS
     assert len(await actions(since=later[0].occurred_at)) == 5
     assert await actions(since=first[0].occurred_at + timedelta(days=1)) == []
 
-    page = await audit.events(scope, AuditQuery(), None, 4)
+    page = await audit.log(Access.system(scope), AuditQuery(), None, 4)
     assert [r.sequence for r in page.items] == [6, 5, 4, 3] and page.has_next
-    page = await audit.events(scope, AuditQuery(), page.items[-1].sequence, 4)
+    page = await audit.log(Access.system(scope), AuditQuery(), page.items[-1].sequence, 4)
     assert [r.sequence for r in page.items] == [2, 1] and not page.has_next
 
 
@@ -311,7 +312,7 @@ async def test_tenants_have_chains_of_their_own(units: Units, audit: AuditServic
     await _append(units, None, AuditEvent.of(SYSTEM, "tenant.create", AuditResult.SUCCESS, "tenant", "x"))
 
     assert [r.sequence for r in await _chain(units, other)] == [1]
-    assert (await audit.events(other, AuditQuery(), None, 10)).items[0].event.tenant_id == other.tenant_id
+    assert (await audit.log(Access.system(other), AuditQuery(), None, 10)).items[0].event.tenant_id == other.tenant_id
     async with units() as uow:
         with pytest.raises(ValueError, match="own tenant"):
             await record(uow.audit(other), _event(scope))

@@ -512,7 +512,7 @@ async def test_an_api_token_is_shown_once_and_only_its_hash_is_stored(
             text("SELECT row_to_json(t)::text FROM api_tokens t WHERE id = :id"), {"id": token_id}
         )
     secret = plaintext.removeprefix(f"dvt_{token_id.hex}_")
-    listed = await local.list_api_tokens(TenantScope(tenant.id))
+    listed = await local.api_tokens(Access.system(TenantScope(tenant.id)))
 
     assert plaintext.startswith(f"dvt_{token_id.hex}_")
     assert row_text is not None and plaintext not in row_text and secret not in row_text

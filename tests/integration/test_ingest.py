@@ -53,7 +53,7 @@ async def test_every_manifest_ingests_with_its_own_counts(
     app: Services, scope: TenantScope, row: dict[str, str]
 ) -> None:
     report = await _ingest(app, scope, row["file"])
-    stored = await app.graph.count_nodes(scope, report.graph_version_id, NodeFilter())  # type: ignore[arg-type]
+    stored = await app.graph.count_nodes(Access.system(scope), report.graph_version_id, NodeFilter())  # type: ignore[arg-type]
     assert (report.counts["nodes"], report.counts["sources"], report.counts["exposures"]) == (
         _count(row["node_count"]),
         _count(row["sources_count"]),
@@ -71,10 +71,10 @@ async def test_every_catalog_attaches_to_a_graph(app: Services, scope: TenantSco
 @pytest.mark.parametrize("row", RESULTS, ids=[r["file"] for r in RESULTS])
 async def test_every_results_file_is_kept_even_alone(app: Services, scope: TenantScope, row: dict[str, str]) -> None:
     report = await _ingest(app, scope, row["file"])
-    environment = await app.tenancy.environment(scope, "proj", "prod")
-    invocations = await app.graph.invocations(scope, environment.id, None, 10)
-    kept = await app.graph.results_of(scope, [i.id for i in invocations.items])
-    kept_freshness = await app.graph.freshness_of(scope, [i.id for i in invocations.items])
+    environment = await app.tenancy.environment(Access.system(scope), "proj", "prod")
+    invocations = await app.graph.invocations(Access.system(scope), environment.id, None, 10)
+    kept = await app.graph.results_of(Access.system(scope), [i.id for i in invocations.items])
+    kept_freshness = await app.graph.freshness_of(Access.system(scope), [i.id for i in invocations.items])
     distinct = {r["unique_id"] for r in _results_of(row)}
     assert report.graph_version_id is None
     assert len(kept) + len(kept_freshness) == len(distinct)
@@ -91,7 +91,7 @@ async def test_a_broken_file_is_refused_and_leaves_nothing(
 ) -> None:
     with pytest.raises(ArtifactError, match="empty"):
         await _ingest(app, scope, row["file"])
-    assert await app.tenancy.projects(scope) == []
+    assert await app.tenancy.projects(Access.system(scope)) == []
 
 
 async def test_the_same_manifest_twice_is_the_same_version(app: Services, scope: TenantScope) -> None:
@@ -105,16 +105,20 @@ async def test_an_earlier_manifest_ingested_again_is_the_graph_again(app: Servic
     old_name = "fivetran__dbt_hubspot/manifest__2023-06-27_dbt1.4.5.json"
     old = await _ingest(app, scope, old_name)
     new = await _ingest(app, scope, "fivetran__dbt_hubspot/manifest__2024-03-05_dbt1.6.3.json")
-    environment = await app.tenancy.environment(scope, "proj", "prod")
-    assert [v.id for v in await app.graph.latest_versions(scope, [environment.id]) if v] == [new.graph_version_id]
+    environment = await app.tenancy.environment(Access.system(scope), "proj", "prod")
+    assert [v.id for v in await app.graph.latest_versions(Access.system(scope), [environment.id]) if v] == [
+        new.graph_version_id
+    ]
 
     again = await _ingest(app, scope, old_name)
 
     assert (again.graph_version_id, again.created, again.made_current) == (old.graph_version_id, False, True)
-    assert [v.id for v in await app.graph.latest_versions(scope, [environment.id]) if v] == [old.graph_version_id]
-    versions = await app.graph.versions(scope, environment.id, None, 10)
+    assert [v.id for v in await app.graph.latest_versions(Access.system(scope), [environment.id]) if v] == [
+        old.graph_version_id
+    ]
+    versions = await app.graph.versions(Access.system(scope), environment.id, None, 10)
     assert [v.sequence for v in versions.items] == [2, 1], "history keeps its numbering: nothing is rewritten"
-    audited = await app.audit.events(scope, AuditQuery(action_prefix="artifacts.ingest"), None, 10)
+    audited = await app.audit.log(Access.system(scope), AuditQuery(action_prefix="artifacts.ingest"), None, 10)
     assert audited.items[0].event.details["made_current"] is True
     once_more = await _ingest(app, scope, old_name)
     assert not once_more.made_current, "already the graph: nothing changes"
@@ -128,18 +132,18 @@ async def test_a_name_that_cannot_be_a_slug_is_refused_before_any_lookup(
     with pytest.raises(ValidationError, match=r"invalid (project|environment) slug") as refused:
         await app.ingest.ingest(Access.system(scope), target, [_file(MANIFESTS[0]["file"])])
     assert repr(project if "\u0000" in project else environment) in str(refused.value)
-    assert await app.tenancy.projects(scope) == [], "nothing was created"
+    assert await app.tenancy.projects(Access.system(scope)) == [], "nothing was created"
 
 
 async def test_node_uuid_is_stable_across_versions_of_a_project(app: Services, scope: TenantScope) -> None:
     old = await _ingest(app, scope, "fivetran__dbt_hubspot/manifest__2023-06-27_dbt1.4.5.json")
     new = await _ingest(app, scope, "fivetran__dbt_hubspot/manifest__2024-03-05_dbt1.6.3.json")
     unique_id = "model.hubspot.hubspot__contacts"
-    before = await app.graph.node_by_unique_id(scope, old.graph_version_id, unique_id)  # type: ignore[arg-type]
-    after = await app.graph.node_by_unique_id(scope, new.graph_version_id, unique_id)  # type: ignore[arg-type]
+    before = await app.graph.node_by_unique_id(Access.system(scope), old.graph_version_id, unique_id)  # type: ignore[arg-type]
+    after = await app.graph.node_by_unique_id(Access.system(scope), new.graph_version_id, unique_id)  # type: ignore[arg-type]
     assert before is not None and after is not None
     assert before.node_uuid == after.node_uuid
-    environment = await app.tenancy.environment(scope, "proj", "prod")
+    environment = await app.tenancy.environment(Access.system(scope), "proj", "prod")
     assert before.node_uuid == node_uuid(environment.project_id, unique_id)
 
 
@@ -148,8 +152,10 @@ async def test_run_results_attach_to_the_version_of_their_invocation(app: Servic
     first = await _ingest(app, scope, f"{folder}/manifest_1.12__v12__jaffle_shop.json")
     await _ingest(app, scope, f"{folder}/manifest_1.11__v12__jaffle_shop.json")  # a newer version arrives
     await _ingest(app, scope, f"{folder}/run_results_1.12__v6__jaffle_shop.json")
-    environment = await app.tenancy.environment(scope, "proj", "prod")
-    invocation = await app.graph.invocation(scope, environment.id, "24ad943b-c71e-497c-be0b-d037a3c525ad")
+    environment = await app.tenancy.environment(Access.system(scope), "proj", "prod")
+    invocation = await app.graph.invocation(
+        Access.system(scope), environment.id, "24ad943b-c71e-497c-be0b-d037a3c525ad"
+    )
     assert invocation is not None and invocation.graph_version_id == first.graph_version_id
 
 
@@ -157,18 +163,20 @@ async def test_results_that_came_first_attach_when_their_manifest_arrives(app: S
     folder = "yu-iskw__dbt-artifacts-parser"
     await _ingest(app, scope, f"{folder}/run_results_1.12__v6__jaffle_shop.json")
     version = await _ingest(app, scope, f"{folder}/manifest_1.12__v12__jaffle_shop.json")
-    environment = await app.tenancy.environment(scope, "proj", "prod")
-    invocation = await app.graph.invocation(scope, environment.id, "24ad943b-c71e-497c-be0b-d037a3c525ad")
+    environment = await app.tenancy.environment(Access.system(scope), "proj", "prod")
+    invocation = await app.graph.invocation(
+        Access.system(scope), environment.id, "24ad943b-c71e-497c-be0b-d037a3c525ad"
+    )
     assert invocation is not None and invocation.graph_version_id == version.graph_version_id
-    assert all(r.known for r in await app.graph.results_of(scope, [invocation.id]))
+    assert all(r.known for r in await app.graph.results_of(Access.system(scope), [invocation.id]))
 
 
 async def test_results_for_unknown_nodes_are_kept_and_reported(app: Services, scope: TenantScope) -> None:
     await _ingest(app, scope, "yu-iskw__dbt-artifacts-parser/manifest__v1__jaffle_shop.json")
     report = await _ingest(app, scope, "tuva-health__tuva/run_results__2022-12-12_dbt1.2.1.json")
-    environment = await app.tenancy.environment(scope, "proj", "prod")
-    invocations = await app.graph.invocations(scope, environment.id, None, 10)
-    kept = await app.graph.results_of(scope, [i.id for i in invocations.items])
+    environment = await app.tenancy.environment(Access.system(scope), "proj", "prod")
+    invocations = await app.graph.invocations(Access.system(scope), environment.id, None, 10)
+    kept = await app.graph.results_of(Access.system(scope), [i.id for i in invocations.items])
     assert len(kept) == 162 and not any(r.known for r in kept)
     assert any("162 results for nodes the graph does not hold" in w for w in report.warnings)
 
@@ -179,7 +187,7 @@ async def test_a_bad_file_in_a_batch_refuses_the_whole_batch(app: Services, scop
     with pytest.raises(ArtifactError, match="merge"):
         await app.ingest.ingest(Access.system(scope), IngestTarget("proj", "prod"), [good, conflicted])
     with pytest.raises(NotFoundError):
-        await app.tenancy.environment(scope, "proj", "prod")
+        await app.tenancy.environment(Access.system(scope), "proj", "prod")
 
 
 async def test_a_cycle_is_refused_with_its_path(app: Services, scope: TenantScope) -> None:
@@ -205,7 +213,7 @@ async def test_the_raw_files_are_kept_with_their_sha256(app: Services, scope: Te
 
     name = MANIFESTS[0]["file"]
     report = await _ingest(app, scope, name)
-    stored = await app.graph.artifacts_of(scope, [report.graph_version_id])  # type: ignore[list-item]
+    stored = await app.graph.artifacts_of(Access.system(scope), [report.graph_version_id])  # type: ignore[list-item]
     record, data = await app.graph.artifact_content(Access.system(scope), stored[0].id)
     assert hashlib.sha256(data).hexdigest() == record.sha256 == report.artifacts[0].sha256
     assert data == (FIXTURES / name).read_bytes()
@@ -214,6 +222,6 @@ async def test_the_raw_files_are_kept_with_their_sha256(app: Services, scope: Te
 async def test_another_tenant_cannot_read_a_graph(app: Services, scope: TenantScope) -> None:
     report = await _ingest(app, scope, MANIFESTS[0]["file"])
     other = TenantScope((await app.tenancy.create_tenant(SYSTEM, "other-" + scope.tenant_id.hex[:8])).id)
-    assert await app.graph.versions_by_ids(other, [report.graph_version_id]) == []  # type: ignore[list-item]
-    page = await app.graph.nodes(other, report.graph_version_id, NodeFilter(), None, 10)  # type: ignore[arg-type]
+    assert await app.graph.versions_by_ids(Access.system(other), [report.graph_version_id]) == []  # type: ignore[list-item]
+    page = await app.graph.nodes(Access.system(other), report.graph_version_id, NodeFilter(), None, 10)  # type: ignore[arg-type]
     assert page.items == []

@@ -33,8 +33,8 @@ async def test_a_run_manifest_of_another_project_is_refused_and_leaves_the_graph
     first = await _ingest(app, scope, JAFFLE, run=False)
     with pytest.raises(ArtifactError) as refused:
         await _ingest(app, scope, ENERGY, run=True)
-    environment = await app.tenancy.environment(scope, "proj", "prod")
-    versions = await app.graph.versions(scope, environment.id, None, 10)
+    environment = await app.tenancy.environment(Access.system(scope), "proj", "prod")
+    versions = await app.graph.versions(Access.system(scope), environment.id, None, 10)
     assert "'integrity_energy_dbt'" in str(refused.value) and "'jaffle_shop'" in str(refused.value)
     assert [v.id for v in versions.items] == [first.graph_version_id]
 

@@ -102,7 +102,7 @@ async def test_a_put_secret_is_listed_by_name_and_version_and_revealed_only_as_i
     service: SecretService, place: Place
 ) -> None:
     stored = await service.put(place.access, place.environment_id, "PG_PASSWORD", "hunter2-pg")
-    listed = await service.list(place.scope, place.environment_id)
+    listed = await service.list(Access.system(place.scope), place.environment_id)
     assert [(m.name, m.version, m.key_version, m.retired_at) for m in listed] == [("PG_PASSWORD", 1, "k2", None)]
     assert listed == [stored]
     assert await service.reveal_for_run(place.scope, place.environment_id) == {
@@ -116,7 +116,7 @@ async def test_replacing_a_value_makes_a_new_version_and_retires_the_old_one(
     await service.put(place.access, place.environment_id, "GIT_TOKEN", "first-token")
     replaced = await service.put(place.access, place.environment_id, "GIT_TOKEN", "second-token")
     assert replaced.version == 2
-    assert [m.version for m in await service.list(place.scope, place.environment_id)] == [2]
+    assert [m.version for m in await service.list(Access.system(place.scope), place.environment_id)] == [2]
     rows = await _rows(sessions, place.environment_id)
     assert [(r.version, r.retired_at is not None) for r in rows] == [(1, True), (2, False)]
     assert await service.reveal_for_run(place.scope, place.environment_id) == {
@@ -130,7 +130,7 @@ async def test_a_retired_secret_is_no_longer_listed_or_revealed_and_its_numberin
     await service.put(place.access, place.environment_id, "API_KEY", "value-one")
     retired = await service.retire(place.access, place.environment_id, "API_KEY")
     assert retired.retired_at is not None
-    assert await service.list(place.scope, place.environment_id) == []
+    assert await service.list(Access.system(place.scope), place.environment_id) == []
     assert await service.reveal_for_run(place.scope, place.environment_id) == {}
     assert len(await _rows(sessions, place.environment_id)) == 1  # kept, not deleted
     again = await service.put(place.access, place.environment_id, "API_KEY", "value-two")
@@ -148,7 +148,7 @@ async def test_concurrent_puts_of_one_name_get_distinct_versions_and_one_stays_c
     puts = [service.put(place.access, place.environment_id, "RACE", f"value-{i}") for i in range(6)]
     versions = sorted(m.version for m in await asyncio.gather(*puts))
     assert versions == [1, 2, 3, 4, 5, 6]
-    assert [m.version for m in await service.list(place.scope, place.environment_id)] == [6]
+    assert [m.version for m in await service.list(Access.system(place.scope), place.environment_id)] == [6]
 
 
 async def test_bad_names_are_refused_before_anything_is_stored(
@@ -165,14 +165,14 @@ async def test_another_tenants_scope_sees_nothing(
     await service.put(place.access, place.environment_id, "PG_PASSWORD", "tenant-a-only")
     other = (await _environment(sessions)).scope
     for attempt in (
-        service.list(other, place.environment_id),
+        service.list(Access.system(other), place.environment_id),
         service.reveal_for_run(other, place.environment_id),
         service.put(Access.system(other), place.environment_id, "PG_PASSWORD", "overwrite"),
         service.retire(Access.system(other), place.environment_id, "PG_PASSWORD"),
     ):
         with pytest.raises(NotFoundError):
             await attempt
-    assert [m.version for m in await service.list(place.scope, place.environment_id)] == [1]
+    assert [m.version for m in await service.list(Access.system(place.scope), place.environment_id)] == [1]
     assert other != place.scope
 
 
@@ -203,7 +203,9 @@ async def test_rotation_rewraps_every_version_in_batches_leaving_values_intact_a
         "DBT_ENV_SECRET_A_THREE": "value-of-A_THREE",
         "DBT_ENV_SECRET_A_TWO": "value-of-A_TWO",
     }
-    assert [m.rotated_at is not None for m in await only_k2.list(place.scope, place.environment_id)] == [True] * 3
+    assert [m.rotated_at is not None for m in await only_k2.list(Access.system(place.scope), place.environment_id)] == [
+        True
+    ] * 3
 
     again = await _service(sessions, K1, K2).rotate_keys(batch_size=2)
     assert (again.total_rewrapped, again.batches, again.complete) == (0, 0, True)
@@ -244,7 +246,7 @@ async def test_canary_appears_in_no_column_and_no_log_line(
         await service.put(place.access, place.environment_id, "WAREHOUSE_PASSWORD", CANARY)
         # Retires v1, so a retired version is scanned too.
         await service.put(place.access, place.environment_id, "WAREHOUSE_PASSWORD", CANARY + "-v2")
-        listed = await service.list(place.scope, place.environment_id)
+        listed = await service.list(Access.system(place.scope), place.environment_id)
         revealed = await service.reveal_for_run(place.scope, place.environment_id)
         await _service(sessions, K1, K2).rotate_keys()
     assert revealed == {"DBT_ENV_SECRET_WAREHOUSE_PASSWORD": CANARY + "-v2"}  # the canary really is stored

@@ -140,14 +140,14 @@ async def test_a_database_outage_longer_than_the_patience_loses_nothing_and_the_
         await outage(server)  # slow_1 ends and slow_2 starts meanwhile
         async with asyncio.timeout(FINISH_SECONDS):
             while looked not in caplog.text:
-                current = await app.runs.run(place.scope, run.id)
+                current = await app.runs.run(place.access, run.id)
                 assert current is not None and current.status == RunStatus.RUNNING.value, current
                 await asyncio.sleep(0.2)
         await outage(server)  # dbt ends meanwhile: its last reports and its outcome wait on the worker's disk
         done = await finished(app, place.scope, run.id)
     worker_log = await asyncio.to_thread(worker_process.read_text, errors="replace")
     assert done.status == RunStatus.SUCCESS.value, await explain(app, place, done) + worker_log[-8000:]
-    events = await app.runs.events(place.scope, run.id, 0, 10_000)
+    events = await app.runs.events(place.access, run.id, 0, 10_000)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))  # in order, none lost, none doubled
     assert (events[-1].kind, events[-1].status) == ("status", "success")  # the terminal status is the last event
     assert [e.status for e in events if e.kind == "status"] == [
@@ -159,7 +159,7 @@ async def test_a_database_outage_longer_than_the_patience_loses_nothing_and_the_
     assert {"model.demo_shop.slow_1", "model.demo_shop.slow_2", "model.demo_shop.after_slow"} <= set(finishes)
     assert any(e.kind == "invocation_finished" for e in events)
     assert done.graph_version_id is not None and {"manifest.json", "run_results.json"} <= set(done.artifacts)
-    nodes = {n.unique_id: n.status for n in await app.runs.nodes(place.scope, [run.id])}
+    nodes = {n.unique_id: n.status for n in await app.runs.nodes(place.access, [run.id])}
     assert set(nodes.values()) <= {"success", "pass", "ephemeral"}, nodes
-    logs = await app.runs.logs(place.scope, run.id, 0, 10_000)
+    logs = await app.runs.logs(place.access, run.id, 0, 10_000)
     assert any("Completed successfully" in chunk.text for chunk in logs)

@@ -59,7 +59,7 @@ async def approved_plan(place: Place, select: tuple[str, ...]) -> uuid.UUID:
 
 
 async def runs_of(services: Services, place: Place) -> list[RunRecord]:
-    page = await services.runs.runs(place.scope, place.environment.id, RunQuery(limit=1000))
+    page = await services.runs.runs(place.access, place.environment.id, RunQuery(limit=1000))
     return page.items
 
 
@@ -228,7 +228,7 @@ async def test_two_environments_naming_one_duckdb_file_take_turns(
     assert second.reason == f"waiting: DuckDB database {shared.resolve()} is in use by run {first.id}"
     # The first one ending (here: canceled) hands the database to the next at once, not at the next sweep.
     await app.runs.cancel(place.access, first.id)
-    moved = await app.runs.run(place.scope, second.id)
+    moved = await app.runs.run(place.access, second.id)
     assert moved is not None and moved.status == RunStatus.AWAITING_APPROVAL.value
     await app.runs.cancel(place.access, second.id)
 

@@ -78,32 +78,32 @@ async def test_dbt_running_nodes_the_plan_did_not_fails_the_run(
     results = run_results("manifest.json", str(uuid.uuid4()), {PLANNED: 0.1, UNPLANNED: 0.1})
     run_id = await run_with(place, executor_for, {"run_results.json": results, "manifest.json": demo[1]})
 
-    run = await place.services.runs.run(place.scope, run_id)
+    run = await place.services.runs.run(place.access, run_id)
     assert run is not None and run.status == RunStatus.FAILED.value, run
     assert run.reason is not None and run.reason.startswith("selection_mismatch:") and UNPLANNED in run.reason
-    events = await place.services.runs.events(place.scope, run_id, 0, 1000)
+    events = await place.services.runs.events(place.access, run_id, 0, 1000)
     assert [e.kind for e in events if e.kind in ("node_finished", "selection_mismatch")] == [
         "node_finished",
         "selection_mismatch",
     ]
     assert events[-1].kind == "status" and events[-1].status == "failed"
-    nodes = {n.unique_id: n.status for n in await place.services.runs.nodes(place.scope, [run_id])}
+    nodes = {n.unique_id: n.status for n in await place.services.runs.nodes(place.access, [run_id])}
     assert nodes[PLANNED] == "success", "the node results are kept"
 
 
 async def test_a_manifest_of_another_project_fails_the_run_and_is_not_the_environments_graph(
     place: Place, executor_for: object
 ) -> None:
-    before = await place.services.graph.versions(place.scope, place.environment.id, None, 10)
+    before = await place.services.graph.versions(place.access, place.environment.id, None, 10)
     results = run_results("manifest.json", str(uuid.uuid4()), {PLANNED: 0.1})
     artifacts = {"run_results.json": results, "manifest.json": OTHER_PROJECT.read_bytes()}
     run_id = await run_with(place, executor_for, artifacts)
 
-    run = await place.services.runs.run(place.scope, run_id)
-    after = await place.services.graph.versions(place.scope, place.environment.id, None, 10)
+    run = await place.services.runs.run(place.access, run_id)
+    after = await place.services.graph.versions(place.access, place.environment.id, None, 10)
     assert run is not None and run.status == RunStatus.FAILED.value, run
     assert run.reason is not None and run.reason.startswith("artifacts_refused:") and "'jaffle_shop'" in run.reason
     assert run.graph_version_id is None
     assert [v.id for v in after.items] == [v.id for v in before.items]
-    events = await place.services.runs.events(place.scope, run_id, 0, 1000)
+    events = await place.services.runs.events(place.access, run_id, 0, 1000)
     assert "ingest_failed" in [e.kind for e in events]

@@ -59,5 +59,5 @@ async def test_pages_within_bounds_are_read(client: GraphQLClient, place: Place)
 async def test_following_from_a_negative_cursor_is_refused(place: Place) -> None:
     run = await place.services.runs.trigger(place.access, place.environment.id, request=PlanRequest())
     with pytest.raises(ValidationError, match="`after` must be 0"):
-        async for _ in place.services.runs.follow_events(place.scope, run.id, -5):
+        async for _ in place.services.runs.follow_events(place.access, run.id, -5):
             pass

@@ -44,7 +44,7 @@ async def test_events_are_numbered_without_gaps_and_a_repeated_key_is_one_event(
         await uow.commit()
     assert first == [before + 1, before + 2, None]
     assert second == [None, before + 3]
-    events = await app.runs.events(place.scope, run.id, 0, 100)
+    events = await app.runs.events(place.access, run.id, 0, 100)
     assert [e.seq for e in events] == list(range(1, before + 4))
 
 
@@ -77,11 +77,11 @@ async def test_retention_deletes_the_detail_of_old_runs_and_keeps_what_they_were
         await uow.commit()
     events, chunks = await app.runs.prune(timedelta(days=90))
     assert events >= 1 and chunks == 1
-    assert await app.runs.events(place.scope, old.id, 0, 100) == []
-    assert await app.runs.logs(place.scope, old.id, 0, 100) == []
-    kept = await app.runs.run(place.scope, old.id)
+    assert await app.runs.events(place.access, old.id, 0, 100) == []
+    assert await app.runs.logs(place.access, old.id, 0, 100) == []
+    kept = await app.runs.run(place.access, old.id)
     assert kept is not None and kept.status == "canceled" and await statuses(app, place, old.id)
-    assert await app.runs.events(place.scope, recent.id, 0, 100) != []
+    assert await app.runs.events(place.access, recent.id, 0, 100) != []
 
 
 async def test_nothing_is_recorded_on_a_run_after_its_terminal_status(
@@ -99,7 +99,7 @@ async def test_nothing_is_recorded_on_a_run_after_its_terminal_status(
         # The terminal status delivered again (a retried commit) is the same event, not a refusal.
         again = NewRunEvent("status", "status:canceled", status="canceled")
         assert await uow.runs(place.scope).append_events(run.id, [again]) == [None]
-    events = await app.runs.events(place.scope, run.id, 0, 100)
+    events = await app.runs.events(place.access, run.id, 0, 100)
     assert events[-1].kind == "status" and events[-1].status == "canceled"
 
 
@@ -139,13 +139,13 @@ async def test_a_run_ended_worker_lost_by_the_detector_leaves_no_node_pending_or
     async with workers(app, heartbeat=1):
         done = await finished(app, place.scope, run.id)
     assert done.status == RunStatus.FAILED.value and done.reason == "worker_lost"
-    nodes = {n.unique_id: n for n in await app.runs.nodes(place.scope, [run.id])}
+    nodes = {n.unique_id: n for n in await app.runs.nodes(place.access, [run.id])}
     assert nodes and not [u for u, n in nodes.items() if n.status in ("pending", "running")]
     interrupted = nodes.pop("model.demo_shop.stg_orders")
     assert interrupted.status == "interrupted" and interrupted.finished_at is not None
     assert {n.status for n in nodes.values()} == {"not_run"}
     assert {n.message for n in [interrupted, *nodes.values()]} == {"run ended: failed (worker_lost)"}
-    events = await app.runs.events(place.scope, run.id, 0, 100)
+    events = await app.runs.events(place.access, run.id, 0, 100)
     assert events[-1].kind == "status" and events[-1].status == "failed"
 
 
@@ -156,7 +156,7 @@ async def test_a_worker_whose_run_was_ended_elsewhere_stops_dbt_and_writes_nothi
     async with workers(app):
         run = await approve_and_trigger(place)
         await reaches(app, place.scope, run.id, "node_started", "model.demo_shop.slow_model")
-        before = await app.runs.events(place.scope, run.id, 0, 10_000)
+        before = await app.runs.events(place.access, run.id, 0, 10_000)
         dbt_pid = next(int(e.payload["pid"]) for e in before if e.kind == "invocation_started")
         async with units() as uow:  # type: ignore[operator]
             # Declared lost by another process (a partition longer than the patience): the verdict stands.
@@ -165,9 +165,9 @@ async def test_a_worker_whose_run_was_ended_elsewhere_stops_dbt_and_writes_nothi
             await move(uow, place.scope, current, RunStatus.FAILED, "worker_lost")
             await uow.commit()
         assert await gone(dbt_pid)  # the worker learns it at its next heartbeat or write, and stops dbt
-    after = await app.runs.run(place.scope, run.id)
+    after = await app.runs.run(place.access, run.id)
     assert after is not None and (after.status, after.reason) == ("failed", "worker_lost")
-    events = await app.runs.events(place.scope, run.id, 0, 10_000)
+    events = await app.runs.events(place.access, run.id, 0, 10_000)
     assert (events[-1].kind, events[-1].status) == ("status", "failed")  # nothing written after the end
     nodes = await statuses(app, place, run.id)
     assert nodes["model.demo_shop.slow_model"] == "interrupted"

@@ -48,12 +48,12 @@ async def approve_and_trigger(place: Place, select: tuple[str, ...] = ()) -> Run
 
 async def explain(services: Services, place: Place, run: RunRecord) -> str:
     """Why a run ended as it did: its reason and the end of its logs, for a failing assertion."""
-    chunks = await services.runs.logs(place.scope, run.id, 0, 10_000)
+    chunks = await services.runs.logs(place.access, run.id, 0, 10_000)
     return f"{run.status} ({run.reason}):\n" + "\n".join(c.text for c in chunks)[-3000:]
 
 
 async def statuses(services: Services, place: Place, run_id: uuid.UUID) -> dict[str, str]:
-    return {n.unique_id: n.status for n in await services.runs.nodes(place.scope, [run_id])}
+    return {n.unique_id: n.status for n in await services.runs.nodes(place.access, [run_id])}
 
 
 async def test_a_demo_run_succeeds_node_by_node_and_becomes_the_next_graph_version(app: Services, place: Place) -> None:
@@ -64,7 +64,7 @@ async def test_a_demo_run_succeeds_node_by_node_and_becomes_the_next_graph_versi
     nodes = await statuses(app, place, run.id)
     assert nodes and set(nodes.values()) <= {"success", "pass", "ephemeral"}
     assert nodes["model.demo_shop.int_order_payments"] == "ephemeral"
-    events = await app.runs.events(place.scope, run.id, 0, 10_000)
+    events = await app.runs.events(place.access, run.id, 0, 10_000)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))  # gap-free, in commit order
     kinds = [e.status for e in events if e.kind == "status"]
     assert kinds == ["queued", "planning", "awaiting_approval", "running", "success"]
@@ -75,7 +75,7 @@ async def test_a_demo_run_succeeds_node_by_node_and_becomes_the_next_graph_versi
     assert done.graph_version_id is not None and done.invocation_id
     assert {"manifest.json", "run_results.json"} <= set(done.artifacts)
     assert done.actual_cost_micros is not None and done.exit_code == 0
-    logs = await app.runs.logs(place.scope, run.id, 0, 10_000)
+    logs = await app.runs.logs(place.access, run.id, 0, 10_000)
     assert any("Completed successfully" in chunk.text for chunk in logs)
 
 
@@ -133,7 +133,7 @@ async def test_cancel_mid_run_interrupts_dbt_and_keeps_the_finished_nodes(app: S
     nodes = await statuses(app, place, run.id)
     assert nodes["seed.demo_shop.raw_orders"] == "success"  # finished before the cancel: kept
     assert nodes["model.demo_shop.slow_model"] != "success"
-    events = await app.runs.events(place.scope, run.id, 0, 10_000)
+    events = await app.runs.events(place.access, run.id, 0, 10_000)
     assert len([e for e in events if e.kind == "cancel_requested"]) == 2
 
 
@@ -143,7 +143,7 @@ async def test_a_run_not_yet_started_is_canceled_at_once_and_cannot_move_again(a
     assert canceled.status == RunStatus.CANCELED.value
     async with workers(app):
         await asyncio.sleep(2)  # its job, if a worker takes it, finds nothing to run
-    still = await app.runs.run(place.scope, run.id)
+    still = await app.runs.run(place.access, run.id)
     assert still is not None and still.status == RunStatus.CANCELED.value and still.started_at is None
 
 
@@ -152,7 +152,7 @@ async def test_two_workers_racing_for_one_run_run_it_once(app: Services, place: 
         run = await approve_and_trigger(place, ("raw_orders",))
         done = await finished(app, place.scope, run.id)
     assert done.status == RunStatus.SUCCESS.value and done.attempt == 1, await explain(app, place, done)
-    events = await app.runs.events(place.scope, run.id, 0, 10_000)
+    events = await app.runs.events(place.access, run.id, 0, 10_000)
     assert [e.status for e in events if e.kind == "status"].count("running") == 1
     # The same job delivered twice (a redelivery) finds the run taken and does nothing.
     assert await app.run_executor.execute(place.scope.tenant_id, run.id) is None
@@ -204,7 +204,7 @@ async def test_connections_dropped_mid_run_lose_no_event_and_double_none(
         assert await terminate_sessions(settings.database_url or "", ("dvt", "dvt-listen")) > 0
         done = await finished(app, place.scope, run.id)
     assert done.status == RunStatus.SUCCESS.value, await explain(app, place, done)
-    events = await app.runs.events(place.scope, run.id, 0, 10_000)
+    events = await app.runs.events(place.access, run.id, 0, 10_000)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     finishes = [e.unique_id for e in events if e.kind == "node_finished"]
     assert len(finishes) == len(set(finishes))  # a write retried after the drop did not land twice
@@ -218,5 +218,5 @@ async def test_two_dispatchers_at_once_never_move_more_runs_than_the_quota_allow
     assert {r.status for r in waiting} == {RunStatus.QUEUED.value}
     await app.tenancy.set_quotas(place.access, Quotas(max_concurrent_runs=1), place.environment.id)
     await asyncio.gather(*(app.runs.dispatch(place.scope) for _ in range(3)))
-    now = [await app.runs.run(place.scope, r.id) for r in waiting]
+    now = [await app.runs.run(place.access, r.id) for r in waiting]
     assert sorted(r.status for r in now if r) == ["awaiting_approval", "queued", "queued"]

@@ -163,7 +163,7 @@ async def test_a_caller_without_any_grant_is_refused_the_subscriptions(
     owner = await token_for(app, place.scope, "admin")
     run_id = await trigger(server, owner, place, ["raw_orders"])
     credentials = await app.identity.create_account(
-        (await app.tenancy.tenants_by_ids([place.scope.tenant_id]))[0], "nobody"
+        (await app.tenancy.tenants_by_ids(place.access, [place.scope.tenant_id]))[0], "nobody"
     )  # a local account with no grant at all
     async with httpx.AsyncClient(base_url=server, trust_env=False) as client:
         nobody = await signed_in(client, place.tenant_slug, "nobody", credentials.password)

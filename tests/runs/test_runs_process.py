@@ -77,7 +77,7 @@ async def test_a_worker_killed_mid_run_is_detected_and_its_run_ends_worker_lost_
     place = await make_place(app, *variant(SLOW))
     run = await approve_and_trigger(place)
     await reaches(app, place.scope, run.id, "node_started", "model.demo_shop.slow_model")
-    before = await app.runs.events(place.scope, run.id, 0, 10_000)
+    before = await app.runs.events(place.access, run.id, 0, 10_000)
     dbt_pid = next(int(e.payload["pid"]) for e in before if e.kind == "invocation_started")
     killable_worker.send_signal(signal.SIGKILL)
     killable_worker.wait()
@@ -85,13 +85,13 @@ async def test_a_worker_killed_mid_run_is_detected_and_its_run_ends_worker_lost_
     async with workers(app, heartbeat=2):
         done = await finished(app, place.scope, run.id)
     assert done.status == RunStatus.FAILED.value and done.reason == "worker_lost"
-    after = await app.runs.events(place.scope, run.id, 0, 10_000)
+    after = await app.runs.events(place.access, run.id, 0, 10_000)
     assert [(e.seq, e.kind, e.unique_id) for e in after[: len(before)]] == [
         (e.seq, e.kind, e.unique_id) for e in before
     ]
     assert any(e.kind == "worker_lost" for e in after[len(before) :])
     finished_before = {e.unique_id for e in before if e.kind == "node_finished"}
-    nodes = {n.unique_id: n.status for n in await app.runs.nodes(place.scope, [run.id])}
+    nodes = {n.unique_id: n.status for n in await app.runs.nodes(place.access, [run.id])}
     kept = {u: nodes[u] for u in finished_before}
     assert kept and set(kept.values()) <= {"success", "pass"}, kept
 
@@ -125,7 +125,7 @@ async def test_a_run_on_postgresql_tags_every_query_with_the_run_and_the_node(
     finally:
         await connection.close()
     comment = json.loads(seen[seen.index("/*") + 2 : seen.rindex("*/")])["dvt"]
-    node_uuid = next(n.node_uuid for n in await app.runs.nodes(place.scope, [run.id]))
+    node_uuid = next(n.node_uuid for n in await app.runs.nodes(place.access, [run.id]))
     assert comment == {
         "run_id": str(run.id),
         "node_uuid": str(node_uuid),

@@ -16,7 +16,6 @@ from dvt.api.loaders import Loaders
 from dvt.application.access import Access
 from dvt.application.credentials import StandingCredential
 from dvt.application.services import Services
-from dvt.domain.tenancy import TenantScope
 
 
 @dataclass
@@ -29,17 +28,13 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.services, self.access.scope)
+        self.loaders = Loaders(self.services, self.access)
 
     def admit(self, access: Access) -> None:
         """A WebSocket's caller, once its connection_init authenticated it, and again with each operation
         (its access as just re-checked, and fresh loaders: an operation sees no other's cached reads)."""
         self.access = access
-        self.loaders = Loaders(self.services, access.scope)
-
-    @property
-    def scope(self) -> TenantScope:
-        return self.access.scope
+        self.loaders = Loaders(self.services, access)
 
 
 Info = StrawberryInfo[Context, None]

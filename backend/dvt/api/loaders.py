@@ -1,4 +1,8 @@
-"""Per-request DataLoaders: every relation a list can touch is fetched in one batch, never per item."""
+"""Per-request DataLoaders: every relation a list can touch is fetched in one batch, never per item.
+
+Each batch goes through the application's read use cases with the caller's `Access`, so a loader returns only
+what the caller may see, by the same rule as every other read (application/visibility.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import TypeVar
 
 from strawberry.dataloader import DataLoader as BaseDataLoader
 
+from dvt.application.access import Access
 from dvt.application.records import (
     ArtifactRecord,
     GraphVersionRecord,
@@ -22,7 +27,7 @@ from dvt.application.records import (
 )
 from dvt.application.run_records import RunNodeRecord, RunRecord
 from dvt.application.services import Services
-from dvt.domain.tenancy import Environment, Organization, Project, Tenant, TenantScope
+from dvt.domain.tenancy import Environment, Organization, Project, Tenant
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -64,43 +69,45 @@ def _many(fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V],
 
 
 class Loaders:
-    def __init__(self, services: Services, scope: TenantScope) -> None:
+    def __init__(self, services: Services, access: Access) -> None:
         tenancy, graph = services.tenancy, services.graph
-        self.tenant: DataLoader[uuid.UUID, Tenant | None] = _one(tenancy.tenants_by_ids, lambda t: t.id)
+        self.tenant: DataLoader[uuid.UUID, Tenant | None] = _one(
+            lambda ids: tenancy.tenants_by_ids(access, ids), lambda t: t.id
+        )
         self.organization: DataLoader[uuid.UUID, Organization | None] = _one(
-            lambda ids: tenancy.organizations_by_ids(scope, ids), lambda o: o.id
+            lambda ids: tenancy.organizations_by_ids(access, ids), lambda o: o.id
         )
         self.project: DataLoader[uuid.UUID, Project | None] = _one(
-            lambda ids: tenancy.projects_by_ids(scope, ids), lambda p: p.id
+            lambda ids: tenancy.projects_by_ids(access, ids), lambda p: p.id
         )
         self.projects_of_organization: DataLoader[uuid.UUID, list[Project]] = _many(
-            lambda ids: tenancy.projects_of(scope, ids), lambda p: p.organization_id
+            lambda ids: tenancy.projects_of(access, ids), lambda p: p.organization_id
         )
         self.environment: DataLoader[uuid.UUID, Environment | None] = _one(
-            lambda ids: tenancy.environments_by_ids(scope, ids), lambda e: e.id
+            lambda ids: tenancy.environments_by_ids(access, ids), lambda e: e.id
         )
         self.environments_of_project: DataLoader[uuid.UUID, list[Environment]] = _many(
-            lambda ids: tenancy.environments(scope, ids), lambda e: e.project_id
+            lambda ids: tenancy.environments(access, ids), lambda e: e.project_id
         )
         self.graph_version: DataLoader[uuid.UUID, GraphVersionRecord | None] = _one(
-            lambda ids: graph.versions_by_ids(scope, ids), lambda v: v.id
+            lambda ids: graph.versions_by_ids(access, ids), lambda v: v.id
         )
         self.latest_version: DataLoader[uuid.UUID, GraphVersionRecord | None] = DataLoader(
-            load_fn=lambda ids: graph.latest_versions(scope, ids)
+            load_fn=lambda ids: graph.latest_versions(access, ids)
         )
         self.node: DataLoader[tuple[uuid.UUID, uuid.UUID], NodeSummary | None] = _one(
-            lambda keys: graph.summaries(scope, keys), lambda n: (n.graph_version_id, n.node_uuid)
+            lambda keys: graph.summaries(access, keys), lambda n: (n.graph_version_id, n.node_uuid)
         )
         self.node_detail: DataLoader[tuple[uuid.UUID, uuid.UUID], NodeDetail | None] = _one(
-            lambda keys: graph.details(scope, keys),
+            lambda keys: graph.details(access, keys),
             lambda d: (d.summary.graph_version_id, d.summary.node_uuid),
         )
 
         async def tests(keys: list[tuple[uuid.UUID, uuid.UUID]]) -> list[list[NodeSummary]]:
-            edges = await graph.tests_of(scope, keys)
+            edges = await graph.tests_of(access, keys)
             found = {
                 (n.graph_version_id, n.node_uuid): n
-                for n in await graph.summaries(scope, [(e.graph_version_id, e.child_uuid) for e in edges])
+                for n in await graph.summaries(access, [(e.graph_version_id, e.child_uuid) for e in edges])
             }
             grouped: dict[tuple[uuid.UUID, uuid.UUID], list[NodeSummary]] = defaultdict(list)
             for e in edges:
@@ -111,32 +118,32 @@ class Loaders:
 
         async def history(keys: list[tuple[uuid.UUID, uuid.UUID]]) -> list[list[NodeResultRecord]]:
             grouped: dict[tuple[uuid.UUID, uuid.UUID], list[NodeResultRecord]] = defaultdict(list)
-            for environment_id, result in await graph.history(scope, keys, HISTORY_LIMIT):
+            for environment_id, result in await graph.history(access, keys, HISTORY_LIMIT):
                 grouped[(environment_id, result.node_uuid)].append(result)
             return [sorted(grouped.get(k, []), key=lambda r: -r.id) for k in keys]
 
         self.history: DataLoader[tuple[uuid.UUID, uuid.UUID], list[NodeResultRecord]] = DataLoader(load_fn=history)
         self.artifact: DataLoader[uuid.UUID, ArtifactRecord | None] = _one(
-            lambda ids: graph.artifacts_by_ids(scope, ids), lambda a: a.id
+            lambda ids: graph.artifacts_by_ids(access, ids), lambda a: a.id
         )
         self.invocation: DataLoader[uuid.UUID, InvocationRecord | None] = _one(
-            lambda ids: graph.invocations_by_ids(scope, ids), lambda i: i.id
+            lambda ids: graph.invocations_by_ids(access, ids), lambda i: i.id
         )
         self.plan: DataLoader[uuid.UUID, PlanRecord | None] = _one(
-            lambda ids: services.plans.plans_by_ids(scope, ids), lambda p: p.id
+            lambda ids: services.plans.plans_by_ids(access, ids), lambda p: p.id
         )
         self.run: DataLoader[uuid.UUID, RunRecord | None] = _one(
-            lambda ids: services.runs.runs_by_ids(scope, ids), lambda r: r.id
+            lambda ids: services.runs.runs_by_ids(access, ids), lambda r: r.id
         )
         self.run_nodes: DataLoader[uuid.UUID, list[RunNodeRecord]] = _many(
-            lambda ids: services.runs.nodes(scope, ids), lambda n: n.run_id
+            lambda ids: services.runs.nodes(access, ids), lambda n: n.run_id
         )
         self.artifacts_of_version: DataLoader[uuid.UUID, list[ArtifactRecord]] = _many(
-            lambda ids: graph.artifacts_of(scope, ids), lambda a: a.graph_version_id
+            lambda ids: graph.artifacts_of(access, ids), lambda a: a.graph_version_id
         )
         self.results_of_invocation: DataLoader[uuid.UUID, list[NodeResultRecord]] = _many(
-            lambda ids: graph.results_of(scope, ids), lambda r: r.invocation_pk
+            lambda ids: graph.results_of(access, ids), lambda r: r.invocation_pk
         )
         self.freshness_of_invocation: DataLoader[uuid.UUID, list[SourceFreshnessRecord]] = _many(
-            lambda ids: graph.freshness_of(scope, ids), lambda r: r.invocation_pk
+            lambda ids: graph.freshness_of(access, ids), lambda r: r.invocation_pk
         )

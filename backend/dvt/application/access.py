@@ -44,6 +44,16 @@ class _Nothing:
         return False
 
 
+@dataclass(slots=True)
+class Whereabouts:
+    """Where one request has found things: each environment's scope path, and the environment a run, plan, graph
+    version or invocation belongs to. Facts that never change, so the request keeps them: the batched reads of
+    one query check what the caller may see without asking the database twice."""
+
+    scopes: dict[uuid.UUID, str | None] = field(default_factory=dict)  # environment -> scope path (None: absent)
+    environments: dict[tuple[str, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)  # (kind, id) -> env
+
+
 @dataclass(frozen=True, slots=True)
 class Access:
     """An actor in a tenant with the decisions its grants allow. Passed to every command."""
@@ -57,6 +67,8 @@ class Access:
     denials: list[AuditEvent] = field(default_factory=list)
     # The grants decided with: a long-lived connection compares them when its tenant's grants change.
     grants: tuple[Grant, ...] = ()
+    # What read use cases learnt of where things are, during this request (see application/visibility.py).
+    whereabouts: Whereabouts = field(default_factory=Whereabouts, compare=False, repr=False)
 
     def event(
         self,

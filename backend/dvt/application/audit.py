@@ -18,6 +18,8 @@ from dvt.application.records import Page
 from dvt.domain.audit import AuditEvent, AuditRecord, AuditResult, BrokenLink, ChainCheck, seal
 from dvt.domain.authorization import TENANT_SCOPE, Permission
 from dvt.domain.canonical import canonical_json  # RFC 8785: the bytes every event's hash is taken over
+from dvt.domain.errors import PermissionDeniedError
+from dvt.domain.identity import ActorKind
 from dvt.domain.tenancy import TenantScope
 
 if TYPE_CHECKING:
@@ -111,14 +113,18 @@ class AuditService:
     ) -> Page[AuditRecord]:
         """The tenant's audit log, for its administrators."""
         access.require(Permission.ADMIN, TENANT_SCOPE, "read the audit log")
-        return await self.events(access.scope, query, before_sequence, limit)
-
-    async def events(
-        self, scope: TenantScope | None, query: AuditQuery, before_sequence: int | None, limit: int
-    ) -> Page[AuditRecord]:
-        """A tenant's audit log (the platform's when `scope` is None), newest first."""
         async with self._units() as uow:
-            return await uow.audit(scope).events(query, before_sequence, limit)
+            return await uow.audit(access.scope).events(query, before_sequence, limit)
+
+    async def platform_log(
+        self, access: Access, query: AuditQuery, before_sequence: int | None, limit: int
+    ) -> Page[AuditRecord]:
+        """The platform's own chain (tenants created, sign-ins refused before a tenant was known), newest first:
+        for platform administrators and DVT itself."""
+        if not (access.actor.platform_admin or access.actor.kind is ActorKind.SYSTEM):
+            raise PermissionDeniedError("only a platform administrator reads the platform's audit log")
+        async with self._units() as uow:
+            return await uow.audit(None).events(query, before_sequence, limit)
 
 
 def _scope(tenant_id: uuid.UUID | None) -> TenantScope | None:

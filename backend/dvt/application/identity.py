@@ -335,8 +335,5 @@ class IdentityService:
     async def api_tokens(self, access: Access) -> list[ApiToken]:
         """The tenant's API tokens, for its administrators (never a secret or its hash)."""
         access.require(Permission.ADMIN, TENANT_SCOPE, "list API tokens")
-        return await self.list_api_tokens(access.scope)
-
-    async def list_api_tokens(self, scope: TenantScope) -> list[ApiToken]:
         async with self._units() as uow:
-            return await uow.identity.api_tokens(scope)
+            return await uow.identity.api_tokens(access.scope)

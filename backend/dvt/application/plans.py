@@ -22,6 +22,7 @@ from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
 from dvt.application.tenancy import visible_environment
 from dvt.application.units import joined
+from dvt.application.visibility import only_visible, visible_environments
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
@@ -38,6 +39,7 @@ from dvt.domain.tenancy import Environment, TenantScope
 HISTORY_RUNS = 20  # successful executions per node that estimates look at
 GRAPH_CACHE_SIZE = 4
 VERDICTS_KEPT = 1024  # (plan, graph version) staleness verdicts remembered per process
+PLAN = "plan"  # its kind in Access.whereabouts
 
 
 def seal(plan: ExecutionPlan) -> tuple[bytes, str]:
@@ -364,27 +366,34 @@ class PlanService:
             head = await self._graphs.load(uow, access.scope, versions[head_id])
         return diff(_as_manifest(base), _as_manifest(head))
 
-    async def plan(self, scope: TenantScope, plan_id: uuid.UUID) -> PlanRecord | None:
-        async with self._units() as uow:
-            return await uow.plans(scope).get(plan_id)
+    async def plan(self, access: Access, plan_id: uuid.UUID) -> PlanRecord | None:
+        found = await self.plans_by_ids(access, [plan_id])
+        return found[0] if found else None
 
-    async def plans_by_ids(self, scope: TenantScope, ids: list[uuid.UUID]) -> list[PlanRecord]:
+    async def plans_by_ids(self, access: Access, ids: list[uuid.UUID]) -> list[PlanRecord]:
         async with self._units() as uow:
-            return await uow.plans(scope).by_ids(ids)
+            return await only_visible(uow, access, PLAN, await uow.plans(access.scope).by_ids(ids))
 
     async def plans(
-        self, scope: TenantScope, environment_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
+        self, access: Access, environment_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
     ) -> Page[PlanRecord]:
         async with self._units() as uow:
-            return await uow.plans(scope).of_environment(environment_id, before, limit)
+            if not await visible_environments(uow, access, [environment_id]):
+                return Page([], False)
+            return await uow.plans(access.scope).of_environment(environment_id, before, limit)
 
-    async def status(self, scope: TenantScope, plan: PlanRecord, uow: UnitOfWork | None = None) -> PlanStatus:
+    async def status(self, access: Access, plan: PlanRecord, uow: UnitOfWork | None = None) -> PlanStatus:
         """The plan's status now: a draft or approved plan expires exactly when a run of it may no longer
-        start (`staleness`): its time ran out, or the graph changed a node it runs."""
-        stored = PlanStatus(plan.status)
-        if stored in (PlanStatus.REJECTED, PlanStatus.EXPIRED):
-            return stored
-        return PlanStatus.EXPIRED if await self.staleness(scope, plan, uow) is not None else stored
+        start (`staleness`): its time ran out, or the graph changed a node it runs. Not found for a caller
+        who may not view the plan."""
+        async with joined(self._units, uow) as (uow, _):
+            if not await visible_environments(uow, access, [plan.environment_id]):
+                raise NotFoundError("plan not found")
+            stored = PlanStatus(plan.status)
+            if stored in (PlanStatus.REJECTED, PlanStatus.EXPIRED):
+                return stored
+            stale = await self.staleness(access.scope, plan, uow)
+        return PlanStatus.EXPIRED if stale is not None else stored
 
     async def staleness(self, scope: TenantScope, plan: PlanRecord, uow: UnitOfWork | None = None) -> str | None:
         """Why a run of this plan may not start now, or None: its time ran out, or the graph moved on.
@@ -442,7 +451,7 @@ class PlanService:
             access.require(Permission.APPROVE, where, f"{verb} plans in this environment")
             if fingerprint != plan.fingerprint:
                 raise ConflictError(f"the plan's fingerprint is {plan.fingerprint}, not {fingerprint}: review it again")
-            current = await self.status(access.scope, plan, uow)
+            current = await self.status(access, plan, uow)
             if current is not PlanStatus.DRAFT:
                 raise ConflictError(f"the plan is {current.value}: only a draft plan can be decided")
             decided = await uow.plans(access.scope).decide(plan_id, verdict.value, access.actor.label, note)

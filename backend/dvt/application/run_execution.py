@@ -191,7 +191,7 @@ class RunExecutor:
                 self.contact.lost()
                 await sink.wait_for_database(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX)
-        current = await self._runs.run(scope, claim.run.id)  # ended by someone else: their verdict stands
+        current = await self._runs.run(Access.system(scope), claim.run.id)  # ended elsewhere: their verdict stands
         return RunStatus(current.status) if current else None
 
     async def _claim(self, scope: TenantScope, run_id: uuid.UUID, patience: timedelta) -> _Claim | None:

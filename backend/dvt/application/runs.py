@@ -34,8 +34,9 @@ from dvt.application.run_records import (
     RunRecord,
 )
 from dvt.application.tenancy import visible_environment
+from dvt.application.visibility import only_visible, visible_environments, visible_ids
 from dvt.domain.authorization import Permission
-from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
+from dvt.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dvt.domain.plan.plan import ExecutionPlan, PlanItem, PlanRequest, PlanStatus
 from dvt.domain.runs import (
     FailureReason,
@@ -51,6 +52,7 @@ from dvt.domain.tenancy import Environment, TenantScope
 log = logging.getLogger(__name__)
 DISPATCH_BATCH = 100  # queued runs one dispatch pass looks at, oldest first
 IDEMPOTENCY_KEY_CHARS = 200
+RUN = "run"  # its kind in Access.whereabouts
 
 
 def client_key(key: str | None) -> str | None:
@@ -404,52 +406,90 @@ class RunService:
         await self._environment(uow, access, run.environment_id)  # not found unless the caller may view it
         return run
 
-    async def run(self, scope: TenantScope, run_id: uuid.UUID) -> RunRecord | None:
-        async with self._units() as uow:
-            return await uow.runs(scope).get(run_id)
+    async def _visible_runs(
+        self, uow: UnitOfWork, access: Access, ids: list[uuid.UUID], permission: Permission = Permission.VIEW
+    ) -> set[uuid.UUID]:
+        return await visible_ids(uow, access, RUN, ids, uow.runs(access.scope).by_ids, permission)
 
-    async def runs_by_ids(self, scope: TenantScope, ids: list[uuid.UUID]) -> list[RunRecord]:
-        async with self._units() as uow:
-            return await uow.runs(scope).by_ids(ids)
+    async def run(self, access: Access, run_id: uuid.UUID) -> RunRecord | None:
+        found = await self.runs_by_ids(access, [run_id])
+        return found[0] if found else None
 
-    async def runs(self, scope: TenantScope, environment_id: uuid.UUID, query: RunQuery) -> Page[RunRecord]:
+    async def runs_by_ids(self, access: Access, ids: list[uuid.UUID]) -> list[RunRecord]:
         async with self._units() as uow:
-            return await uow.runs(scope).of_environment(environment_id, query)
+            return await only_visible(uow, access, RUN, await uow.runs(access.scope).by_ids(ids))
 
-    async def nodes(self, scope: TenantScope, run_ids: list[uuid.UUID]) -> list[RunNodeRecord]:
+    async def runs(self, access: Access, environment_id: uuid.UUID, query: RunQuery) -> Page[RunRecord]:
         async with self._units() as uow:
-            return await uow.runs(scope).nodes_of(run_ids)
+            if not await visible_environments(uow, access, [environment_id]):
+                return Page([], False)
+            return await uow.runs(access.scope).of_environment(environment_id, query)
 
-    async def events(self, scope: TenantScope, run_id: uuid.UUID, after: int, limit: int) -> list[RunEventRecord]:
+    async def nodes(self, access: Access, run_ids: list[uuid.UUID]) -> list[RunNodeRecord]:
+        async with self._units() as uow:
+            visible = await self._visible_runs(uow, access, run_ids)
+            return await uow.runs(access.scope).nodes_of(list(visible)) if visible else []
+
+    async def events(self, access: Access, run_id: uuid.UUID, after: int, limit: int) -> list[RunEventRecord]:
         _check_cursor(after)
         async with self._units() as uow:
-            return await uow.runs(scope).events_after(run_id, after, limit)
+            if not await self._visible_runs(uow, access, [run_id]):
+                return []
+            return await uow.runs(access.scope).events_after(run_id, after, limit)
 
-    async def logs(self, scope: TenantScope, run_id: uuid.UUID, after: int, limit: int) -> list[RunLogRecord]:
+    async def logs(self, access: Access, run_id: uuid.UUID, after: int, limit: int) -> list[RunLogRecord]:
+        """Log chunks after the cursor, for whoever holds view_logs on the run's environment (else none)."""
         _check_cursor(after)
         async with self._units() as uow:
-            return await uow.runs(scope).logs_after(run_id, after, limit)
+            if not await self._visible_runs(uow, access, [run_id], Permission.VIEW_LOGS):
+                return []
+            return await uow.runs(access.scope).logs_after(run_id, after, limit)
 
-    async def follow_events(
-        self, scope: TenantScope, run_id: uuid.UUID, after: int
-    ) -> AsyncIterator[list[RunEventRecord]]:
+    async def _followable(self, access: Access, run_id: uuid.UUID, permission: Permission) -> None:
+        """Not found unless the caller may view the run; refused without the permission to follow it."""
+        async with self._units() as uow:
+            if not await self._visible_runs(uow, access, [run_id]):
+                raise NotFoundError("run not found")
+            if not await self._visible_runs(uow, access, [run_id], permission):
+                raise PermissionDeniedError(f"{permission.value} permission needed")
+
+    async def follow_events(self, access: Access, run_id: uuid.UUID, after: int) -> AsyncIterator[list[RunEventRecord]]:
         """Every event after the cursor, then new ones as they commit, in batches, until the run has finished."""
         _check_cursor(after)
-        async for batch in self._event_feeds.follow(
-            scope.tenant_id, run_id, after, lambda a, n: self.events(scope, run_id, a, n), self._status(scope, run_id)
-        ):
+        await self._followable(access, run_id, Permission.VIEW)
+        scope = access.scope  # one feed serves every follower of the run: it reads as DVT, once they are let in
+        read = self._read_events(scope, run_id)
+        async for batch in self._event_feeds.follow(scope.tenant_id, run_id, after, read, self._status(scope, run_id)):
             yield batch
 
-    async def follow_logs(self, scope: TenantScope, run_id: uuid.UUID, after: int) -> AsyncIterator[list[RunLogRecord]]:
+    async def follow_logs(self, access: Access, run_id: uuid.UUID, after: int) -> AsyncIterator[list[RunLogRecord]]:
         _check_cursor(after)
-        async for batch in self._log_feeds.follow(
-            scope.tenant_id, run_id, after, lambda a, n: self.logs(scope, run_id, a, n), self._status(scope, run_id)
-        ):
+        await self._followable(access, run_id, Permission.VIEW_LOGS)
+        scope = access.scope
+        read = self._read_logs(scope, run_id)
+        async for batch in self._log_feeds.follow(scope.tenant_id, run_id, after, read, self._status(scope, run_id)):
             yield batch
+
+    def _read_events(
+        self, scope: TenantScope, run_id: uuid.UUID
+    ) -> Callable[[int, int], Awaitable[list[RunEventRecord]]]:
+        async def read(after: int, limit: int) -> list[RunEventRecord]:
+            async with self._units() as uow:
+                return await uow.runs(scope).events_after(run_id, after, limit)
+
+        return read
+
+    def _read_logs(self, scope: TenantScope, run_id: uuid.UUID) -> Callable[[int, int], Awaitable[list[RunLogRecord]]]:
+        async def read(after: int, limit: int) -> list[RunLogRecord]:
+            async with self._units() as uow:
+                return await uow.runs(scope).logs_after(run_id, after, limit)
+
+        return read
 
     def _status(self, scope: TenantScope, run_id: uuid.UUID) -> Callable[[], Awaitable[str | None]]:
         async def status() -> str | None:
-            run = await self.run(scope, run_id)
+            async with self._units() as uow:
+                run = await uow.runs(scope).get(run_id)
             return run.status if run else None
 
         return status

@@ -17,6 +17,7 @@ from dvt.application.audit import record
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.secret_ports import SecretCipher, SecretRepository
 from dvt.application.tenancy import environment_scope_of
+from dvt.application.visibility import environment_visible
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import NotFoundError
 from dvt.domain.secrets import (
@@ -87,12 +88,13 @@ class SecretService:
             await uow.commit()
         return stored.metadata
 
-    async def list(self, scope: TenantScope, environment_id: uuid.UUID) -> builtins.list[SecretMetadata]:
-        """The current version of each secret of the environment, by name. Retired versions are not shown."""
+    async def list(self, access: Access, environment_id: uuid.UUID) -> builtins.list[SecretMetadata]:
+        """The current version of each secret of the environment, by name, for whoever may view the environment
+        (names only: values never leave). Retired versions are not shown."""
         async with self._units() as uow:
-            repo = uow.secrets(scope)
-            await _require_environment(repo, environment_id)
-            return [s.metadata for s in await repo.current_of(environment_id)]
+            if not await environment_visible(uow, access, environment_id):
+                raise NotFoundError(f"environment {environment_id} not found")
+            return [s.metadata for s in await uow.secrets(access.scope).current_of(environment_id)]
 
     async def retire(self, access: Access, environment_id: uuid.UUID, name: str) -> SecretMetadata:
         """Retire the current version: runs stop receiving it. The sealed row stays for the record."""

@@ -9,6 +9,13 @@ from typing import Any
 from dvt.application.access import Access
 from dvt.application.audit import record
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
+from dvt.application.visibility import (
+    environment_visible,
+    sees_organization,
+    sees_project,
+    sees_tenant,
+    visible_environments,
+)
 from dvt.domain.audit import AuditEvent, AuditResult
 from dvt.domain.authorization import (
     TENANT_SCOPE,
@@ -114,9 +121,13 @@ class TenancyService:
         async with self._units() as uow:
             return await uow.platform.tenants()
 
-    async def tenants_by_ids(self, ids: Sequence[uuid.UUID]) -> list[Tenant]:
+    async def tenants_by_ids(self, access: Access, ids: Sequence[uuid.UUID]) -> list[Tenant]:
+        """Of these, the caller's own tenant, once it may view anything in it."""
+        own = [i for i in ids if i == access.scope.tenant_id]
+        if not own or not sees_tenant(access):
+            return []
         async with self._units() as uow:
-            return await uow.platform.tenants_by_ids(ids)
+            return await uow.platform.tenants_by_ids(own)
 
     async def tenant(self, slug: str) -> Tenant:
         try:
@@ -139,13 +150,15 @@ class TenancyService:
             await uow.commit()
         return organization
 
-    async def organizations(self, scope: TenantScope) -> list[Organization]:
+    async def organizations(self, access: Access) -> list[Organization]:
         async with self._units() as uow:
-            return await uow.tenancy(scope).organizations()
+            found = await uow.tenancy(access.scope).organizations()
+        return [o for o in found if sees_organization(access, o)]
 
-    async def organizations_by_ids(self, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[Organization]:
+    async def organizations_by_ids(self, access: Access, ids: Sequence[uuid.UUID]) -> list[Organization]:
         async with self._units() as uow:
-            return await uow.tenancy(scope).organizations_by_ids(ids)
+            found = await uow.tenancy(access.scope).organizations_by_ids(ids)
+        return [o for o in found if sees_organization(access, o)]
 
     async def create_project(
         self,
@@ -171,29 +184,35 @@ class TenancyService:
             await uow.commit()
         return project
 
-    async def projects(self, scope: TenantScope, organization: str | None = None) -> list[Project]:
+    async def projects(self, access: Access, organization: str | None = None) -> list[Project]:
+        """The projects the caller may see, of one organization when named (one it may not see is not found)."""
         async with self._units() as uow:
             org_id = None
             if organization is not None:
-                org = await uow.tenancy(scope).organization_by_slug(organization)
-                if org is None:
+                org = await uow.tenancy(access.scope).organization_by_slug(organization)
+                if org is None or not sees_organization(access, org):
                     raise NotFoundError(f"organization {organization!r} not found")
                 org_id = org.id
-            return await uow.tenancy(scope).projects(org_id)
+            found = await uow.tenancy(access.scope).projects(org_id)
+        return [p for p in found if sees_project(access, p)]
 
-    async def project(self, scope: TenantScope, slug: str) -> Project:
+    async def project(self, access: Access, slug: str) -> Project:
         async with self._units() as uow:
-            return await require_project(uow, scope, slug)
+            found = await require_project(uow, access.scope, slug)
+        if not sees_project(access, found):
+            raise NotFoundError(f"project {slug!r} not found")
+        return found
 
-    async def projects_of(self, scope: TenantScope, organization_ids: Sequence[uuid.UUID]) -> list[Project]:
+    async def projects_of(self, access: Access, organization_ids: Sequence[uuid.UUID]) -> list[Project]:
         async with self._units() as uow:
-            found = await uow.tenancy(scope).projects()
+            found = await uow.tenancy(access.scope).projects()
         wanted = set(organization_ids)
-        return [p for p in found if p.organization_id in wanted]
+        return [p for p in found if p.organization_id in wanted and sees_project(access, p)]
 
-    async def projects_by_ids(self, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[Project]:
+    async def projects_by_ids(self, access: Access, ids: Sequence[uuid.UUID]) -> list[Project]:
         async with self._units() as uow:
-            return await uow.tenancy(scope).projects_by_ids(ids)
+            found = await uow.tenancy(access.scope).projects_by_ids(ids)
+        return [p for p in found if sees_project(access, p)]
 
     async def create_environment(
         self,
@@ -239,14 +258,23 @@ class TenancyService:
             await uow.commit()
         return quotas
 
-    async def environments(self, scope: TenantScope, project_ids: Sequence[uuid.UUID]) -> list[Environment]:
+    async def environments(self, access: Access, project_ids: Sequence[uuid.UUID]) -> list[Environment]:
         async with self._units() as uow:
-            return await uow.tenancy(scope).environments(project_ids)
+            found = await uow.tenancy(access.scope).environments(project_ids)
+            visible = await visible_environments(uow, access, {e.id for e in found})
+        return [e for e in found if e.id in visible]
 
-    async def environments_by_ids(self, scope: TenantScope, ids: Sequence[uuid.UUID]) -> list[Environment]:
+    async def environments_by_ids(self, access: Access, ids: Sequence[uuid.UUID]) -> list[Environment]:
         async with self._units() as uow:
-            return await uow.tenancy(scope).environments_by_ids(ids)
+            found = await uow.tenancy(access.scope).environments_by_ids(ids)
+            visible = await visible_environments(uow, access, {e.id for e in found})
+        return [e for e in found if e.id in visible]
 
-    async def environment(self, scope: TenantScope, project: str, slug: str) -> Environment:
+    async def environment(self, access: Access, project: str, slug: str) -> Environment:
+        """The environment, for whoever may view it; not found otherwise, as another tenant's is."""
         async with self._units() as uow:
-            return await require_environment(uow, scope, await require_project(uow, scope, project), slug)
+            owner = await require_project(uow, access.scope, project)
+            found = await require_environment(uow, access.scope, owner, slug)
+            if not await environment_visible(uow, access, found.id):
+                raise NotFoundError(f"environment {slug!r} not found in project {project!r}")
+        return found

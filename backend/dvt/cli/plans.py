@@ -48,7 +48,7 @@ def plan(
             state_manifest_sha256=manifest[1] if manifest else None,
         )
         async with scoped(tenant) as (built, access):
-            found = await built.tenancy.environment(access.scope, project, environment)
+            found = await built.tenancy.environment(access, project, environment)
             return await built.plans.create(access, found.id, request, manifest[0] if manifest else None)
 
     stored = run(work)

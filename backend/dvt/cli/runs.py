@@ -44,7 +44,7 @@ def run_command(
     async def work() -> tuple[RunRecord, list[dict[str, str]]]:
         settings = Settings()
         async with scoped(tenant) as (built, access):
-            found = await built.tenancy.environment(access.scope, project, environment)
+            found = await built.tenancy.environment(access, project, environment)
             request = PlanRequest(select=tuple(select or ()), exclude=tuple(exclude or ()), full_refresh=full_refresh)
             plan = await built.plans.create(access, found.id, request)
             if approve and plan.status == PlanStatus.DRAFT.value:
@@ -62,7 +62,7 @@ def run_command(
                 current = started
                 while not RunStatus(current.status).finished:
                     await asyncio.sleep(WAIT_POLL_SECONDS)
-                    fetched = await built.runs.run(access.scope, started.id)
+                    fetched = await built.runs.run(access, started.id)
                     assert fetched is not None
                     current = fetched
             finally:
@@ -70,7 +70,7 @@ def run_command(
                     worker.stop()
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(working, 30)
-            nodes = await built.runs.nodes(access.scope, [current.id])
+            nodes = await built.runs.nodes(access, [current.id])
             return current, [{"unique_id": n.unique_id, "status": n.status} for n in nodes]
 
     finished, nodes = run(work)

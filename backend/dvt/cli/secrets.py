@@ -25,7 +25,7 @@ def secrets_set(name: str, project: Project, environment: Environment, tenant: T
 
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
-            found = await built.tenancy.environment(access.scope, project, environment)
+            found = await built.tenancy.environment(access, project, environment)
             return await built.secrets.put(access, found.id, name, value)
 
     stored = run(work)
@@ -38,8 +38,8 @@ def secrets_list(
 ) -> None:
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
-            found = await built.tenancy.environment(access.scope, project, environment)
-            return await built.secrets.list(access.scope, found.id)
+            found = await built.tenancy.environment(access, project, environment)
+            return await built.secrets.list(access, found.id)
 
     show(run(work), as_json, lambda s: f"{s.name}\tv{s.version}\tkey {s.key_version}\t{s.rotated_at or s.created_at}")
 
@@ -50,7 +50,7 @@ def secrets_retire(
 ) -> None:
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
-            found = await built.tenancy.environment(access.scope, project, environment)
+            found = await built.tenancy.environment(access, project, environment)
             return await built.secrets.retire(access, found.id, name)
 
     retired = run(work)

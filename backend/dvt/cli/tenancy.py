@@ -54,7 +54,7 @@ def org_create(
 def org_list(tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False) -> None:
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
-            return await built.tenancy.organizations(access.scope)
+            return await built.tenancy.organizations(access)
 
     show(run(work), as_json, lambda o: f"{o.slug}\t{o.name}\t{o.id}")
 
@@ -86,7 +86,7 @@ def project_list(
 ) -> None:
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
-            return await built.tenancy.projects(access.scope, org)
+            return await built.tenancy.projects(access, org)
 
     show(run(work), as_json, lambda p: f"{p.slug}\t{p.repository}\t{p.id}")
 
@@ -120,7 +120,7 @@ def environment_list(
 ) -> None:
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
-            owner = await built.tenancy.project(access.scope, project)
-            return await built.tenancy.environments(access.scope, [owner.id])
+            owner = await built.tenancy.project(access, project)
+            return await built.tenancy.environments(access, [owner.id])
 
     show(run(work), as_json, lambda e: f"{e.slug}\t{e.adapter.value}\t{e.git_ref}\t{e.id}")

@@ -178,14 +178,14 @@ class AccessMutation:
     async def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenResult:
         identity = info.context.services.identity
         token_id, plaintext = await identity.create_api_token(info.context.access, input.name, input.roles)
-        created = next(t for t in await identity.list_api_tokens(info.context.scope) if t.id == token_id)
+        created = next(t for t in await identity.api_tokens(info.context.access) if t.id == token_id)
         return CreatedApiToken(token=plaintext, api_token=ApiTokenType.of(created))
 
     @permissions.mutation(Permission.ADMIN, raises=ADMIN_ERRORS)
     async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenResult:
         identity = info.context.services.identity
         await identity.revoke_api_token(info.context.access, input.token_id)
-        revoked = next(t for t in await identity.list_api_tokens(info.context.scope) if t.id == input.token_id)
+        revoked = next(t for t in await identity.api_tokens(info.context.access) if t.id == input.token_id)
         return ApiTokenType.of(revoked)
 
     @permissions.mutation(

@@ -29,10 +29,10 @@ class GraphQuery:
     @permissions.field(Permission.VIEW)
     async def environment(self, info: Info, project: str, slug: str) -> EnvironmentType | None:
         try:
-            found = await info.context.services.tenancy.environment(info.context.scope, project, slug)
+            found = await info.context.services.tenancy.environment(info.context.access, project, slug)
         except domain.NotFoundError:
             return None
-        return EnvironmentType.of(found) if await permissions.can_see_environment(info, found.id) else None
+        return EnvironmentType.of(found)
 
     @permissions.field(Permission.VIEW, description="A graph version by its global id")
     async def graph_version(self, info: Info, id: strawberry.ID) -> GraphVersionType | None:
@@ -40,9 +40,7 @@ class GraphQuery:
         if key is None:
             return None
         version = await info.context.loaders.graph_version.load(key)
-        if version is None or not await permissions.can_see_environment(info, version.environment_id):
-            return None
-        return GraphVersionType.of(version)
+        return GraphVersionType.of(version) if version else None
 
 
 @strawberry.type
@@ -131,7 +129,7 @@ class GraphMutation:
         services = info.context.services
         report = await services.ingest.ingest(info.context.access, target, files)
         version = (
-            await services.graph.versions_by_ids(info.context.scope, [report.graph_version_id])
+            await services.graph.versions_by_ids(info.context.access, [report.graph_version_id])
             if report.graph_version_id
             else []
         )

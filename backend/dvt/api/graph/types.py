@@ -11,8 +11,8 @@ import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
+from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection, decode_cursor, page_size
-from dvt.api.permissions import can_see_environment, visible_nodes
 from dvt.api.scalars import JSON
 from dvt.application.ports import NodeFilter
 from dvt.application.records import (
@@ -31,11 +31,6 @@ if TYPE_CHECKING:
     from dvt.api.tenancy.types import EnvironmentType
 
 TenancyTypes = "dvt.api.tenancy.types"
-
-
-async def can_see_version(info: Info, version_id: uuid.UUID) -> bool:
-    version = await info.context.loaders.graph_version.load(version_id)
-    return version is not None and await can_see_environment(info, version.environment_id)
 
 
 def _limit(info: Info, first: int | None) -> int:
@@ -333,8 +328,7 @@ class GraphNodeType(relay.Node):
         out: list[GraphNodeType | None] = []
         for key in keys:
             found_node = by_key.get(key) if key else None
-            visible = found_node is not None and await can_see_version(info, found_node.graph_version_id)
-            out.append(GraphNodeType.of(found_node) if found_node and visible else None)
+            out.append(GraphNodeType.of(found_node) if found_node else None)
         return out
 
 
@@ -373,7 +367,7 @@ class GraphNodeConnection(Connection[GraphNodeType]):
     @strawberry.field
     async def total_count(self, info: Info) -> int:
         return await info.context.services.graph.count_nodes(
-            info.context.scope, self.graph_version_id, self.node_filter
+            info.context.access, self.graph_version_id, self.node_filter
         )
 
 
@@ -422,7 +416,7 @@ class ArtifactType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ArtifactType | None]:
-        return await visible_nodes(info, info.context.loaders.artifact, node_ids, ArtifactType.of)
+        return await resolve_by_uuid(info.context.loaders.artifact, node_ids, ArtifactType.of)
 
 
 @strawberry.type(name="GraphVersion")
@@ -488,7 +482,7 @@ class GraphVersionType(relay.Node):
     ) -> GraphNodeConnection:
         node_filter = filter.to_filter() if filter else NodeFilter()
         page = await info.context.services.graph.nodes(
-            info.context.scope, self.version_uuid, node_filter, decode_cursor(after), _limit(info, first)
+            info.context.access, self.version_uuid, node_filter, decode_cursor(after), _limit(info, first)
         )
         items = [GraphNodeType.of(n) for n in page.items]
         return GraphNodeConnection.of(
@@ -511,7 +505,7 @@ class GraphVersionType(relay.Node):
             except ValueError:
                 raise ValidationError(f"invalid cursor {after!r}") from None
         page = await info.context.services.graph.edges(
-            info.context.scope, self.version_uuid, anchor, _limit(info, first)
+            info.context.access, self.version_uuid, anchor, _limit(info, first)
         )
         items = [GraphEdgeType.of(e) for e in page.items]
         keys = [f"{e.parent_uuid}:{e.child_uuid}" for e in page.items]
@@ -523,7 +517,7 @@ class GraphVersionType(relay.Node):
         " than paging `nodes` and `edges`."
     )
     async def graph(self, info: Info) -> JSON:
-        return await info.context.services.graph.document(info.context.scope, self.version_uuid)
+        return await info.context.services.graph.document(info.context.access, self.version_uuid)
 
     @strawberry.field(description="One node, by node_uuid or unique_id")
     async def node(
@@ -536,14 +530,14 @@ class GraphVersionType(relay.Node):
         else:
             assert unique_id is not None
             found = await info.context.services.graph.node_by_unique_id(
-                info.context.scope, self.version_uuid, unique_id
+                info.context.access, self.version_uuid, unique_id
             )
         return GraphNodeType.of(found) if found else None
 
     @strawberry.field(description="The node and its neighbourhood up to the given depths (at most 10)")
     async def lineage(self, info: Info, node_uuid: uuid.UUID, upstream: int = 1, downstream: int = 1) -> Lineage:
         nodes, edges = await info.context.services.graph.lineage(
-            info.context.scope, self.version_uuid, node_uuid, upstream, downstream
+            info.context.access, self.version_uuid, node_uuid, upstream, downstream
         )
         return Lineage(nodes=[GraphNodeType.of(n) for n in nodes], edges=[GraphEdgeType.of(e) for e in edges])
 
@@ -555,7 +549,7 @@ class GraphVersionType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[GraphVersionType | None]:
-        return await visible_nodes(info, info.context.loaders.graph_version, node_ids, GraphVersionType.of)
+        return await resolve_by_uuid(info.context.loaders.graph_version, node_ids, GraphVersionType.of)
 
 
 GraphVersionConnection = Connection[GraphVersionType]
@@ -608,7 +602,7 @@ class InvocationType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[InvocationType | None]:
-        return await visible_nodes(info, info.context.loaders.invocation, node_ids, InvocationType.of)
+        return await resolve_by_uuid(info.context.loaders.invocation, node_ids, InvocationType.of)
 
 
 InvocationConnection = Connection[InvocationType]
@@ -621,7 +615,7 @@ async def graph_versions_of(
     if raw is not None and not raw.isdigit():
         raise ValidationError(f"invalid cursor {after!r}")
     page = await info.context.services.graph.versions(
-        info.context.scope, environment_id, int(raw) if raw else None, _limit(info, first)
+        info.context.access, environment_id, int(raw) if raw else None, _limit(info, first)
     )
     items = [GraphVersionType.of(v) for v in page.items]
     return GraphVersionConnection.of(items, [str(v.sequence) for v in page.items], has_next=page.has_next, after=after)
@@ -636,7 +630,7 @@ async def invocations_of(
     except ValueError:
         raise ValidationError(f"invalid cursor {after!r}") from None
     page = await info.context.services.graph.invocations(
-        info.context.scope, environment_id, before, _limit(info, first)
+        info.context.access, environment_id, before, _limit(info, first)
     )
     items = [InvocationType.of(i) for i in page.items]
     return InvocationConnection.of(items, [str(i.id) for i in page.items], has_next=page.has_next, after=after)

@@ -73,9 +73,7 @@ class PlanQuery:
     async def plan(self, info: Info, id: strawberry.ID) -> PlanType | None:
         found = ids.node_uuid(id, "Plan")
         plan = await info.context.loaders.plan.load(found) if found else None
-        if plan is None or not await permissions.can_see_environment(info, plan.environment_id):
-            return None
-        return PlanType.of(plan)
+        return PlanType.of(plan) if plan else None
 
 
 @strawberry.type

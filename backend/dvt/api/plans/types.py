@@ -12,8 +12,8 @@ from strawberry import relay
 
 from dvt.api.context import Info
 from dvt.api.enums import Action, Confidence, PlanStatus
+from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection
-from dvt.api.permissions import visible_nodes
 from dvt.api.scalars import JSON
 from dvt.application.records import PlanRecord
 from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanItem
@@ -149,7 +149,7 @@ class PlanType(relay.Node):
 
     @strawberry.field(description="DRAFT, APPROVED, REJECTED or EXPIRED (a run of it may no longer start)")
     async def status(self, info: Info) -> PlanStatus:
-        return await info.context.services.plans.status(info.context.scope, self.record)
+        return await info.context.services.plans.status(info.context.access, self.record)
 
     @strawberry.field(description="Why these nodes, in a few sentences")
     def explanation(self) -> str:
@@ -227,7 +227,7 @@ class PlanType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[PlanType | None]:
-        return await visible_nodes(info, info.context.loaders.plan, node_ids, PlanType.of)
+        return await resolve_by_uuid(info.context.loaders.plan, node_ids, PlanType.of)
 
 
 PlanConnection = Connection[PlanType]

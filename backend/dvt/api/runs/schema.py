@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncGenerator
-from typing import Annotated
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Annotated, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -53,6 +53,10 @@ RunResult = Annotated[
 ]
 
 
+B = TypeVar("B")
+_NO_RUN = uuid.UUID(int=0)  # what a malformed id follows: no run has it, so it is not found like any other
+
+
 def _run_id(raw: strawberry.ID) -> uuid.UUID:
     found = ids.node_uuid(raw, "Run")
     if found is None:
@@ -60,19 +64,13 @@ def _run_id(raw: strawberry.ID) -> uuid.UUID:
     return found
 
 
-async def _visible_run(info: Info, raw: strawberry.ID) -> RunType | None:
-    found = ids.node_uuid(raw, "Run")
-    run = await info.context.loaders.run.load(found) if found else None
-    if run is None or not await permissions.can_see_environment(info, run.environment_id):
-        return None
-    return RunType.of(run)
-
-
 @strawberry.type
 class RunQueryFields:
     @permissions.field(Permission.VIEW, description="A run by its global id")
     async def run(self, info: Info, id: strawberry.ID) -> RunType | None:
-        return await _visible_run(info, id)
+        found = ids.node_uuid(id, "Run")
+        run = await info.context.loaders.run.load(found) if found else None
+        return RunType.of(run) if run else None
 
     @permissions.field(Permission.VIEW, description="Runs of an environment, newest first")
     async def runs(
@@ -86,13 +84,13 @@ class RunQueryFields:
         after: str | None = None,
     ) -> RunConnection:
         environment = ids.node_uuid(environment_id, "Environment")
-        if environment is None or not await permissions.can_see_environment(info, environment):
+        if environment is None:
             return RunConnection.empty()
         services = info.context.services
         size = page_size(first, services.default_page_size, services.max_page_size)
         statuses = tuple(s.value for s in status or ())
         query = RunQuery(statuses, trigger.value if trigger else None, actor, decode_time_cursor(after), size)
-        page = await services.runs.runs(info.context.scope, environment, query)
+        page = await services.runs.runs(info.context.access, environment, query)
         nodes = [RunType.of(r) for r in page.items]
         keys = [time_key(r.created_at, r.id) for r in page.items]
         return RunConnection.of(nodes, keys, has_next=page.has_next, after=after)
@@ -138,14 +136,13 @@ class RunMutation:
         return RunType.of(await info.context.services.runs.retry(info.context.access, _run_id(run_id)))
 
 
-async def _followable(info: Info, raw: strawberry.ID, permission: Permission) -> uuid.UUID:
-    run = await _visible_run(info, raw)
-    if run is None:
-        raise GraphQLError("run not found", extensions={"code": "NOT_FOUND"})
-    where = await permissions.environment_scope_of(info, run.record.environment_id)
-    if where is None or not info.context.access.can(permission, where):
-        raise GraphQLError(f"{permission.value} permission needed", extensions={"code": "PERMISSION_DENIED"})
-    return run.record.id
+async def _followed(batches: AsyncIterator[list[B]]) -> AsyncIterator[list[B]]:
+    """A run's batches as the use case hands them; its refusal (not found, not allowed) as the field's error."""
+    try:
+        async for batch in batches:
+            yield batch
+    except (domain.NotFoundError, domain.PermissionDeniedError) as refused:
+        raise GraphQLError(str(refused), extensions={"code": refused.code}) from None
 
 
 @strawberry.type
@@ -155,12 +152,16 @@ class RunSubscription:
         description="Every event after `after`, then live ones to the run's end, in batches (one per message)",
     )
     async def run_events(self, info: Info, run_id: strawberry.ID, after: int = 0) -> AsyncGenerator[RunEventBatch]:
-        run = await _followable(info, run_id, Permission.VIEW)
-        async for batch in info.context.services.runs.follow_events(info.context.scope, run, after):
+        events = info.context.services.runs.follow_events(
+            info.context.access, ids.node_uuid(run_id, "Run") or _NO_RUN, after
+        )
+        async for batch in _followed(events):
             yield RunEventBatch(events=[RunEventType.of(e) for e in batch], cursor=batch[-1].seq)
 
     @permissions.subscription(Permission.VIEW_LOGS, description="Log chunks after `after`, then live ones, in batches")
     async def run_logs(self, info: Info, run_id: strawberry.ID, after: int = 0) -> AsyncGenerator[RunLogBatch]:
-        run = await _followable(info, run_id, Permission.VIEW_LOGS)
-        async for batch in info.context.services.runs.follow_logs(info.context.scope, run, after):
+        logs = info.context.services.runs.follow_logs(
+            info.context.access, ids.node_uuid(run_id, "Run") or _NO_RUN, after
+        )
+        async for batch in _followed(logs):
             yield RunLogBatch(chunks=[RunLogType.of(c) for c in batch], cursor=batch[-1].seq)

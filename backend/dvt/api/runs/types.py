@@ -12,11 +12,10 @@ from strawberry import relay
 
 from dvt.api.context import Info
 from dvt.api.enums import RunStatus, Trigger
+from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection, page_size
-from dvt.api.permissions import environment_scope_of, visible_nodes
 from dvt.api.scalars import JSON
 from dvt.application.run_records import RunEventRecord, RunLogRecord, RunNodeRecord, RunRecord
-from dvt.domain.authorization import Permission
 from dvt.domain.plan.plan import MICROS
 
 if TYPE_CHECKING:
@@ -159,16 +158,13 @@ class RunType(relay.Node):
     @strawberry.field(description="Events after the cursor `after` (0: from the start)")
     async def events(self, info: Info, after: int = 0, first: int = 500) -> list[RunEventType]:
         size = page_size(first, 500, MAX_ROWS)
-        rows = await info.context.services.runs.events(info.context.scope, self.record.id, after, size)
+        rows = await info.context.services.runs.events(info.context.access, self.record.id, after, size)
         return [RunEventType.of(e) for e in rows]
 
     @strawberry.field(description="Log chunks after the cursor `after`; needs view_logs on the environment")
     async def logs(self, info: Info, after: int = 0, first: int = 200) -> list[RunLogType]:
         size = page_size(first, 200, MAX_ROWS)
-        where = await environment_scope_of(info, self.record.environment_id)
-        if where is None or not info.context.access.can(Permission.VIEW_LOGS, where):
-            return []
-        rows = await info.context.services.runs.logs(info.context.scope, self.record.id, after, size)
+        rows = await info.context.services.runs.logs(info.context.access, self.record.id, after, size)
         return [RunLogType.of(c) for c in rows]
 
     @strawberry.field
@@ -209,7 +205,7 @@ class RunType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[RunType | None]:
-        return await visible_nodes(info, info.context.loaders.run, node_ids, RunType.of)
+        return await resolve_by_uuid(info.context.loaders.run, node_ids, RunType.of)
 
 
 RunConnection = Connection[RunType]

@@ -21,26 +21,25 @@ from dvt.domain.tenancy import DEFAULT_ORGANIZATION
 class TenancyQuery:
     @permissions.field(Permission.VIEW, description="The tenant this request acts in")
     async def tenant(self, info: Info) -> TenantType | None:
-        tenant = await info.context.loaders.tenant.load(info.context.scope.tenant_id)
+        tenant = await info.context.loaders.tenant.load(info.context.access.scope.tenant_id)
         return TenantType.of(tenant) if tenant else None
 
     @permissions.field(Permission.VIEW)
     async def organizations(self, info: Info) -> list[OrganizationType]:
-        found = await info.context.services.tenancy.organizations(info.context.scope)
-        return [OrganizationType.of(o) for o in found if permissions.can_see_organization(info, o.id)]
+        return [OrganizationType.of(o) for o in await info.context.services.tenancy.organizations(info.context.access)]
 
     @permissions.field(Permission.VIEW)
     async def projects(self, info: Info, organization: str | None = None) -> list[ProjectType]:
-        found = await info.context.services.tenancy.projects(info.context.scope, organization)
-        return [ProjectType.of(p) for p in found if permissions.can_see_project(info, p.organization_id, p.id)]
+        found = await info.context.services.tenancy.projects(info.context.access, organization)
+        return [ProjectType.of(p) for p in found]
 
     @permissions.field(Permission.VIEW)
     async def project(self, info: Info, slug: str) -> ProjectType | None:
         try:
-            found = await info.context.services.tenancy.project(info.context.scope, slug)
+            found = await info.context.services.tenancy.project(info.context.access, slug)
         except domain.NotFoundError:
             return None
-        return ProjectType.of(found) if permissions.can_see_project(info, found.organization_id, found.id) else None
+        return ProjectType.of(found)
 
 
 @strawberry.input

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import strawberry
 from strawberry import relay
 
-from dvt.api import permissions
 from dvt.api.context import Info
 from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection, decode_time_cursor, page_size, time_key
 from dvt.api.scalars import JSON
 from dvt.domain import tenancy
-from dvt.domain.authorization import Permission, environment_scope
+from dvt.domain.authorization import environment_scope
 from dvt.domain.quotas import Quotas
 
 if TYPE_CHECKING:
@@ -61,18 +60,15 @@ class TenantType(relay.Node):
 
     @strawberry.field
     async def organizations(self, info: Info) -> list[OrganizationType]:
-        if self.id != str(info.context.scope.tenant_id):
+        if self.id != str(info.context.access.scope.tenant_id):
             return []
-        found = await info.context.services.tenancy.organizations(info.context.scope)
-        return [OrganizationType.of(o) for o in found if permissions.can_see_organization(info, o.id)]
+        return [OrganizationType.of(o) for o in await info.context.services.tenancy.organizations(info.context.access)]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[TenantType | None]:
-        own = str(info.context.scope.tenant_id)
-        ids = [raw if raw == own else "" for raw in node_ids]  # only the caller's own tenant
-        return await resolve_by_uuid(info.context.loaders.tenant, ids, TenantType.of)
+        return await resolve_by_uuid(info.context.loaders.tenant, node_ids, TenantType.of)
 
 
 @strawberry.type(name="Organization")
@@ -89,14 +85,13 @@ class OrganizationType(relay.Node):
     @strawberry.field
     async def projects(self, info: Info) -> list[ProjectType]:
         found = await info.context.loaders.projects_of_organization.load(uuid.UUID(self.id))
-        return [ProjectType.of(p) for p in found if permissions.can_see_project(info, p.organization_id, p.id)]
+        return [ProjectType.of(p) for p in found]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrganizationType | None]:
-        found = await resolve_by_uuid(info.context.loaders.organization, node_ids, lambda o: o)
-        return [OrganizationType.of(o) if o and permissions.can_see_organization(info, o.id) else None for o in found]
+        return await resolve_by_uuid(info.context.loaders.organization, node_ids, OrganizationType.of)
 
 
 @strawberry.type(name="Project")
@@ -126,29 +121,21 @@ class ProjectType(relay.Node):
         org = await info.context.loaders.organization.load(self.organization_id)
         return OrganizationType.of(org) if org else None
 
-    def _visible(self, info: Info, environment: tenancy.Environment) -> bool:
-        where = environment_scope(self.organization_id, environment.project_id, environment.id)
-        return info.context.access.can(Permission.VIEW, where)
-
     @strawberry.field
     async def environments(self, info: Info) -> list[EnvironmentType]:
         found = await info.context.loaders.environments_of_project.load(uuid.UUID(self.id))
-        return [EnvironmentType.of(e) for e in found if self._visible(info, e)]
+        return [EnvironmentType.of(e) for e in found]
 
     @strawberry.field
     async def environment(self, info: Info, slug: str) -> EnvironmentType | None:
         found = await info.context.loaders.environments_of_project.load(uuid.UUID(self.id))
-        return next((EnvironmentType.of(e) for e in found if e.slug == slug and self._visible(info, e)), None)
+        return next((EnvironmentType.of(e) for e in found if e.slug == slug), None)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProjectType | None]:
-        found = await resolve_by_uuid(info.context.loaders.project, node_ids, lambda p: p)
-        return [
-            ProjectType.of(p) if p and permissions.can_see_project(info, p.organization_id, p.id) else None
-            for p in found
-        ]
+        return await resolve_by_uuid(info.context.loaders.project, node_ids, ProjectType.of)
 
 
 @strawberry.type(name="Environment")
@@ -222,7 +209,7 @@ class EnvironmentType(relay.Node):
         services = info.context.services
         limit = page_size(first, services.default_page_size, services.max_page_size)
         before = decode_time_cursor(after)
-        page = await services.plans.plans(info.context.scope, uuid.UUID(self.id), before, limit)
+        page = await services.plans.plans(info.context.access, uuid.UUID(self.id), before, limit)
         items = [PlanType.of(p) for p in page.items]
         keys = [time_key(p.created_at, p.id) for p in page.items]
         return PlanConnection.of(items, keys, has_next=page.has_next, after=after)
@@ -231,7 +218,7 @@ class EnvironmentType(relay.Node):
     async def secrets(self, info: Info) -> list[Annotated[SecretType, strawberry.lazy("dvt.api.access.types")]]:
         from dvt.api.access.types import SecretType
 
-        found = await info.context.services.secrets.list(info.context.scope, uuid.UUID(self.id))
+        found = await info.context.services.secrets.list(info.context.access, uuid.UUID(self.id))
         return [SecretType.of(s) for s in found]
 
     @strawberry.field
@@ -248,13 +235,11 @@ class EnvironmentType(relay.Node):
     ) -> Annotated[InvocationType, strawberry.lazy(GraphTypes)] | None:
         from dvt.api.graph.types import InvocationType
 
-        found = await info.context.services.graph.invocation(info.context.scope, uuid.UUID(self.id), invocation_id)
+        found = await info.context.services.graph.invocation(info.context.access, uuid.UUID(self.id), invocation_id)
         return InvocationType.of(found) if found else None
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[EnvironmentType | None]:
-        found = await resolve_by_uuid(info.context.loaders.environment, node_ids, lambda e: e)
-        visible = [e if e and await permissions.can_see_environment(info, e.id) else None for e in found]
-        return [EnvironmentType.of(e) if e else None for e in visible]
+        return await resolve_by_uuid(info.context.loaders.environment, node_ids, EnvironmentType.of)
