@@ -99,7 +99,7 @@ async def test_thirty_concurrent_trigger_calls_on_a_small_pool_all_succeed_and_e
         runs = await runs_of(narrow, place)
         assert len(runs) == 30  # each call made its run, once
         assert len({a["data"]["triggerRun"]["id"] for a in answers}) == 30
-        assert {r.status for r in runs} == {RunStatus.AWAITING_APPROVAL.value}  # all dispatched: none left queued
+        assert {r.status for r in runs} == {RunStatus.AWAITING_WORKER.value}  # all dispatched: none left queued
     finally:
         await cancel_all(narrow, place)
 
@@ -223,13 +223,13 @@ async def test_two_environments_naming_one_duckdb_file_take_turns(
     if plan.status == "draft":
         plan = await app.plans.approve(place.access, plan.id, plan.fingerprint)
     second = await app.runs.trigger(place.access, ci.id, plan_id=plan.id)
-    assert first.status == RunStatus.AWAITING_APPROVAL.value
+    assert first.status == RunStatus.AWAITING_WORKER.value
     assert second.status == RunStatus.QUEUED.value
     assert second.reason == f"waiting: DuckDB database {shared.resolve()} is in use by run {first.id}"
     # The first one ending (here: canceled) hands the database to the next at once, not at the next sweep.
     await app.runs.cancel(place.access, first.id)
     moved = await app.runs.run(place.scope, second.id)
-    assert moved is not None and moved.status == RunStatus.AWAITING_APPROVAL.value
+    assert moved is not None and moved.status == RunStatus.AWAITING_WORKER.value
     await app.runs.cancel(place.access, second.id)
 
 
@@ -243,6 +243,6 @@ async def test_the_sweep_moves_on_only_what_capacity_allows(app: Services, place
     await app.runs.sweep()
     try:
         statuses = sorted(r.status for r in await runs_of(app, place))
-        assert statuses == [RunStatus.AWAITING_APPROVAL.value, RunStatus.QUEUED.value, RunStatus.QUEUED.value]
+        assert statuses == [RunStatus.AWAITING_WORKER.value, RunStatus.QUEUED.value, RunStatus.QUEUED.value]
     finally:
         await cancel_all(app, place)

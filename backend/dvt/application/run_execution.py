@@ -226,7 +226,7 @@ class RunExecutor:
                 await move(uow, scope, run, RunStatus.FAILED, FailureReason.WORKER_LOST.value)
                 await uow.commit()
                 return None
-            if status is not RunStatus.AWAITING_APPROVAL:
+            if status is not RunStatus.AWAITING_WORKER:
                 return None  # finished or canceled meanwhile, or a duplicate delivery: nothing to run
             stale = await self._plans.staleness(scope, plan, uow)  # in this transaction: one connection
             if stale is not None:

@@ -283,10 +283,14 @@ class RunService:
         await uow.runs(scope).add_nodes(run.id, nodes)
         if status is PlanStatus.APPROVED:
             note = f"plan approved by {plan.decided_by}" if plan.decided_by else "plan approved"
-            run = await move(uow, scope, run, RunStatus.AWAITING_APPROVAL, note)
-            await uow.jobs.enqueue_run(scope.tenant_id, run.id, run.attempt)
+            await self._await_worker(uow, scope, run, note)
         else:
             await move(uow, scope, run, RunStatus.AWAITING_APPROVAL, "waiting for the plan's approval")
+
+    async def _await_worker(self, uow: UnitOfWork, scope: TenantScope, run: RunRecord, note: str) -> None:
+        """Approved: the run waits for a worker, its job queued in the same transaction."""
+        run = await move(uow, scope, run, RunStatus.AWAITING_WORKER, note)
+        await uow.jobs.enqueue_run(scope.tenant_id, run.id, run.attempt)
 
     async def plan_decided(self, uow: UnitOfWork, scope: TenantScope, plan: PlanRecord) -> None:
         """Release (or fail) the runs waiting for this plan, in the transaction that approved (or rejected) it."""
@@ -301,9 +305,7 @@ class RunService:
             if run is None or run.status != RunStatus.AWAITING_APPROVAL.value:
                 continue
             if plan.status == PlanStatus.APPROVED.value:
-                message = f"plan approved by {plan.decided_by}"
-                await uow.runs(scope).append_event(run.id, NewRunEvent("approved", "approved", message=message))
-                await uow.jobs.enqueue_run(scope.tenant_id, run.id, run.attempt)
+                await self._await_worker(uow, scope, run, f"plan approved by {plan.decided_by}")
             else:
                 await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
                 failed = True

@@ -71,7 +71,7 @@ const RunNodesQuery = graphql(`
 `);
 
 const FAILED = new Set(["error", "fail", "runtime error"]);
-const ACTIVE = new Set(["queued", "planning", "awaiting_approval", "running"]);
+const ACTIVE = new Set(["queued", "planning", "awaiting_approval", "awaiting_worker", "running"]);
 
 export function DashboardPage() {
   const { base } = useRoute();

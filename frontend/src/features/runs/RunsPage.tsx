@@ -9,7 +9,17 @@ import { duration, money, when } from "../../lib/format";
 import { request } from "../../lib/graphql";
 import { ACTIVE, RunsQuery } from "./api";
 
-const STATUSES = ["queued", "planning", "awaiting_approval", "running", "success", "warning", "failed", "canceled"];
+const STATUSES = [
+  "queued",
+  "planning",
+  "awaiting_approval",
+  "awaiting_worker",
+  "running",
+  "success",
+  "warning",
+  "failed",
+  "canceled",
+];
 
 export function RunsPage() {
   const { base } = useRoute();

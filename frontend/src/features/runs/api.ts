@@ -1,7 +1,7 @@
 // Runs: the list, one run, and its live feeds (graphql-transport-ws subscriptions that resume from a cursor).
 import { graphql } from "../../gql";
 
-export const ACTIVE = new Set(["queued", "planning", "awaiting_approval", "running"]);
+export const ACTIVE = new Set(["queued", "planning", "awaiting_approval", "awaiting_worker", "running"]);
 
 export const RunsQuery = graphql(`
   query Runs($environmentId: ID!, $status: [String!], $trigger: String, $actor: String, $first: Int, $after: String) {
