@@ -36,6 +36,7 @@ from dvt.application.run_records import (
     RunRecord,
 )
 from dvt.application.tenancy import visible_environment
+from dvt.domain.audit import AuditEvent
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.plan.plan import Action, PlanRequest, PlanStatus
@@ -112,11 +113,12 @@ class RunService:
     async def _environment(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> tuple[Environment, str]:
         return await visible_environment(uow, access, environment_id)
 
-    async def _audit_illegal(self, access: Access, run_id: uuid.UUID, error: IllegalTransition) -> None:
+    async def _refuse(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID, error: IllegalTransition) -> None:
+        """Audit a refused move and commit: called before the command wrote anything, so the refusal's record
+        is all its transaction keeps. Then the caller raises."""
         details = {"from": error.current.value, "to": error.target.value}
-        async with self._units() as uow:
-            await record(uow.audit(access.scope), access.event("run.illegal_transition", "run", run_id, details))
-            await uow.commit()
+        await record(uow.audit(access.scope), access.event("run.illegal_transition", "run", run_id, details))
+        await uow.commit()
 
     # -- commands ---------------------------------------------------------------------------------------
 
@@ -134,20 +136,21 @@ class RunService:
         """A run of a plan (made now from `request` when no plan is given), queued, then dispatched if capacity allows.
 
         With an idempotency key, the environment's run with that key when there is one: a client's retry.
-        A plan made now is a command of its own, committed first; then the run, its status event, its dispatch
-        and its audit record commit in one transaction.
+        One transaction: the plan made now (if any), the run, its status event, its dispatch (and queue job)
+        and the audit records commit together, or nothing does.
         """
         key = client_key(idempotency_key)
-        if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
-            async with self._units() as uow:
+        async with self._units() as uow:
+            made: list[AuditEvent] = []
+            if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
                 await self._may_run(uow, access, environment_id)
                 earlier = await uow.runs(access.scope).by_idempotency_key(environment_id, key) if key else None
-            if earlier is not None:
-                return earlier
-            plan_id = (await self._plans.create(access, environment_id, request or PlanRequest())).id
-        async with self._units() as uow:
-            run, created = await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key)
-            if created:
+                if earlier is not None:
+                    return earlier
+                plan, audited = await self._plans.draft(uow, access, environment_id, request or PlanRequest())
+                plan_id, made = plan.id, [audited]
+            run, created = await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, made)
+            if created:  # else an earlier run answers, and the plan made for this call is rolled back with it
                 await uow.commit()
         return run
 
@@ -164,8 +167,10 @@ class RunService:
         trigger: Trigger,
         retry_of: uuid.UUID | None,
         key: str | None,
+        audits: list[AuditEvent],
     ) -> tuple[RunRecord, bool]:
-        """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above)."""
+        """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above),
+        after `audits`, the caller's own events of this command."""
         await self._may_run(uow, access, environment_id)
         runs = uow.runs(access.scope)
         earlier = await runs.by_idempotency_key(environment_id, key) if key is not None else None
@@ -204,7 +209,8 @@ class RunService:
         )
         await self._dispatch(uow, access.scope)
         details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
-        await record(uow.audit(access.scope), access.event("run.trigger", "run", added.id, details))
+        for event in (*audits, access.event("run.trigger", "run", added.id, details)):
+            await record(uow.audit(access.scope), event)
         run = await runs.get(added.id)
         assert run is not None
         return run, True
@@ -314,37 +320,36 @@ class RunService:
 
     async def cancel(self, access: Access, run_id: uuid.UUID) -> RunRecord:
         """Cancel now if the run has not started; else ask its worker to stop dbt (it ends `canceled`)."""
-        try:
-            async with self._units() as uow:
-                run = await self._visible(uow, access, run_id, for_update=True)
-                _, where = await self._environment(uow, access, run.environment_id)
-                access.require(Permission.CANCEL, where, "cancel runs in this environment")
-                status = RunStatus(run.status)
-                runs = uow.runs(access.scope)
-                # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
-                occurrence = await runs.count_events(run.id, "cancel:") + 1
-                event = NewRunEvent(
-                    "cancel_requested", f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
-                )
-                if status is not RunStatus.RUNNING:
-                    # A finished run: refused (and audited) before anything is written, since nothing may follow
-                    # its terminal status event.
+        async with self._units() as uow:
+            run = await self._visible(uow, access, run_id, for_update=True)
+            _, where = await self._environment(uow, access, run.environment_id)
+            access.require(Permission.CANCEL, where, "cancel runs in this environment")
+            status = RunStatus(run.status)
+            if status is not RunStatus.RUNNING:
+                # A finished run: refused (and audited) before anything is written, since nothing may follow
+                # its terminal status event.
+                try:
                     check_transition(status, RunStatus.CANCELED)
-                await runs.append_event(run.id, event)
-                if status is RunStatus.RUNNING:
-                    if run.cancel_requested_at is None:
-                        await runs.update(run.id, cancel_requested_at=self._clock())
-                else:
-                    await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
-                    await self._dispatch(uow, access.scope)  # its slot is free again
-                details = {"was": status.value}  # audited last: locks in the one order
-                await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
-                found = await runs.get(run_id)
-                await uow.commit()
-        except IllegalTransition as error:
-            # Audited once the refused command's transaction is gone: never two connections at once.
-            await self._audit_illegal(access, run_id, error)
-            raise
+                except IllegalTransition as error:
+                    await self._refuse(uow, access, run_id, error)
+                    raise
+            runs = uow.runs(access.scope)
+            # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
+            occurrence = await runs.count_events(run.id, "cancel:") + 1
+            event = NewRunEvent(
+                "cancel_requested", f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
+            )
+            await runs.append_event(run.id, event)
+            if status is RunStatus.RUNNING:
+                if run.cancel_requested_at is None:
+                    await runs.update(run.id, cancel_requested_at=self._clock())
+            else:
+                await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
+                await self._dispatch(uow, access.scope)  # its slot is free again
+            details = {"was": status.value}  # audited last: locks in the one order
+            await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
+            found = await runs.get(run_id)
+            await uow.commit()
         assert found is not None
         return found
 
