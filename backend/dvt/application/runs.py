@@ -235,6 +235,10 @@ class RunService:
                 log.warning("dispatch sweep: tenant %s failed", tenant, exc_info=True)
         return moved
 
+    async def dispatch_in(self, uow: UnitOfWork, scope: TenantScope) -> int:
+        """`dispatch` as a step of the caller's command (a run's end frees its slot in the same transaction)."""
+        return await self._dispatch(uow, scope)
+
     async def _dispatch(self, uow: UnitOfWork, scope: TenantScope) -> int:
         """Dispatch in the caller's transaction, under the tenant's dispatch lock (held until it ends)."""
         runs = uow.runs(scope)
