@@ -141,18 +141,34 @@ class RunService:
         """
         key = client_key(idempotency_key)
         async with self._units() as uow:
-            made: list[AuditEvent] = []
-            if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
-                await self._may_run(uow, access, environment_id)
-                earlier = await uow.runs(access.scope).by_idempotency_key(environment_id, key) if key else None
-                if earlier is not None:
-                    return earlier
-                plan, audited = await self._plans.draft(uow, access, environment_id, request or PlanRequest())
-                plan_id, made = plan.id, [audited]
-            run, created = await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, made)
+            run, created = await self._trigger_from(
+                uow, access, environment_id, plan_id, request, trigger, retry_of, key
+            )
             if created:  # else an earlier run answers, and the plan made for this call is rolled back with it
                 await uow.commit()
         return run
+
+    async def _trigger_from(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        environment_id: uuid.UUID,
+        plan_id: uuid.UUID | None,
+        request: PlanRequest | None,
+        trigger: Trigger,
+        retry_of: uuid.UUID | None,
+        key: str | None,
+    ) -> tuple[RunRecord, bool]:
+        """`trigger` in the caller's transaction, making the plan from `request` when no plan is given."""
+        made: list[AuditEvent] = []
+        if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
+            await self._may_run(uow, access, environment_id)
+            earlier = await uow.runs(access.scope).by_idempotency_key(environment_id, key) if key else None
+            if earlier is not None:
+                return earlier, False
+            plan, audited = await self._plans.draft(uow, access, environment_id, request or PlanRequest())
+            plan_id, made = plan.id, [audited]
+        return await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, made)
 
     async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
         _, where = await self._environment(uow, access, environment_id)
@@ -228,7 +244,7 @@ class RunService:
         async with self._units() as uow:
             tenants = await uow.jobs.waiting_tenants()
         moved = 0
-        for tenant in tenants:
+        for tenant in tenants:  # one transaction per tenant, deliberately: each holds only its own tenant's lock
             try:
                 moved += await self.dispatch(TenantScope(tenant))
             except Exception:  # one tenant's failure must not stop the others'; the next sweep tries again
@@ -358,7 +374,10 @@ class RunService:
         return found
 
     async def retry(self, access: Access, run_id: uuid.UUID) -> RunRecord:
-        """A new run of what failed or was never reached (a model whose test failed is rebuilt with its test)."""
+        """A new run of what failed or was never reached (a model whose test failed is rebuilt with its test).
+
+        One transaction: the failed run read, the retry's plan made, and the new run triggered.
+        """
         async with self._units() as uow:
             run = await self._visible(uow, access, run_id)
             if run.status not in (RunStatus.FAILED.value, RunStatus.CANCELED.value):
@@ -371,24 +390,28 @@ class RunService:
             if head is None:
                 raise ValidationError("the environment has no graph")
             graph = await uow.graphs(access.scope).all_nodes(head.id)
-        by_id = {node.unique_id: node for _, node in graph}
-        tests_of: dict[str, list[str]] = {}
-        for node in by_id.values():
-            if node.resource_type == "test":
-                for parent in node.depends_on:
-                    tests_of.setdefault(parent, []).append(node.unique_id)
-        planned = [n.unique_id for n in nodes]
-        selection = retry_selection(planned, {n.unique_id: n.status for n in nodes}, tests_of)
-        known = sorted(u for u in selection.unique_ids if u in by_id and by_id[u].fqn)
-        if not known:
-            raise ConflictError("every node of the run finished: nothing to retry")
-        request = PlanRequest(
-            select=tuple("fqn:" + ".".join(by_id[u].fqn) for u in known),
-            indirect_selection="empty",
-            full_refresh=bool(run.request.get("full_refresh")),
-            vars=dict(run.request.get("vars") or {}),
-        )
-        return await self.trigger(access, run.environment_id, request=request, trigger=Trigger.RETRY, retry_of=run.id)
+            by_id = {node.unique_id: node for _, node in graph}
+            tests_of: dict[str, list[str]] = {}
+            for node in by_id.values():
+                if node.resource_type == "test":
+                    for parent in node.depends_on:
+                        tests_of.setdefault(parent, []).append(node.unique_id)
+            planned = [n.unique_id for n in nodes]
+            selection = retry_selection(planned, {n.unique_id: n.status for n in nodes}, tests_of)
+            known = sorted(u for u in selection.unique_ids if u in by_id and by_id[u].fqn)
+            if not known:
+                raise ConflictError("every node of the run finished: nothing to retry")
+            request = PlanRequest(
+                select=tuple("fqn:" + ".".join(by_id[u].fqn) for u in known),
+                indirect_selection="empty",
+                full_refresh=bool(run.request.get("full_refresh")),
+                vars=dict(run.request.get("vars") or {}),
+            )
+            again, _ = await self._trigger_from(
+                uow, access, run.environment_id, None, request, Trigger.RETRY, run.id, None
+            )
+            await uow.commit()
+        return again
 
     async def prune(self, keep: timedelta) -> tuple[int, int]:
         """Retention: the events and logs of runs that finished longer than `keep` ago, in every tenant.
