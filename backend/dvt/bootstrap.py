@@ -172,7 +172,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         plans.decided_listeners.append(runs.plan_decided)
         executor = RunExecutor(
             units, runs, plans, secrets, ingest, store, SubprocessDbtRunner(dbt_executable(settings)),
-            work_root=settings.work_root, limits=run_limits(settings), worker_id=worker_id(),
+            read=read_artifact, work_root=settings.work_root, limits=run_limits(settings), worker_id=worker_id(),
             retry_lost=settings.retry_lost_runs, metrics=OtelRunMetrics(),
             retention=timedelta(days=settings.run_retention_days),
             spool_for=timedelta(hours=settings.worker_spool_hours),

@@ -151,7 +151,7 @@ async def test_a_database_outage_longer_than_the_patience_loses_nothing_and_the_
     assert [e.seq for e in events] == list(range(1, len(events) + 1))  # in order, none lost, none doubled
     assert (events[-1].kind, events[-1].status) == ("status", "success")  # the terminal status is the last event
     assert [e.status for e in events if e.kind == "status"] == [
-        "queued", "planning", "awaiting_approval", "running", "success",
+        "queued", "planning", "awaiting_worker", "running", "success",
     ]  # fmt: skip
     assert not [e for e in events if e.kind == "worker_lost"]
     finishes = [e.unique_id for e in events if e.kind == "node_finished"]

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,11 +23,12 @@ from dvt.adapters.db.engine import create_engine, create_session_factory, plain_
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
 from dvt.api.app import create_app
 from dvt.application.ingest import ArtifactFile, IngestTarget
-from dvt.application.run_records import NewRunEvent, RunQuery, RunRecord
+from dvt.application.run_records import RunQuery, RunRecord
 from dvt.application.services import Services
 from dvt.bootstrap import services
 from dvt.config import Settings
 from dvt.domain.plan.plan import PlanRequest
+from dvt.domain.quotas import Quotas
 from dvt.domain.runs import ACTIVE, RunStatus
 from tests.api.conftest import GraphQLClient, token_for
 from tests.runs.conftest import FINISH_SECONDS, Place, finished, make_place, workers
@@ -31,6 +36,7 @@ from tests.runs.conftest import FINISH_SECONDS, Place, finished, make_place, wor
 TRIGGER = """mutation($input: TriggerRunInput!) { triggerRun(input: $input) {
   __typename ... on Run { id status reason } ... on Error { message code } } }"""
 SEEDS = ("raw_orders", "raw_customers", "raw_payments")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -99,24 +105,75 @@ async def test_thirty_concurrent_trigger_calls_on_a_small_pool_all_succeed_and_e
         runs = await runs_of(narrow, place)
         assert len(runs) == 30  # each call made its run, once
         assert len({a["data"]["triggerRun"]["id"] for a in answers}) == 30
-        assert {r.status for r in runs} == {RunStatus.AWAITING_APPROVAL.value}  # all dispatched: none left queued
+        assert {r.status for r in runs} == {RunStatus.AWAITING_WORKER.value}  # all dispatched: none left queued
     finally:
         await cancel_all(narrow, place)
 
 
-async def test_a_run_left_queued_by_a_crash_before_its_dispatch_is_started_by_the_workers_sweep(
-    app: Services, place: Place
+def trigger_process(settings: Settings, place: Place, plan_id: uuid.UUID, key: str, mode: str) -> subprocess.Popen[str]:
+    """Another process (tests/runs/trigger_process.py) triggering a run of `plan_id` in `place`, to be killed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DVT_")}
+    env.update(
+        DVT_DATABASE_URL=settings.database_url or "", DVT_SECRET_KEYS=settings.secret_keys or "",
+        DVT_DATA_DIR=str(settings.data_dir), PYTHONPATH=os.pathsep.join(sys.path),
+    )  # fmt: skip
+    args = [str(place.scope.tenant_id), str(place.environment.id), str(plan_id), key, mode]
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.runs.trigger_process", *args],
+        env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+async def first_line(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    return (await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 120)).strip()
+
+
+async def test_a_run_left_queued_by_a_killed_process_is_started_by_the_workers_sweep(
+    app: Services, place: Place, settings: Settings
 ) -> None:
+    """The triggering process dies (SIGKILL) with its run queued behind a full quota; when the quota frees,
+    no trigger, cancel or run end is left to dispatch it: the sweep of a worker in another process does."""
     plan_id = await approved_plan(place, ("raw_orders",))
-    # The run row committed, then the process died before dispatching it.
-    async with transaction(app) as uow:
-        # With the request its trigger stores: the run executes exactly what the plan selected.
-        run = await uow.runs(place.scope).add(queued_run(place, plan_id, request={"select": ["raw_orders"]}))
-        assert run is not None
-        await uow.runs(place.scope).append_event(run.id, NewRunEvent("status", "status:queued", status="queued"))
-        await uow.commit()
+    await app.tenancy.set_quotas(place.access, Quotas(max_concurrent_runs=0), place.environment.id)
+    process = trigger_process(settings, place, plan_id, "killed-while-queued", "wait")
+    try:
+        said = await first_line(process)
+        assert said.endswith(" queued"), said
+        run_id = uuid.UUID(said.split()[1])
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    await app.tenancy.set_quotas(place.access, Quotas(max_concurrent_runs=1), place.environment.id)
+    queued = await app.runs.run(place.access, run_id)
+    assert queued is not None and queued.status == RunStatus.QUEUED.value  # raising the quota moved nothing
     async with workers(app):
-        done = await finished(app, place.scope, run.id)
+        done = await finished(app, place.scope, run_id)
+    assert done.status == RunStatus.SUCCESS.value, done.reason
+
+
+async def test_a_process_killed_between_writing_its_run_and_dispatching_it_leaves_no_run_behind(
+    app: Services, place: Place, settings: Settings
+) -> None:
+    """The run row and its dispatch are one transaction: killed between them, the trigger left nothing, so the
+    client's retry (same idempotency key) makes the run, which starts and succeeds."""
+    plan_id = await approved_plan(place, ("raw_orders",))
+    process = trigger_process(settings, place, plan_id, "killed-mid-trigger", "die-before-dispatch")
+    try:
+        assert await first_line(process) == "dying"
+        await asyncio.to_thread(process.wait, 60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL
+    assert await runs_of(app, place) == []  # neither a run stuck in `queued` nor its event
+    again = await app.runs.trigger(
+        place.access, place.environment.id, plan_id=plan_id, idempotency_key="killed-mid-trigger"
+    )
+    assert again.status == RunStatus.AWAITING_WORKER.value
+    async with workers(app):
+        done = await finished(app, place.scope, again.id)
     assert done.status == RunStatus.SUCCESS.value, done.reason
 
 
@@ -223,13 +280,13 @@ async def test_two_environments_naming_one_duckdb_file_take_turns(
     if plan.status == "draft":
         plan = await app.plans.approve(place.access, plan.id, plan.fingerprint)
     second = await app.runs.trigger(place.access, ci.id, plan_id=plan.id)
-    assert first.status == RunStatus.AWAITING_APPROVAL.value
+    assert first.status == RunStatus.AWAITING_WORKER.value
     assert second.status == RunStatus.QUEUED.value
     assert second.reason == f"waiting: DuckDB database {shared.resolve()} is in use by run {first.id}"
     # The first one ending (here: canceled) hands the database to the next at once, not at the next sweep.
     await app.runs.cancel(place.access, first.id)
     moved = await app.runs.run(place.access, second.id)
-    assert moved is not None and moved.status == RunStatus.AWAITING_APPROVAL.value
+    assert moved is not None and moved.status == RunStatus.AWAITING_WORKER.value
     await app.runs.cancel(place.access, second.id)
 
 
@@ -243,6 +300,6 @@ async def test_the_sweep_moves_on_only_what_capacity_allows(app: Services, place
     await app.runs.sweep()
     try:
         statuses = sorted(r.status for r in await runs_of(app, place))
-        assert statuses == [RunStatus.AWAITING_APPROVAL.value, RunStatus.QUEUED.value, RunStatus.QUEUED.value]
+        assert statuses == [RunStatus.AWAITING_WORKER.value, RunStatus.QUEUED.value, RunStatus.QUEUED.value]
     finally:
         await cancel_all(app, place)

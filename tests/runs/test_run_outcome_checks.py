@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from dvt.adapters.artifacts.readers import read_artifact
 from dvt.adapters.artifacts.store import LocalArtifactStore
 from dvt.adapters.db.engine import create_engine, create_session_factory
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
@@ -56,7 +57,8 @@ async def executor_for(app: Services, settings: Settings, tmp_path: Path) -> Asy
     def make(runner: ReportingRunner) -> RunExecutor:
         return RunExecutor(
             lambda: SqlUnitOfWork(sessions), app.runs, app.plans, app.secrets, app.ingest,
-            LocalArtifactStore(tmp_path / "store"), runner, work_root=tmp_path / "work", limits=RunLimits(),
+            LocalArtifactStore(tmp_path / "store"), runner, read=read_artifact, work_root=tmp_path / "work",
+            limits=RunLimits(),
             worker_id="test-worker",
         )  # fmt: skip
 

@@ -67,7 +67,7 @@ async def test_a_demo_run_succeeds_node_by_node_and_becomes_the_next_graph_versi
     events = await app.runs.events(place.access, run.id, 0, 10_000)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))  # gap-free, in commit order
     kinds = [e.status for e in events if e.kind == "status"]
-    assert kinds == ["queued", "planning", "awaiting_approval", "running", "success"]
+    assert kinds == ["queued", "planning", "awaiting_worker", "running", "success"]
     started = {e.unique_id for e in events if e.kind == "node_started"}
     ended = {e.unique_id for e in events if e.kind == "node_finished"}
     assert started == ended  # dbt also reports ephemeral models, which it compiles into others and never runs
@@ -219,4 +219,4 @@ async def test_two_dispatchers_at_once_never_move_more_runs_than_the_quota_allow
     await app.tenancy.set_quotas(place.access, Quotas(max_concurrent_runs=1), place.environment.id)
     await asyncio.gather(*(app.runs.dispatch(place.scope) for _ in range(3)))
     now = [await app.runs.run(place.access, r.id) for r in waiting]
-    assert sorted(r.status for r in now if r) == ["awaiting_approval", "queued", "queued"]
+    assert sorted(r.status for r in now if r) == ["awaiting_worker", "queued", "queued"]

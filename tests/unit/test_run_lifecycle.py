@@ -23,9 +23,27 @@ S = RunStatus
 
 
 def test_the_main_path_is_legal_step_by_step() -> None:
-    path = [S.QUEUED, S.PLANNING, S.AWAITING_APPROVAL, S.RUNNING, S.SUCCESS]
+    path = [S.QUEUED, S.PLANNING, S.AWAITING_APPROVAL, S.AWAITING_WORKER, S.RUNNING, S.SUCCESS]
     for current, target in itertools.pairwise(path):
         check_transition(current, target)
+
+
+def test_a_plan_that_needs_no_approval_goes_from_planning_straight_to_waiting_for_a_worker() -> None:
+    check_transition(S.PLANNING, S.AWAITING_WORKER)
+
+
+def test_only_a_run_waiting_for_a_worker_may_start_running() -> None:
+    assert {s for s in RunStatus if S.RUNNING in TRANSITIONS[s]} == {S.AWAITING_WORKER}
+    with pytest.raises(IllegalTransition, match="awaiting_approval run cannot become running"):
+        check_transition(S.AWAITING_APPROVAL, S.RUNNING)
+
+
+def test_a_run_waiting_for_a_worker_may_still_fail_or_be_canceled_but_never_go_back() -> None:
+    check_transition(S.AWAITING_WORKER, S.FAILED)
+    check_transition(S.AWAITING_WORKER, S.CANCELED)
+    for back in (S.QUEUED, S.PLANNING, S.AWAITING_APPROVAL):
+        with pytest.raises(IllegalTransition):
+            check_transition(S.AWAITING_WORKER, back)
 
 
 @pytest.mark.parametrize("finished", sorted(FINISHED))

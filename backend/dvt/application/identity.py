@@ -172,6 +172,8 @@ class IdentityService:
             raise AuthenticationError("API token revoked")
         now = self._now()
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
+            # A write of its own, after the read and the secret's check, and only when due: most requests
+            # read and write nothing more.
             async with self._units() as uow:
                 await uow.identity.touch_api_token(token.id, now, now - LAST_USED_GRANULARITY)
                 await uow.commit()
@@ -206,6 +208,8 @@ class IdentityService:
         upgraded = None
         if self._passwords.needs_rehash(account.password_hash):
             upgraded = await self._passwords.hash(password)
+        # Read, then argon2 with no connection held, then this write: a transaction held across the (deliberately
+        # slow) hash would tie up a pooled connection per sign-in attempt.
         async with self._units() as uow:
             await uow.identity.record_login(TenantScope(tenant.id), account.id, self._now(), upgraded)
             await uow.commit()
@@ -291,6 +295,7 @@ class IdentityService:
         if secrets.compare_digest(new_password.encode(), current_password.encode()):
             raise ValidationError("the new password must differ from the current one")
         new_hash = await self._passwords.hash(new_password)
+        # As at sign-in: no transaction is held across the argon2 work between the read and this write.
         async with self._units() as uow:
             await uow.identity.set_password(scope, account.id, new_hash, must_change=False)
             event = AuditEvent.of(actor, "account.password_change", AuditResult.SUCCESS, "account", account.id)

@@ -23,6 +23,7 @@ from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page,
 from dvt.application.tenancy import visible_environment
 from dvt.application.units import joined
 from dvt.application.visibility import only_visible, visible_environments
+from dvt.domain.audit import AuditEvent
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
@@ -177,53 +178,66 @@ class PlanService:
         The base to compare with is `state` (a manifest, like dbt's `--state`), else the request's state
         version, else the environment's previous graph version.
         """
-        if not request.as_of:
-            request = replace(request, as_of=self._clock().date().isoformat())
         async with self._units() as uow:
-            environment, where = await self._environment(uow, access, environment_id)
-            access.require(Permission.PLAN, where, "plan runs in this environment")
-            head_version = await uow.graphs(access.scope).latest_version(environment.id)
-            if head_version is None:
-                raise ValidationError(f"environment {environment.slug!r} has no graph yet: ingest its artifacts first")
-            head = await self._graphs.load(uow, access.scope, head_version)
-            base_version = None
-            if state is not None:
-                base: VersionGraph | None = _manifest_graph(state)
-            else:
-                base_version = await self._base_version(uow, access.scope, head_version, request.state_version_id)
-                base = await self._graphs.load(uow, access.scope, base_version) if base_version else None
-            context = await self._context(uow, access, environment, request, head, base)
-            plan = make_plan(
-                context,
-                self._registry.ordered(),
-                environment_id=environment.id,
-                base_version_id=base_version.id if base_version else None,
-                head_version_id=head_version.id,
-            )
-            body, fingerprint = seal(plan)
-            approved_by_policy = not plan.approvals_required
-            stored = await uow.plans(access.scope).add(
-                PlanRecord(
-                    id=uuid.uuid4(),
-                    environment_id=environment.id,
-                    base_version_id=plan.base_version_id,
-                    head_version_id=plan.head_version_id,
-                    status=(PlanStatus.APPROVED if approved_by_policy else PlanStatus.DRAFT).value,
-                    fingerprint=fingerprint,
-                    document=body,
-                    summary=_summary(plan),
-                    created_by=access.actor.label,
-                    created_at=None,
-                    expires_at=self._clock() + self._ttl,
-                    decided_by="policy" if approved_by_policy else None,
-                    decided_at=self._clock() if approved_by_policy else None,
-                    decision_note="no approval required by policy" if approved_by_policy else None,
-                )
-            )
-            details = {"fingerprint": fingerprint, "run": plan.totals.run, "skip": plan.totals.skip}
-            await record(uow.audit(access.scope), access.event("plan.create", "plan", stored.id, details))
+            stored, made = await self.draft(uow, access, environment_id, request, state)
+            await record(uow.audit(access.scope), made)
             await uow.commit()
         return stored
+
+    async def draft(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        environment_id: uuid.UUID,
+        request: PlanRequest,
+        state: Manifest | None = None,
+    ) -> tuple[PlanRecord, AuditEvent]:
+        """`create` in the caller's transaction: the stored plan and its audit event, which the caller records
+        last (the audit chain's lock is the last one a command takes) before it commits."""
+        if not request.as_of:
+            request = replace(request, as_of=self._clock().date().isoformat())
+        environment, where = await self._environment(uow, access, environment_id)
+        access.require(Permission.PLAN, where, "plan runs in this environment")
+        head_version = await uow.graphs(access.scope).latest_version(environment.id)
+        if head_version is None:
+            raise ValidationError(f"environment {environment.slug!r} has no graph yet: ingest its artifacts first")
+        head = await self._graphs.load(uow, access.scope, head_version)
+        base_version = None
+        if state is not None:
+            base: VersionGraph | None = _manifest_graph(state)
+        else:
+            base_version = await self._base_version(uow, access.scope, head_version, request.state_version_id)
+            base = await self._graphs.load(uow, access.scope, base_version) if base_version else None
+        context = await self._context(uow, access, environment, request, head, base)
+        plan = make_plan(
+            context,
+            self._registry.ordered(),
+            environment_id=environment.id,
+            base_version_id=base_version.id if base_version else None,
+            head_version_id=head_version.id,
+        )
+        body, fingerprint = seal(plan)
+        approved_by_policy = not plan.approvals_required
+        stored = await uow.plans(access.scope).add(
+            PlanRecord(
+                id=uuid.uuid4(),
+                environment_id=environment.id,
+                base_version_id=plan.base_version_id,
+                head_version_id=plan.head_version_id,
+                status=(PlanStatus.APPROVED if approved_by_policy else PlanStatus.DRAFT).value,
+                fingerprint=fingerprint,
+                document=body,
+                summary=_summary(plan),
+                created_by=access.actor.label,
+                created_at=None,
+                expires_at=self._clock() + self._ttl,
+                decided_by="policy" if approved_by_policy else None,
+                decided_at=self._clock() if approved_by_policy else None,
+                decision_note="no approval required by policy" if approved_by_policy else None,
+            )
+        )
+        details = {"fingerprint": fingerprint, "run": plan.totals.run, "skip": plan.totals.skip}
+        return stored, access.event("plan.create", "plan", stored.id, details)
 
     async def _base_version(
         self, uow: UnitOfWork, scope: TenantScope, head: GraphVersionRecord, state: uuid.UUID | None

@@ -36,8 +36,6 @@ from dvt.domain.tenancy import TenantScope
 
 log = logging.getLogger(__name__)
 
-LOG_BATCH_LINES = 200
-LOG_BATCH_SECONDS = 0.25
 CANCEL_READ_SECONDS = 2.0  # dbt's reports wait on this read (the runner's calls are serial): keep it short
 DELIVERY_BATCH = 500  # spooled reports written per transaction
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0  # seconds between delivery attempts while the database is away
@@ -118,8 +116,6 @@ class RunSink:
         self._beat_every = min(max(patience_seconds / 4, 0.25), 10.0)
         self._contact = contact
         self._keep_seconds = keep_seconds
-        self._lines: dict[str, list[str]] = {}
-        self._last_log_flush = time.monotonic()
         self._others = 0
         self._cancel_checked = 0.0
         self._cancel = False
@@ -155,10 +151,10 @@ class RunSink:
         self._kick()
 
     async def log(self, stream: str, lines: list[str]) -> None:
-        self._lines.setdefault(stream, []).extend(lines)
-        due = time.monotonic() - self._last_log_flush >= LOG_BATCH_SECONDS
-        if due or sum(len(v) for v in self._lines.values()) >= LOG_BATCH_LINES:
-            self._queue_logs()
+        """One chunk of log lines as the runner batched them (its `LogBatcher`, the one place lines are
+        grouped): kept as it came, one stored chunk, in order with the events around it."""
+        if lines and not self.taken:
+            self._spool.add({"t": "log", "stream": stream, "lines": lines})
             self._kick()
 
     async def cancel_requested(self) -> bool:
@@ -184,7 +180,6 @@ class RunSink:
 
     async def drain(self) -> None:
         """Deliver everything spooled, waiting out a database outage up to the spool's bound."""
-        self._queue_logs()
         deadline = time.monotonic() + self._keep_seconds
         while self._spool.owed and not self.taken:
             self._kick()
@@ -222,14 +217,6 @@ class RunSink:
         return True
 
     # -- delivery ----------------------------------------------------------------------------------------
-
-    def _queue_logs(self) -> None:
-        if not self.taken:
-            for stream, lines in self._lines.items():
-                if lines:
-                    self._spool.add({"t": "log", "stream": stream, "lines": lines})
-        self._lines = {}
-        self._last_log_flush = time.monotonic()
 
     def _kick(self) -> None:
         if not self.taken and (self._writer is None or self._writer.done()):

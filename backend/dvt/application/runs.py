@@ -35,6 +35,7 @@ from dvt.application.run_records import (
 )
 from dvt.application.tenancy import visible_environment
 from dvt.application.visibility import only_visible, visible_environments, visible_ids
+from dvt.domain.audit import AuditEvent
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dvt.domain.plan.plan import ExecutionPlan, PlanItem, PlanRequest, PlanStatus
@@ -111,11 +112,12 @@ class RunService:
     async def _environment(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> tuple[Environment, str]:
         return await visible_environment(uow, access, environment_id)
 
-    async def _audit_illegal(self, access: Access, run_id: uuid.UUID, error: IllegalTransition) -> None:
+    async def _refuse(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID, error: IllegalTransition) -> None:
+        """Audit a refused move and commit: called before the command wrote anything, so the refusal's record
+        is all its transaction keeps. Then the caller raises."""
         details = {"from": error.current.value, "to": error.target.value}
-        async with self._units() as uow:
-            await record(uow.audit(access.scope), access.event("run.illegal_transition", "run", run_id, details))
-            await uow.commit()
+        await record(uow.audit(access.scope), access.event("run.illegal_transition", "run", run_id, details))
+        await uow.commit()
 
     # -- commands ---------------------------------------------------------------------------------------
 
@@ -133,22 +135,39 @@ class RunService:
         """A run of a plan (made now from `request` when no plan is given), queued, then dispatched if capacity allows.
 
         With an idempotency key, the environment's run with that key when there is one: a client's retry.
-        A plan made now is a command of its own, committed first; then the run, its status event, its dispatch
-        and its audit record commit in one transaction.
+        One transaction: the plan made now (if any), the run, its status event, its dispatch (and queue job)
+        and the audit records commit together, or nothing does.
         """
         key = client_key(idempotency_key)
-        if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
-            async with self._units() as uow:
-                await self._may_run(uow, access, environment_id)
-                earlier = await uow.runs(access.scope).by_idempotency_key(environment_id, key) if key else None
-            if earlier is not None:
-                return earlier
-            plan_id = (await self._plans.create(access, environment_id, request or PlanRequest())).id
         async with self._units() as uow:
-            run, created = await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key)
-            if created:
+            run, created = await self._trigger_from(
+                uow, access, environment_id, plan_id, request, trigger, retry_of, key
+            )
+            if created:  # else an earlier run answers, and the plan made for this call is rolled back with it
                 await uow.commit()
         return run
+
+    async def _trigger_from(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        environment_id: uuid.UUID,
+        plan_id: uuid.UUID | None,
+        request: PlanRequest | None,
+        trigger: Trigger,
+        retry_of: uuid.UUID | None,
+        key: str | None,
+    ) -> tuple[RunRecord, bool]:
+        """`trigger` in the caller's transaction, making the plan from `request` when no plan is given."""
+        made: list[AuditEvent] = []
+        if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
+            await self._may_run(uow, access, environment_id)
+            earlier = await uow.runs(access.scope).by_idempotency_key(environment_id, key) if key else None
+            if earlier is not None:
+                return earlier, False
+            plan, audited = await self._plans.draft(uow, access, environment_id, request or PlanRequest())
+            plan_id, made = plan.id, [audited]
+        return await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, made)
 
     async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
         _, where = await self._environment(uow, access, environment_id)
@@ -163,8 +182,10 @@ class RunService:
         trigger: Trigger,
         retry_of: uuid.UUID | None,
         key: str | None,
+        audits: list[AuditEvent],
     ) -> tuple[RunRecord, bool]:
-        """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above)."""
+        """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above),
+        after `audits`, the caller's own events of this command."""
         await self._may_run(uow, access, environment_id)
         runs = uow.runs(access.scope)
         earlier = await runs.by_idempotency_key(environment_id, key) if key is not None else None
@@ -203,7 +224,8 @@ class RunService:
         )
         await self._dispatch(uow, access.scope)
         details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
-        await record(uow.audit(access.scope), access.event("run.trigger", "run", added.id, details))
+        for event in (*audits, access.event("run.trigger", "run", added.id, details)):
+            await record(uow.audit(access.scope), event)
         run = await runs.get(added.id)
         assert run is not None
         return run, True
@@ -221,12 +243,16 @@ class RunService:
         async with self._units() as uow:
             tenants = await uow.jobs.waiting_tenants()
         moved = 0
-        for tenant in tenants:
+        for tenant in tenants:  # one transaction per tenant, deliberately: each holds only its own tenant's lock
             try:
                 moved += await self.dispatch(TenantScope(tenant))
             except Exception:  # one tenant's failure must not stop the others'; the next sweep tries again
                 log.warning("dispatch sweep: tenant %s failed", tenant, exc_info=True)
         return moved
+
+    async def dispatch_in(self, uow: UnitOfWork, scope: TenantScope) -> int:
+        """`dispatch` as a step of the caller's command (a run's end frees its slot in the same transaction)."""
+        return await self._dispatch(uow, scope)
 
     async def _dispatch(self, uow: UnitOfWork, scope: TenantScope) -> int:
         """Dispatch in the caller's transaction, under the tenant's dispatch lock (held until it ends)."""
@@ -282,10 +308,14 @@ class RunService:
         await uow.runs(scope).add_nodes(run.id, nodes)
         if status is PlanStatus.APPROVED:
             note = f"plan approved by {plan.decided_by}" if plan.decided_by else "plan approved"
-            run = await move(uow, scope, run, RunStatus.AWAITING_APPROVAL, note)
-            await uow.jobs.enqueue_run(scope.tenant_id, run.id, run.attempt)
+            await self._await_worker(uow, scope, run, note)
         else:
             await move(uow, scope, run, RunStatus.AWAITING_APPROVAL, "waiting for the plan's approval")
+
+    async def _await_worker(self, uow: UnitOfWork, scope: TenantScope, run: RunRecord, note: str) -> None:
+        """Approved: the run waits for a worker, its job queued in the same transaction."""
+        run = await move(uow, scope, run, RunStatus.AWAITING_WORKER, note)
+        await uow.jobs.enqueue_run(scope.tenant_id, run.id, run.attempt)
 
     async def plan_decided(self, uow: UnitOfWork, scope: TenantScope, plan: PlanRecord) -> None:
         """Release (or fail) the runs waiting for this plan, in the transaction that approved (or rejected) it."""
@@ -300,9 +330,7 @@ class RunService:
             if run is None or run.status != RunStatus.AWAITING_APPROVAL.value:
                 continue
             if plan.status == PlanStatus.APPROVED.value:
-                message = f"plan approved by {plan.decided_by}"
-                await uow.runs(scope).append_event(run.id, NewRunEvent("approved", "approved", message=message))
-                await uow.jobs.enqueue_run(scope.tenant_id, run.id, run.attempt)
+                await self._await_worker(uow, scope, run, f"plan approved by {plan.decided_by}")
             else:
                 await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
                 failed = True
@@ -311,42 +339,44 @@ class RunService:
 
     async def cancel(self, access: Access, run_id: uuid.UUID) -> RunRecord:
         """Cancel now if the run has not started; else ask its worker to stop dbt (it ends `canceled`)."""
-        try:
-            async with self._units() as uow:
-                run = await self._visible(uow, access, run_id, for_update=True)
-                _, where = await self._environment(uow, access, run.environment_id)
-                access.require(Permission.CANCEL, where, "cancel runs in this environment")
-                status = RunStatus(run.status)
-                runs = uow.runs(access.scope)
-                # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
-                occurrence = await runs.count_events(run.id, "cancel:") + 1
-                event = NewRunEvent(
-                    "cancel_requested", f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
-                )
-                if status is not RunStatus.RUNNING:
-                    # A finished run: refused (and audited) before anything is written, since nothing may follow
-                    # its terminal status event.
+        async with self._units() as uow:
+            run = await self._visible(uow, access, run_id, for_update=True)
+            _, where = await self._environment(uow, access, run.environment_id)
+            access.require(Permission.CANCEL, where, "cancel runs in this environment")
+            status = RunStatus(run.status)
+            if status is not RunStatus.RUNNING:
+                # A finished run: refused (and audited) before anything is written, since nothing may follow
+                # its terminal status event.
+                try:
                     check_transition(status, RunStatus.CANCELED)
-                await runs.append_event(run.id, event)
-                if status is RunStatus.RUNNING:
-                    if run.cancel_requested_at is None:
-                        await runs.update(run.id, cancel_requested_at=self._clock())
-                else:
-                    await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
-                    await self._dispatch(uow, access.scope)  # its slot is free again
-                details = {"was": status.value}  # audited last: locks in the one order
-                await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
-                found = await runs.get(run_id)
-                await uow.commit()
-        except IllegalTransition as error:
-            # Audited once the refused command's transaction is gone: never two connections at once.
-            await self._audit_illegal(access, run_id, error)
-            raise
+                except IllegalTransition as error:
+                    await self._refuse(uow, access, run_id, error)
+                    raise
+            runs = uow.runs(access.scope)
+            # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
+            occurrence = await runs.count_events(run.id, "cancel:") + 1
+            event = NewRunEvent(
+                "cancel_requested", f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
+            )
+            await runs.append_event(run.id, event)
+            if status is RunStatus.RUNNING:
+                if run.cancel_requested_at is None:
+                    await runs.update(run.id, cancel_requested_at=self._clock())
+            else:
+                await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
+                await self._dispatch(uow, access.scope)  # its slot is free again
+            details = {"was": status.value}  # audited last: locks in the one order
+            await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
+            found = await runs.get(run_id)
+            await uow.commit()
         assert found is not None
         return found
 
     async def retry(self, access: Access, run_id: uuid.UUID) -> RunRecord:
-        """A new run of what failed or was never reached (a model whose test failed is rebuilt with its test)."""
+        """A new run of what failed or was never reached (a model whose test failed is rebuilt with its test).
+
+        One transaction: the failed run read, the retry's plan made, and the new run triggered.
+        """
         async with self._units() as uow:
             run = await self._visible(uow, access, run_id)
             if run.status not in (RunStatus.FAILED.value, RunStatus.CANCELED.value):
@@ -359,24 +389,28 @@ class RunService:
             if head is None:
                 raise ValidationError("the environment has no graph")
             graph = await uow.graphs(access.scope).all_nodes(head.id)
-        by_id = {node.unique_id: node for _, node in graph}
-        tests_of: dict[str, list[str]] = {}
-        for node in by_id.values():
-            if node.resource_type == "test":
-                for parent in node.depends_on:
-                    tests_of.setdefault(parent, []).append(node.unique_id)
-        planned = [n.unique_id for n in nodes]
-        selection = retry_selection(planned, {n.unique_id: n.status for n in nodes}, tests_of)
-        known = sorted(u for u in selection.unique_ids if u in by_id and by_id[u].fqn)
-        if not known:
-            raise ConflictError("every node of the run finished: nothing to retry")
-        request = PlanRequest(
-            select=tuple("fqn:" + ".".join(by_id[u].fqn) for u in known),
-            indirect_selection="empty",
-            full_refresh=bool(run.request.get("full_refresh")),
-            vars=dict(run.request.get("vars") or {}),
-        )
-        return await self.trigger(access, run.environment_id, request=request, trigger=Trigger.RETRY, retry_of=run.id)
+            by_id = {node.unique_id: node for _, node in graph}
+            tests_of: dict[str, list[str]] = {}
+            for node in by_id.values():
+                if node.resource_type == "test":
+                    for parent in node.depends_on:
+                        tests_of.setdefault(parent, []).append(node.unique_id)
+            planned = [n.unique_id for n in nodes]
+            selection = retry_selection(planned, {n.unique_id: n.status for n in nodes}, tests_of)
+            known = sorted(u for u in selection.unique_ids if u in by_id and by_id[u].fqn)
+            if not known:
+                raise ConflictError("every node of the run finished: nothing to retry")
+            request = PlanRequest(
+                select=tuple("fqn:" + ".".join(by_id[u].fqn) for u in known),
+                indirect_selection="empty",
+                full_refresh=bool(run.request.get("full_refresh")),
+                vars=dict(run.request.get("vars") or {}),
+            )
+            again, _ = await self._trigger_from(
+                uow, access, run.environment_id, None, request, Trigger.RETRY, run.id, None
+            )
+            await uow.commit()
+        return again
 
     async def prune(self, keep: timedelta) -> tuple[int, int]:
         """Retention: the events and logs of runs that finished longer than `keep` ago, in every tenant.

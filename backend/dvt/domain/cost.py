@@ -1,4 +1,6 @@
-"""Actual cost of a run on Snowflake, from its warehouse's query history, matched by DVT's query tag.
+"""Actual cost of a run: per node at the environment's rate card (every adapter, with the regression check
+against the plan's estimate; at the end of this module), and on Snowflake from its warehouse's query history,
+matched by DVT's query tag.
 
 Two figures per node, both shown: execution-only (each query's execution time at its warehouse size's
 credit rate) and fully loaded (what the warehouse was billed while the run kept it up, idle time and the
@@ -13,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+
+from dvt.domain.plan.estimate import RateCard
 
 MICROS = 1_000_000
 # Snowflake's standard warehouse credits per hour, by size.
@@ -123,3 +127,27 @@ def _billed_seconds(queries: list[QueryRecord], auto_suspend_seconds: int) -> fl
         billed += max(MINIMUM_BILLED_SECONDS, (end - start).total_seconds() + auto_suspend_seconds)
         start, end = next_start, next_end
     return billed + max(MINIMUM_BILLED_SECONDS, (end - start).total_seconds() + auto_suspend_seconds)
+
+
+# -- a run's actual cost at its environment's rate card ---------------------------------------------------------
+
+REGRESSION_FACTOR = 3  # actual above 3x the plan's p50 estimate, and by more than a second's worth
+
+
+@dataclass(frozen=True, slots=True)
+class NodeActual:
+    """What one node's execution cost at the rate card, and whether that is a regression against its plan."""
+
+    micros: int
+    regression: bool
+
+
+def node_actual(rate: RateCard, execution_seconds: float, estimate_micros: int | None) -> NodeActual:
+    """A regression costs more than `REGRESSION_FACTOR` times its estimate and more than a second's worth over it
+    (so a node estimated at nearly nothing does not flag on noise); a node with no estimate never is one."""
+    actual = rate.cost_micros(round(execution_seconds * 1000))
+    second = rate.cost_micros(1000)
+    regression = bool(
+        estimate_micros and actual > REGRESSION_FACTOR * estimate_micros and actual - estimate_micros > second
+    )
+    return NodeActual(actual, regression)

@@ -1,6 +1,9 @@
 """A run's lifecycle, defined once: the states, the legal moves between them, and how a run's outcome is read.
 
-queued -> planning -> awaiting_approval -> running -> success | warning | failed | canceled
+queued -> planning -> [awaiting_approval ->] awaiting_worker -> running -> success | warning | failed | canceled
+
+`awaiting_approval`: the plan waits for a person's decision; `awaiting_worker`: the plan is approved and the
+run's job waits in the queue for a worker to claim it (a plan that needs no approval goes straight there).
 
 An illegal move raises; nothing here ever "fixes" a state. The store applies a move only where the row still
 holds the state the move starts from, so two writers racing for one run cannot both win.
@@ -19,6 +22,7 @@ class RunStatus(StrEnum):
     QUEUED = "queued"
     PLANNING = "planning"
     AWAITING_APPROVAL = "awaiting_approval"
+    AWAITING_WORKER = "awaiting_worker"
     RUNNING = "running"
     SUCCESS = "success"
     WARNING = "warning"
@@ -32,13 +36,15 @@ class RunStatus(StrEnum):
 
 FINISHED = frozenset({RunStatus.SUCCESS, RunStatus.WARNING, RunStatus.FAILED, RunStatus.CANCELED})
 # Runs that hold one of their environment's and tenant's concurrent-run slots.
-ACTIVE = frozenset({RunStatus.PLANNING, RunStatus.AWAITING_APPROVAL, RunStatus.RUNNING})
+ACTIVE = frozenset({RunStatus.PLANNING, RunStatus.AWAITING_APPROVAL, RunStatus.AWAITING_WORKER, RunStatus.RUNNING})
 
 _S = RunStatus
 TRANSITIONS: Mapping[RunStatus, frozenset[RunStatus]] = {
     _S.QUEUED: frozenset({_S.PLANNING, _S.CANCELED, _S.FAILED}),
-    _S.PLANNING: frozenset({_S.AWAITING_APPROVAL, _S.FAILED, _S.CANCELED}),
-    _S.AWAITING_APPROVAL: frozenset({_S.RUNNING, _S.FAILED, _S.CANCELED}),
+    _S.PLANNING: frozenset({_S.AWAITING_APPROVAL, _S.AWAITING_WORKER, _S.FAILED, _S.CANCELED}),
+    _S.AWAITING_APPROVAL: frozenset({_S.AWAITING_WORKER, _S.FAILED, _S.CANCELED}),
+    # failed: the plan went stale (graph moved, plan expired) before a worker could start it
+    _S.AWAITING_WORKER: frozenset({_S.RUNNING, _S.FAILED, _S.CANCELED}),
     _S.RUNNING: frozenset({_S.SUCCESS, _S.WARNING, _S.FAILED, _S.CANCELED}),
     _S.SUCCESS: frozenset(),
     _S.WARNING: frozenset(),

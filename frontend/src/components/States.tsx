@@ -50,6 +50,7 @@ const STATUS_CLASS: Record<string, string> = {
   queued: "wait",
   planning: "wait",
   awaiting_approval: "wait",
+  awaiting_worker: "wait",
   draft: "wait",
 };
 

@@ -131,6 +131,7 @@ export type RevokeRoleInput = {
 /** Where a run is in its lifecycle */
 export type RunStatus =
   | 'AWAITING_APPROVAL'
+  | 'AWAITING_WORKER'
   | 'CANCELED'
   | 'FAILED'
   | 'PLANNING'

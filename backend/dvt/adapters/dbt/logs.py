@@ -31,9 +31,13 @@ class SerialSink:
 
 
 class LogBatcher:
-    """Lines in the order they came, sent as runs of the same stream; each line redacted on the way out."""
+    """Lines in the order they came, sent as runs of the same stream; each line redacted on the way out.
 
-    def __init__(self, sink: RunSink | SerialSink, *, interval: float = 0.1, max_lines: int = 500) -> None:
+    The one place a run's log lines are grouped: each run of lines sent is one spooled report and one stored
+    chunk (the sink and the store keep it as it is), every quarter second or 200 lines, whichever comes first.
+    """
+
+    def __init__(self, sink: RunSink | SerialSink, *, interval: float = 0.25, max_lines: int = 200) -> None:
         self._sink = sink
         self._interval = interval
         self._max_lines = max_lines

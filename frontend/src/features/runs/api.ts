@@ -7,6 +7,7 @@ const GOING: Record<RunStatus, boolean> = {
   QUEUED: true,
   PLANNING: true,
   AWAITING_APPROVAL: true,
+  AWAITING_WORKER: true,
   RUNNING: true,
   SUCCESS: false,
   WARNING: false,
