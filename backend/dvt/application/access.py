@@ -46,12 +46,13 @@ class _Nothing:
 
 @dataclass(slots=True)
 class Whereabouts:
-    """Where one request has found things: each environment's scope path, and the environment a run, plan, graph
-    version or invocation belongs to. Facts that never change, so the request keeps them: the batched reads of
-    one query check what the caller may see without asking the database twice."""
+    """Where one request has found things: each environment's scope path, the environment a run, plan, graph
+    version or invocation belongs to, and each project's organization. Facts that never change, so the request
+    keeps them: the batched reads of one query check what the caller may see without asking the database twice."""
 
     scopes: dict[uuid.UUID, str | None] = field(default_factory=dict)  # environment -> scope path (None: absent)
     environments: dict[tuple[str, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)  # (kind, id) -> env
+    organizations: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # project -> its organization
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from dvt.application.records import (
     Page,
     SourceFreshnessRecord,
 )
-from dvt.application.visibility import only_visible, visible_environments, visible_ids
+from dvt.application.visibility import note, only_visible, visible_environments, visible_ids
 from dvt.domain.errors import NotFoundError, ValidationError
 
 MAX_LINEAGE_DEPTH = 10
@@ -50,7 +50,9 @@ class GraphQueries:
         async with self._units() as uow:
             if not await visible_environments(uow, access, [environment_id]):
                 return Page([], False)
-            return await uow.graphs(access.scope).versions(environment_id, before_sequence, limit)
+            page = await uow.graphs(access.scope).versions(environment_id, before_sequence, limit)
+        note(access, VERSION, page.items)
+        return page
 
     async def latest_versions(
         self, access: Access, environment_ids: Sequence[uuid.UUID]
@@ -58,7 +60,8 @@ class GraphQueries:
         async with self._units() as uow:
             visible = await visible_environments(uow, access, environment_ids)
             latest = await uow.graphs(access.scope).latest_versions(list(visible)) if visible else []
-            found = {v.environment_id: v for v in latest}
+        note(access, VERSION, latest)
+        found = {v.environment_id: v for v in latest}
         return [found.get(e) for e in environment_ids]
 
     async def versions_by_ids(self, access: Access, ids: Sequence[uuid.UUID]) -> list[GraphVersionRecord]:
@@ -164,7 +167,9 @@ class GraphQueries:
         async with self._units() as uow:
             if not await visible_environments(uow, access, [environment_id]):
                 return Page([], False)
-            return await uow.results(access.scope).invocations(environment_id, before, limit)
+            page = await uow.results(access.scope).invocations(environment_id, before, limit)
+        note(access, INVOCATION, page.items)
+        return page
 
     async def invocation(
         self, access: Access, environment_id: uuid.UUID, invocation_id: str

@@ -22,7 +22,7 @@ from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
 from dvt.application.tenancy import visible_environment
 from dvt.application.units import joined
-from dvt.application.visibility import only_visible, visible_environments
+from dvt.application.visibility import note, only_visible, visible_environments
 from dvt.domain.audit import AuditEvent
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -394,7 +394,9 @@ class PlanService:
         async with self._units() as uow:
             if not await visible_environments(uow, access, [environment_id]):
                 return Page([], False)
-            return await uow.plans(access.scope).of_environment(environment_id, before, limit)
+            page = await uow.plans(access.scope).of_environment(environment_id, before, limit)
+        note(access, PLAN, page.items)
+        return page
 
     async def status(self, access: Access, plan: PlanRecord, uow: UnitOfWork | None = None) -> PlanStatus:
         """The plan's status now: a draft or approved plan expires exactly when a run of it may no longer

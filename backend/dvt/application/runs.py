@@ -34,7 +34,7 @@ from dvt.application.run_records import (
     RunRecord,
 )
 from dvt.application.tenancy import visible_environment
-from dvt.application.visibility import only_visible, visible_environments, visible_ids
+from dvt.application.visibility import note, only_visible, visible_environments, visible_ids
 from dvt.domain.audit import AuditEvent
 from dvt.domain.authorization import Permission
 from dvt.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -457,7 +457,9 @@ class RunService:
         async with self._units() as uow:
             if not await visible_environments(uow, access, [environment_id]):
                 return Page([], False)
-            return await uow.runs(access.scope).of_environment(environment_id, query)
+            page = await uow.runs(access.scope).of_environment(environment_id, query)
+        note(access, RUN, page.items)
+        return page
 
     async def nodes(self, access: Access, run_ids: list[uuid.UUID]) -> list[RunNodeRecord]:
         async with self._units() as uow:

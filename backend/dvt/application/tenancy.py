@@ -11,10 +11,11 @@ from dvt.application.audit import record
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.visibility import (
     environment_visible,
+    note_projects,
+    seen_environments,
     sees_organization,
     sees_project,
     sees_tenant,
-    visible_environments,
 )
 from dvt.domain.audit import AuditEvent, AuditResult
 from dvt.domain.authorization import (
@@ -194,6 +195,7 @@ class TenancyService:
                     raise NotFoundError(f"organization {organization!r} not found")
                 org_id = org.id
             found = await uow.tenancy(access.scope).projects(org_id)
+        note_projects(access, found)
         return [p for p in found if sees_project(access, p)]
 
     async def project(self, access: Access, slug: str) -> Project:
@@ -206,12 +208,14 @@ class TenancyService:
     async def projects_of(self, access: Access, organization_ids: Sequence[uuid.UUID]) -> list[Project]:
         async with self._units() as uow:
             found = await uow.tenancy(access.scope).projects()
+        note_projects(access, found)
         wanted = set(organization_ids)
         return [p for p in found if p.organization_id in wanted and sees_project(access, p)]
 
     async def projects_by_ids(self, access: Access, ids: Sequence[uuid.UUID]) -> list[Project]:
         async with self._units() as uow:
             found = await uow.tenancy(access.scope).projects_by_ids(ids)
+        note_projects(access, found)
         return [p for p in found if sees_project(access, p)]
 
     async def create_environment(
@@ -260,15 +264,11 @@ class TenancyService:
 
     async def environments(self, access: Access, project_ids: Sequence[uuid.UUID]) -> list[Environment]:
         async with self._units() as uow:
-            found = await uow.tenancy(access.scope).environments(project_ids)
-            visible = await visible_environments(uow, access, {e.id for e in found})
-        return [e for e in found if e.id in visible]
+            return await seen_environments(uow, access, await uow.tenancy(access.scope).environments(project_ids))
 
     async def environments_by_ids(self, access: Access, ids: Sequence[uuid.UUID]) -> list[Environment]:
         async with self._units() as uow:
-            found = await uow.tenancy(access.scope).environments_by_ids(ids)
-            visible = await visible_environments(uow, access, {e.id for e in found})
-        return [e for e in found if e.id in visible]
+            return await seen_environments(uow, access, await uow.tenancy(access.scope).environments_by_ids(ids))
 
     async def environment(self, access: Access, project: str, slug: str) -> Environment:
         """The environment, for whoever may view it; not found otherwise, as another tenant's is."""

@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 from dvt.application.access import Access
 from dvt.application.ports import UnitOfWork
 from dvt.domain.authorization import TENANT_SCOPE, Permission, environment_scope, organization_scope, project_scope
-from dvt.domain.tenancy import Organization, Project
+from dvt.domain.tenancy import Environment, Organization, Project
 
 
 class InEnvironment(Protocol):
@@ -38,16 +38,42 @@ async def environment_scopes(
     known = access.whereabouts.scopes
     missing = list({e for e in environment_ids if e not in known})
     if missing:
-        tenancy = uow.tenancy(access.scope)
-        environments = await tenancy.environments_by_ids(missing)
-        projects = {p.id: p for p in await tenancy.projects_by_ids(list({e.project_id for e in environments}))}
+        environments = await uow.tenancy(access.scope).environments_by_ids(missing)
+        await _place(uow, access, environments)
         for environment_id in missing:
             known.setdefault(environment_id, None)
-        for environment in environments:
-            project = projects.get(environment.project_id)
-            if project is not None:
-                known[environment.id] = environment_scope(project.organization_id, project.id, environment.id)
     return {e: where for e in environment_ids if (where := known.get(e)) is not None}
+
+
+async def _place(uow: UnitOfWork, access: Access, environments: Sequence[Environment]) -> None:
+    """Keep the scope paths of these environments of the tenant, looking up only projects not seen yet."""
+    organizations = access.whereabouts.organizations
+    unseen = list({e.project_id for e in environments if e.project_id not in organizations})
+    if unseen:
+        note_projects(access, await uow.tenancy(access.scope).projects_by_ids(unseen))
+    for e in environments:
+        if (organization := organizations.get(e.project_id)) is not None:
+            access.whereabouts.scopes[e.id] = environment_scope(organization, e.project_id, e.id)
+
+
+def note_projects(access: Access, projects: Iterable[Project]) -> None:
+    """Remember each project's organization (a tenancy read already has them): environments below need no lookup."""
+    access.whereabouts.organizations.update((p.id, p.organization_id) for p in projects)
+
+
+async def seen_environments(uow: UnitOfWork, access: Access, found: Sequence[Environment]) -> list[Environment]:
+    """Those of these environments (just read) the caller may view: only their projects are looked up."""
+    await _place(uow, access, [e for e in found if e.id not in access.whereabouts.scopes])
+    known = access.whereabouts.scopes
+    return [e for e in found if (where := known.get(e.id)) is not None and access.can(Permission.VIEW, where)]
+
+
+def note(access: Access, kind: str, found: Iterable[InEnvironment]) -> None:
+    """Remember where these records (of one kind, read from an environment already checked) belong, so a batch
+    reading below them (a run's nodes, an invocation's results) need not look them up again."""
+    places = access.whereabouts.environments
+    for record in found:
+        places[(kind, record.id)] = record.environment_id
 
 
 async def visible_environments(
@@ -71,9 +97,7 @@ async def only_visible(
     uow: UnitOfWork, access: Access, kind: str, found: Sequence[E], permission: Permission = Permission.VIEW
 ) -> list[E]:
     """The records (of one kind: run, plan, version...) whose environment the caller may view, in their order."""
-    places = access.whereabouts.environments
-    for record in found:
-        places[(kind, record.id)] = record.environment_id
+    note(access, kind, found)
     visible = await visible_environments(uow, access, {r.environment_id for r in found}, permission)
     return [r for r in found if r.environment_id in visible]
 
