@@ -23,6 +23,31 @@ from dvt.domain.tenancy import TenantScope
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "dbt-artifacts"
+TESTS = ROOT / "tests"
+
+# Markers (registered in pyproject.toml) by the folder a test lives in, and by the fixtures that run dbt.
+MARKS_BY_FOLDER: dict[str, tuple[str, ...]] = {
+    "dbt": ("dbt",),
+    "runs": ("dbt", "slow"),
+    "parity": ("dbt", "slow"),
+    "e2e": ("browser", "slow"),
+}
+DBT_FIXTURES = frozenset({"demo", "variant"})  # `dbt parse` of the demo project
+# Files outside those folders whose tests each take many seconds (measured with --durations: processes started).
+SLOW_FILES = frozenset({"integration/test_cli.py", "integration/test_cli_selection.py", "api/test_isolation.py"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.resolve()
+        folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
+        marks = set(MARKS_BY_FOLDER.get(folder, ()))
+        if path.is_relative_to(TESTS) and path.relative_to(TESTS).as_posix() in SLOW_FILES:
+            marks.add("slow")
+        if DBT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            marks.add("dbt")
+        for mark in sorted(marks - {m.name for m in item.iter_markers()}):
+            item.add_marker(mark)
 
 
 def _asyncpg_dsn(url: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
+import warnings
 from typing import Any
 
 import jsonschema
@@ -66,6 +68,14 @@ async def test_uploaded_artifacts_become_a_graph_version(gql: GraphQLClient) -> 
     result = await upload(gql, *FILES)
     assert (result["created"], result["nodes"], result["sources"], result["metrics"]) == (True, 46, 6, 23)
     assert [a["kind"] for a in result["artifacts"]] == ["manifest", "catalog", "run_results"]
+
+
+async def test_an_upload_leaves_no_temporary_file_open(gql: GraphQLClient) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        await upload(gql, FILES[0])
+        gc.collect()  # an unclosed file says so when it is collected
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 async def test_a_refused_upload_is_an_error_member_naming_the_file(gql: GraphQLClient) -> None:

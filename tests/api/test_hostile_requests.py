@@ -23,7 +23,6 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
 from tests.api.schema_walk import CRASHED
 from tests.conftest import FIXTURES
+from tests.support.clock import StoppedClock
 from tests.support.oidc_issuer import OidcIssuer
 from tests.support.server import dvt_serve
 from tests.support.ws import Closed, GraphQLSocket, graphql_socket
@@ -438,21 +438,12 @@ def socket_target(client: httpx.AsyncClient) -> Any:
 
 
 async def attempt(case: Hostile, clients: Mapping[str, httpx.AsyncClient], kit: Kit, transport: str = "http") -> Answer:
-    if case.repeat > 1:
-        await _fresh_window()
     answer = Answer(0, "", {})
     for _ in range(case.repeat):
         sent = case.request(kit)
         client = clients[case.target]
         answer = await (send(client, sent) if transport == "http" else send_over_socket(client, sent))
     return answer
-
-
-async def _fresh_window() -> None:
-    """Rate limits count per clock minute: start a burst early enough in one to finish inside it."""
-    second = datetime.now(UTC).second
-    if second >= 55:
-        await asyncio.sleep(60.5 - second)
 
 
 def judge(case: Hostile, answer: Answer) -> str | None:
@@ -502,6 +493,11 @@ def in_process(services_: Services) -> httpx.AsyncClient:
     return client
 
 
+def _on_stopped_clock(app: Services) -> Services:
+    """Rate limits count per clock minute: on a stopped clock every burst falls inside one, with no waiting."""
+    return dataclasses.replace(app, rate_limiter=dataclasses.replace(app.rate_limiter, clock=StoppedClock()))
+
+
 @asynccontextmanager
 async def hostile_targets(app: Services, settings: Settings) -> AsyncIterator[tuple[dict[str, httpx.AsyncClient], Kit]]:
     """Every app the cases aim at, and a tenant with an ingested graph version to aim with."""
@@ -524,7 +520,7 @@ async def hostile_targets(app: Services, settings: Settings) -> AsyncIterator[tu
             in_process(app) as main,
             in_process(dataclasses.replace(app, max_request_bytes=SMALL_REQUEST_BYTES)) as small,
             in_process(oidc_services) as oidc_app,
-            in_process(limited_services) as limited_app,
+            in_process(_on_stopped_clock(limited_services)) as limited_app,
         ):
             with real_server(settings, DVT_GRAPHQL_INTROSPECTION="false") as base:
                 async with httpx.AsyncClient(base_url=base, timeout=30, trust_env=False) as closed:

@@ -3,10 +3,9 @@ the rate limit shared by every API replica through PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -20,6 +19,7 @@ from dvt.config import Settings
 from dvt.domain.audit import AuditResult
 from dvt.domain.tenancy import Tenant, TenantScope
 from tests.api.conftest import CHANGE_PASSWORD, GraphQLClient, token_for
+from tests.support.clock import StoppedClock
 from tests.support.oidc_fixtures import oidc_issuer  # noqa: F401
 from tests.support.oidc_issuer import OidcIssuer
 
@@ -194,13 +194,13 @@ async def test_a_group_of_the_identity_provider_carries_the_grants_made_to_it(
 async def replicas(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
     """Two API replicas with engines of their own on the same database and a low rate limit."""
     limited = settings.model_copy(update={"rate_limit_per_minute": RATE_LIMIT})
-    async with (
-        services(limited, migrate=False) as one,
-        services(limited, migrate=False) as two,
-        client_of(one) as first,
-        client_of(two) as second,
-    ):
-        yield first, second
+    clock = StoppedClock()  # both replicas in one minute, however long the burst takes
+    async with services(limited, migrate=False) as one, services(limited, migrate=False) as two:
+        one, two = (
+            dataclasses.replace(s, rate_limiter=dataclasses.replace(s.rate_limiter, clock=clock)) for s in (one, two)
+        )
+        async with client_of(one) as first, client_of(two) as second:
+            yield first, second
 
 
 async def test_the_rate_limit_counts_requests_across_replicas(
@@ -208,9 +208,6 @@ async def test_the_rate_limit_counts_requests_across_replicas(
 ) -> None:
     token = await token_for(app, scope, "viewer")
     headers = {"authorization": f"Bearer {token}"}
-    second = datetime.now(UTC).second
-    if second >= 55:  # the limit is per clock minute: keep the burst inside one
-        await asyncio.sleep(60.5 - second)
     statuses = []
     for index in range(RATE_LIMIT):
         response = await replicas[index % 2].post("/graphql", json={"query": "{ viewer { subject } }"}, headers=headers)

@@ -19,7 +19,7 @@ from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import TenantScope
 from tests.conftest import FIXTURES
 
-ROWS = list(csv.DictReader((FIXTURES / "INDEX.tsv").open(), delimiter="\t"))
+ROWS = list(csv.DictReader((FIXTURES / "INDEX.tsv").read_text(encoding="utf-8").splitlines(), delimiter="\t"))
 MANIFESTS = [r for r in ROWS if r["artifact"] == "manifest" and r["dbt_schema_version"].startswith("v")]
 CATALOGS = [r for r in ROWS if r["artifact"] == "catalog"]
 RESULTS = [r for r in ROWS if r["artifact"] in ("run-results", "sources")]

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,6 +65,25 @@ async def make_place(
         access, IngestTarget("shop", "dev", create_missing=False), [ArtifactFile("manifest.json", manifest)]
     )
     return Place(services, scope, access, environment, repo, tenant.slug)
+
+
+@pytest.fixture(autouse=True)
+async def no_run_left_waiting(app: Services, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """Cancel, after each test, the runs it triggered and left unfinished. A worker takes jobs first come first
+    served, whatever their tenant: a run left queued here was built by the next test's worker, before its own."""
+    triggered: list[tuple[Access, uuid.UUID]] = []
+    trigger = app.runs.trigger
+
+    async def recording(access: Access, *args: Any, **kwargs: Any) -> RunRecord:
+        run = await trigger(access, *args, **kwargs)
+        triggered.append((access, run.id))
+        return run
+
+    monkeypatch.setattr(app.runs, "trigger", recording)
+    yield
+    for access, run_id in triggered:
+        with contextlib.suppress(Exception):  # most have finished: a finished run is not canceled again
+            await app.runs.cancel(access, run_id)
 
 
 @pytest.fixture

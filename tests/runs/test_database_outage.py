@@ -31,9 +31,11 @@ from tests.runs.test_runs_process import ROOT, dvt_env
 from tests.support.private_postgres import PrivatePostgres
 
 PATIENCE = 2  # DVT_WORKER_HEARTBEAT_SECONDS of both workers: a worker silent this long may be declared lost
-OUTAGE = 8 * PATIENCE  # each outage: many patiences long
+OUTAGE = 4 * PATIENCE  # each outage: several patiences long (a worker judged on its silence alone is lost)
 FIRST_SLEEP = PATIENCE * 2  # ends during the first outage: its end and the next start wait on the worker's disk
-SECOND_SLEEP = 20  # still running when the database is back (it must not be declared lost), ends in the second
+# Still running when the database is back (it must not be declared lost), ends in the second outage, which
+# starts a few seconds after the first ends: FIRST_SLEEP + SECOND_SLEEP falls between OUTAGE and 2 * OUTAGE.
+SECOND_SLEEP = 10
 SLOW_THEN_MORE = {
     "models/marts/finance/slow_1.py": (
         "import time\n\n\ndef model(dbt, session):\n    dbt.config(materialized='table')\n"

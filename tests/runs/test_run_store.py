@@ -153,7 +153,7 @@ async def test_a_worker_whose_run_was_ended_elsewhere_stops_dbt_and_writes_nothi
     app: Services, variant: Variant, units: object
 ) -> None:
     place = await make_place(app, *variant(SLOW))
-    async with workers(app):
+    async with workers(app, heartbeat=4):  # it beats every second: it learns of the end within one, not 7.5
         run = await approve_and_trigger(place)
         await reaches(app, place.scope, run.id, "node_started", "model.demo_shop.slow_model")
         before = await app.runs.events(place.access, run.id, 0, 10_000)

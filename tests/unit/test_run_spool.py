@@ -32,7 +32,10 @@ def test_what_is_owed_is_still_owed_after_the_spool_is_reopened(tmp_path: Path) 
     spool.delivered(spool.next_batch(1)[1])
     spool.close(remove=False)
     again = RunSpool(path)
-    assert again.owed and again.next_batch(10)[0] == [{"t": "log", "stream": "stdout", "lines": ["b"]}]
+    try:
+        assert again.owed and again.next_batch(10)[0] == [{"t": "log", "stream": "stdout", "lines": ["b"]}]
+    finally:
+        again.close(remove=False)
 
 
 def test_contact_counts_from_the_moment_the_database_was_regained() -> None:

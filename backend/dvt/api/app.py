@@ -32,6 +32,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ErrorMessage,
     SubscribeMessage,
 )
+from strawberry.types.unset import UNSET
 
 from dvt.api.context import Context
 from dvt.api.gate import Gated, Refusal, admit, operation_refusal
@@ -174,6 +175,14 @@ class DvtGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return encode_json(data)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            if isinstance(request, Request):
+                # Uploads are spooled to temporary files that strawberry never closes: let go of them here.
+                await request.close()
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         if isinstance(request, WebSocket):

@@ -149,7 +149,10 @@ class LogFileTail:
     def finish(self) -> list[str]:
         """The rest, including a last line dbt never ended (it was killed mid-write)."""
         lines = self.read_lines() + self._buffer.finish()
+        self.close()
+        return lines
+
+    def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
-        return lines

@@ -207,20 +207,24 @@ def read_artifacts(target: Path) -> dict[str, bytes]:
 
 async def _pump(sink: SerialSink, output: LogBatcher, tail: LogFileTail | None, stop: asyncio.Event) -> None:
     """Events from the JSON log as soon as read; log lines whenever a batch is due; everything left at the end."""
-    while True:
-        stopping = stop.is_set()
+    try:
+        while True:
+            stopping = stop.is_set()
+            if tail is not None:
+                for line in tail.finish() if stopping else tail.read_lines():
+                    parsed = parse_log_line(line)
+                    output.add("dbt", parsed.text)
+                    if parsed.event is not None:
+                        await sink.event(parsed.event)
+            if stopping or output.due():
+                await output.flush()
+            if stopping:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), TAIL_SECONDS)
+    finally:
         if tail is not None:
-            for line in tail.finish() if stopping else tail.read_lines():
-                parsed = parse_log_line(line)
-                output.add("dbt", parsed.text)
-                if parsed.event is not None:
-                    await sink.event(parsed.event)
-        if stopping or output.due():
-            await output.flush()
-        if stopping:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), TAIL_SECONDS)
+            tail.close()  # also when canceled or failed before the end: the log file is not left open
 
 
 async def _stage(sink: SerialSink, stage: str, message: str, data: dict[str, Any] | None = None) -> None:

@@ -191,18 +191,25 @@ def _detect_pre_v1(document: JsonDict) -> ArtifactKind | None:
     results = document.get("results")
     if isinstance(results, list):
         first = results[0] if results else None
-        if isinstance(first, dict) and ("max_loaded_at" in first or "criteria" in first):
+        if isinstance(first, dict) and ("max_loaded_at" in first or "criteria" in first or _is_source(first)):
             return ArtifactKind.SOURCES
         if "elapsed_time" in document and (
             first is None or (isinstance(first, dict) and ({"execution_time", "status", "node"} & first.keys()))
         ):
             return ArtifactKind.RUN_RESULTS
         return None
-    # dbt 0.17-0.18 `source snapshot-freshness` wrote {"meta": ..., "sources": {unique_id: {...}}}.
+    # dbt 0.14-0.18 `source snapshot-freshness` wrote {"meta": ..., "sources": {unique_id: {...}}}; an entry
+    # whose query failed holds only `error` and `state`.
     sample = _first_value(document.get("sources"))
-    if isinstance(sample, dict) and "max_loaded_at" in sample:
+    if isinstance(sample, dict) and ("max_loaded_at" in sample or "state" in sample):
         return ArtifactKind.SOURCES
     return None
+
+
+def _is_source(result: JsonDict) -> bool:
+    """A pre-v1 result object about a source (freshness results nest the node; a run never runs a source)."""
+    node = result.get("node")
+    return isinstance(node, dict) and node.get("resource_type") == "source"
 
 
 def read_metadata(document: JsonDict, kind: ArtifactKind, schema_version: str) -> ArtifactMetadata:

@@ -1,4 +1,11 @@
-"""run_results.json (schema v1 to v6, and pre-v1) into NodeResults."""
+"""run_results.json (schema v1 to v6, and pre-v1) into NodeResults.
+
+Pre-v1 files (dbt 0.17-0.18 wrote `ExecutionResult.results`, each a `PartialResult`) say a node's outcome in
+boolean flags (`skip`, `fail`, `warn`) and an `error` text; their `status` is not an outcome but what the
+adapter answered: a text for models ("CREATE VIEW", "INSERT 0 5"), null for hooks, and for a test the number
+of failing rows, which dbt took from the test query through agate (a Decimal: written as `0.0`). dbt itself
+printed a test with 0 failures as PASS and any other count as FAIL (or WARN with `severity: warn`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from typing import Any
 
 from dvt.domain.graph.model import NodeResult, RunResults
 
-from .envelope import Envelope, JsonDict, json_type
+from .envelope import PRE_V1, Envelope, JsonDict, json_type
 
 
 def read_run_results(env: Envelope, document: JsonDict) -> RunResults:
@@ -48,9 +55,16 @@ def _result(env: Envelope, index: int, result: Any) -> NodeResult:
     failures, message = _failures(result.get("failures")), _message(result.get("message"))
     if message is None and isinstance(result.get("failures"), str) and failures is None:
         message = result["failures"]  # seen in the wild: the message written where the count belongs
+    if env.metadata.schema_version == PRE_V1:
+        status, count, answer = _pre_v1_outcome(env, where, result)
+        failures = count if failures is None else failures
+        error = result.get("error")  # from v1 on, dbt writes an error's text as the message
+        message = message or (error if isinstance(error, str) and error else None) or answer
+    else:
+        status = _status(env, where, result)
     return NodeResult(
         unique_id=unique_id,
-        status=_status(env, where, result),
+        status=status,
         execution_time=env.number(result.get("execution_time"), where, ".execution_time"),
         started_at=started_at,
         completed_at=completed_at,
@@ -67,20 +81,38 @@ def _status(env: Envelope, where: str, result: JsonDict) -> str:
     status = result.get("status")
     if isinstance(status, str) and status:
         return status.lower()
-    # Pre-v1 files: status is null or a test's failure count, with boolean flags beside it.
-    if result.get("skip") is True:
-        return "skipped"
-    if result.get("error"):
-        return "error"
-    if result.get("fail") is True:
-        return "fail"
-    if result.get("warn") is True:
-        return "warn"
-    if isinstance(status, int) and not isinstance(status, bool):
-        return "pass" if status == 0 else "fail"
-    if status is None:
-        return "success"
-    raise env.error(f"{where}.status is a JSON {json_type(status)}, expected a string")
+    return _pre_v1_outcome(env, where, result)[0]  # no word: the flags and count say it, as before v1
+
+
+# The outcome words dbt wrote from schema v1 on, which a pre-v1 `status` text is not (it is the adapter's answer).
+_OUTCOMES = frozenset({"success", "error", "fail", "warn", "pass", "skipped", "runtime error"})
+
+
+def _pre_v1_outcome(env: Envelope, where: str, result: JsonDict) -> tuple[str, int | None, str | None]:
+    """(status, failing rows, the adapter's answer) of a pre-v1 result: the flags decide, as they did for dbt."""
+    status = result.get("status")
+    # A test's failing rows: an integer, or an integral float (agate's Decimal); a text is never a count.
+    count = None if isinstance(status, str) else _failures(status)
+    if isinstance(status, str) and status.lower() in _OUTCOMES:
+        outcome = status.lower()  # hand-written or converted files that already say the outcome
+    elif result.get("skip") is True:
+        outcome = "skipped"
+    elif result.get("error"):
+        outcome = "error"
+    elif result.get("fail") is True:
+        outcome = "fail"
+    elif result.get("warn") is True:
+        outcome = "warn"
+    elif count is not None:
+        outcome = "pass" if count == 0 else "fail"
+    elif status is None or isinstance(status, str | bool):
+        outcome = "success"
+    else:
+        raise env.error(
+            f"{where}.status is a JSON {json_type(status)}, expected a string, null or a test's count of failing rows"
+        )
+    answer = status if isinstance(status, str) and status and status.lower() not in _OUTCOMES else None
+    return outcome, count, answer
 
 
 def _failures(failures: Any) -> int | None:

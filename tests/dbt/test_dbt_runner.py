@@ -296,6 +296,7 @@ def http_repository(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     yield f"http://127.0.0.1:{server.server_port}/cgi-bin/git/shop.git", credentials
     server.shutdown()
     thread.join()
+    server.server_close()  # shutdown stops serving; the listening socket is closed only here
 
 
 async def test_a_git_token_reaches_the_server_but_no_message(
