@@ -130,11 +130,11 @@ async def test_old_test_results_and_freshness_ingest_onto_the_graph(app: Service
     for path in (TEST_RUN, FRESHNESS_MAP, FRESHNESS_RESULTS):
         report = await app.ingest.ingest(access, target, [ArtifactFile(path.name, path.read_bytes())])
         assert not [w for w in report.warnings if "does not hold" in w], report.warnings
-    environment = await app.tenancy.environment(scope, "jaffle", "prod")
-    invocations = (await app.graph.invocations(scope, environment.id, None, 10)).items
+    environment = await app.tenancy.environment(access, "jaffle", "prod")
+    invocations = (await app.graph.invocations(access, environment.id, None, 10)).items
     assert len(invocations) == 3  # one per file: old files get an invocation id from their content
-    results = await app.graph.results_of(scope, [i.id for i in invocations])
+    results = await app.graph.results_of(access, [i.id for i in invocations])
     assert all(r.known for r in results)
     assert {r.unique_id.removeprefix("test.jaffle_shop."): (r.status, r.failures) for r in results} == EXPECTED_TESTS
-    freshness = await app.graph.freshness_of(scope, [i.id for i in invocations])
+    freshness = await app.graph.freshness_of(access, [i.id for i in invocations])
     assert sorted((f.unique_id, f.status) for f in freshness) == sorted([*EXPECTED_FRESHNESS.items()] * 2)

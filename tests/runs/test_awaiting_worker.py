@@ -13,7 +13,7 @@ from tests.runs.conftest import Place, finished, workers
 
 
 async def status_events(app: Services, place: Place, run_id: uuid.UUID) -> list[str | None]:
-    events = await app.runs.events(place.scope, run_id, 0, 10_000)
+    events = await app.runs.events(place.access, run_id, 0, 10_000)
     return [e.status for e in events if e.kind == "status"]
 
 

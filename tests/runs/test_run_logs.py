@@ -54,7 +54,7 @@ async def test_log_chunks_are_stored_as_the_runner_sent_them_in_order(
 ) -> None:
     run = await approve_and_trigger(place, ("stg_orders",))
     assert await executor().execute(place.scope.tenant_id, run.id) == RunStatus.SUCCESS
-    chunks = await app.runs.logs(place.scope, run.id, 0, 100)
+    chunks = await app.runs.logs(place.access, run.id, 0, 100)
     assert [(c.stream, c.text.split("\n"), c.line_count) for c in chunks] == [
         (stream, lines, len(lines)) for stream, lines in CHUNKS
     ]
