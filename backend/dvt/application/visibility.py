@@ -69,8 +69,9 @@ async def seen_environments(uow: UnitOfWork, access: Access, found: Sequence[Env
 
 
 def note(access: Access, kind: str, found: Iterable[InEnvironment]) -> None:
-    """Remember where these records (of one kind, read from an environment already checked) belong, so a batch
-    reading below them (a run's nodes, an invocation's results) need not look them up again."""
+    """Remember which environment these records (of one kind, as the tenant's repository returned them) belong to,
+    so a batch reading below them (a run's nodes, an invocation's results) need not look them up again. Where a
+    record is decides nothing by itself: whether its environment is visible is still checked on every read."""
     places = access.whereabouts.environments
     for record in found:
         places[(kind, record.id)] = record.environment_id
