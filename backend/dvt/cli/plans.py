@@ -5,18 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
 
-from dvt.adapters.artifacts.readers import read_artifact
-from dvt.application.records import PlanRecord
 from dvt.cli.common import JsonOption, TenantOption, app, run, scoped
 from dvt.domain.errors import ValidationError
-from dvt.domain.graph.model import Manifest
-from dvt.domain.plan.plan import MICROS, PlanRequest
 from dvt.domain.tenancy import DEFAULT_TENANT
+
+if TYPE_CHECKING:
+    from dvt.application.records import PlanRecord
+    from dvt.domain.graph.model import Manifest
 
 Strings = Annotated[list[str] | None, typer.Option(help="Repeatable")]
 
@@ -39,6 +39,8 @@ def plan(
         raise typer.BadParameter("give --state-version or --state, not both")
 
     async def work() -> PlanRecord:
+        from dvt.domain.plan.plan import PlanRequest
+
         manifest = _state_manifest(state) if state else None
         request = PlanRequest(
             select=tuple(select or ()),
@@ -71,6 +73,9 @@ def _uuid(raw: str) -> Any:
 
 
 def _state_manifest(path: Path) -> tuple[Manifest, str]:
+    from dvt.adapters.artifacts.readers import read_artifact
+    from dvt.domain.graph.model import Manifest
+
     file = path / "manifest.json" if path.is_dir() else path
     data = file.read_bytes()
     artifact = read_artifact(str(file), data)
@@ -80,6 +85,8 @@ def _state_manifest(path: Path) -> tuple[Manifest, str]:
 
 
 def _print(stored: PlanRecord, body: dict[str, Any]) -> None:
+    from dvt.domain.plan.plan import MICROS
+
     typer.echo(f"plan {stored.id} ({stored.status}) fingerprint {stored.fingerprint}")
     typer.echo(body["explanation"])
     for item in body["items"]:
