@@ -23,7 +23,7 @@ from dvt.adapters.db.models import (
 from dvt.application.ports import NodeFilter
 from dvt.application.records import EdgeRecord, GraphVersionRecord, NodeDetail, NodeSummary, Page
 from dvt.domain.graph.build import LogicalGraph
-from dvt.domain.graph.identity import node_uuid
+from dvt.domain.graph.identity import node_uuid, node_uuids
 from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode, Macro
 from dvt.domain.tenancy import Environment, TenantScope
 
@@ -227,13 +227,15 @@ class SqlGraphRepository:
         await self._session.flush()
         await self._session.refresh(row)
         project = environment.project_id
-        uuids = {n.unique_id: node_uuid(project, n.unique_id) for n in graph.nodes}
+        uuids = node_uuids(project, [n.unique_id for n in graph.nodes])
         tenant, version = self._tenant, row.id
+        # A generator, not a list: each node's document is encoded as the driver draws its row, so PostgreSQL
+        # stores (and compresses) the first rows while the later ones are still being encoded.
         await copy_records(
             self._session,
             "graph_nodes",
             _NODE_COLUMNS,
-            [
+            (
                 (
                     version,
                     uuids[n.unique_id],
@@ -249,13 +251,13 @@ class SqlGraphRepository:
                     orjson.dumps(n),
                 )
                 for n in graph.nodes
-            ],
+            ),
         )
         await copy_records(
             self._session,
             "graph_edges",
             _EDGE_COLUMNS,
-            [(version, uuids[e.parent], uuids[e.child], tenant, e.kind.value) for e in graph.edges],
+            ((version, uuids[e.parent], uuids[e.child], tenant, e.kind) for e in graph.edges),  # kind: a StrEnum
         )
         return _version(row)
 
