@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -51,15 +51,42 @@ def seal(plan: ExecutionPlan) -> tuple[bytes, str]:
     return body, hashlib.sha256(body).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
 class VersionGraph:
-    """One graph version loaded for planning (or a state manifest given as such); immutable, so cached."""
+    """One graph version loaded for planning (or a state manifest given as such); immutable, so cached.
 
-    version: GraphVersionRecord | None
-    nodes: dict[str, GraphNode]
-    uuids: dict[str, uuid.UUID]
-    index: GraphIndex
-    macros: dict[str, Macro]
+    Its selection index is built when first asked for: a plan selects on the head only, so the base it
+    compares with never needs one.
+    """
+
+    __slots__ = ("_index", "macros", "nodes", "uuids", "version")
+
+    def __init__(
+        self,
+        version: GraphVersionRecord | None,
+        nodes: dict[str, GraphNode],
+        uuids: dict[str, uuid.UUID],
+        macros: dict[str, Macro],
+        index: GraphIndex | None = None,
+    ) -> None:
+        self.version = version
+        self.nodes = nodes
+        self.uuids = uuids
+        self.macros = macros
+        self._index = index
+
+    @property
+    def index(self) -> GraphIndex:
+        if self._index is None:
+            version = self.version
+            self._index = GraphIndex.from_nodes(
+                self.nodes.values(),
+                project_name=version.project_name if version else None,
+                selectors=version.selectors if version else {},
+            )
+        return self._index
+
+    def by_uuid(self) -> dict[uuid.UUID, GraphNode]:
+        return {u: self.nodes[uid] for uid, u in self.uuids.items()}
 
 
 class GraphCache:
@@ -93,11 +120,21 @@ class GraphCache:
             self._graphs.move_to_end(version.id)
             return cached
         graphs = uow.graphs(scope)
-        rows = await graphs.all_nodes(version.id)
+        # Another version of the same environment already in memory lends its unchanged nodes (most of them).
+        like = next(
+            (
+                g
+                for g in reversed(self._graphs.values())
+                if g.version is not None
+                and g.version.tenant_id == scope.tenant_id
+                and g.version.environment_id == version.environment_id
+            ),
+            None,
+        )
+        rows = await graphs.all_nodes(version.id, (like.version.id, like.by_uuid()) if like and like.version else None)
         nodes = {node.unique_id: node for _, node in rows}
         macros = _macros(await graphs.macros(version.id))
-        index = GraphIndex.from_nodes(nodes.values(), project_name=version.project_name, selectors=version.selectors)
-        graph = VersionGraph(version, nodes, {n.unique_id: u for u, n in rows}, index, macros)
+        graph = VersionGraph(version, nodes, {n.unique_id: u for u, n in rows}, macros)
         self._graphs[version.id] = graph
         while len(self._graphs) > self._size:
             self._graphs.popitem(last=False)
@@ -499,7 +536,7 @@ def _macros(stored: bytes) -> dict[str, Macro]:
 
 def _manifest_graph(manifest: Manifest) -> VersionGraph:
     nodes = {node.unique_id: node for node in manifest.nodes}
-    return VersionGraph(None, nodes, {}, GraphIndex.from_manifest(manifest), dict(manifest.macros))
+    return VersionGraph(None, nodes, {}, dict(manifest.macros), GraphIndex.from_manifest(manifest))
 
 
 def _history(
