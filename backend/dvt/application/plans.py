@@ -154,6 +154,7 @@ class _State:
         self._changes = macro_changes(self._old_macros, head.macros)
         self._modified: dict[str, bool] = {}
         self._kinds: dict[str, frozenset[str]] = {}
+        self.selections: dict[tuple[tuple[str, ...], tuple[str, ...], str], Selection] = {}
 
     def is_new(self, unique_id: str) -> bool:
         return unique_id not in self._old
@@ -294,16 +295,24 @@ class PlanService:
         if request.selector or "source_status:" in wanted:
             checks = await results.freshness_runs(environment.id, 2)
             source_status = fresher_sources(checks[1], checks[0]) if len(checks) == 2 else {}
-        selection: Selection = select(
-            head.index,
-            request.select,
-            request.exclude,
-            selector=request.selector,
-            indirect=request.indirect_selection,
-            state=state,
-            results=last_statuses,
-            source_status=source_status,
-        )
+        # Selecting on graphs and state alone gives the same answer for the same pair of versions: kept beside
+        # the pair's state. A selector, `result:` or `source_status:` also reads history, which moves on.
+        key = (tuple(request.select), tuple(request.exclude), request.indirect_selection)
+        pure = not request.selector and "result:" not in wanted and "source_status:" not in wanted
+        selection: Selection | None = state.selections.get(key) if pure else None
+        if selection is None:
+            selection = select(
+                head.index,
+                request.select,
+                request.exclude,
+                selector=request.selector,
+                indirect=request.indirect_selection,
+                state=state,
+                results=last_statuses,
+                source_status=source_status,
+            )
+            if pure:
+                state.selections[key] = selection
         selected = selection.unique_ids
         new_nodes = frozenset(uid for uid in selected if state.is_new(uid)) if base else frozenset()
         runnable = [uid for uid in sorted(selected) if head.nodes[uid].resource_type in RUNNABLE]
@@ -350,20 +359,26 @@ class PlanService:
         older = {uid: version for uid, version in succeeded.items() if uid not in same}
         if not older:
             return same
-        graphs = uow.graphs(scope)
-        then: dict[tuple[uuid.UUID, uuid.UUID], GraphNode] = {}
-        fetch = []
+        found = dict(same)
+        # A version in memory (usually the base the plan compares with) is compared through its cached state
+        # against the head: what one plan worked out for a node, the next plan on the same pair reuses.
+        rest: dict[str, uuid.UUID] = {}
         for uid, version in older.items():
             cached = self._graphs.cached(version)
             if cached is not None and uid in cached.nodes:
-                then[(version, head.uuids[uid])] = cached.nodes[uid]
+                state = self._graphs.state(head, cached)
+                found[uid] = (
+                    (state.modifications(uid) or frozenset({"definition"})) if state.is_modified(uid) else frozenset()
+                )
             else:
-                fetch.append((version, head.uuids[uid]))
-        then.update(await graphs.nodes_by_keys(fetch))
-        macros = {v: _macros(await graphs.macros(v)) for v in sorted(set(older.values()))}
+                rest[uid] = version
+        if not rest:
+            return found
+        graphs = uow.graphs(scope)
+        then = await graphs.nodes_by_keys([(version, head.uuids[uid]) for uid, version in rest.items()])
+        macros = {v: _macros(await graphs.macros(v)) for v in sorted(set(rest.values()))}
         changes = {v: macro_changes(m, head.macros) for v, m in macros.items()}
-        found = dict(same)
-        for uid, version in older.items():
+        for uid, version in rest.items():
             old = then.get((version, head.uuids[uid]))
             if old is None:
                 continue  # that version lost its nodes (pruned): no evidence either way, so no success
