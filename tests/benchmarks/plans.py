@@ -681,14 +681,19 @@ async def bench(sizes: list[int], changed: int, macro_sizes: list[int], out: Pat
             try:
                 async with services(settings, migrate=False) as built:
                     caller = await bench_caller(built, with_token=False)
-                    cases: list[tuple[int, str, ParsedProject, ParsedProject]] = []
-                    for n in sizes:
-                        k = min(changed, n)
-                        cases.append((n, f"{k} models", parsed_project(n, seed=SEED), head_project(n, k, seed=SEED)))
-                    for n in macro_sizes:
-                        base, head = macro_project(n, changed=False), macro_project(n, changed=True)
-                        cases.append((n, f"1 macro (called by {_macro_callers(head):,} models)", base, head))
-                    for n, change, base, head in cases:
+                    # Each case's projects are parsed (or found cached) just before it is measured.
+                    cases: list[tuple[int, bool]] = [(n, False) for n in sizes] + [(n, True) for n in macro_sizes]
+                    for n, macro in sorted(cases):
+                        if macro:
+                            base, head = macro_project(n, changed=False), macro_project(n, changed=True)
+                            change = f"1 macro (called by {_macro_callers(head):,} models)"
+                        else:
+                            k = min(changed, n)
+                            base, head, change = (
+                                parsed_project(n, seed=SEED),
+                                head_project(n, k, seed=SEED),
+                                f"{k} models",
+                            )
                         print(f"N = {n:,}, changed: {change}", flush=True)
                         results.append(
                             await measure_size(
