@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
-import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from dvt.application.access import Access
 from dvt.application.audit import record
+from dvt.application.collector import collector_paused
 from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import ArtifactSummary, GraphVersionRecord, IngestReport
 from dvt.application.tenancy import require_environment, require_project
@@ -43,34 +40,6 @@ _ORDER = {
 }
 R = TypeVar("R", NodeResult, SourceFreshness)
 _LISTED = 5  # unknown unique_ids named in a warning before "and N more"
-
-
-_collector_lock = threading.Lock()
-_collector_pauses = 0
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a manifest becomes a graph.
-
-    Parsing a 10,000-model manifest allocates millions of objects and no cycles; with the collector on,
-    its repeated passes over that growing heap cost more than the parse itself (`docs/benchmarks.md`).
-    Reference counting still frees everything; the collector resumes when the last ingestion ends.
-    """
-    global _collector_pauses
-    with _collector_lock:
-        ours = _collector_pauses > 0 or gc.isenabled()  # else someone else owns the collector: leave it be
-        if ours:
-            _collector_pauses += 1
-            gc.disable()
-    try:
-        yield
-    finally:
-        if ours:
-            with _collector_lock:
-                _collector_pauses -= 1
-                if _collector_pauses == 0:
-                    gc.enable()
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ import orjson
 
 from dvt.application.access import Access
 from dvt.application.audit import record
+from dvt.application.collector import collector_paused
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
 from dvt.application.tenancy import visible_environment
@@ -216,6 +217,12 @@ class PlanService:
         The base to compare with is `state` (a manifest, like dbt's `--state`), else the request's state
         version, else the environment's previous graph version.
         """
+        with collector_paused():  # a plan makes no cycles; the graphs in memory make collections slow
+            return await self._create(access, environment_id, request, state)
+
+    async def _create(
+        self, access: Access, environment_id: uuid.UUID, request: PlanRequest, state: Manifest | None
+    ) -> PlanRecord:
         if not request.as_of:
             request = replace(request, as_of=self._clock().date().isoformat())
         async with self._units() as uow:
