@@ -20,7 +20,7 @@ from tests.benchmarks.project_generator import generate_project
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "bench"
 DBT = ROOT / ".venv-dbt" / "bin" / "dbt"
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros")
 STAMP = "bench-stamp.json"
 
 
@@ -40,7 +40,10 @@ def _project_digest(root: Path) -> str:
     paths: list[Path] = []
     for name in PROJECT_FILES:
         entry = root / name
-        paths += sorted(p for p in entry.rglob("*") if p.is_file()) if entry.is_dir() else [entry]
+        if entry.is_dir():
+            paths += sorted(p for p in entry.rglob("*") if p.is_file())
+        elif entry.exists():  # projects without macros digest as before
+            paths.append(entry)
     for path in paths:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -26,10 +26,12 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import random
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -67,7 +69,7 @@ from tests.benchmarks.dbt_projects import (
     parsed_project,
 )
 from tests.benchmarks.machine import Machine, describe
-from tests.benchmarks.project_generator import generate_project
+from tests.benchmarks.project_generator import MACRO_NAME, PROJECT_NAME, generate_project
 from tests.benchmarks.report import Table, met, ratio, seconds, write_section
 from tests.benchmarks.run import database
 
@@ -78,6 +80,7 @@ SEED = 0
 SELECT = "state:modified+"
 PLAN_RUNS = 5  # median, cold and warm each
 LS_RUNS = 3  # median
+CLI_RUNS = 3  # `dvt plan` processes, median
 PROJECT = "plans"
 
 TARGET_SIZE = 10_000  # the issue sets the time target for 10,000 models
@@ -111,6 +114,31 @@ def head_project(n_models: int, changed: int, *, seed: int = SEED) -> ParsedProj
     stamp_path.unlink(missing_ok=True)
     manifest.unlink(missing_ok=True)
     elapsed = dbt_parse(root, f"{n_models} models ({changed} changed)")
+    stamp_path.write_text(json.dumps({**wanted, "parse_seconds": round(elapsed, 3)}, indent=2) + "\n")
+    return ParsedProject(n_models, seed, root, manifest, elapsed, False)
+
+
+MACRO_SHARE = 0.2  # models calling the macro of the "macro changed" case; with their descendants, most models
+
+
+def macro_project(n_models: int, *, changed: bool, seed: int = SEED) -> ParsedProject:
+    """The "a widely used macro changed" pair: the project where a fifth of the models call one macro
+    (`changed=False`, the base) or the same with that macro's SQL altered (`changed=True`, the head)."""
+    root = CACHE / f"gen-{n_models}-macro{'-changed' if changed else ''}"
+    target = root / "target"
+    manifest = target / "manifest.json"
+    stamp_path = root / STAMP
+    generate_project(root, n_models, seed=seed, macro_share=MACRO_SHARE, macro_changed=changed)
+    wanted = {**_stamp(n_models, seed, root), "macro_share": MACRO_SHARE, "macro_changed": changed}
+    if manifest.exists() and (target / "partial_parse.msgpack").exists() and stamp_path.exists():
+        stamp = json.loads(stamp_path.read_text())
+        if {k: stamp.get(k) for k in wanted} == wanted:
+            return ParsedProject(n_models, seed, root, manifest, float(stamp["parse_seconds"]), True)
+    what = f"{n_models} models, macro {'changed' if changed else 'as in the base'}"
+    print(f"  running dbt parse on {what} in {root.relative_to(ROOT)} ...", flush=True)
+    stamp_path.unlink(missing_ok=True)
+    manifest.unlink(missing_ok=True)
+    elapsed = dbt_parse(root, what)
     stamp_path.write_text(json.dumps({**wanted, "parse_seconds": round(elapsed, 3)}, indent=2) + "\n")
     return ParsedProject(n_models, seed, root, manifest, elapsed, False)
 
@@ -324,6 +352,27 @@ async def dvt_plans(units: UnitOfWorkFactory, access: Access, environment_id: uu
     )
 
 
+def plan_processes(database_url: str, data_dir: Path, environment: str) -> list[float]:
+    """`dvt plan -s state:modified+` as whole processes (what `dvt plan` in CI costs: start, imports, connecting,
+    loading and indexing both graph versions, which no process keeps between runs)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "backend"), os.environ.get("PYTHONPATH")) if p),
+        "DVT_DATABASE_URL": database_url,
+        "DVT_DATA_DIR": str(data_dir),
+    }
+    command = [sys.executable, "-c", "from dvt.cli import main; main()", "plan", "--project", PROJECT]
+    command += ["--environment", environment, "--select", SELECT, "--json"]
+    times: list[float] = []
+    for _ in range(CLI_RUNS):
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        times.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            raise RuntimeError(f"dvt plan failed:\n{done.stdout}\n{done.stderr}")
+    return times
+
+
 def _write_profile(out: Path, name: str, profiler: Profiler) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{name}.txt").write_text(profiler.output_text(unicode=False, show_all=False))
@@ -352,13 +401,14 @@ async def profile_plans(
 @dataclass(frozen=True, slots=True)
 class SizeResult:
     n_models: int
-    changed: int
+    change: str  # what the head changed: "20 models" or "1 macro (called by 2,050 models)"
     base: ParsedProject
     head: ParsedProject
     graph_nodes: int
     history_results: int
     dvt: DvtPlans
     dbt: DbtList
+    cli: list[float]  # `dvt plan` as whole processes
 
     @property
     def equal(self) -> bool:
@@ -378,11 +428,24 @@ class SizeResult:
         return sorted(dvt - dbt), sorted(dbt - dvt)
 
 
+def _macro_callers(project: ParsedProject) -> int:
+    manifest = orjson.loads(project.manifest.read_bytes())
+    name = f"macro.{PROJECT_NAME}.{MACRO_NAME}"
+    return sum(1 for n in manifest["nodes"].values() if name in (n.get("depends_on") or {}).get("macros", ()))
+
+
 async def measure_size(
-    n_models: int, changed: int, built: Services, units: UnitOfWorkFactory, access: Access, profile: Path | None
+    n_models: int,
+    change: str,
+    base: ParsedProject,
+    head: ParsedProject,
+    built: Services,
+    units: UnitOfWorkFactory,
+    access: Access,
+    profile: Path | None,
+    database_url: str,
+    data_dir: Path,
 ) -> SizeResult:
-    base = parsed_project(n_models, seed=SEED)
-    head = head_project(n_models, changed, seed=SEED)
     base_data, head_data = base.manifest.read_bytes(), head.manifest.read_bytes()
     print(
         f"  base {base.root.relative_to(ROOT)} ({len(base_data) / 1e6:.1f} MB), "
@@ -391,7 +454,7 @@ async def measure_size(
     )
 
     results = base_run_results(orjson.loads(base_data), n_models)
-    target = IngestTarget(PROJECT, f"n{n_models}-k{changed}-{uuid.uuid4().hex[:6]}")
+    target = IngestTarget(PROJECT, f"n{n_models}-{change.split()[1]}-{uuid.uuid4().hex[:6]}")
     first = await built.ingest.ingest(
         access, target, [ArtifactFile("manifest.json", base_data), ArtifactFile("run_results.json", results)]
     )
@@ -411,6 +474,8 @@ async def measure_size(
     )
     if profile is not None:
         await profile_plans(units, access, environment.id, profile, n_models)
+    cli = await asyncio.to_thread(plan_processes, database_url, data_dir, target.environment)
+    print(f"  dvt plan as a process: {[seconds(t) for t in cli]}", flush=True)
 
     dbt = dbt_ls(head, base.manifest.parent)
     print(
@@ -418,7 +483,7 @@ async def measure_size(
         f"{dbt.parsing}",
         flush=True,
     )
-    result = SizeResult(n_models, changed, base, head, sum(second.counts.values()), history, dvt, dbt)
+    result = SizeResult(n_models, change, base, head, sum(second.counts.values()), history, dvt, dbt, cli)
     only_dvt, only_dbt = result.differences()
     print(
         f"  equal selections: {'yes' if result.equal else 'NO'}"
@@ -462,10 +527,11 @@ def tables(results: list[SizeResult]) -> list[Table]:
         "Plan for `state:modified+` against `dbt ls`",
         (
             "N",
-            "changed models",
+            "change",
             "selected nodes",
             "DVT warm (judged)",
             "DVT cold",
+            "`dvt plan` process",
             "`dbt ls`",
             "ratio (dbt / DVT warm)",
             "equal",
@@ -482,7 +548,9 @@ def tables(results: list[SizeResult]) -> list[Table]:
             "a fresh `GraphCache` per run, so both versions' nodes and macros are read from PostgreSQL and "
             "indexed. **The targets are judged on the warm time**: a server keeps the versions it planned "
             "recently in memory, and the head version is the one every plan of an environment reads until "
-            "the next ingestion; the first plan after an ingestion (or a restart) pays the cold time.",
+            "the next ingestion; the first plan after an ingestion (or a restart) pays the cold time. "
+            f"`dvt plan` process: `dvt plan --select state:modified+ --json` as a whole process, median of "
+            f"{CLI_RUNS} (start, imports, connecting, and the cold plan: no process keeps graphs between runs).",
             "",
             "`dbt ls`: `dbt ls --select state:modified+ --state <base target> --resource-type all --output "
             "json --output-keys unique_id --no-use-colors` in the head project folder (profiles there, its "
@@ -516,7 +584,11 @@ def tables(results: list[SizeResult]) -> list[Table]:
         ),
         notes=[
             "Base: `.cache/bench/gen-N` (seed 0, nothing changed; the project the ingest benchmark uses); "
-            "head: `.cache/bench/gen-N-changed-K` (seed 0, K models' SQL changed). Both parsed by "
+            "head: `.cache/bench/gen-N-changed-K` (seed 0, K models' SQL changed). The macro case (change "
+            '"1 macro"): base `.cache/bench/gen-N-macro`, where a fifth of the models compute their value '
+            "through the project macro `gen_value` (the rest select it through them), head "
+            "`.cache/bench/gen-N-macro-changed`, the same with that macro's SQL altered (not its result): "
+            "dbt's `state:modified` marks every caller modified and `+` adds their descendants. Both parsed by "
             "`dbt parse --no-partial-parse` into their own `target/`; parse times marked *cached* were "
             "recorded when the cached manifest was made. The base is ingested with a run_results that the "
             "benchmark generates from the base manifest (same invocation id: every model except ephemeral "
@@ -533,10 +605,11 @@ def tables(results: list[SizeResult]) -> list[Table]:
         main.rows.append(
             (
                 n,
-                str(r.changed),
+                r.change,
                 f"{len(r.dbt.unique_ids):,}" + ("" if r.equal else f" (DVT {len(r.dvt.selected):,})"),
                 seconds(r.dvt.warm),
                 seconds(r.dvt.cold),
+                seconds(statistics.median(r.cli)),
                 seconds(r.dbt.median),
                 ratio(r.dbt.median, r.dvt.warm),
                 "yes" if r.equal else "**no**",
@@ -573,12 +646,11 @@ def tables(results: list[SizeResult]) -> list[Table]:
     return out
 
 
-def section(machine: Machine, database_note: str, changed: int, results: list[SizeResult], total_s: float) -> str:
-    sizes = ",".join(str(r.n_models) for r in results)
+def section(machine: Machine, database_note: str, command: str, results: list[SizeResult], total_s: float) -> str:
     lines = [
         "## Plans against `dbt ls` (state:modified+)",
         "",
-        f"Generated by `.venv/bin/python -m tests.benchmarks.plans --sizes {sizes} --changed {changed}` in "
+        f"Generated by `.venv/bin/python -m tests.benchmarks.plans {command}` in "
         f"{total_s / 60:.1f} min. Projects come from `tests/benchmarks/project_generator.py` (seed 0) and "
         "their manifests from the real `dbt parse`. The machine is shared, so expect some noise between runs.",
         "",
@@ -592,7 +664,7 @@ def section(machine: Machine, database_note: str, changed: int, results: list[Si
 # ---------------------------------------------------------------------------------------------- main
 
 
-async def bench(sizes: list[int], changed: int, out: Path, profile: Path | None) -> None:
+async def bench(sizes: list[int], changed: int, macro_sizes: list[int], out: Path, profile: Path | None) -> None:
     started = time.perf_counter()
     results: list[SizeResult] = []
     async with database() as (url, server):
@@ -609,12 +681,29 @@ async def bench(sizes: list[int], changed: int, out: Path, profile: Path | None)
             try:
                 async with services(settings, migrate=False) as built:
                     caller = await bench_caller(built, with_token=False)
-                    for n in sizes:
-                        print(f"N = {n:,}, {min(changed, n)} changed", flush=True)
-                        results.append(await measure_size(n, min(changed, n), built, units, caller.principal, profile))
+                    # Each case's projects are parsed (or found cached) just before it is measured.
+                    cases: list[tuple[int, bool]] = [(n, False) for n in sizes] + [(n, True) for n in macro_sizes]
+                    for n, macro in sorted(cases):
+                        if macro:
+                            base, head = macro_project(n, changed=False), macro_project(n, changed=True)
+                            change = f"1 macro (called by {_macro_callers(head):,} models)"
+                        else:
+                            k = min(changed, n)
+                            base, head, change = (
+                                parsed_project(n, seed=SEED),
+                                head_project(n, k, seed=SEED),
+                                f"{k} models",
+                            )
+                        print(f"N = {n:,}, changed: {change}", flush=True)
+                        results.append(
+                            await measure_size(
+                                n, change, base, head, built, units, caller.principal, profile, url, Path(tmp) / "cli"
+                            )
+                        )
             finally:
                 await engine.dispose()
-    body = section(machine, server, changed, results, time.perf_counter() - started)
+    command = f"--sizes {','.join(map(str, sizes))} --changed {changed} --macro-sizes {','.join(map(str, macro_sizes))}"
+    body = section(machine, server, command, results, time.perf_counter() - started)
     print()
     print(body)
     write_section(out, SECTION, body)
@@ -629,18 +718,24 @@ def main(argv: list[str] | None = None) -> None:
         help="comma-separated model counts (default 1000,5000,10000)",
     )
     parser.add_argument("--changed", type=int, default=DEFAULT_CHANGED, help="models changed in the head (default 20)")
+    parser.add_argument(
+        "--macro-sizes",
+        default=str(TARGET_SIZE),
+        help="model counts of the 'a widely used macro changed' case (default 10000; empty: none)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--profile", type=Path, default=None, help="also write pyinstrument profiles to this folder")
     args = parser.parse_args(argv)
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+        macro_sizes = [int(s.replace("_", "")) for s in args.macro_sizes.split(",") if s.strip()]
     except ValueError:
-        parser.error(f"--sizes takes comma-separated integers, got {args.sizes!r}")
+        parser.error(f"--sizes and --macro-sizes take comma-separated integers, got {args.sizes!r}")
     if not sizes or min(sizes) < 1:
         parser.error("--sizes needs at least one positive model count")
     if args.changed < 1:
         parser.error("--changed needs at least one changed model")
-    asyncio.run(bench(sizes, args.changed, args.out, args.profile))
+    asyncio.run(bench(sizes, args.changed, macro_sizes, args.out, args.profile))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 The project has sources loaded by small seeds, staging -> intermediate -> marts layers split into
 domains, tags, meta, generic tests and exposures. Every model yields columns ``id`` and ``value``
 (ids 1..5, one row each), so ``dbt build`` on DuckDB succeeds and stays cheap at any size.
+With ``macro_share`` > 0, that share of the models computes its value through one project macro
+(``macros/gen_value.sql``); ``macro_changed`` alters the macro's SQL (not its result): the plan
+benchmark's "a widely used macro changed" case.
 
     python tests/benchmarks/project_generator.py OUT_DIR --models N [--seed S] [--changed C]
 """
@@ -41,6 +44,7 @@ class Model:
     source: SourceTable | None = None
     tags: list[str] = field(default_factory=list)
     tested: bool = False
+    uses_macro: bool = False
 
 
 def _layer_sizes(n_models: int) -> tuple[int, int, int]:
@@ -125,6 +129,21 @@ def _plan(n_models: int, seed: int) -> tuple[list[SourceTable], list[Model], int
     return tables, models, n_domains
 
 
+MACRO_NAME = "gen_value"
+
+
+def _macro_sql(changed: bool) -> str:
+    # Both bodies give the same values; dbt's state:modified compares the macro's SQL, so it sees a change.
+    body = "(({{ expr }}) % {{ modulus }})" if changed else "({{ expr }}) % {{ modulus }}"
+    return f"{{% macro {MACRO_NAME}(expr, modulus={MODULUS}) %}}{body}{{% endmacro %}}\n"
+
+
+def _value(model: Model, expression: str) -> str:
+    if model.uses_macro:
+        return f"{{{{ {MACRO_NAME}('{expression}') }}}} as value"
+    return f"({expression}) % {MODULUS} as value"
+
+
 def _model_sql(model: Model, bump: int) -> str:
     constant = model.constant + bump
     lines: list[str] = []
@@ -140,7 +159,7 @@ def _model_sql(model: Model, bump: int) -> str:
             "",
             "select",
             "    id,",
-            f"    (value + {constant}) % {MODULUS} as value",
+            f"    {_value(model, f'value + {constant}')}",
             f"from {{{{ source('domain_{model.source.domain}', '{model.source.name}') }}}}",
         ]
     else:
@@ -148,7 +167,7 @@ def _model_sql(model: Model, bump: int) -> str:
         lines += [
             "select",
             "    p1.id,",
-            f"    ({' + '.join(terms)} + {constant}) % {MODULUS} as value",
+            f"    {_value(model, ' + '.join(terms) + f' + {constant}')}",
             f"from {{{{ ref('{model.parents[0]}') }}}} as p1",
         ]
         lines += [
@@ -272,7 +291,7 @@ def _prepare(root: Path) -> None:
         project = root / "dbt_project.yml"
         if not project.exists() or f"name: {PROJECT_NAME}\n" not in project.read_text():
             raise FileExistsError(f"{root} is not empty and holds no generated project")
-        for sub in ("models", "seeds"):
+        for sub in ("models", "seeds", "macros"):
             shutil.rmtree(root / sub, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)
 
@@ -282,11 +301,20 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def generate_project(root: Path, n_models: int, *, seed: int = 0, changed: int = 0) -> Path:
+def generate_project(
+    root: Path,
+    n_models: int,
+    *,
+    seed: int = 0,
+    changed: int = 0,
+    macro_share: float = 0.0,
+    macro_changed: bool = False,
+) -> Path:
     """Write a project of exactly n_models models into root and return root.
 
     The same (n_models, seed, changed) gives byte-identical files; changed > 0 alters the SQL of
-    that many models (and nothing else) compared with changed=0.
+    that many models (and nothing else) compared with changed=0. macro_share 0 writes no macro at all
+    (the projects of every earlier run); macro_changed alters only the macro's file.
     """
     if n_models < 1:
         raise ValueError("n_models must be at least 1")
@@ -295,12 +323,18 @@ def generate_project(root: Path, n_models: int, *, seed: int = 0, changed: int =
     tables, models, n_domains = _plan(n_models, seed)
     # Its own stream, so that `changed` leaves the rest of the project as it is.
     bumped = {m.name for m in random.Random(f"changed:{seed}").sample(models, changed)}
+    if macro_share > 0:
+        users = random.Random(f"macro:{seed}")
+        for model in models:
+            model.uses_macro = users.random() < macro_share
 
     _prepare(root)
     _write(root / "dbt_project.yml", _project_yml(models))
     _write(root / "profiles.yml", PROFILES_YML)
     _write(root / "models" / "staging" / "_sources.yml", _sources_yml(tables, n_domains))
     _write(root / "models" / "_exposures.yml", _exposures_yml(random.Random(seed + 1), models, n_models))
+    if macro_share > 0:
+        _write(root / "macros" / f"{MACRO_NAME}.sql", _macro_sql(macro_changed))
 
     folders: dict[Path, list[Model]] = {}
     for model in models:

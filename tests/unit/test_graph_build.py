@@ -8,7 +8,7 @@ import pytest
 
 from dvt.domain.errors import ArtifactError, ValidationError
 from dvt.domain.graph.build import build_graph
-from dvt.domain.graph.identity import node_uuid
+from dvt.domain.graph.identity import node_uuid, node_uuids
 from dvt.domain.graph.model import ArtifactKind, ArtifactMetadata, EdgeKind, GraphNode, Manifest
 from dvt.domain.tenancy import Adapter, check_slug
 
@@ -72,6 +72,17 @@ def test_node_uuid_depends_only_on_project_and_unique_id() -> None:
     assert node_uuid(project, "model.shop.orders") == node_uuid(project, "model.shop.orders")
     assert node_uuid(project, "model.shop.orders") != node_uuid(uuid.uuid4(), "model.shop.orders")
     assert node_uuid(project, "model.shop.orders").version == 5
+
+
+def test_node_uuids_of_a_whole_graph_are_each_nodes_node_uuid() -> None:
+    # Stored node_uuids must not change with the faster batch path: it is uuid5, computed another way.
+    project = uuid.UUID("11111111-2222-3333-4444-555555555555")
+    unique_ids = ["model.shop.orders", "source.shop.raw.orders", "test.shop.not_null_orders_id.1a2b", "model.é.ü"]
+    batch = node_uuids(project, unique_ids)
+    assert batch == {u: node_uuid(project, u) for u in unique_ids}
+    assert batch["model.shop.orders"] == uuid.UUID(
+        "52f731f9-c7ce-5c3f-9ccd-6c014c9dbbdf"
+    )  # as every stored graph has it
 
 
 @pytest.mark.parametrize("slug", ["", "-shop", "shop-", "Shop", "sh op", "a" * 64])

@@ -78,3 +78,18 @@ def test_model_dag_has_no_cycle(project: Path) -> None:
         tuple(TopologicalSorter(graph).static_order())
     except CycleError as error:
         pytest.fail(f"cycle in generated DAG: {error.args[1]}")
+
+
+def test_a_changed_macro_alters_only_the_macro_file_and_a_share_of_models_call_it(tmp_path: Path) -> None:
+    base_root = generator.generate_project(tmp_path / "base", N_MODELS, seed=7, macro_share=0.2)
+    base = _tree_hashes(base_root)
+    changed = _tree_hashes(
+        generator.generate_project(tmp_path / "mod", N_MODELS, seed=7, macro_share=0.2, macro_changed=True)
+    )
+    assert {path for path in base if base[path] != changed.get(path)} == {"macros/gen_value.sql"}
+    callers = [p for p in (base_root / "models").rglob("*.sql") if "{{ gen_value(" in p.read_text()]
+    assert 0 < len(callers) < N_MODELS
+
+
+def test_without_a_macro_share_no_macro_is_written(project: Path) -> None:
+    assert not (project / "macros").exists()

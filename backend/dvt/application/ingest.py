@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from dvt.application.access import Access
 from dvt.application.audit import record
+from dvt.application.collector import collector_paused
 from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import ArtifactSummary, GraphVersionRecord, IngestReport
 from dvt.application.tenancy import require_environment, require_project
@@ -42,34 +40,6 @@ _ORDER = {
 }
 R = TypeVar("R", NodeResult, SourceFreshness)
 _LISTED = 5  # unknown unique_ids named in a warning before "and N more"
-
-
-_collector_lock = threading.Lock()
-_collector_pauses = 0
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a manifest becomes a graph.
-
-    Parsing a 10,000-model manifest allocates millions of objects and no cycles; with the collector on,
-    its repeated passes over that growing heap cost more than the parse itself (`docs/benchmarks.md`).
-    Reference counting still frees everything; the collector resumes when the last ingestion ends.
-    """
-    global _collector_pauses
-    with _collector_lock:
-        ours = _collector_pauses > 0 or gc.isenabled()  # else someone else owns the collector: leave it be
-        if ours:
-            _collector_pauses += 1
-            gc.disable()
-    try:
-        yield
-    finally:
-        if ours:
-            with _collector_lock:
-                _collector_pauses -= 1
-                if _collector_pauses == 0:
-                    gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +106,11 @@ class IngestService:
 
     def _read_all(self, files: list[ArtifactFile]) -> list[_Read]:
         """Parse everything before touching the database: a bad file refuses the whole ingestion."""
-        reads = [_Read(f, self._read(f.name, f.data), hashlib.sha256(f.data).hexdigest()) for f in files]
+        # hashlib lets go of the GIL on large inputs: the digests are computed beside the parse, not after it.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvt-ingest-sha256") as hashing:
+            digests = [hashing.submit(_sha256, f.data) for f in files]
+            artifacts = [self._read(f.name, f.data) for f in files]
+            reads = [_Read(f, a, d.result()) for f, a, d in zip(files, artifacts, digests, strict=True)]
         manifests = [r.file.name for r in reads if isinstance(r.artifact, Manifest)]
         if len(manifests) > 1:
             raise ValidationError(f"one manifest per ingestion, got {len(manifests)}: {', '.join(manifests)}")
@@ -367,6 +341,10 @@ class _Ingestion:
         unknown = sorted(r.unique_id for _, r, is_known in rows if not is_known)
         if unknown and known:
             self.warnings.append(_unknown_warning(read.file.name, unknown, "freshness results"))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _last_per_node(results: tuple[R, ...]) -> list[R]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ import orjson
 
 from dvt.application.access import Access
 from dvt.application.audit import record
+from dvt.application.collector import collector_paused
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
 from dvt.application.tenancy import visible_environment
@@ -48,15 +49,42 @@ def seal(plan: ExecutionPlan) -> tuple[bytes, str]:
     return body, sealed.fingerprint
 
 
-@dataclass(frozen=True, slots=True)
 class VersionGraph:
-    """One graph version loaded for planning (or a state manifest given as such); immutable, so cached."""
+    """One graph version loaded for planning (or a state manifest given as such); immutable, so cached.
 
-    version: GraphVersionRecord | None
-    nodes: dict[str, GraphNode]
-    uuids: dict[str, uuid.UUID]
-    index: GraphIndex
-    macros: dict[str, Macro]
+    Its selection index is built when first asked for: a plan selects on the head only, so the base it
+    compares with never needs one.
+    """
+
+    __slots__ = ("_index", "macros", "nodes", "uuids", "version")
+
+    def __init__(
+        self,
+        version: GraphVersionRecord | None,
+        nodes: dict[str, GraphNode],
+        uuids: dict[str, uuid.UUID],
+        macros: dict[str, Macro],
+        index: GraphIndex | None = None,
+    ) -> None:
+        self.version = version
+        self.nodes = nodes
+        self.uuids = uuids
+        self.macros = macros
+        self._index = index
+
+    @property
+    def index(self) -> GraphIndex:
+        if self._index is None:
+            version = self.version
+            self._index = GraphIndex.from_nodes(
+                self.nodes.values(),
+                project_name=version.project_name if version else None,
+                selectors=version.selectors if version else {},
+            )
+        return self._index
+
+    def by_uuid(self) -> dict[uuid.UUID, GraphNode]:
+        return {u: self.nodes[uid] for uid, u in self.uuids.items()}
 
 
 class GraphCache:
@@ -90,11 +118,21 @@ class GraphCache:
             self._graphs.move_to_end(version.id)
             return cached
         graphs = uow.graphs(scope)
-        rows = await graphs.all_nodes(version.id)
+        # Another version of the same environment already in memory lends its unchanged nodes (most of them).
+        like = next(
+            (
+                g
+                for g in reversed(self._graphs.values())
+                if g.version is not None
+                and g.version.tenant_id == scope.tenant_id
+                and g.version.environment_id == version.environment_id
+            ),
+            None,
+        )
+        rows = await graphs.all_nodes(version.id, (like.version.id, like.by_uuid()) if like and like.version else None)
         nodes = {node.unique_id: node for _, node in rows}
         macros = _macros(await graphs.macros(version.id))
-        index = GraphIndex.from_nodes(nodes.values(), project_name=version.project_name, selectors=version.selectors)
-        graph = VersionGraph(version, nodes, {n.unique_id: u for u, n in rows}, index, macros)
+        graph = VersionGraph(version, nodes, {n.unique_id: u for u, n in rows}, macros)
         self._graphs[version.id] = graph
         while len(self._graphs) > self._size:
             self._graphs.popitem(last=False)
@@ -114,6 +152,7 @@ class _State:
         self._changes = macro_changes(self._old_macros, head.macros)
         self._modified: dict[str, bool] = {}
         self._kinds: dict[str, frozenset[str]] = {}
+        self.selections: dict[tuple[tuple[str, ...], tuple[str, ...], str], Selection] = {}
 
     def is_new(self, unique_id: str) -> bool:
         return unique_id not in self._old
@@ -178,10 +217,11 @@ class PlanService:
         The base to compare with is `state` (a manifest, like dbt's `--state`), else the request's state
         version, else the environment's previous graph version.
         """
-        async with self._units() as uow:
-            stored, made = await self.draft(uow, access, environment_id, request, state)
-            await record(uow.audit(access.scope), made)
-            await uow.commit()
+        with collector_paused():  # a plan makes no cycles; the graphs in memory make collections slow
+            async with self._units() as uow:
+                stored, made = await self.draft(uow, access, environment_id, request, state)
+                await record(uow.audit(access.scope), made)
+                await uow.commit()
         return stored
 
     async def draft(
@@ -270,16 +310,24 @@ class PlanService:
         if request.selector or "source_status:" in wanted:
             checks = await results.freshness_runs(environment.id, 2)
             source_status = fresher_sources(checks[1], checks[0]) if len(checks) == 2 else {}
-        selection: Selection = select(
-            head.index,
-            request.select,
-            request.exclude,
-            selector=request.selector,
-            indirect=request.indirect_selection,
-            state=state,
-            results=last_statuses,
-            source_status=source_status,
-        )
+        # Selecting on graphs and state alone gives the same answer for the same pair of versions: kept beside
+        # the pair's state. A selector, `result:` or `source_status:` also reads history, which moves on.
+        key = (tuple(request.select), tuple(request.exclude), request.indirect_selection)
+        pure = not request.selector and "result:" not in wanted and "source_status:" not in wanted
+        selection: Selection | None = state.selections.get(key) if pure else None
+        if selection is None:
+            selection = select(
+                head.index,
+                request.select,
+                request.exclude,
+                selector=request.selector,
+                indirect=request.indirect_selection,
+                state=state,
+                results=last_statuses,
+                source_status=source_status,
+            )
+            if pure:
+                state.selections[key] = selection
         selected = selection.unique_ids
         new_nodes = frozenset(uid for uid in selected if state.is_new(uid)) if base else frozenset()
         runnable = [uid for uid in sorted(selected) if head.nodes[uid].resource_type in RUNNABLE]
@@ -326,20 +374,26 @@ class PlanService:
         older = {uid: version for uid, version in succeeded.items() if uid not in same}
         if not older:
             return same
-        graphs = uow.graphs(scope)
-        then: dict[tuple[uuid.UUID, uuid.UUID], GraphNode] = {}
-        fetch = []
+        found = dict(same)
+        # A version in memory (usually the base the plan compares with) is compared through its cached state
+        # against the head: what one plan worked out for a node, the next plan on the same pair reuses.
+        rest: dict[str, uuid.UUID] = {}
         for uid, version in older.items():
             cached = self._graphs.cached(version)
             if cached is not None and uid in cached.nodes:
-                then[(version, head.uuids[uid])] = cached.nodes[uid]
+                state = self._graphs.state(head, cached)
+                found[uid] = (
+                    (state.modifications(uid) or frozenset({"definition"})) if state.is_modified(uid) else frozenset()
+                )
             else:
-                fetch.append((version, head.uuids[uid]))
-        then.update(await graphs.nodes_by_keys(fetch))
-        macros = {v: _macros(await graphs.macros(v)) for v in sorted(set(older.values()))}
+                rest[uid] = version
+        if not rest:
+            return found
+        graphs = uow.graphs(scope)
+        then = await graphs.nodes_by_keys([(version, head.uuids[uid]) for uid, version in rest.items()])
+        macros = {v: _macros(await graphs.macros(v)) for v in sorted(set(rest.values()))}
         changes = {v: macro_changes(m, head.macros) for v, m in macros.items()}
-        found = dict(same)
-        for uid, version in older.items():
+        for uid, version in rest.items():
             old = then.get((version, head.uuids[uid]))
             if old is None:
                 continue  # that version lost its nodes (pruned): no evidence either way, so no success
@@ -521,7 +575,7 @@ def _macros(stored: bytes) -> dict[str, Macro]:
 
 def _manifest_graph(manifest: Manifest) -> VersionGraph:
     nodes = {node.unique_id: node for node in manifest.nodes}
-    return VersionGraph(None, nodes, {}, GraphIndex.from_manifest(manifest), dict(manifest.macros))
+    return VersionGraph(None, nodes, {}, dict(manifest.macros), GraphIndex.from_manifest(manifest))
 
 
 def _history(

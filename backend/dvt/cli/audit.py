@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dvt.application.audit import VerifyReport
-from dvt.bootstrap import services
-from dvt.cli.common import JsonOption, group, plain, run
-from dvt.config import Settings
+from dvt.cli.common import JsonOption, group, plain, run, services
 from dvt.domain.tenancy import TenantScope
+
+if TYPE_CHECKING:
+    from dvt.application.audit import VerifyReport
 
 audit_app = group("audit", "The audit trail.")
 
@@ -24,7 +24,7 @@ def audit_verify(
     """Recompute every hash chain and report the first broken link of each; exit 1 if any is broken."""
 
     async def work() -> VerifyReport:
-        async with services(Settings()) as built:
+        async with services() as built:
             scope = TenantScope((await built.tenancy.tenant(tenant)).id) if tenant else None
             return await built.audit.verify(scope)
 

@@ -1,8 +1,12 @@
-"""What every `dvt` command shares: the Typer apps, JSON output, the system actor, clean failures."""
+"""What every `dvt` command shares: the Typer apps, JSON output, the system actor, clean failures.
+
+The CLI imports the server stack (settings, bootstrap, database drivers, the application services) only when a
+command runs, never at import: `dvt --help` and a typo's error must not pay seconds of imports
+(`tests/unit/test_cli_imports.py` holds it).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import uuid
@@ -10,20 +14,28 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from dvt.application.access import Access
-from dvt.application.services import Services
-from dvt.bootstrap import services
-from dvt.config import Settings
 from dvt.domain.errors import DatabaseUnavailableError, DomainError
 from dvt.domain.tenancy import TenantScope
 
+if TYPE_CHECKING:
+    from dvt.application.access import Access
+    from dvt.application.services import Services
+    from dvt.config import Settings
+
 T = TypeVar("T")
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="DVT: the control plane for dbt.")
+# Plain click help and tracebacks: Rich's rendering costs more than the rest of `dvt --help` together.
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="DVT: the control plane for dbt.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
 TenantOption = Annotated[str, typer.Option("--tenant", help="Tenant slug")]
@@ -31,7 +43,7 @@ OrgOption = Annotated[str, typer.Option("--org", help="Organization slug")]
 
 
 def group(name: str, help: str) -> typer.Typer:
-    sub = typer.Typer(no_args_is_help=True, help=help)
+    sub = typer.Typer(no_args_is_help=True, help=help, rich_markup_mode=None)
     app.add_typer(sub, name=name)
     return sub
 
@@ -58,16 +70,35 @@ def show(value: Any, as_json: bool, line: Callable[[Any], str]) -> None:
         typer.echo(line(value))
 
 
+def load_settings() -> Settings:
+    from dvt.config import Settings
+
+    return Settings()
+
+
+@asynccontextmanager
+async def services(settings: Settings | None = None) -> AsyncIterator[Services]:
+    """The wired services of this process (settings from the environment unless given)."""
+    from dvt.bootstrap import services as wired
+
+    async with wired(settings or load_settings()) as built:
+        yield built
+
+
 @asynccontextmanager
 async def scoped(tenant: str) -> AsyncIterator[tuple[Services, Access]]:
     """The CLI talks to the database directly, so it acts as DVT itself (audited as the system actor)."""
-    async with services(Settings()) as built:
+    from dvt.application.access import Access
+
+    async with services() as built:
         found = await built.tenancy.tenant(tenant)
         yield built, Access.system(TenantScope(found.id))
 
 
 def run(work: Callable[[], Awaitable[T]]) -> T:
     """Run a command; an expected failure is one line on stderr and exit code 1, never a traceback."""
+    import asyncio
+
     try:
         return asyncio.run(work())  # type: ignore[arg-type]
     except (DomainError, OSError) as error:

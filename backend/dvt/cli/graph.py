@@ -6,20 +6,24 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dvt.application.ingest import ArtifactFile, IngestTarget
-from dvt.application.records import IngestReport
 from dvt.cli.common import JsonOption, TenantOption, app, plain, run, scoped, settings_pairs
 from dvt.domain.errors import DomainError
 from dvt.domain.tenancy import DEFAULT_TENANT
+
+if TYPE_CHECKING:
+    from dvt.application.ingest import ArtifactFile
+    from dvt.application.records import IngestReport
 
 ARTIFACT_NAMES = ("manifest.json", "catalog.json", "run_results.json", "sources.json")
 
 
 def _artifact_files(paths: Sequence[Path]) -> list[ArtifactFile]:
+    from dvt.application.ingest import ArtifactFile
+
     files: list[ArtifactFile] = []
     for path in paths:
         if path.is_dir():
@@ -67,6 +71,8 @@ def ingest(
     """Ingest dbt artifacts into the environment's next graph version."""
 
     async def work() -> IngestReport:
+        from dvt.application.ingest import IngestTarget
+
         files = _artifact_files(paths)
         first = paths[0].resolve()
         guessed = str(first.parent if first.name == "target" or first.is_file() else first)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dvt.adapters.artifacts.readers import read_artifact
-from dvt.application.records import PlanRecord
 from dvt.cli.common import JsonOption, TenantOption, app, run, scoped
 from dvt.domain.errors import ValidationError
-from dvt.domain.graph.model import Manifest
-from dvt.domain.plan.plan import MICROS, Action, ExecutionPlan, PlanRequest
 from dvt.domain.tenancy import DEFAULT_TENANT
+
+if TYPE_CHECKING:
+    from dvt.application.records import PlanRecord
+    from dvt.domain.graph.model import Manifest
+    from dvt.domain.plan.plan import ExecutionPlan
 
 Strings = Annotated[list[str] | None, typer.Option(help="Repeatable")]
 
@@ -38,6 +38,8 @@ def plan(
         raise typer.BadParameter("give --state-version or --state, not both")
 
     async def work() -> PlanRecord:
+        from dvt.domain.plan.plan import PlanRequest
+
         manifest = _state_manifest(state) if state else None
         request = PlanRequest(
             select=tuple(select or ()),
@@ -51,11 +53,16 @@ def plan(
             found = await built.tenancy.environment(access, project, environment)
             return await built.plans.create(access, found.id, request, manifest[0] if manifest else None)
 
+    import orjson
+
+    from dvt.domain.plan.plan import ExecutionPlan
+
     stored = run(work)
     plan = ExecutionPlan.from_document(stored.document)
     if as_json:
         sealed = {**plan.contract_document(), "plan_id": str(stored.id), "status": stored.status}
-        typer.echo(json.dumps(sealed, indent=2))
+        # orjson: json.dumps with an indent falls back to its pure-Python encoder, seconds for a plan of 6,000 nodes
+        typer.echo(orjson.dumps(sealed, option=orjson.OPT_INDENT_2).decode())
         return
     _print(stored, plan)
 
@@ -70,6 +77,9 @@ def _uuid(raw: str) -> Any:
 
 
 def _state_manifest(path: Path) -> tuple[Manifest, str]:
+    from dvt.adapters.artifacts.readers import read_artifact
+    from dvt.domain.graph.model import Manifest
+
     file = path / "manifest.json" if path.is_dir() else path
     data = file.read_bytes()
     artifact = read_artifact(str(file), data)
@@ -79,6 +89,8 @@ def _state_manifest(path: Path) -> tuple[Manifest, str]:
 
 
 def _print(stored: PlanRecord, plan: ExecutionPlan) -> None:
+    from dvt.domain.plan.plan import MICROS, Action
+
     typer.echo(f"plan {stored.id} ({stored.status}) fingerprint {stored.fingerprint}")
     typer.echo(plan.explanation)
     for item in plan.items:

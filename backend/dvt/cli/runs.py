@@ -7,18 +7,16 @@ import contextlib
 import json
 import signal
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dvt.adapters.queue.worker import run_forever
-from dvt.application.run_records import RunRecord
-from dvt.bootstrap import run_worker, services
-from dvt.cli.common import JsonOption, TenantOption, app, group, run, scoped
-from dvt.config import Settings
-from dvt.domain.plan.plan import PlanRequest, PlanStatus
+from dvt.cli.common import JsonOption, TenantOption, app, group, load_settings, run, scoped, services
 from dvt.domain.runs import RunStatus, Trigger
 from dvt.domain.tenancy import DEFAULT_TENANT
+
+if TYPE_CHECKING:
+    from dvt.application.run_records import RunRecord
 
 WAIT_POLL_SECONDS = 0.5
 
@@ -42,7 +40,10 @@ def run_command(
     """Plan the selection, then run it with dbt (it waits for approval unless policy or --approve gives it)."""
 
     async def work() -> tuple[RunRecord, list[dict[str, str]]]:
-        settings = Settings()
+        from dvt.bootstrap import run_worker
+        from dvt.domain.plan.plan import PlanRequest, PlanStatus
+
+        settings = load_settings()
         async with scoped(tenant) as (built, access):
             found = await built.tenancy.environment(access, project, environment)
             request = PlanRequest(select=tuple(select or ()), exclude=tuple(exclude or ()), full_refresh=full_refresh)
@@ -95,7 +96,10 @@ def worker() -> None:
     """Take runs from the queue and execute them with dbt, until interrupted (any number, on any machine)."""
 
     async def work() -> None:
-        settings = Settings()
+        from dvt.adapters.queue.worker import run_forever
+        from dvt.bootstrap import run_worker
+
+        settings = load_settings()
         async with services(settings) as built:
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
@@ -118,7 +122,7 @@ def runs_prune(
     """Delete the events and log chunks of runs that finished longer ago (run rows and node results stay)."""
 
     async def work() -> tuple[int, int]:
-        settings = Settings()
+        settings = load_settings()
         async with services(settings) as built:
             return await built.runs.prune(timedelta(days=days if days is not None else settings.run_retention_days))
 

@@ -7,9 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from dvt.bootstrap import services
-from dvt.cli.common import JsonOption, TenantOption, group, run, scoped, show
-from dvt.config import Settings
+from dvt.cli.common import JsonOption, TenantOption, group, run, scoped, services, show
 from dvt.domain.tenancy import DEFAULT_TENANT
 
 secrets_app = group("secrets", "Environment secrets, encrypted at rest and write-only.")
@@ -62,7 +60,7 @@ def secrets_rotate(as_json: JsonOption = False) -> None:
     """Re-wrap every secret under the newest key of DVT_SECRET_KEYS, online, in small batches."""
 
     async def work() -> Any:
-        async with services(Settings()) as built:
+        async with services() as built:
             return await built.secrets.rotate_keys()
 
     report = run(work)

@@ -12,19 +12,16 @@ from typing import Annotated, Any
 
 import typer
 
-from dvt.adapters.queue.worker import run_forever
-from dvt.application.first_start import welcome_admin
-from dvt.bootstrap import database_supervisor, database_url, run_worker, services
-from dvt.cli.common import app
-from dvt.config import Settings
+from dvt.cli.common import app, load_settings
 
 
 @app.command()
 def migrate() -> None:
     """Apply database migrations (dvt serve does this on start too)."""
     from dvt.adapters.db.migrate import upgrade
+    from dvt.bootstrap import database_url
 
-    upgrade(database_url(Settings()))
+    upgrade(database_url(load_settings()))
     typer.echo("database is up to date")
 
 
@@ -36,10 +33,13 @@ def serve(
     """Start the API (GraphQL at /graphql) and the SPA."""
     import uvicorn
 
+    from dvt.adapters.queue.worker import run_forever
     from dvt.api.app import create_app
     from dvt.api.health import EXCEPTION_HANDLERS
+    from dvt.application.first_start import welcome_admin
+    from dvt.bootstrap import database_supervisor, run_worker, services
 
-    settings = Settings()
+    settings = load_settings()
     host, port = host or settings.host, port or settings.port
 
     @asynccontextmanager

@@ -6,9 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from dvt.bootstrap import services
-from dvt.cli.common import JsonOption, OrgOption, TenantOption, group, run, scoped, settings_pairs, show
-from dvt.config import Settings
+from dvt.cli.common import JsonOption, OrgOption, TenantOption, group, run, scoped, services, settings_pairs, show
 from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION, DEFAULT_TENANT
 
@@ -21,7 +19,7 @@ environment_app = group("environment", "Environments of a project.")
 @tenant_app.command("create")
 def tenant_create(slug: str, name: Annotated[str | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
     async def work() -> Any:
-        async with services(Settings()) as built:
+        async with services() as built:
             return await built.tenancy.create_tenant(SYSTEM, slug, name)
 
     show(run(work), as_json, lambda t: f"created tenant {t.slug} ({t.id})")
@@ -30,7 +28,7 @@ def tenant_create(slug: str, name: Annotated[str | None, typer.Option()] = None,
 @tenant_app.command("list")
 def tenant_list(as_json: JsonOption = False) -> None:
     async def work() -> Any:
-        async with services(Settings()) as built:
+        async with services() as built:
             return await built.tenancy.tenants()
 
     show(run(work), as_json, lambda t: f"{t.slug}\t{t.name}\t{t.id}")

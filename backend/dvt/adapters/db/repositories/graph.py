@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, and_, func, or_, select, text, tuple_, update
+from sqlalchemy import Select, and_, case, func, null, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from dvt.adapters.db.copy import copy_records
 from dvt.adapters.db.models import (
@@ -23,7 +24,7 @@ from dvt.adapters.db.models import (
 from dvt.application.ports import NodeFilter
 from dvt.application.records import EdgeRecord, GraphVersionRecord, NodeDetail, NodeSummary, Page
 from dvt.domain.graph.build import LogicalGraph
-from dvt.domain.graph.identity import node_uuid
+from dvt.domain.graph.identity import node_uuid, node_uuids
 from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode, Macro
 from dvt.domain.tenancy import Environment, TenantScope
 
@@ -227,13 +228,15 @@ class SqlGraphRepository:
         await self._session.flush()
         await self._session.refresh(row)
         project = environment.project_id
-        uuids = {n.unique_id: node_uuid(project, n.unique_id) for n in graph.nodes}
+        uuids = node_uuids(project, [n.unique_id for n in graph.nodes])
         tenant, version = self._tenant, row.id
+        # A generator, not a list: each node's document is encoded as the driver draws its row, so PostgreSQL
+        # stores (and compresses) the first rows while the later ones are still being encoded.
         await copy_records(
             self._session,
             "graph_nodes",
             _NODE_COLUMNS,
-            [
+            (
                 (
                     version,
                     uuids[n.unique_id],
@@ -249,13 +252,13 @@ class SqlGraphRepository:
                     orjson.dumps(n),
                 )
                 for n in graph.nodes
-            ],
+            ),
         )
         await copy_records(
             self._session,
             "graph_edges",
             _EDGE_COLUMNS,
-            [(version, uuids[e.parent], uuids[e.child], tenant, e.kind.value) for e in graph.edges],
+            ((version, uuids[e.parent], uuids[e.child], tenant, e.kind) for e in graph.edges),  # kind: a StrEnum
         )
         return _version(row)
 
@@ -331,16 +334,54 @@ class SqlGraphRepository:
             tuple_(GraphNodeRow.graph_version_id, GraphNodeRow.node_uuid).in_(list(keys)),
         )
 
-    async def all_nodes(self, version_id: uuid.UUID) -> list[tuple[uuid.UUID, GraphNode]]:
-        """Every node of a version in full (for planning: selection and comparison need all of them)."""
+    async def all_nodes(
+        self, version_id: uuid.UUID, like: tuple[uuid.UUID, Mapping[uuid.UUID, GraphNode]] | None = None
+    ) -> list[tuple[uuid.UUID, GraphNode]]:
+        """Every node of a version in full (for planning: selection and comparison need all of them).
+
+        `like` is another version already in memory (its id, its nodes by node_uuid). Two versions of a project
+        share most nodes unchanged: PostgreSQL compares each stored document with that version's and sends only
+        those that differ, so only those are sent, parsed and built again; the others are that version's objects.
+        """
+        if like is None:
+            rows = (
+                await self._session.execute(
+                    select(GraphNodeRow.node_uuid, GraphNodeRow.data).where(
+                        GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id
+                    )
+                )
+            ).all()
+            return [(r.node_uuid, node_from_data(orjson.loads(r.data))) for r in rows]
+        like_id, like_nodes = like
+        other = aliased(GraphNodeRow)
+        same = other.data == GraphNodeRow.data  # NULL (so: sent) where that version has no such node
         rows = (
             await self._session.execute(
-                select(GraphNodeRow.node_uuid, GraphNodeRow.data).where(
-                    GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id
+                select(GraphNodeRow.node_uuid, case((same, null()), else_=GraphNodeRow.data).label("data"))
+                .outerjoin(
+                    other,
+                    and_(
+                        other.tenant_id == self._tenant,
+                        other.graph_version_id == like_id,
+                        other.node_uuid == GraphNodeRow.node_uuid,
+                    ),
                 )
+                .where(GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id)
             )
         ).all()
-        return [(r.node_uuid, node_from_data(orjson.loads(r.data))) for r in rows]
+        found: list[tuple[uuid.UUID, GraphNode]] = []
+        missing: list[uuid.UUID] = []
+        for row in rows:
+            if row.data is not None:
+                found.append((row.node_uuid, node_from_data(orjson.loads(row.data))))
+            elif (kept := like_nodes.get(row.node_uuid)) is not None:
+                found.append((row.node_uuid, kept))
+            else:  # the caller's copy of that version lacks it: read it after all
+                missing.append(row.node_uuid)
+        if missing:
+            again = await self.nodes_by_keys([(version_id, u) for u in missing])
+            found.extend((u, again[(version_id, u)]) for u in missing)
+        return found
 
     async def nodes_by_keys(
         self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]
