@@ -1,6 +1,6 @@
 """run state awaiting_worker: a run whose plan is approved and whose job waits for a worker reads so
 
-Revision ID: 0014_run_awaiting_worker
+Revision ID: 0014
 Revises: 0013
 
 The status column is free text (no check constraint): only the rows already in that situation move, so a

@@ -2,8 +2,8 @@
 spent most of its time in PostgreSQL compressing node documents (measured: 0.65-1.1 s with pglz, 0.22-0.29 s
 with lz4, 13% more bytes), and a plan of 8,000 nodes stores a document of several MB the same way
 
-Revision ID: 0014_lz4_documents
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 from collections.abc import Sequence
