@@ -36,7 +36,7 @@ async def test_a_plan_is_made_with_the_collector_paused_and_it_runs_again_after(
 ) -> None:
     access = Access.system(scope)
     await app.ingest.ingest(access, IngestTarget("gc", "prod"), [ArtifactFile("manifest.json", JAFFLE.read_bytes())])
-    environment = await app.tenancy.environment(scope, "gc", "prod")
+    environment = await app.tenancy.environment(access, "gc", "prod")
     spy = CollectorSpy()
     registry = PolicyRegistry()
     registry.register(spy)
