@@ -131,6 +131,9 @@ class Loaders:
         self.run_nodes: DataLoader[uuid.UUID, list[RunNodeRecord]] = _many(
             lambda ids: services.runs.nodes(scope, ids), lambda n: n.run_id
         )
+        self.actor_name: DataLoader[str, str] = DataLoader(
+            load_fn=lambda labels: services.identity.actor_names(scope, labels)
+        )
         self.artifacts_of_version: DataLoader[uuid.UUID, list[ArtifactRecord]] = _many(
             lambda ids: graph.artifacts_of(scope, ids), lambda a: a.graph_version_id
         )

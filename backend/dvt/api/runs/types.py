@@ -114,8 +114,9 @@ class RunType(relay.Node):
         description="queued, planning, awaiting_approval, running, success, warning, failed or canceled"
     )
     reason: str | None = strawberry.field(description="Why it waits (queued: quota) or why it ended as it did")
+    number: int = strawberry.field(description="The run's number in its environment: 1, 2, 3…")
     trigger: str
-    actor: str
+    actor: str = strawberry.field(description="Who triggered it, as a principal: user:ID, token:ID or system:dvt")
     trace_id: str
     attempt: int
     worker: str | None
@@ -135,13 +136,18 @@ class RunType(relay.Node):
     @staticmethod
     def of(run: RunRecord) -> RunType:
         return RunType(
-            id=str(run.id), status=run.status, reason=run.reason, trigger=run.trigger, actor=run.actor,
+            id=str(run.id), number=run.number, status=run.status, reason=run.reason, trigger=run.trigger,
+            actor=run.actor,
             trace_id=run.trace_id, attempt=run.attempt, worker=run.worker, exit_code=run.exit_code,
             created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
             cancel_requested_at=run.cancel_requested_at, estimated_cost=_money(run.estimated_cost_micros),
             actual_cost=_money(run.actual_cost_micros), regressions=run.regressions, limits=run.limits,
             artifacts=run.artifacts, event_count=run.event_seq, record=run,
         )  # fmt: skip
+
+    @strawberry.field(description="Who triggered it, as people know them: the account's or token's name, or DVT")
+    async def actor_name(self, info: Info) -> str:
+        return await info.context.loaders.actor_name.load(self.record.actor)
 
     @strawberry.field(description="Seconds between being triggered and starting on a worker")
     def queue_wait_seconds(self) -> float | None:

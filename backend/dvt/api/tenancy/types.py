@@ -17,6 +17,7 @@ from dvt.api.pagination import PageInfo, decode_time_cursor, edges_of, page_size
 from dvt.api.scalars import JSON
 from dvt.domain import tenancy
 from dvt.domain.authorization import Permission, environment_scope
+from dvt.domain.plan.estimate import currency_of
 from dvt.domain.quotas import Quotas
 
 if TYPE_CHECKING:
@@ -217,6 +218,10 @@ class EnvironmentType(relay.Node):
     @strawberry.field(description="What an hour of execution costs here")
     def rate_card(self, info: Info) -> JSON:
         return dict(self.environment.rate_card)
+
+    @strawberry.field(description="The ISO 4217 currency of every cost shown for this environment (its rate card's)")
+    def currency(self, info: Info) -> str:
+        return currency_of(self.environment.rate_card)
 
     @strawberry.field(description="Plans of this environment, newest first")
     async def plans(
