@@ -165,11 +165,9 @@ try {
     await page.goto(planUrl);
   });
 
-  let runUrl;
   await step("run: trigger it and watch it finish live", async () => {
     await page.getByRole("button", { name: "Run this plan" }).click();
     await page.waitForURL(/\/runs\/.+/);
-    runUrl = page.url();
     await page.locator(".badge", { hasText: /^live$/ }).waitFor({ timeout: 60_000 });
     await page.locator(".timeline-row").first().waitFor({ timeout: 120_000 });
     await page.locator("h1 .badge", { hasText: /^(success|warning|failed)$/ }).waitFor({ timeout: RUN_SECONDS * 1000 });

@@ -6,7 +6,7 @@ import { Empty, ErrorState, Loading } from "../components/States";
 import { ChangePassword } from "../features/auth/ChangePassword";
 import { currentSession, signOut } from "../lib/auth";
 import { CommandPalette } from "./CommandPalette";
-import { useProjects, useRoute } from "./environment";
+import { useProjects, useRoute } from "../lib/environment";
 import { VIEWS } from "./views";
 
 function subscribeSession(notify: () => void) {
@@ -70,7 +70,7 @@ export function Shell() {
 function Frame() {
   const { base, project, env } = useRoute();
   // The graph is the view most sessions open: its layout engine starts while the first view loads.
-  useEffect(() => void import("../features/graph/layout/client").then((layout) => layout.warmLayout()), []);
+  useEffect(() => void import("../components/graph/layout/client").then((layout) => layout.warmLayout()), []);
   const projects = useProjects();
   const navigate = useNavigate();
   const choices = (projects.data?.organizations ?? []).flatMap((org) =>

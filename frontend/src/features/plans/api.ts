@@ -1,3 +1,17 @@
+// Plans' data access, in one place: the environment's plans, one plan, its nodes for the graph, and the
+// mutations that make and decide plans. Query keys come from `planKeys` alone.
+import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { CreatePlanInput, DecidePlanInput } from "../../gql/graphql";
+import { request } from "../../lib/graphql";
+
+export const planKeys = {
+  all: ["plans"] as const,
+  lists: () => [...planKeys.all, "list"] as const,
+  list: (environmentId: string | undefined) => [...planKeys.lists(), environmentId] as const,
+  detail: (planId: string) => [...planKeys.all, "detail", planId] as const,
+  nodes: (planId: string) => [...planKeys.all, "nodes", planId] as const,
+};
+
 import { graphql } from "../../gql";
 
 export const PlansQuery = graphql(`
@@ -127,3 +141,60 @@ export const RejectPlan = graphql(`
     }
   }
 `);
+
+const PlanNodesQuery = graphql(`
+  query PlanNodes($id: ID!) {
+    plan(id: $id) {
+      id
+      items {
+        uniqueId
+        action
+      }
+    }
+  }
+`);
+
+export function planListQuery(environmentId: string | undefined) {
+  return queryOptions({
+    queryKey: planKeys.list(environmentId),
+    enabled: !!environmentId,
+    queryFn: () => request(PlansQuery, { environmentId: environmentId! }),
+    select: (data) => (data.node && "plans" in data.node ? data.node.plans.nodes : []),
+  });
+}
+
+export function planQuery(planId: string) {
+  return queryOptions({
+    queryKey: planKeys.detail(planId),
+    queryFn: () => request(PlanQuery, { id: planId }),
+    select: (data) => data.plan,
+  });
+}
+
+/** A plan's nodes and actions only: what the graph highlights. */
+export function planNodesQuery(planId: string | null) {
+  return queryOptions({
+    queryKey: planKeys.nodes(planId ?? ""),
+    enabled: !!planId,
+    queryFn: () => request(PlanNodesQuery, { id: planId! }),
+    select: (data) => data.plan?.items ?? [],
+  });
+}
+
+export function useCreatePlan() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: CreatePlanInput) => (await request(CreatePlan, { input })).createPlan,
+    onSuccess: () => client.invalidateQueries({ queryKey: planKeys.lists() }),
+  });
+}
+
+/** Approve or reject a plan; either way its page and the lists read it again. */
+export function useDecidePlan() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ approve, input }: { approve: boolean; input: DecidePlanInput }) =>
+      approve ? (await request(ApprovePlan, { input })).approvePlan : (await request(RejectPlan, { input })).rejectPlan,
+    onSettled: () => client.invalidateQueries({ queryKey: planKeys.all }),
+  });
+}

@@ -3,17 +3,16 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { useEnvironment, useRoute } from "../../app/environment";
+import { useCurrency, useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
+import { download } from "../../lib/download";
 import { bytes, duration, money, when } from "../../lib/format";
-import { request } from "../../lib/graphql";
 import { subscribe } from "../../lib/subscriptions";
-import { ACTIVE, CancelRun, RetryRun, RunLogsSubscription, RunQuery } from "./api";
-import { applyEvent, useRunEvents } from "./live";
+import { ACTIVE, applyEvent, RunLogsSubscription, runKeys, runQuery, useCancelRun, useRetryRun, useRunEvents } from "./api";
 import { barsOf, Timeline } from "./Timeline";
 import { useLogicalGraph } from "../graph/api";
-import { SubgraphView } from "../graph/SubgraphView";
+import { SubgraphView } from "../../components/graph/SubgraphView";
 
 const JsonView = lazy(() => import("../../components/JsonView"));
 
@@ -22,7 +21,10 @@ export default function RunDetailPage() {
   const { base } = useRoute();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const run = useQuery({ queryKey: ["run", runId], queryFn: () => request(RunQuery, { id: runId }), select: (d) => d.run });
+  const run = useQuery(runQuery(runId));
+  const cancel = useCancelRun();
+  const retry = useRetryRun();
+  const currency = useCurrency();
   const following = !!run.data && ACTIVE.has(run.data.status);
   const feed = useRunEvents(run.data ? runId : null, following);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -32,7 +34,7 @@ export default function RunDetailPage() {
   const ended = feed.complete || (!!feed.runStatus && !ACTIVE.has(feed.runStatus));
   const active = following && !ended;
   useEffect(() => {
-    if (feed.complete) void client.invalidateQueries({ queryKey: ["run", runId] });
+    if (feed.complete) void client.invalidateQueries({ queryKey: runKeys.detail(runId) });
   }, [feed.complete, client, runId]);
   useEffect(() => {
     if (!active) return;
@@ -62,11 +64,10 @@ export default function RunDetailPage() {
     setActionError(null);
     try {
       if (which === "cancel") {
-        const { cancelRun } = await request(CancelRun, { runId: r.id });
+        const cancelRun = await cancel.mutateAsync(r.id);
         if (cancelRun.__typename !== "Run") setActionError("message" in cancelRun ? cancelRun.message : "refused");
-        await client.invalidateQueries({ queryKey: ["run", runId] });
       } else {
-        const { retryRun } = await request(RetryRun, { runId: r.id });
+        const retryRun = await retry.mutateAsync(r.id);
         if (retryRun.__typename === "Run") navigate(`${base}/runs/${encodeURIComponent(retryRun.id)}`);
         else setActionError("message" in retryRun ? retryRun.message : "refused");
       }
@@ -78,7 +79,7 @@ export default function RunDetailPage() {
   return (
     <div className="page run-detail">
       <h1>
-        Run <code>{r.id.slice(-12)}</code> <StatusBadge status={shownStatus} />
+        Run #{r.number} <StatusBadge status={shownStatus} />
         {active && <span className={`badge ${feed.connected ? "badge-live" : "badge-wait"}`}>{feed.connected ? "live" : "connecting…"}</span>}
       </h1>
       <div className="actions">
@@ -103,7 +104,7 @@ export default function RunDetailPage() {
         <dd>{r.reason ?? "—"}</dd>
         <dt>Trigger / actor</dt>
         <dd>
-          {r.trigger} / {r.actor}
+          {r.trigger} / <span title={r.actor}>{r.actorName}</span>
         </dd>
         <dt>Created</dt>
         <dd>{when(r.createdAt)}</dd>
@@ -113,7 +114,7 @@ export default function RunDetailPage() {
         </dd>
         <dt>Cost</dt>
         <dd>
-          estimated {money(r.estimatedCost)} · actual {money(r.actualCost)} · {r.regressions} regression(s)
+          estimated {money(r.estimatedCost, currency)} · actual {money(r.actualCost, currency)} · {r.regressions} regression(s)
         </dd>
         <dt>Trace</dt>
         <dd>
@@ -141,8 +142,8 @@ export default function RunDetailPage() {
             { id: "status", header: "Status", cell: (n) => <StatusBadge status={statuses.get(n.uniqueId) ?? n.status} />, value: (n) => statuses.get(n.uniqueId) ?? n.status },
             { id: "time", header: "Time", cell: (n) => duration(n.executionTime), value: (n) => n.executionTime },
             { id: "rows", header: "Rows", cell: (n) => n.rowsAffected ?? "—", value: (n) => n.rowsAffected },
-            { id: "estimated", header: "Est. cost", cell: (n) => money(n.estimatedCost), value: (n) => n.estimatedCost },
-            { id: "actual", header: "Cost", cell: (n) => (n.regression ? <strong title="regression">{money(n.actualCost)} ⚠</strong> : money(n.actualCost)), value: (n) => n.actualCost },
+            { id: "estimated", header: "Est. cost", cell: (n) => money(n.estimatedCost, currency), value: (n) => n.estimatedCost },
+            { id: "actual", header: "Cost", cell: (n) => (n.regression ? <strong title="regression">{money(n.actualCost, currency)} ⚠</strong> : money(n.actualCost, currency)), value: (n) => n.actualCost },
             { id: "message", header: "Message", cell: (n) => n.message ?? "" },
           ]}
         />
@@ -176,23 +177,6 @@ export default function RunDetailPage() {
       </section>
     </div>
   );
-}
-
-/** Downloads carry the bearer token, so they go through fetch rather than a plain link. */
-export async function download(event: React.MouseEvent, path: string, name: string): Promise<void> {
-  event.preventDefault();
-  const { currentSession } = await import("../../lib/auth");
-  const response = await fetch(path, { headers: { authorization: `Bearer ${currentSession()?.token ?? ""}` } });
-  if (!response.ok) {
-    alert(`download failed (HTTP ${response.status})`);
-    return;
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
 }
 
 function Logs({ runId }: { runId: string }) {

@@ -1,17 +1,39 @@
-// Runs: the list, one run, and its live feeds (graphql-transport-ws subscriptions that resume from a cursor).
+// Runs' data access, in one place: the list, one run, the mutations on runs, and its live feeds
+// (graphql-transport-ws subscriptions that resume from a cursor, in live.ts). Other features reach runs
+// only through this module; query keys come from `runKeys` alone.
+import { keepPreviousData, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { graphql } from "../../gql";
+import type { TriggerRunInput } from "../../gql/graphql";
+import { request } from "../../lib/graphql";
+
+export { applyEvent, useRunEvents, type LiveEvent, type RunFeed } from "./live";
 
 export const ACTIVE = new Set(["queued", "planning", "awaiting_approval", "running"]);
+
+export interface RunFilters {
+  status: string;
+  trigger: string;
+  actor: string;
+}
+
+export const runKeys = {
+  all: ["runs"] as const,
+  lists: () => [...runKeys.all, "list"] as const,
+  list: (environmentId: string | undefined, filters: RunFilters) => [...runKeys.lists(), environmentId, filters] as const,
+  detail: (runId: string) => [...runKeys.all, "detail", runId] as const,
+};
 
 export const RunsQuery = graphql(`
   query Runs($environmentId: ID!, $status: [String!], $trigger: String, $actor: String, $first: Int, $after: String) {
     runs(environmentId: $environmentId, status: $status, trigger: $trigger, actor: $actor, first: $first, after: $after) {
       nodes {
         id
+        number
         status
         reason
         trigger
         actor
+        actorName
         attempt
         createdAt
         startedAt
@@ -34,10 +56,12 @@ export const RunQuery = graphql(`
   query RunDetail($id: ID!) {
     run(id: $id) {
       id
+      number
       status
       reason
       trigger
       actor
+      actorName
       attempt
       traceId
       worker
@@ -87,23 +111,6 @@ export const RunQuery = graphql(`
         estimatedCost
         actualCost
         regression
-      }
-    }
-  }
-`);
-
-export const RunEventsSubscription = graphql(`
-  subscription RunEvents($runId: ID!, $after: Int!) {
-    runEvents(runId: $runId, after: $after) {
-      cursor
-      events {
-        seq
-        kind
-        uniqueId
-        status
-        message
-        payload
-        createdAt
       }
     }
   }
@@ -159,3 +166,57 @@ export const RetryRun = graphql(`
     }
   }
 `);
+
+/** The environment's runs, newest first; refreshed often while one of them is going. */
+export function runListQuery(environmentId: string | undefined, filters: RunFilters) {
+  return queryOptions({
+    queryKey: runKeys.list(environmentId, filters),
+    enabled: !!environmentId,
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      request(RunsQuery, {
+        environmentId: environmentId!,
+        status: filters.status ? [filters.status] : null,
+        trigger: filters.trigger || null,
+        actor: filters.actor || null,
+        first: 100,
+      }),
+    // Lists refresh while something is going; a finished list stays put.
+    refetchInterval: (query) => (query.state.data?.runs.nodes.some((r) => ACTIVE.has(r.status)) ? 2000 : 15_000),
+  });
+}
+
+/** One run with its nodes, costs and artifacts. */
+export function runQuery(runId: string | null | undefined) {
+  return queryOptions({
+    queryKey: runKeys.detail(runId ?? ""),
+    enabled: !!runId,
+    queryFn: () => request(RunQuery, { id: runId! }),
+    select: (data) => data.run,
+  });
+}
+
+/** Start a run (of a plan, or of a selection planned now); the answer is the run or the refusal. */
+export function useTriggerRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: TriggerRunInput) => (await request(TriggerRun, { input })).triggerRun,
+    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.lists() }),
+  });
+}
+
+export function useCancelRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (runId: string) => (await request(CancelRun, { runId })).cancelRun,
+    onSettled: (_result, _error, runId) => client.invalidateQueries({ queryKey: runKeys.detail(runId) }),
+  });
+}
+
+export function useRetryRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (runId: string) => (await request(RetryRun, { runId })).retryRun,
+    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.lists() }),
+  });
+}

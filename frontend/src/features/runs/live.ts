@@ -1,7 +1,24 @@
 // Following a run live: node statuses as its events arrive; a reconnect's replay is dropped by seq.
 import { useEffect, useState } from "react";
+import { graphql } from "../../gql";
 import { subscribe } from "../../lib/subscriptions";
-import { RunEventsSubscription } from "./api";
+
+export const RunEventsSubscription = graphql(`
+  subscription RunEvents($runId: ID!, $after: Int!) {
+    runEvents(runId: $runId, after: $after) {
+      cursor
+      events {
+        seq
+        kind
+        uniqueId
+        status
+        message
+        payload
+        createdAt
+      }
+    }
+  }
+`);
 
 export interface LiveEvent {
   seq: number;
