@@ -306,6 +306,9 @@ def render_tables(result: dict[str, Any]) -> str:
         "each animation frame), so it includes the GraphQL request. Longest task: PerformanceObserver long "
         "tasks (> 50 ms; 0 means none) before that frame, and in the 2 s after it (the run page also fetches "
         "the whole graph for its drawing, the plan page its explanation).",
+        "Of the time to show, the longest GraphQL request answered before it (the server's share, median): "
+        + "; ".join(f"{name} {now['tables'][name]['median']['graphqlMs']:.0f} ms" for name in labels)
+        + ".",
         "Per round (time to show, ms): "
         + "; ".join(
             f"{name} " + ", ".join(f"{r['shownMs']:.0f}" for r in now["tables"][name]["rounds"]) for name in labels

@@ -308,7 +308,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: string, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, items: Array<{ uniqueId: string, resourceType: string, action: string, wave: number, priority: number, estimate: { p50Ms: number, p50Cost: number, p90Cost: number, confidence: string, evidence: string }, decisions: Array<{ policy: string, reason: string, message: string, action: string | null, final: boolean }> }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: string, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, document: unknown, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -360,7 +360,16 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, number: number, status: string, reason: string | null, trigger: string, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: string } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null, nodes: Array<{ uniqueId: string, resourceType: string, status: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, queryId: string | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
+export type RunDetailQuery = { run: { id: string, number: number, status: string, reason: string | null, trigger: string, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, nodeCount: number, plan: { id: string, status: string } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
+
+export type RunNodesQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  offset: number;
+}>;
+
+
+export type RunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
 
 export type RunLogsSubscriptionVariables = Exact<{
   runId: string | number;
@@ -1036,27 +1045,7 @@ export const PlanDetailDocument = new TypedDocumentString(`
       reason
       role
     }
-    items {
-      uniqueId
-      resourceType
-      action
-      wave
-      priority
-      estimate {
-        p50Ms
-        p50Cost
-        p90Cost
-        confidence
-        evidence
-      }
-      decisions {
-        policy
-        reason
-        message
-        action
-        final
-      }
-    }
+    document
     headVersion {
       id
       sequence
@@ -1192,15 +1181,21 @@ export const RunDetailDocument = new TypedDocumentString(`
         downloadPath
       }
     }
-    nodes {
+    nodeCount
+  }
+}
+    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
+export const RunNodesDocument = new TypedDocumentString(`
+    query RunNodes($id: ID!, $first: Int!, $offset: Int!) {
+  run(id: $id) {
+    id
+    nodes(first: $first, offset: $offset) {
       uniqueId
-      resourceType
       status
       startedAt
       finishedAt
       executionTime
       rowsAffected
-      queryId
       message
       estimatedCost
       actualCost
@@ -1208,7 +1203,7 @@ export const RunDetailDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
+    `) as unknown as TypedDocumentString<RunNodesQuery, RunNodesQueryVariables>;
 export const RunLogsDocument = new TypedDocumentString(`
     subscription RunLogs($runId: ID!, $after: Int!) {
   runLogs(runId: $runId, after: $after) {

@@ -159,9 +159,21 @@ class RunType(relay.Node):
         r = self.record
         return (r.finished_at - r.started_at).total_seconds() if r.finished_at and r.started_at else None
 
-    @strawberry.field(description="Per node: status, timing, rows, query id, estimated and actual cost")
-    async def nodes(self, info: Info) -> list[RunNodeType]:
-        return [RunNodeType.of(n) for n in await info.context.loaders.run_nodes.load(self.record.id)]
+    @strawberry.field(
+        description="Per node: status, timing, rows, query id, estimated and actual cost. With `first`, a page of "
+        "them in unique id order (the same order on every call: a run's nodes are fixed when it is dispatched), "
+        "from `offset`"
+    )
+    async def nodes(self, info: Info, first: int | None = None, offset: int = 0) -> list[RunNodeType]:
+        found = await info.context.loaders.run_nodes.load(self.record.id)
+        if first is not None:  # thousands of nodes serialise in seconds: a client reads them a page at a time
+            size = page_size(first, MAX_ROWS, MAX_ROWS)
+            found = sorted(found, key=lambda n: n.unique_id)[max(offset, 0) : max(offset, 0) + size]
+        return [RunNodeType.of(n) for n in found]
+
+    @strawberry.field(description="How many nodes the run has (what `nodes` pages through)")
+    async def node_count(self, info: Info) -> int:
+        return len(await info.context.loaders.run_nodes.load(self.record.id))
 
     @strawberry.field(description="Events after the cursor `after` (0: from the start)")
     async def events(self, info: Info, after: int = 0, first: int = 500) -> list[RunEventType]:

@@ -7,7 +7,7 @@ import { Empty, ErrorState, Loading } from "../../components/States";
 import { useEnvironment } from "../../lib/environment";
 import { uiEvents } from "../../lib/events";
 import { planNodesQuery } from "../plans/api";
-import { ACTIVE, applyEvent, runQuery, useRunEvents } from "../runs/api";
+import { ACTIVE, applyEvent, runQuery, useRunEvents, useRunNodes } from "../runs/api";
 import { useLatestRun, useLogicalGraph } from "./api";
 import { GraphCanvas, GROUP_SIZE, NODE_SIZE } from "../../components/graph/GraphCanvas";
 import { layoutKey, runLayout, warmLayout } from "../../components/graph/layout/client";
@@ -202,7 +202,11 @@ function SyncBadge({ sync }: { sync: ReturnType<typeof useCanvasSync>["sync"] })
 function useStatuses(environmentId: string | undefined, runId: string | null) {
   const latest = useLatestRun(runId ? undefined : environmentId);
   const chosen = useQuery(runQuery(runId));
-  const run = runId ? chosen.data : latest.data;
+  const chosenNodes = useRunNodes(runId);
+  const run = useMemo(
+    () => (runId ? (chosen.data ? { ...chosen.data, nodes: chosenNodes.nodes } : undefined) : latest.data),
+    [runId, chosen.data, chosenNodes.nodes, latest.data],
+  );
   const active = !!run && ACTIVE.has(run.status);
   const feed = useRunEvents(run?.id ?? null, active);
   const map = useMemo(() => {

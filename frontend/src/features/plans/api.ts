@@ -1,7 +1,7 @@
 // Plans' data access, in one place: the environment's plans, one plan, its nodes for the graph, and the
 // mutations that make and decide plans. Query keys come from `planKeys` alone.
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { CreatePlanInput, DecidePlanInput } from "../../gql/graphql";
+import type { CreatePlanInput, DecidePlanInput, PlanDetailQuery } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
 export const planKeys = {
@@ -93,27 +93,8 @@ export const PlanQuery = graphql(`
         reason
         role
       }
-      items {
-        uniqueId
-        resourceType
-        action
-        wave
-        priority
-        estimate {
-          p50Ms
-          p50Cost
-          p90Cost
-          confidence
-          evidence
-        }
-        decisions {
-          policy
-          reason
-          message
-          action
-          final
-        }
-      }
+      # Its items come from the contract document: thousands of typed items cost seconds to serialise.
+      document
       headVersion {
         id
         sequence
@@ -163,11 +144,58 @@ export function planListQuery(environmentId: string | undefined) {
   });
 }
 
+/** A plan item as the plan's contract has it (schema/contracts/execution-plan.v2.schema.json). */
+interface PlanItemDoc {
+  unique_id: string;
+  resource_type: string;
+  action: string;
+  wave: number;
+  priority: number;
+  estimate: { p50_ms: number; p90_ms: number; p50_cost_micros: number; p90_cost_micros: number; confidence: string; evidence: string };
+  decisions: { policy: string; reason: string; message: string; action: string | null; final: boolean }[];
+}
+
+const MICROS = 1_000_000; // cost micro-units per currency unit, as the contract counts them
+
+export interface PlanItem {
+  uniqueId: string;
+  resourceType: string;
+  action: string;
+  wave: number;
+  priority: number;
+  estimate: { p50Ms: number; p90Ms: number; p50Cost: number; p90Cost: number; confidence: string; evidence: string };
+  decisions: { policy: string; reason: string; message: string; action: string | null; final: boolean }[];
+}
+
+/** The items of a plan's contract document, as the page reads them (costs in currency units). */
+export function planItemsOf(document: unknown): PlanItem[] {
+  const items = ((document as { items?: PlanItemDoc[] } | null)?.items ?? []) as PlanItemDoc[];
+  return items.map((i) => ({
+    uniqueId: i.unique_id,
+    resourceType: i.resource_type,
+    action: i.action,
+    wave: i.wave,
+    priority: i.priority,
+    estimate: {
+      p50Ms: i.estimate.p50_ms,
+      p90Ms: i.estimate.p90_ms,
+      p50Cost: i.estimate.p50_cost_micros / MICROS,
+      p90Cost: i.estimate.p90_cost_micros / MICROS,
+      confidence: i.estimate.confidence,
+      evidence: i.estimate.evidence,
+    },
+    decisions: i.decisions,
+  }));
+}
+
+// Module-level, so TanStack Query maps the items once per fetch rather than once per render.
+const selectPlan = (data: PlanDetailQuery) => (data.plan ? { ...data.plan, items: planItemsOf(data.plan.document) } : null);
+
 export function planQuery(planId: string) {
   return queryOptions({
     queryKey: planKeys.detail(planId),
     queryFn: () => request(PlanQuery, { id: planId }),
-    select: (data) => data.plan,
+    select: selectPlan,
   });
 }
 

@@ -9,7 +9,7 @@ import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States
 import { download } from "../../lib/download";
 import { bytes, duration, money, when } from "../../lib/format";
 import { subscribe } from "../../lib/subscriptions";
-import { ACTIVE, applyEvent, RunLogsSubscription, runKeys, runQuery, useCancelRun, useRetryRun, useRunEvents } from "./api";
+import { ACTIVE, applyEvent, RunLogsSubscription, runKeys, runQuery, useCancelRun, useRetryRun, useRunEvents, useRunNodes } from "./api";
 import { barsOf, Timeline } from "./Timeline";
 import { useLogicalGraph } from "../graph/api";
 import { SubgraphView } from "../../components/graph/SubgraphView";
@@ -22,6 +22,7 @@ export default function RunDetailPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const run = useQuery(runQuery(runId));
+  const nodes = useRunNodes(runId);
   const cancel = useCancelRun();
   const retry = useRetryRun();
   const currency = useCurrency();
@@ -44,15 +45,15 @@ export default function RunDetailPage() {
 
   const statuses = useMemo(() => {
     const map = new Map<string, string>();
-    for (const node of run.data?.nodes ?? []) map.set(node.uniqueId, node.status);
+    for (const node of nodes.nodes) map.set(node.uniqueId, node.status);
     for (const event of feed.events) applyEvent(map, event);
     return map;
-  }, [run.data, feed.events]);
-  const bars = useMemo(() => barsOf(run.data?.nodes ?? [], feed.events), [run.data, feed.events]);
+  }, [nodes.nodes, feed.events]);
+  const bars = useMemo(() => barsOf(nodes.nodes, feed.events), [nodes.nodes, feed.events]);
   // The run's nodes on the graph, coloured as they finish.
   const environment = useEnvironment();
   const { graph } = useLogicalGraph(environment.data?.latestGraphVersion?.id);
-  const runIds = useMemo(() => new Set((run.data?.nodes ?? []).map((n) => n.uniqueId)), [run.data]);
+  const runIds = useMemo(() => new Set(nodes.nodes.map((n) => n.uniqueId)), [nodes.nodes]);
 
   if (run.isPending) return <Loading what="run" />;
   if (run.error) return <ErrorState error={run.error} retry={() => void run.refetch()} />;
@@ -131,9 +132,15 @@ export default function RunDetailPage() {
       </section>
       <section>
         <h2>Nodes and cost</h2>
+        {!nodes.complete && (
+          <div className="state" role="status">
+            Reading nodes: {nodes.nodes.length} of {r.nodeCount}…
+          </div>
+        )}
+        {nodes.error && <ErrorState error={nodes.error} retry={() => void nodes.refetch()} />}
         <DataTable
           label="run nodes"
-          rows={r.nodes}
+          rows={nodes.nodes}
           rowKey={(n) => n.uniqueId}
           filterable
           empty="No node results yet."

@@ -1,7 +1,8 @@
 // Runs' data access, in one place: the list, one run, the mutations on runs, and its live feeds
 // (graphql-transport-ws subscriptions that resume from a cursor, in live.ts). Other features reach runs
 // only through this module; query keys come from `runKeys` alone.
-import { keepPreviousData, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo } from "react";
 import { graphql } from "../../gql";
 import type { TriggerRunInput } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
@@ -21,6 +22,8 @@ export const runKeys = {
   lists: () => [...runKeys.all, "list"] as const,
   list: (environmentId: string | undefined, filters: RunFilters) => [...runKeys.lists(), environmentId, filters] as const,
   detail: (runId: string) => [...runKeys.all, "detail", runId] as const,
+  // Under the run's key: invalidating the run reads its nodes again too.
+  nodes: (runId: string) => [...runKeys.detail(runId), "nodes"] as const,
 };
 
 export const RunsQuery = graphql(`
@@ -98,15 +101,23 @@ export const RunQuery = graphql(`
           downloadPath
         }
       }
-      nodes {
+      nodeCount
+    }
+  }
+`);
+
+// A run's nodes, a page at a time: thousands of them in one answer take the server seconds to write.
+export const RunNodesQuery = graphql(`
+  query RunNodes($id: ID!, $first: Int!, $offset: Int!) {
+    run(id: $id) {
+      id
+      nodes(first: $first, offset: $offset) {
         uniqueId
-        resourceType
         status
         startedAt
         finishedAt
         executionTime
         rowsAffected
-        queryId
         message
         estimatedCost
         actualCost
@@ -194,6 +205,29 @@ export function runQuery(runId: string | null | undefined) {
     queryFn: () => request(RunQuery, { id: runId! }),
     select: (data) => data.run,
   });
+}
+
+const NODE_PAGE = 500;
+
+function runNodesQuery(runId: string | null | undefined) {
+  return infiniteQueryOptions({
+    queryKey: runKeys.nodes(runId ?? ""),
+    enabled: !!runId,
+    initialPageParam: 0,
+    queryFn: ({ pageParam }) => request(RunNodesQuery, { id: runId!, first: NODE_PAGE, offset: pageParam }),
+    getNextPageParam: (last, pages) => (last.run && last.run.nodes.length === NODE_PAGE ? pages.length * NODE_PAGE : undefined),
+  });
+}
+
+/** Every node of a run, read a page at a time: the first page shows at once, the rest follow in order. */
+export function useRunNodes(runId: string | null | undefined) {
+  const query = useInfiniteQuery(runNodesQuery(runId));
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const nodes = useMemo(() => query.data?.pages.flatMap((p) => p.run?.nodes ?? []) ?? [], [query.data]);
+  return { ...query, nodes, complete: !!query.data && !hasNextPage };
 }
 
 /** Start a run (of a plan, or of a selection planned now); the answer is the run or the refusal. */
