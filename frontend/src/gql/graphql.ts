@@ -360,7 +360,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, number: number, status: string, reason: string | null, trigger: string, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, nodeCount: number, plan: { id: string, status: string } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
+export type RunDetailQuery = { run: { id: string, number: number, status: string, reason: string | null, trigger: string, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: string } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
 
 export type RunNodesQueryVariables = Exact<{
   id: string | number;
@@ -1181,7 +1181,6 @@ export const RunDetailDocument = new TypedDocumentString(`
         downloadPath
       }
     }
-    nodeCount
   }
 }
     `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;

@@ -52,7 +52,8 @@ export default function RunDetailPage() {
   const bars = useMemo(() => barsOf(nodes.nodes, feed.events), [nodes.nodes, feed.events]);
   // The run's nodes on the graph, coloured as they finish.
   const environment = useEnvironment();
-  const { graph } = useLogicalGraph(environment.data?.latestGraphVersion?.id);
+  // Fetched once the nodes are in: the whole graph is a large answer the table should not wait behind.
+  const { graph } = useLogicalGraph(nodes.complete ? environment.data?.latestGraphVersion?.id : undefined);
   const runIds = useMemo(() => new Set(nodes.nodes.map((n) => n.uniqueId)), [nodes.nodes]);
 
   if (run.isPending) return <Loading what="run" />;
@@ -134,7 +135,7 @@ export default function RunDetailPage() {
         <h2>Nodes and cost</h2>
         {!nodes.complete && (
           <div className="state" role="status">
-            Reading nodes: {nodes.nodes.length} of {r.nodeCount}…
+            Reading nodes: {nodes.nodes.length} so far…
           </div>
         )}
         {nodes.error && <ErrorState error={nodes.error} retry={() => void nodes.refetch()} />}

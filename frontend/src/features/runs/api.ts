@@ -101,7 +101,6 @@ export const RunQuery = graphql(`
           downloadPath
         }
       }
-      nodeCount
     }
   }
 `);
