@@ -90,6 +90,7 @@ frontend-check: frontend/node_modules/.installed
 	rm -rf .cache/gql && $(NPM) exec --silent -- env GQL_OUT=../.cache/gql/ graphql-codegen --config codegen.ts --silent
 	diff -ru frontend/src/gql .cache/gql || (echo "frontend/src/gql is stale: run 'make gql'" && exit 1)
 	$(NPM) exec --silent -- tsc -b
+	$(NPM) exec --silent -- eslint .
 	$(NPM) exec --silent -- vitest run
 
 gql: frontend/node_modules/.installed

@@ -165,16 +165,18 @@ try {
     await page.goto(planUrl);
   });
 
-  let runUrl;
   await step("run: trigger it and watch it finish live", async () => {
     await page.getByRole("button", { name: "Run this plan" }).click();
     await page.waitForURL(/\/runs\/.+/);
-    runUrl = page.url();
     await page.locator(".badge", { hasText: /^live$/ }).waitFor({ timeout: 60_000 });
     await page.locator(".timeline-row").first().waitFor({ timeout: 120_000 });
     await page.locator("h1 .badge", { hasText: /^(success|warning|failed)$/ }).waitFor({ timeout: RUN_SECONDS * 1000 });
     const status = await page.locator("h1 .badge").first().textContent();
     need(status === "success", `the run ended ${status}`);
+    // Named as people name it: its number in the environment, and who started it by name, not by id.
+    await page.locator("h1", { hasText: /^Run #\d+/ }).waitFor();
+    const facts = await page.locator("dl.facts").textContent();
+    need(!/user:|token:/.test(facts ?? ""), `the actor is shown as a principal: ${facts}`);
     // The final record is read once the feed completes: duration and actual cost appear.
     await page.locator(".badge", { hasText: /^live$/ }).waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Retry failed nodes" }).waitFor({ state: "detached" });
@@ -274,7 +276,7 @@ try {
     await page.locator('table[aria-label="api tokens"]').getByRole("cell", { name: "ci-e2e", exact: true }).waitFor();
     await shot("settings");
     await page.getByRole("link", { name: "Dashboard", exact: true }).click();
-    await page.getByText("of 250.00 budget").waitFor();
+    await page.getByText("of $250.00 budget").waitFor(); // in the rate card's currency (USD by default)
     // The latest finished run's nodes: the slowest listed, none failing.
     await page.locator('table[aria-label="slowest nodes"] tbody tr').first().waitFor();
     await page.getByText("No failing node.").waitFor();

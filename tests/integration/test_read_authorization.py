@@ -82,6 +82,12 @@ class World:
         return getattr(item, "id", None) in mine
 
 
+async def _named(app: Services, access: Access, labels: list[str]) -> list[str]:
+    """The names a caller is told for these actors (a label given back unchanged names no one)."""
+    names = await app.identity.actor_names(access, labels)
+    return [name for name, label in zip(names, labels, strict=True) if name != label]
+
+
 def _file(name: str) -> ArtifactFile:
     return ArtifactFile((FIXTURES / name).name, (FIXTURES / name).read_bytes())
 
@@ -215,6 +221,7 @@ CASES: dict[str, tuple[Call, bool]] = {
     "audit.log": (lambda app, w, a: app.audit.log(a, AuditQuery(), None, 10), False),
     "access.grants": (lambda app, w, a: app.access.grants(a), False),
     "identity.api_tokens": (lambda app, w, a: app.identity.api_tokens(a), False),
+    "identity.actor_names": (lambda app, w, a: _named(app, a, [w.run.actor]), True),
 }
 
 # Not read use cases of a caller: commands (each checks `access.require` on its exact scope), and what DVT's own

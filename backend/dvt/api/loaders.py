@@ -138,6 +138,9 @@ class Loaders:
         self.run_nodes: DataLoader[uuid.UUID, list[RunNodeRecord]] = _many(
             lambda ids: services.runs.nodes(access, ids), lambda n: n.run_id
         )
+        self.actor_name: DataLoader[str, str] = DataLoader(
+            load_fn=lambda labels: services.identity.actor_names(access, labels)
+        )
         self.artifacts_of_version: DataLoader[uuid.UUID, list[ArtifactRecord]] = _many(
             lambda ids: graph.artifacts_of(access, ids), lambda a: a.graph_version_id
         )

@@ -27,7 +27,7 @@ from dvt.domain.audit import AuditEvent, AuditResult
 from dvt.domain.authentication import AuthenticationError, Claims
 from dvt.domain.authorization import TENANT_SCOPE, Permission, Role
 from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
-from dvt.domain.identity import Actor, ActorKind
+from dvt.domain.identity import SYSTEM, Actor, ActorKind
 from dvt.domain.tenancy import Tenant, TenantScope
 
 BOOTSTRAP_USERNAME = "admin"
@@ -77,6 +77,14 @@ def _uuid_or_none(raw: str) -> uuid.UUID | None:
         return uuid.UUID(raw)
     except ValueError:
         return None
+
+
+def _actor_key(label: str) -> tuple[ActorKind | None, uuid.UUID | None]:
+    kind, _, subject = label.partition(":")
+    try:
+        return ActorKind(kind), _uuid_or_none(subject)
+    except ValueError:
+        return None, None
 
 
 def _check_password(password: str) -> None:
@@ -305,6 +313,31 @@ class IdentityService:
     @staticmethod
     def _local_account_id(actor: Actor) -> uuid.UUID | None:
         return _uuid_or_none(actor.subject) if actor.kind is ActorKind.USER else None
+
+    # -- names people read ---------------------------------------------------------------------------
+
+    async def actor_names(self, access: Access, labels: Sequence[str]) -> list[str]:
+        """What to call each actor label (`user:<id>`, `token:<id>`, `system:dvt`) where people read it:
+        a local account's display name, an API token's name, "DVT" for DVT itself. An identity DVT holds
+        no name for (an OIDC subject, a deleted account or token) keeps its label. Names are the tenant's:
+        a caller who may view nothing in it gets the labels back unchanged."""
+        if not access.authorizer.holds_anywhere(Permission.VIEW):
+            return list(labels)
+        scope = access.scope
+        parsed = [_actor_key(label) for label in labels]
+        accounts = sorted({i for kind, i in parsed if kind is ActorKind.USER and i is not None})
+        tokens = sorted({i for kind, i in parsed if kind is ActorKind.TOKEN and i is not None})
+        names: dict[tuple[ActorKind | None, uuid.UUID | None], str] = {}
+        if accounts or tokens:
+            async with self._units() as uow:
+                found = await uow.identity.account_names(scope, accounts)
+                names |= {(ActorKind.USER, i): name for i, name in found.items()}
+                found = await uow.identity.token_names(scope, tokens)
+                names |= {(ActorKind.TOKEN, i): name for i, name in found.items()}
+        return [
+            SYSTEM.display_name if label == SYSTEM.label else names.get(key, label)
+            for label, key in zip(labels, parsed, strict=True)
+        ]
 
     # -- API tokens ----------------------------------------------------------------------------------
 

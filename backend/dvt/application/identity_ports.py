@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, Self
@@ -70,6 +71,9 @@ class IdentityRepository(Protocol):
 
     async def account(self, scope: TenantScope, username: str) -> LocalAccount | None: ...
     async def account_by_id(self, scope: TenantScope, account_id: uuid.UUID) -> LocalAccount | None: ...
+    # Display names for lists of actors: account id -> display name (or username); token id -> token name.
+    async def account_names(self, scope: TenantScope, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]: ...
+    async def token_names(self, scope: TenantScope, token_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]: ...
     async def add_account(self, account: LocalAccount) -> LocalAccount: ...  # ConflictError on a taken name
     async def has_platform_admin(self, scope: TenantScope) -> bool: ...
     async def set_password(

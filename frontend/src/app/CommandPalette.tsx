@@ -1,5 +1,5 @@
 // Ctrl/Cmd+K: jump to any view, node, run or plan of the environment.
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import {
   KBarAnimator,
   KBarPortal,
@@ -18,8 +18,8 @@ import { graphql } from "../gql";
 import { request } from "../lib/graphql";
 import { uiEvents } from "../lib/events";
 import { useLogicalGraph } from "../features/graph/api";
-import { TEST_TYPES } from "../features/graph/model";
-import { useEnvironment } from "./environment";
+import { TEST_TYPES } from "../lib/graph/model";
+import { useEnvironment } from "../lib/environment";
 import { VIEWS } from "./views";
 
 const RecentQuery = graphql(`
@@ -27,6 +27,7 @@ const RecentQuery = graphql(`
     runs(environmentId: $environmentId, first: 20) {
       nodes {
         id
+        number
         status
         createdAt
       }
@@ -74,6 +75,15 @@ export function CommandPalette({ base, children }: { base: string; children: Rea
   );
 }
 
+/** The environment's recent runs and plans, offered as palette actions. */
+function recentQuery(environmentId: string | undefined) {
+  return queryOptions({
+    queryKey: ["palette", "recent", environmentId] as const,
+    enabled: !!environmentId,
+    queryFn: () => request(RecentQuery, { environmentId: environmentId! }),
+  });
+}
+
 function DynamicActions({ base }: { base: string }) {
   // Thousands of node actions are registered only while the palette is open, and the graph is only
   // fetched for it then (it is shared with the workspace's cached copy).
@@ -86,11 +96,7 @@ function OpenPaletteActions({ base }: { base: string }) {
   const environment = useEnvironment();
   const env = environment.data;
   const { graph } = useLogicalGraph(env?.latestGraphVersion?.id);
-  const recent = useQuery({
-    queryKey: ["palette-recent", env?.id],
-    enabled: !!env?.id,
-    queryFn: () => request(RecentQuery, { environmentId: env!.id }),
-  });
+  const recent = useQuery(recentQuery(env?.id));
   const nodeActions = useMemo<Action[]>(
     () =>
       (graph?.nodes ?? [])
@@ -111,7 +117,7 @@ function OpenPaletteActions({ base }: { base: string }) {
   const otherActions = useMemo<Action[]>(() => {
     const runs = (recent.data?.runs.nodes ?? []).map((r) => ({
       id: `run:${r.id}`,
-      name: `Run ${r.id.slice(-8)} — ${r.status.toLowerCase().replace("_", " ")}`,
+      name: `Run #${r.number} — ${r.status.toLowerCase().replace("_", " ")}`,
       subtitle: r.createdAt ?? "",
       section: "Runs",
       perform: () => navigate(`${base}/runs/${encodeURIComponent(r.id)}`),

@@ -6,7 +6,7 @@ import { Empty, ErrorState, Loading } from "../components/States";
 import { ChangePassword } from "../features/auth/ChangePassword";
 import { currentSession, signOut } from "../lib/auth";
 import { CommandPalette } from "./CommandPalette";
-import { useProjects, useRoute } from "./environment";
+import { useProjects, useRoute } from "../lib/environment";
 import { VIEWS } from "./views";
 
 function subscribeSession(notify: () => void) {
@@ -69,8 +69,16 @@ export function Shell() {
 
 function Frame() {
   const { base, project, env } = useRoute();
-  // The graph is the view most sessions open: its layout engine starts while the first view loads.
-  useEffect(() => void import("../features/graph/layout/client").then((layout) => layout.warmLayout()), []);
+  // The graph is the view most sessions open: its layout engine starts once the first view has loaded
+  // (idle), so that loading it does not compete with the view itself; the graph page warms it at once.
+  useEffect(() => {
+    const warm = () => void import("../components/graph/layout/client").then((layout) => layout.warmLayout());
+    const idle = window.requestIdleCallback?.(warm, { timeout: 3000 });
+    if (idle === undefined) warm();
+    return () => {
+      if (idle !== undefined) window.cancelIdleCallback(idle);
+    };
+  }, []);
   const projects = useProjects();
   const navigate = useNavigate();
   const choices = (projects.data?.organizations ?? []).flatMap((org) =>

@@ -70,12 +70,6 @@ export type DecidePlanInput = {
   reason?: string | null | undefined;
 };
 
-/** HISTORY: the node's own runs; SIMILAR: nodes like it */
-export type EstimateConfidence =
-  | 'HISTORY'
-  | 'NONE'
-  | 'SIMILAR';
-
 export type GrantRoleInput = {
   /** user:SUBJECT, group:NAME or token:ID */
   principal: string;
@@ -189,30 +183,10 @@ export type PaletteRecentQueryVariables = Exact<{
 }>;
 
 
-export type PaletteRecentQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, createdAt: string | null }> }, node:
+export type PaletteRecentQuery = { runs: { nodes: Array<{ id: string, number: number, status: RunStatus, createdAt: string | null }> }, node:
     | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdAt: string | null }> } }
     | Record<PropertyKey, never>
    | null };
-
-export type CurrentEnvironmentQueryVariables = Exact<{
-  project: string;
-  env: string;
-}>;
-
-
-export type CurrentEnvironmentQuery = { environment: { id: string, slug: string, name: string, adapter: string, gitRef: string, scope: string, rateCard: unknown, quotas: { maxConcurrentRuns: number | null, monthlyCostBudget: number | null }, project: { id: string, slug: string, name: string, repository: string, organization: { slug: string } | null } | null, latestGraphVersion: { id: string, sequence: number, contentHash: string, dbtVersion: string | null, nodeCount: number, createdAt: string } | null } | null };
-
-export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type ProjectsQuery = { tenant: { slug: string, name: string } | null, viewer: { subject: string, displayName: string, kind: string }, organizations: Array<{ slug: string, name: string, projects: Array<{ slug: string, name: string, environments: Array<{ slug: string, name: string }> }> }> };
-
-export type PermissionsOnQueryVariables = Exact<{
-  scope: string;
-}>;
-
-
-export type PermissionsOnQuery = { permissionsOn: Array<string> };
 
 export type VersionArtifactsQueryVariables = Exact<{
   id: string | number;
@@ -236,7 +210,7 @@ export type DashboardQueryVariables = Exact<{
 }>;
 
 
-export type DashboardQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, trigger: RunTrigger, actor: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null }> }, node:
+export type DashboardQuery = { runs: { nodes: Array<{ id: string, number: number, status: RunStatus, trigger: RunTrigger, actor: string, actorName: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null }> }, node:
     | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdBy: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
     | Record<PropertyKey, never>
    | null };
@@ -247,16 +221,6 @@ export type DashboardRunNodesQueryVariables = Exact<{
 
 
 export type DashboardRunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: string, executionTime: number | null, message: string | null }> } | null };
-
-export type GraphVersionsQueryVariables = Exact<{
-  environmentId: string | number;
-}>;
-
-
-export type GraphVersionsQuery = { node:
-    | { graphVersions: { nodes: Array<{ id: string, sequence: number, contentHash: string, dbtVersion: string | null, manifestSchemaVersion: string, invocationId: string | null, generatedAt: string | null, nodeCount: number, createdAt: string }> } }
-    | Record<PropertyKey, never>
-   | null };
 
 export type VersionDiffQueryVariables = Exact<{
   base: string | number;
@@ -278,17 +242,21 @@ export type DocsListQueryVariables = Exact<{
   id: string | number;
   filter?: NodeFilterInput | null | undefined;
   after?: string | null | undefined;
+  first: number;
 }>;
 
 
 export type DocsListQuery = { graphVersion: { id: string, nodes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ uniqueId: string, name: string, resourceType: string, description: string, packageName: string }> } } | null };
 
-export type PlanNodesQueryVariables = Exact<{
-  id: string | number;
+export type GraphVersionsQueryVariables = Exact<{
+  environmentId: string | number;
 }>;
 
 
-export type PlanNodesQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: PlanAction }> } | null };
+export type GraphVersionsQuery = { node:
+    | { graphVersions: { nodes: Array<{ id: string, sequence: number, contentHash: string, dbtVersion: string | null, manifestSchemaVersion: string, invocationId: string | null, generatedAt: string | null, nodeCount: number, createdAt: string }> } }
+    | Record<PropertyKey, never>
+   | null };
 
 export type GraphDocumentQueryVariables = Exact<{
   id: string | number;
@@ -378,7 +346,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, items: Array<{ uniqueId: string, resourceType: string, action: PlanAction, wave: number, priority: number, estimate: { p50Ms: number, p50Cost: number, p90Cost: number, confidence: EstimateConfidence, evidence: string }, decisions: Array<{ policy: string, reason: string, message: string, action: PlanAction | null, final: boolean }> }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, document: unknown, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -406,6 +374,13 @@ export type RejectPlanMutation = { rejectPlan:
     | { __typename: 'ValidationError', message: string }
    };
 
+export type PlanNodesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PlanNodesQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: PlanAction }> } | null };
+
 export type RunsQueryVariables = Exact<{
   environmentId: string | number;
   status?: Array<RunStatus> | RunStatus | null | undefined;
@@ -416,22 +391,23 @@ export type RunsQueryVariables = Exact<{
 }>;
 
 
-export type RunsQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, attempt: number, createdAt: string | null, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type RunsQuery = { runs: { nodes: Array<{ id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, createdAt: string | null, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type RunDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null, nodes: Array<{ uniqueId: string, resourceType: string, status: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, queryId: string | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
+export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
 
-export type RunEventsSubscriptionVariables = Exact<{
-  runId: string | number;
-  after: number;
+export type RunNodesQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  offset: number;
 }>;
 
 
-export type RunEventsSubscription = { runEvents: { cursor: number, events: Array<{ seq: number, kind: string, uniqueId: string | null, status: string | null, message: string, payload: unknown, createdAt: string }> } };
+export type RunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
 
 export type RunLogsSubscriptionVariables = Exact<{
   runId: string | number;
@@ -503,6 +479,14 @@ export type RetryRunMutation = { retryRun:
     | { __typename: 'Run', id: string, status: RunStatus }
     | { __typename: 'ValidationError', message: string }
    };
+
+export type RunEventsSubscriptionVariables = Exact<{
+  runId: string | number;
+  after: number;
+}>;
+
+
+export type RunEventsSubscription = { runEvents: { cursor: number, events: Array<{ seq: number, kind: string, uniqueId: string | null, status: string | null, message: string, payload: unknown, createdAt: string }> } };
 
 export type AccessOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -663,6 +647,26 @@ export type RetireSecretMutation = { retireSecret:
     | { __typename: 'ValidationError', message: string }
    };
 
+export type CurrentEnvironmentQueryVariables = Exact<{
+  project: string;
+  env: string;
+}>;
+
+
+export type CurrentEnvironmentQuery = { environment: { id: string, slug: string, name: string, adapter: string, gitRef: string, scope: string, rateCard: unknown, currency: string, quotas: { maxConcurrentRuns: number | null, monthlyCostBudget: number | null }, project: { id: string, slug: string, name: string, repository: string, organization: { slug: string } | null } | null, latestGraphVersion: { id: string, sequence: number, contentHash: string, dbtVersion: string | null, nodeCount: number, createdAt: string } | null } | null };
+
+export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProjectsQuery = { tenant: { slug: string, name: string } | null, viewer: { subject: string, displayName: string, kind: string }, organizations: Array<{ slug: string, name: string, projects: Array<{ slug: string, name: string, environments: Array<{ slug: string, name: string }> }> }> };
+
+export type PermissionsOnQueryVariables = Exact<{
+  scope: string;
+}>;
+
+
+export type PermissionsOnQuery = { permissionsOn: Array<string> };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -710,6 +714,7 @@ export const PaletteRecentDocument = new TypedDocumentString(`
   runs(environmentId: $environmentId, first: 20) {
     nodes {
       id
+      number
       status
       createdAt
     }
@@ -727,70 +732,6 @@ export const PaletteRecentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PaletteRecentQuery, PaletteRecentQueryVariables>;
-export const CurrentEnvironmentDocument = new TypedDocumentString(`
-    query CurrentEnvironment($project: String!, $env: String!) {
-  environment(project: $project, slug: $env) {
-    id
-    slug
-    name
-    adapter
-    gitRef
-    scope
-    quotas {
-      maxConcurrentRuns
-      monthlyCostBudget
-    }
-    rateCard
-    project {
-      id
-      slug
-      name
-      repository
-      organization {
-        slug
-      }
-    }
-    latestGraphVersion {
-      id
-      sequence
-      contentHash
-      dbtVersion
-      nodeCount
-      createdAt
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<CurrentEnvironmentQuery, CurrentEnvironmentQueryVariables>;
-export const ProjectsDocument = new TypedDocumentString(`
-    query Projects {
-  tenant {
-    slug
-    name
-  }
-  viewer {
-    subject
-    displayName
-    kind
-  }
-  organizations {
-    slug
-    name
-    projects {
-      slug
-      name
-      environments {
-        slug
-        name
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ProjectsQuery, ProjectsQueryVariables>;
-export const PermissionsOnDocument = new TypedDocumentString(`
-    query PermissionsOn($scope: String!) {
-  permissionsOn(scope: $scope)
-}
-    `) as unknown as TypedDocumentString<PermissionsOnQuery, PermissionsOnQueryVariables>;
 export const VersionArtifactsDocument = new TypedDocumentString(`
     query VersionArtifacts($id: ID!) {
   graphVersion(id: $id) {
@@ -827,9 +768,11 @@ export const DashboardDocument = new TypedDocumentString(`
   runs(environmentId: $environmentId, first: 100) {
     nodes {
       id
+      number
       status
       trigger
       actor
+      actorName
       createdAt
       durationSeconds
       actualCost
@@ -880,27 +823,6 @@ export const DashboardRunNodesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardRunNodesQuery, DashboardRunNodesQueryVariables>;
-export const GraphVersionsDocument = new TypedDocumentString(`
-    query GraphVersions($environmentId: ID!) {
-  node(id: $environmentId) {
-    ... on Environment {
-      graphVersions(first: 100) {
-        nodes {
-          id
-          sequence
-          contentHash
-          dbtVersion
-          manifestSchemaVersion
-          invocationId
-          generatedAt
-          nodeCount
-          createdAt
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<GraphVersionsQuery, GraphVersionsQueryVariables>;
 export const VersionDiffDocument = new TypedDocumentString(`
     query VersionDiff($base: ID!, $head: ID!) {
   diff(base: $base, head: $head) {
@@ -943,10 +865,10 @@ export const NodeCodeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<NodeCodeQuery, NodeCodeQueryVariables>;
 export const DocsListDocument = new TypedDocumentString(`
-    query DocsList($id: ID!, $filter: NodeFilterInput, $after: String) {
+    query DocsList($id: ID!, $filter: NodeFilterInput, $after: String, $first: Int!) {
   graphVersion(id: $id) {
     id
-    nodes(first: 100, after: $after, filter: $filter) {
+    nodes(first: $first, after: $after, filter: $filter) {
       totalCount
       pageInfo {
         hasNextPage
@@ -963,17 +885,27 @@ export const DocsListDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DocsListQuery, DocsListQueryVariables>;
-export const PlanNodesDocument = new TypedDocumentString(`
-    query PlanNodes($id: ID!) {
-  plan(id: $id) {
-    id
-    items {
-      uniqueId
-      action
+export const GraphVersionsDocument = new TypedDocumentString(`
+    query GraphVersions($environmentId: ID!) {
+  node(id: $environmentId) {
+    ... on Environment {
+      graphVersions(first: 100) {
+        nodes {
+          id
+          sequence
+          contentHash
+          dbtVersion
+          manifestSchemaVersion
+          invocationId
+          generatedAt
+          nodeCount
+          createdAt
+        }
+      }
     }
   }
 }
-    `) as unknown as TypedDocumentString<PlanNodesQuery, PlanNodesQueryVariables>;
+    `) as unknown as TypedDocumentString<GraphVersionsQuery, GraphVersionsQueryVariables>;
 export const GraphDocumentDocument = new TypedDocumentString(`
     query GraphDocument($id: ID!) {
   graphVersion(id: $id) {
@@ -1151,27 +1083,7 @@ export const PlanDetailDocument = new TypedDocumentString(`
       reason
       role
     }
-    items {
-      uniqueId
-      resourceType
-      action
-      wave
-      priority
-      estimate {
-        p50Ms
-        p50Cost
-        p90Cost
-        confidence
-        evidence
-      }
-      decisions {
-        policy
-        reason
-        message
-        action
-        final
-      }
-    }
+    document
     headVersion {
       id
       sequence
@@ -1215,6 +1127,17 @@ export const RejectPlanDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<RejectPlanMutation, RejectPlanMutationVariables>;
+export const PlanNodesDocument = new TypedDocumentString(`
+    query PlanNodes($id: ID!) {
+  plan(id: $id) {
+    id
+    items {
+      uniqueId
+      action
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlanNodesQuery, PlanNodesQueryVariables>;
 export const RunsDocument = new TypedDocumentString(`
     query Runs($environmentId: ID!, $status: [RunStatus!], $trigger: RunTrigger, $actor: String, $first: Int, $after: String) {
   runs(
@@ -1227,10 +1150,12 @@ export const RunsDocument = new TypedDocumentString(`
   ) {
     nodes {
       id
+      number
       status
       reason
       trigger
       actor
+      actorName
       attempt
       createdAt
       startedAt
@@ -1252,10 +1177,12 @@ export const RunDetailDocument = new TypedDocumentString(`
     query RunDetail($id: ID!) {
   run(id: $id) {
     id
+    number
     status
     reason
     trigger
     actor
+    actorName
     attempt
     traceId
     worker
@@ -1292,15 +1219,20 @@ export const RunDetailDocument = new TypedDocumentString(`
         downloadPath
       }
     }
-    nodes {
+  }
+}
+    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
+export const RunNodesDocument = new TypedDocumentString(`
+    query RunNodes($id: ID!, $first: Int!, $offset: Int!) {
+  run(id: $id) {
+    id
+    nodes(first: $first, offset: $offset) {
       uniqueId
-      resourceType
       status
       startedAt
       finishedAt
       executionTime
       rowsAffected
-      queryId
       message
       estimatedCost
       actualCost
@@ -1308,23 +1240,7 @@ export const RunDetailDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
-export const RunEventsDocument = new TypedDocumentString(`
-    subscription RunEvents($runId: ID!, $after: Int!) {
-  runEvents(runId: $runId, after: $after) {
-    cursor
-    events {
-      seq
-      kind
-      uniqueId
-      status
-      message
-      payload
-      createdAt
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<RunEventsSubscription, RunEventsSubscriptionVariables>;
+    `) as unknown as TypedDocumentString<RunNodesQuery, RunNodesQueryVariables>;
 export const RunLogsDocument = new TypedDocumentString(`
     subscription RunLogs($runId: ID!, $after: Int!) {
   runLogs(runId: $runId, after: $after) {
@@ -1385,6 +1301,22 @@ export const RetryRunDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<RetryRunMutation, RetryRunMutationVariables>;
+export const RunEventsDocument = new TypedDocumentString(`
+    subscription RunEvents($runId: ID!, $after: Int!) {
+  runEvents(runId: $runId, after: $after) {
+    cursor
+    events {
+      seq
+      kind
+      uniqueId
+      status
+      message
+      payload
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunEventsSubscription, RunEventsSubscriptionVariables>;
 export const AccessOverviewDocument = new TypedDocumentString(`
     query AccessOverview {
   grants {
@@ -1564,3 +1496,68 @@ export const RetireSecretDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RetireSecretMutation, RetireSecretMutationVariables>;
+export const CurrentEnvironmentDocument = new TypedDocumentString(`
+    query CurrentEnvironment($project: String!, $env: String!) {
+  environment(project: $project, slug: $env) {
+    id
+    slug
+    name
+    adapter
+    gitRef
+    scope
+    quotas {
+      maxConcurrentRuns
+      monthlyCostBudget
+    }
+    rateCard
+    currency
+    project {
+      id
+      slug
+      name
+      repository
+      organization {
+        slug
+      }
+    }
+    latestGraphVersion {
+      id
+      sequence
+      contentHash
+      dbtVersion
+      nodeCount
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CurrentEnvironmentQuery, CurrentEnvironmentQueryVariables>;
+export const ProjectsDocument = new TypedDocumentString(`
+    query Projects {
+  tenant {
+    slug
+    name
+  }
+  viewer {
+    subject
+    displayName
+    kind
+  }
+  organizations {
+    slug
+    name
+    projects {
+      slug
+      name
+      environments {
+        slug
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProjectsQuery, ProjectsQueryVariables>;
+export const PermissionsOnDocument = new TypedDocumentString(`
+    query PermissionsOn($scope: String!) {
+  permissionsOn(scope: $scope)
+}
+    `) as unknown as TypedDocumentString<PermissionsOnQuery, PermissionsOnQueryVariables>;

@@ -6,10 +6,29 @@ export function duration(seconds: number | null | undefined): string {
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
-export function money(value: number | null | undefined): string {
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string, small: boolean): Intl.NumberFormat {
+  const key = `${currency}:${small}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    // Sub-cent amounts (one model's cost) keep two significant digits instead of rounding to 0.00.
+    format = new Intl.NumberFormat(undefined, { style: "currency", currency, ...(small ? { maximumSignificantDigits: 2 } : {}) });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+/** A cost in its environment's currency (the rate card's ISO 4217 code), as the reader's locale writes money. */
+export function money(value: number | null | undefined, currency: string): string {
   if (value == null) return "—";
-  if (value === 0) return "0";
-  return value < 0.01 ? String(Number(value.toPrecision(2))) : value.toFixed(2);
+  const small = value !== 0 && Math.abs(value) < 0.01;
+  try {
+    return moneyFormat(currency, small).format(value);
+  } catch {
+    // A code Intl does not know (a rate card may name anything): the number, then the code as written.
+    return `${small ? Number(value.toPrecision(2)) : value.toFixed(2)} ${currency}`;
+  }
 }
 
 export function when(iso: string | null | undefined): string {

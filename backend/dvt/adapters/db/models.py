@@ -96,6 +96,7 @@ class EnvironmentRow(Base):
     rate_card: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     quotas: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     policies: Mapped[dict[str, Any]] = mapped_column(server_default="{}")  # settings by policy id
+    run_seq: Mapped[int] = mapped_column(Integer, server_default="0")  # the last run number handed out
     created_at: Mapped[datetime] = _now()
 
 

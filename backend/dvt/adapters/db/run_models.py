@@ -22,10 +22,12 @@ class RunRow(Base):
         Index("ix_runs_environment", "tenant_id", "environment_id", "created_at"),
         Index("ix_runs_status", "tenant_id", "status"),
         Index("uq_runs_idempotency_key", "tenant_id", "environment_id", "idempotency_key", unique=True),
+        UniqueConstraint("environment_id", "number", name="uq_runs_environment_number"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
     environment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, 3… per environment, taken from environments.run_seq
     plan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
     retry_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(24))

@@ -112,8 +112,9 @@ class RunType(relay.Node):
     id: relay.NodeID[str]
     status: RunStatus
     reason: str | None = strawberry.field(description="Why it waits (queued: quota) or why it ended as it did")
+    number: int = strawberry.field(description="The run's number in its environment: 1, 2, 3…")
     trigger: Trigger
-    actor: str
+    actor: str = strawberry.field(description="Who triggered it, as a principal: user:ID, token:ID or system:dvt")
     trace_id: str
     attempt: int
     worker: str | None
@@ -133,13 +134,18 @@ class RunType(relay.Node):
     @staticmethod
     def of(run: RunRecord) -> RunType:
         return RunType(
-            id=str(run.id), status=RunStatus(run.status), reason=run.reason, trigger=Trigger(run.trigger),
-            actor=run.actor, trace_id=run.trace_id, attempt=run.attempt, worker=run.worker, exit_code=run.exit_code,
+            id=str(run.id), number=run.number, status=RunStatus(run.status), reason=run.reason,
+            trigger=Trigger(run.trigger), actor=run.actor,
+            trace_id=run.trace_id, attempt=run.attempt, worker=run.worker, exit_code=run.exit_code,
             created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
             cancel_requested_at=run.cancel_requested_at, estimated_cost=_money(run.estimated_cost_micros),
             actual_cost=_money(run.actual_cost_micros), regressions=run.regressions, limits=run.limits,
             artifacts=run.artifacts, event_count=run.event_seq, record=run,
         )  # fmt: skip
+
+    @strawberry.field(description="Who triggered it, as people know them: the account's or token's name, or DVT")
+    async def actor_name(self, info: Info) -> str:
+        return await info.context.loaders.actor_name.load(self.record.actor)
 
     @strawberry.field(description="Seconds between being triggered and starting on a worker")
     def queue_wait_seconds(self) -> float | None:
@@ -151,9 +157,21 @@ class RunType(relay.Node):
         r = self.record
         return (r.finished_at - r.started_at).total_seconds() if r.finished_at and r.started_at else None
 
-    @strawberry.field(description="Per node: status, timing, rows, query id, estimated and actual cost")
-    async def nodes(self, info: Info) -> list[RunNodeType]:
-        return [RunNodeType.of(n) for n in await info.context.loaders.run_nodes.load(self.record.id)]
+    @strawberry.field(
+        description="Per node: status, timing, rows, query id, estimated and actual cost. With `first`, a page of "
+        "them in unique id order (the same order on every call: a run's nodes are fixed when it is dispatched), "
+        "from `offset`"
+    )
+    async def nodes(self, info: Info, first: int | None = None, offset: int = 0) -> list[RunNodeType]:
+        found = await info.context.loaders.run_nodes.load(self.record.id)
+        if first is not None:  # thousands of nodes serialise in seconds: a client reads them a page at a time
+            size = page_size(first, MAX_ROWS, MAX_ROWS)
+            found = sorted(found, key=lambda n: n.unique_id)[max(offset, 0) : max(offset, 0) + size]
+        return [RunNodeType.of(n) for n in found]
+
+    @strawberry.field(description="How many nodes the run has (what `nodes` pages through)")
+    async def node_count(self, info: Info) -> int:
+        return len(await info.context.loaders.run_nodes.load(self.record.id))
 
     @strawberry.field(description="Events after the cursor `after` (0: from the start)")
     async def events(self, info: Info, after: int = 0, first: int = 500) -> list[RunEventType]:

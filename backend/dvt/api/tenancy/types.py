@@ -16,6 +16,7 @@ from dvt.api.pagination import Connection, decode_time_cursor, page_size, time_k
 from dvt.api.scalars import JSON
 from dvt.domain import tenancy
 from dvt.domain.authorization import environment_scope
+from dvt.domain.plan.estimate import currency_of
 from dvt.domain.quotas import Quotas
 
 if TYPE_CHECKING:
@@ -199,6 +200,10 @@ class EnvironmentType(relay.Node):
     @strawberry.field(description="What an hour of execution costs here")
     def rate_card(self, info: Info) -> JSON:
         return dict(self.environment.rate_card)
+
+    @strawberry.field(description="The ISO 4217 currency of every cost shown for this environment (its rate card's)")
+    def currency(self, info: Info) -> str:
+        return currency_of(self.environment.rate_card)
 
     @strawberry.field(description="Plans of this environment, newest first")
     async def plans(

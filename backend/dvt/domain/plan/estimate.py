@@ -22,6 +22,11 @@ ZERO = Estimate(0, 0, 0, 0, Confidence.NONE, "no history")
 SNOWFLAKE_CREDITS = {"XSMALL": 1, "SMALL": 2, "MEDIUM": 4, "LARGE": 8, "XLARGE": 16, "2XLARGE": 32, "3XLARGE": 64}
 
 
+def currency_of(card: Mapping[str, Any]) -> str:
+    """The ISO 4217 code every cost of the environment is in: the card's `currency`, USD when it names none."""
+    return str(card.get("currency") or "USD").upper()
+
+
 @dataclass(frozen=True, slots=True)
 class RateCard:
     """What one hour of execution costs the environment, in micro-units of `currency`."""
@@ -32,7 +37,7 @@ class RateCard:
     @staticmethod
     def parse(card: Mapping[str, Any], adapter: str) -> RateCard:
         """`{"price_per_compute_hour": 1.5}`, or for Snowflake `{"warehouse_size": "SMALL", "price_per_credit": 3}`."""
-        currency = str(card.get("currency", "USD"))
+        currency = currency_of(card)
         try:
             if adapter == "snowflake" and "warehouse_size" in card:
                 size = str(card["warehouse_size"]).upper().replace("-", "")

@@ -2,53 +2,22 @@
 // versions, size; download them, or read them in a JSON viewer.
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
-import { useEnvironment } from "../../app/environment";
+import { useEnvironment } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
-import { graphql } from "../../gql";
-import { currentSession } from "../../lib/auth";
+import { download } from "../../lib/download";
 import { bytes, when } from "../../lib/format";
-import { request } from "../../lib/graphql";
-import { useVersions } from "../diff/DiffPage";
-import { download } from "../runs/RunDetailPage";
+import { useGraphVersions } from "../graph/api";
+import { artifactContentQuery, artifactsQuery, VIEWABLE_BYTES } from "./api";
 
 const JsonView = lazy(() => import("../../components/JsonView"));
 
-const ArtifactsQuery = graphql(`
-  query VersionArtifacts($id: ID!) {
-    graphVersion(id: $id) {
-      id
-      sequence
-      artifacts {
-        id
-        kind
-        schemaVersion
-        dbtVersion
-        generatedAt
-        invocationId
-        sha256
-        sizeBytes
-        fileName
-        createdAt
-        downloadPath
-      }
-    }
-  }
-`);
-
-const VIEWABLE_BYTES = 8 * 1024 * 1024;
-
 export default function ArtifactsPage() {
   const environment = useEnvironment();
-  const versions = useVersions(environment.data?.id);
+  const versions = useGraphVersions(environment.data?.id);
   const [chosen, setChosen] = useState<string | null>(null);
   const versionId = chosen ?? versions.data?.[0]?.id;
-  const artifacts = useQuery({
-    queryKey: ["artifacts", versionId],
-    enabled: !!versionId,
-    queryFn: () => request(ArtifactsQuery, { id: versionId! }),
-    select: (d) => d.graphVersion?.artifacts ?? [],
-  });
+  const artifacts = useQuery(artifactsQuery(versionId));
   const [viewing, setViewing] = useState<{ path: string; name: string; size: number } | null>(null);
   if (environment.isPending || versions.isPending) return <Loading what="graph versions" />;
   if (versions.error) return <ErrorState error={versions.error} />;
@@ -113,17 +82,7 @@ export default function ArtifactsPage() {
 }
 
 function ArtifactViewer({ path, name, size, onClose }: { path: string; name: string; size: number; onClose: () => void }) {
-  const content = useQuery({
-    queryKey: ["artifact-content", path],
-    enabled: size <= VIEWABLE_BYTES,
-    staleTime: Infinity,
-    queryFn: async () => {
-      const response = await fetch(path, { headers: { authorization: `Bearer ${currentSession()?.token ?? ""}` } });
-      if (!response.ok) throw new Error(`could not read ${name} (HTTP ${response.status})`);
-      // Pretty-printed once here: the viewer folds and searches it.
-      return JSON.stringify(await response.json(), null, 2);
-    },
-  });
+  const content = useQuery(artifactContentQuery(path, name, size));
   return (
     <section className="artifact-viewer" aria-label="artifact viewer">
       <h2>

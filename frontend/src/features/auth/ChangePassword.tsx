@@ -3,20 +3,8 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
-import { graphql } from "../../gql";
 import { currentSession, storeSession } from "../../lib/auth";
-import { request } from "../../lib/graphql";
-
-const ChangePasswordMutation = graphql(`
-  mutation ChangePassword($input: ChangePasswordInput!) {
-    changePassword(input: $input) {
-      __typename
-      ... on Error {
-        message
-      }
-    }
-  }
-`);
+import { useChangePassword } from "./api";
 
 export const passwordSchema = z
   .object({
@@ -30,13 +18,12 @@ type Form = z.infer<typeof passwordSchema>;
 
 export function ChangePassword() {
   const [failure, setFailure] = useState<string | null>(null);
+  const changePasswordMutation = useChangePassword();
   const form = useForm<Form>({ resolver: zodResolver(passwordSchema) });
   const submit = form.handleSubmit(async (values) => {
     setFailure(null);
     try {
-      const { changePassword } = await request(ChangePasswordMutation, {
-        input: { currentPassword: values.currentPassword, newPassword: values.newPassword },
-      });
+      const changePassword = await changePasswordMutation.mutateAsync({ currentPassword: values.currentPassword, newPassword: values.newPassword });
       if (changePassword.__typename !== "PasswordChanged") {
         setFailure("message" in changePassword ? changePassword.message : "the password was not changed");
         return;

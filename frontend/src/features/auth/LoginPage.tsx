@@ -5,8 +5,9 @@ import { useForm } from "react-hook-form";
 import { useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { ErrorState, Loading } from "../../components/States";
-import { fetchAuthConfig, loginLocal } from "../../lib/auth";
+import { loginLocal } from "../../lib/auth";
 import { beginOidc } from "../../lib/oidc";
+import { authConfigQuery } from "./api";
 
 export const loginSchema = z.object({
   tenant: z.string().trim().min(1, "the tenant is required"),
@@ -20,7 +21,7 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const next = params.get("next") || "/";
   const navigate = useNavigate();
-  const config = useQuery({ queryKey: ["auth-config"], queryFn: fetchAuthConfig, staleTime: Infinity });
+  const config = useQuery(authConfigQuery());
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm<LoginForm>({
     resolver: zodResolver(loginSchema),

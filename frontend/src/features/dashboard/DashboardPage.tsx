@@ -2,97 +2,24 @@
 // budget, freshness of sources, and plans waiting for approval.
 import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate } from "react-router";
-import { useEnvironment, useRoute } from "../../app/environment";
+import { useCurrency, useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
-import { graphql } from "../../gql";
 import { duration, money, when } from "../../lib/format";
-import { request } from "../../lib/graphql";
 import { ACTIVE } from "../runs/api";
-
-const DashboardQuery = graphql(`
-  query Dashboard($environmentId: ID!) {
-    runs(environmentId: $environmentId, first: 100) {
-      nodes {
-        id
-        status
-        trigger
-        actor
-        createdAt
-        durationSeconds
-        actualCost
-      }
-    }
-    node(id: $environmentId) {
-      ... on Environment {
-        plans(first: 50) {
-          nodes {
-            id
-            status
-            createdBy
-            createdAt
-            approvalsRequired {
-              role
-              reason
-            }
-          }
-        }
-        invocations(first: 20) {
-          nodes {
-            invocationId
-            command
-            createdAt
-            sourceFreshness {
-              uniqueId
-              status
-              maxLoadedAt
-              ageSeconds
-              error
-            }
-          }
-        }
-      }
-    }
-  }
-`);
-
-// Node results of one run only: a hundred runs' nodes would be tens of thousands of rows every refresh.
-const RunNodesQuery = graphql(`
-  query DashboardRunNodes($id: ID!) {
-    run(id: $id) {
-      id
-      nodes {
-        uniqueId
-        status
-        executionTime
-        message
-      }
-    }
-  }
-`);
+import { dashboardQuery, runNodesQuery } from "./api";
 
 const FAILED = new Set(["error", "fail", "runtime error"]);
-
 
 export function DashboardPage() {
   const { base } = useRoute();
   const navigate = useNavigate();
   const environment = useEnvironment();
   const env = environment.data;
-  const data = useQuery({
-    queryKey: ["dashboard", env?.id],
-    enabled: !!env?.id,
-    queryFn: () => request(DashboardQuery, { environmentId: env!.id }),
-    refetchInterval: 10_000,
-  });
+  const data = useQuery(dashboardQuery(env?.id));
   const latestFinishedId = data.data?.runs.nodes.find((r) => !ACTIVE.has(r.status))?.id;
-  const latestNodes = useQuery({
-    queryKey: ["run-nodes", latestFinishedId],
-    enabled: !!latestFinishedId,
-    staleTime: Infinity, // a finished run's results do not change
-    queryFn: () => request(RunNodesQuery, { id: latestFinishedId! }),
-    select: (d) => d.run?.nodes ?? [],
-  });
+  const latestNodes = useQuery(runNodesQuery(latestFinishedId));
+  const currency = useCurrency();
   if (environment.isPending) return <Loading what="environment" />;
   if (environment.error) return <ErrorState error={environment.error} retry={() => void environment.refetch()} />;
   if (!env) return <Empty title="No such environment">Pick another one above.</Empty>;
@@ -132,7 +59,7 @@ export function DashboardPage() {
               {runs.slice(0, 6).map((r) => (
                 <li key={r.id}>
                   <Link to={`${base}/runs/${encodeURIComponent(r.id)}`}>
-                    <StatusBadge status={r.status} /> {when(r.createdAt)} · {duration(r.durationSeconds)} · {r.actor}
+                    <StatusBadge status={r.status} /> {when(r.createdAt)} · {duration(r.durationSeconds)} · <span title={r.actor}>{r.actorName}</span>
                   </Link>
                 </li>
               ))}
@@ -145,12 +72,12 @@ export function DashboardPage() {
         </section>
         <section className="card">
           <h2>Cost this month</h2>
-          <div className="big">{money(spent)}</div>
+          <div className="big">{money(spent, currency)}</div>
           {budget != null ? (
             <>
               <meter min={0} max={budget} value={Math.min(spent, budget)} aria-label="budget used" />
               <div>
-                of {money(budget)} budget ({((spent / budget) * 100).toFixed(0)}%)
+                of {money(budget, currency)} budget ({((spent / budget) * 100).toFixed(0)}%)
               </div>
             </>
           ) : (

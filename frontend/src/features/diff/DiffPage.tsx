@@ -3,106 +3,25 @@
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useMemo, useState } from "react";
 import { useNavigate } from "react-router";
-import { useEnvironment, useRoute } from "../../app/environment";
+import { useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
-import { graphql } from "../../gql";
-import { request } from "../../lib/graphql";
-import { useLogicalGraph } from "../graph/api";
-import { SubgraphView } from "../graph/SubgraphView";
-import { useWorkspace } from "../graph/store";
+import { SubgraphView } from "../../components/graph/SubgraphView";
+import { showInWorkspace, useGraphVersions, useLogicalGraph } from "../graph/api";
+import { codeDiffQuery, diffQuery } from "./api";
 
 const DiffView = lazy(() => import("../../components/DiffView"));
-
-export const VersionsQuery = graphql(`
-  query GraphVersions($environmentId: ID!) {
-    node(id: $environmentId) {
-      ... on Environment {
-        graphVersions(first: 100) {
-          nodes {
-            id
-            sequence
-            contentHash
-            dbtVersion
-            manifestSchemaVersion
-            invocationId
-            generatedAt
-            nodeCount
-            createdAt
-          }
-        }
-      }
-    }
-  }
-`);
-
-const DiffQuery = graphql(`
-  query VersionDiff($base: ID!, $head: ID!) {
-    diff(base: $base, head: $head) {
-      added {
-        uniqueId
-        resourceType
-        category
-      }
-      removed {
-        uniqueId
-        resourceType
-        category
-      }
-      modified {
-        uniqueId
-        resourceType
-        category
-        stateModified
-        changes {
-          kind
-          category
-          message
-        }
-      }
-      impacted
-      changedMacros
-    }
-  }
-`);
-
-const CodeQuery = graphql(`
-  query NodeCode($versionId: ID!, $uniqueId: String!) {
-    graphVersion(id: $versionId) {
-      id
-      node(uniqueId: $uniqueId) {
-        id
-        rawCode
-        language
-      }
-    }
-  }
-`);
-
-export function useVersions(environmentId: string | undefined) {
-  return useQuery({
-    queryKey: ["versions", environmentId],
-    enabled: !!environmentId,
-    queryFn: () => request(VersionsQuery, { environmentId: environmentId! }),
-    select: (data) => (data.node && "graphVersions" in data.node ? data.node.graphVersions.nodes : []),
-  });
-}
 
 export default function DiffPage() {
   const environment = useEnvironment();
   const { base: basePath } = useRoute();
   const navigate = useNavigate();
-  const versions = useVersions(environment.data?.id);
+  const versions = useGraphVersions(environment.data?.id);
   const [chosen, setChosen] = useState<{ base?: string; head?: string }>({});
   const list = versions.data ?? [];
   const head = chosen.head ?? list[0]?.id;
   const base = chosen.base ?? list[1]?.id;
-  const diff = useQuery({
-    queryKey: ["diff", base, head],
-    enabled: !!base && !!head,
-    queryFn: () => request(DiffQuery, { base: base!, head: head! }),
-    select: (d) => d.diff,
-  });
+  const diff = useQuery(diffQuery(base, head));
   const [open, setOpen] = useState<string | null>(null);
   const { graph } = useLogicalGraph(head);
   const changed = useMemo(() => {
@@ -160,7 +79,7 @@ export default function DiffPage() {
                 type="button"
                 className="link"
                 onClick={() => {
-                  useWorkspace.getState().setHighlight({ uniqueIds: [...drawn], reason: "diff" });
+                  showInWorkspace(drawn, "diff");
                   navigate(`${basePath}/graph?version=${encodeURIComponent(head!)}`);
                 }}
               >
@@ -201,13 +120,7 @@ function VersionSelect({
 }
 
 function CodeDiff({ base, head, uniqueId, onClose }: { base: string; head: string; uniqueId: string; onClose: () => void }) {
-  const code = useQuery({
-    queryKey: ["code-diff", base, head, uniqueId],
-    queryFn: async () => {
-      const [before, after] = await Promise.all([request(CodeQuery, { versionId: base, uniqueId }), request(CodeQuery, { versionId: head, uniqueId })]);
-      return { before: before.graphVersion?.node, after: after.graphVersion?.node };
-    },
-  });
+  const code = useQuery(codeDiffQuery(base, head, uniqueId));
   return (
     <section className="code-diff" aria-label="code diff">
       <h2>

@@ -1,38 +1,17 @@
 // The project's documentation, as dbt Docs shows it, without loading everything into the page: the
-// list is searched on the server and paged; one node's page is fetched when opened.
+// list is searched on the server and paged as it is scrolled, with only the rows in view in the DOM;
+// one node's page is fetched when opened.
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { lazy, Suspense, useDeferredValue, useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { lazy, Suspense, useDeferredValue, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
-import { useEnvironment, useRoute } from "../../app/environment";
+import { useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
-import { graphql } from "../../gql";
-import { request } from "../../lib/graphql";
 import { useLogicalGraph, useNodeDetail } from "../graph/api";
+import { docsListQuery } from "./api";
 
 const CodeView = lazy(() => import("../../components/CodeView"));
-
-const DocsListQuery = graphql(`
-  query DocsList($id: ID!, $filter: NodeFilterInput, $after: String) {
-    graphVersion(id: $id) {
-      id
-      nodes(first: 100, after: $after, filter: $filter) {
-        totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        nodes {
-          uniqueId
-          name
-          resourceType
-          description
-          packageName
-        }
-      }
-    }
-  }
-`);
 
 const DOC_TYPES = ["model", "source", "seed", "snapshot", "exposure", "metric", "semantic_model", "saved_query", "analysis", "macro"];
 
@@ -43,18 +22,7 @@ export default function DocsPage() {
   const search = useDeferredValue(text.trim());
   const [types, setTypes] = useState<string[]>(["model", "source", "seed", "snapshot", "exposure"]);
   const [open, setOpen] = useState<string | null>(null);
-  const list = useInfiniteQuery({
-    queryKey: ["docs", versionId, search, types],
-    enabled: !!versionId,
-    initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) =>
-      request(DocsListQuery, {
-        id: versionId!,
-        after: pageParam,
-        filter: { search: search || null, resourceTypes: types.length ? types : null },
-      }),
-    getNextPageParam: (last) => (last.graphVersion?.nodes.pageInfo.hasNextPage ? last.graphVersion.nodes.pageInfo.endCursor : null),
-  });
+  const list = useInfiniteQuery(docsListQuery(versionId, search, types));
   if (environment.isPending) return <Loading what="environment" />;
   if (!versionId) return <Empty title="No documentation yet">Ingest this environment's artifacts first.</Empty>;
   const rows = list.data?.pages.flatMap((p) => p.graphVersion?.nodes.nodes ?? []) ?? [];
@@ -78,27 +46,64 @@ export default function DocsPage() {
           {list.data && (
             <>
               <div className="count">{total} found</div>
-              <ul className="doc-items" aria-label="documented nodes">
-                {rows.map((n) => (
-                  <li key={n.uniqueId}>
-                    <button type="button" className={open === n.uniqueId ? "on" : ""} onClick={() => setOpen(n.uniqueId)}>
-                      <span className="gnode-type">{n.resourceType}</span> {n.name}
-                      <small>{n.description.slice(0, 80)}</small>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-              {list.hasNextPage && (
-                <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                  More
-                </button>
-              )}
+              <DocItems
+                rows={rows}
+                open={open}
+                onOpen={setOpen}
+                more={list.hasNextPage && !list.isFetchingNextPage ? () => void list.fetchNextPage() : null}
+              />
             </>
           )}
         </div>
         <div className="docs-page">{open ? <DocPage versionId={versionId} uniqueId={open} onOpen={setOpen} /> : <Empty title="Choose a node to read its documentation" />}</div>
       </div>
     </div>
+  );
+}
+
+const ITEM_HEIGHT = 44; // an estimate: items are measured as they are drawn
+
+/** The list, virtualised: only the items in view are in the DOM; nearing its end loads the next page. */
+function DocItems({
+  rows,
+  open,
+  onOpen,
+  more,
+}: {
+  rows: readonly { uniqueId: string; name: string; resourceType: string; description: string }[];
+  open: string | null;
+  onOpen: (id: string) => void;
+  more: (() => void) | null;
+}) {
+  const scroller = useRef<HTMLUListElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ITEM_HEIGHT,
+    overscan: 10,
+    getItemKey: (index) => rows[index]?.uniqueId ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const last = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (more && last >= rows.length - 20) more();
+  }, [more, last, rows.length]);
+  return (
+    <ul ref={scroller} className="doc-items" aria-label="documented nodes" data-rows={rows.length}>
+      <li aria-hidden="true" style={{ height: items[0]?.start ?? 0 }} />
+      {items.map((item) => {
+        const n = rows[item.index]!;
+        return (
+          <li key={item.key} data-index={item.index} ref={virtualizer.measureElement}>
+            <button type="button" className={open === n.uniqueId ? "on" : ""} onClick={() => onOpen(n.uniqueId)}>
+              <span className="gnode-type">{n.resourceType}</span> {n.name}
+              <small>{n.description.slice(0, 80)}</small>
+            </button>
+          </li>
+        );
+      })}
+      <li aria-hidden="true" style={{ height: virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) }} />
+    </ul>
   );
 }
 

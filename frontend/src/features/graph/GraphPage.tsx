@@ -4,32 +4,18 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { Empty, ErrorState, Loading } from "../../components/States";
-import { useEnvironment } from "../../app/environment";
-import { graphql } from "../../gql";
+import { useEnvironment } from "../../lib/environment";
 import { uiEvents } from "../../lib/events";
-import { request } from "../../lib/graphql";
-import { ACTIVE, RunQuery } from "../runs/api";
-import { applyEvent, useRunEvents } from "../runs/live";
+import { planNodesQuery } from "../plans/api";
+import { ACTIVE, applyEvent, runQuery, useRunEvents, useRunNodes } from "../runs/api";
 import { useLatestRun, useLogicalGraph } from "./api";
-import { GraphCanvas, GROUP_SIZE, NODE_SIZE } from "./GraphCanvas";
-import { layoutKey, runLayout, warmLayout } from "./layout/client";
-import { GROUP_PREFIX, groupKey, layoutEdges, neighbourhood, overview, subgraph, type ViewGraph } from "./model";
+import { GraphCanvas, GROUP_SIZE, NODE_SIZE } from "../../components/graph/GraphCanvas";
+import { layoutKey, runLayout, warmLayout } from "../../components/graph/layout/client";
+import { GROUP_PREFIX, groupKey, layoutEdges, neighbourhood, overview, subgraph, type ViewGraph } from "../../lib/graph/model";
 import { NodePanel } from "./NodePanel";
 import { placeNodes, useWorkspace } from "./store";
 import { Toolbar } from "./Toolbar";
 import { useCanvasSync } from "./useCanvasSync";
-
-const PlanNodesQuery = graphql(`
-  query PlanNodes($id: ID!) {
-    plan(id: $id) {
-      id
-      items {
-        uniqueId
-        action
-      }
-    }
-  }
-`);
 
 const NO_STATUS: ReadonlyMap<string, string> = new Map();
 
@@ -43,11 +29,7 @@ export default function GraphPage() {
   const canvas = useCanvasSync(env?.project?.id, !!graph);
   const status = useStatuses(env?.id, params.get("run"));
   const planId = params.get("plan");
-  const plan = useQuery({
-    queryKey: ["plan-nodes", planId],
-    enabled: !!planId,
-    queryFn: () => request(PlanNodesQuery, { id: planId! }),
-  });
+  const plan = useQuery(planNodesQuery(planId));
 
   const ws = useWorkspace();
   useEffect(warmLayout, []);
@@ -64,7 +46,7 @@ export default function GraphPage() {
 
   const highlighted = useMemo(() => {
     const ids = new Set<string>();
-    for (const item of plan.data?.plan?.items ?? []) if (item.action !== "SKIP") ids.add(item.uniqueId);
+    for (const item of plan.data ?? []) if (item.action !== "SKIP") ids.add(item.uniqueId);
     for (const id of ws.highlight?.uniqueIds ?? []) ids.add(id);
     return ids;
   }, [plan.data, ws.highlight]);
@@ -219,13 +201,12 @@ function SyncBadge({ sync }: { sync: ReturnType<typeof useCanvasSync>["sync"] })
 /** Node statuses from a chosen run or the latest one, followed live while it is going. */
 function useStatuses(environmentId: string | undefined, runId: string | null) {
   const latest = useLatestRun(runId ? undefined : environmentId);
-  const chosen = useQuery({
-    queryKey: ["run", runId],
-    enabled: !!runId,
-    queryFn: () => request(RunQuery, { id: runId! }),
-    select: (data) => data.run,
-  });
-  const run = runId ? chosen.data : latest.data;
+  const chosen = useQuery(runQuery(runId));
+  const chosenNodes = useRunNodes(runId);
+  const run = useMemo(
+    () => (runId ? (chosen.data ? { ...chosen.data, nodes: chosenNodes.nodes } : undefined) : latest.data),
+    [runId, chosen.data, chosenNodes.nodes, latest.data],
+  );
   const active = !!run && ACTIVE.has(run.status);
   const feed = useRunEvents(run?.id ?? null, active);
   const map = useMemo(() => {

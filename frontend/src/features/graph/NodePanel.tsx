@@ -2,6 +2,7 @@
 import { lazy, Suspense, useState } from "react";
 import { DataTable } from "../../components/DataTable";
 import { ErrorState, Loading, StatusBadge } from "../../components/States";
+import { useCurrency } from "../../lib/environment";
 import { duration, money } from "../../lib/format";
 import { useNodeDetail } from "./api";
 
@@ -26,6 +27,7 @@ export function NodePanel({
   onClose: () => void;
 }) {
   const node = useNodeDetail(versionId, uniqueId);
+  const currency = useCurrency();
   const [code, setCode] = useState<"raw" | "compiled">("raw");
   return (
     <aside className="panel" aria-label="node details">
@@ -62,7 +64,7 @@ export function NodePanel({
             </dd>
             <dt>Cost (latest run)</dt>
             <dd>
-              estimated {money(cost?.estimated)} · actual {money(cost?.actual)}
+              estimated {money(cost?.estimated, currency)} · actual {money(cost?.actual, currency)}
             </dd>
           </dl>
           {node.data.description && <p className="description">{node.data.description}</p>}

@@ -1,7 +1,7 @@
 // The workspace's controls: search, overview or focus, depth, grouping, filters.
 import { useMemo, useState } from "react";
-import type { GroupBy, LogicalGraph } from "./model";
-import { groupKey, searchNodes } from "./model";
+import type { GroupBy, LogicalGraph } from "../../lib/graph/model";
+import { groupKey, searchNodes } from "../../lib/graph/model";
 import { useWorkspace } from "./store";
 
 export function Toolbar({ graph, onFocus }: { graph: LogicalGraph; onFocus: (uniqueId: string) => void }) {

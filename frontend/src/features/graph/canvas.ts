@@ -58,7 +58,7 @@ export const canvasDocument = z.object({
 
 export type CanvasDocument = z.infer<typeof canvasDocument>;
 
-type Saved = Pick<WorkspaceState, "mode" | "focus" | "depth" | "groupBy" | "expanded" | "positions" | "viewport">;
+export type Saved = Pick<WorkspaceState, "mode" | "focus" | "depth" | "groupBy" | "expanded" | "positions" | "viewport">;
 
 export function toDocument(state: Saved): CanvasDocument {
   // Rounded: the server caps the document at 2 MiB, and sub-pixel precision is noise.

@@ -1,7 +1,7 @@
 // The workspace's UI state (Zustand): how the user looks at the graph, never the graph itself.
 // Server state (the graph, runs, the saved canvas) lives in TanStack Query.
 import { create } from "zustand";
-import { emptyFilter, type GroupBy, type NodeFilter } from "./model";
+import { emptyFilter, type GroupBy, type NodeFilter } from "../../lib/graph/model";
 
 export type Mode = "focused" | "overview";
 
@@ -11,11 +11,9 @@ export interface Placed {
   pinned: boolean;
 }
 
-export interface Viewport {
-  x: number;
-  y: number;
-  zoom: number;
-}
+import type { Viewport } from "../../components/graph/GraphCanvas";
+
+export type { Viewport };
 
 export interface WorkspaceState {
   mode: Mode;

@@ -2,8 +2,8 @@
 // change (debounced) with the revision it started from. A conflict is shown, never overwritten blindly.
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { request } from "../../lib/graphql";
-import { CanvasQuery, fromDocument, saveCanvas } from "./canvas";
+import { canvasQuery, useSaveCanvas } from "./api";
+import { fromDocument } from "./canvas";
 import { useWorkspace } from "./store";
 
 const SAVE_AFTER_MS = 800;
@@ -14,13 +14,8 @@ export type SyncState =
   | { kind: "error"; revision: number; message: string };
 
 export function useCanvasSync(projectId: string | undefined, restoreReady: boolean) {
-  const saved = useQuery({
-    queryKey: ["canvas", projectId],
-    enabled: !!projectId,
-    queryFn: () => request(CanvasQuery, { projectId: projectId! }),
-    select: (data) => data.canvasState,
-    staleTime: Infinity,
-  });
+  const saved = useQuery(canvasQuery(projectId));
+  const { mutateAsync: saveCanvas } = useSaveCanvas(projectId);
   const [sync, setSync] = useState<SyncState>({ kind: "idle", revision: 0 });
   const restoredFor = useRef<string | null>(null);
   const revision = useRef(0);
@@ -44,7 +39,7 @@ export function useCanvasSync(projectId: string | undefined, restoreReady: boole
       if (!projectId) return;
       setSync({ kind: "saving", revision: expected });
       try {
-        const outcome = await saveCanvas(projectId, expected, useWorkspace.getState());
+        const outcome = await saveCanvas({ expected, state: useWorkspace.getState() });
         if (outcome.kind === "saved") {
           revision.current = outcome.revision;
           setSync({ kind: "saved", revision: outcome.revision });
@@ -55,7 +50,7 @@ export function useCanvasSync(projectId: string | undefined, restoreReady: boole
         setSync({ kind: "error", revision: expected, message: error instanceof Error ? error.message : String(error) });
       }
     },
-    [projectId],
+    [projectId, saveCanvas],
   );
 
   useEffect(() => {

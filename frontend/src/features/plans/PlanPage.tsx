@@ -1,17 +1,15 @@
 // One plan: every node's action and why, the waves, estimated cost against the budget, the approvals it
 // needs and the explanation; approve or reject it (with the role for it), run it, see it on the graph.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { usePermissions, useRoute } from "../../app/environment";
+import { useCurrency, useEnvironment, usePermissions, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
 import type { PlanAction } from "../../gql/graphql";
 import { duration, money, when } from "../../lib/format";
-import { request } from "../../lib/graphql";
-import { useEnvironment } from "../../app/environment";
-import { TriggerRun } from "../runs/api";
-import { ApprovePlan, PlanQuery, RejectPlan } from "./api";
+import { useTriggerRun } from "../runs/api";
+import { planQuery, useDecidePlan } from "./api";
 
 const ACTIONS: readonly PlanAction[] = ["RUN", "PARTIAL", "SKIP"];
 
@@ -19,10 +17,12 @@ export default function PlanPage() {
   const { planId = "" } = useParams();
   const { base } = useRoute();
   const navigate = useNavigate();
-  const client = useQueryClient();
   const may = usePermissions();
   const environment = useEnvironment();
-  const plan = useQuery({ queryKey: ["plan", planId], queryFn: () => request(PlanQuery, { id: planId }), select: (d) => d.plan });
+  const plan = useQuery(planQuery(planId));
+  const decidePlan = useDecidePlan();
+  const triggerRun = useTriggerRun();
+  const currency = useCurrency();
   const [note, setNote] = useState("");
   const [failure, setFailure] = useState<string | null>(null);
   const [action, setAction] = useState<PlanAction | "">("");
@@ -41,10 +41,8 @@ export default function PlanPage() {
     setFailure(null);
     try {
       const input = { planId: p.id, fingerprint: p.fingerprint, reason: note || null };
-      const result = approve ? (await request(ApprovePlan, { input })).approvePlan : (await request(RejectPlan, { input })).rejectPlan;
+      const result = await decidePlan.mutateAsync({ approve, input });
       if (result.__typename !== "Plan") setFailure("message" in result ? result.message : "refused");
-      await client.invalidateQueries({ queryKey: ["plan", planId] });
-      await client.invalidateQueries({ queryKey: ["plans"] });
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));
     }
@@ -52,9 +50,9 @@ export default function PlanPage() {
   const run = async () => {
     setFailure(null);
     try {
-      const { triggerRun } = await request(TriggerRun, { input: { environmentId: environment.data!.id, planId: p.id } });
-      if (triggerRun.__typename === "Run") navigate(`${base}/runs/${encodeURIComponent(triggerRun.id)}`);
-      else setFailure("message" in triggerRun ? triggerRun.message : "the run was refused");
+      const started = await triggerRun.mutateAsync({ environmentId: environment.data!.id, planId: p.id });
+      if (started.__typename === "Run") navigate(`${base}/runs/${encodeURIComponent(started.id)}`);
+      else setFailure("message" in started ? started.message : "the run was refused");
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));
     }
@@ -94,10 +92,10 @@ export default function PlanPage() {
         </dd>
         <dt>Estimate</dt>
         <dd>
-          {duration(p.totals.p50Ms / 1000)} (p90 {duration(p.totals.p90Ms / 1000)}) · cost {money(p.totals.p50Cost)} (p90 {money(p.totals.p90Cost)})
+          {duration(p.totals.p50Ms / 1000)} (p90 {duration(p.totals.p90Ms / 1000)}) · cost {money(p.totals.p50Cost, currency)} (p90 {money(p.totals.p90Cost, currency)})
         </dd>
         <dt>Budget</dt>
-        <dd>{budget == null ? "no budget set" : `${money(p.totals.budgetRemaining)} left of ${money(budget)} this month`}</dd>
+        <dd>{budget == null ? "no budget set" : `${money(p.totals.budgetRemaining, currency)} left of ${money(budget, currency)} this month`}</dd>
         <dt>Graph</dt>
         <dd>
           version {p.headVersion?.sequence ?? "?"} against {p.baseVersion ? `version ${p.baseVersion.sequence}` : "nothing (first)"}
@@ -169,7 +167,7 @@ export default function PlanPage() {
             { id: "action", header: "Action", cell: (i) => <span className={`action action-${i.action}`}>{i.action}</span>, value: (i) => i.action },
             { id: "wave", header: "Wave", cell: (i) => i.wave, value: (i) => i.wave },
             { id: "why", header: "Why", cell: (i) => i.decisions.filter((d) => d.final || d.action).map((d) => d.message).join("; ") || i.decisions[0]?.message || "", value: (i) => i.decisions.map((d) => d.message).join(" ") },
-            { id: "cost", header: "Est. cost", cell: (i) => money(i.estimate.p50Cost), value: (i) => i.estimate.p50Cost },
+            { id: "cost", header: "Est. cost", cell: (i) => money(i.estimate.p50Cost, currency), value: (i) => i.estimate.p50Cost },
             { id: "time", header: "Est. time", cell: (i) => duration(i.estimate.p50Ms / 1000), value: (i) => i.estimate.p50Ms },
             { id: "confidence", header: "Confidence", cell: (i) => i.estimate.confidence.toLowerCase() },
           ]}

@@ -1,37 +1,30 @@
 // Plans of the environment, and the form that builds a new one.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { useEnvironment, usePermissions, useRoute } from "../../app/environment";
+import { useCurrency, useEnvironment, usePermissions, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { ErrorState, Loading, StatusBadge } from "../../components/States";
 import { money, when } from "../../lib/format";
-import { request } from "../../lib/graphql";
-import { CreatePlan, PlansQuery } from "./api";
+import { planListQuery, useCreatePlan } from "./api";
 import { PlanForm, type PlanRequestInput } from "./PlanForm";
 
 export default function PlansPage() {
   const { base } = useRoute();
   const navigate = useNavigate();
-  const client = useQueryClient();
   const environment = useEnvironment();
   const may = usePermissions();
   const [failure, setFailure] = useState<string | null>(null);
   const environmentId = environment.data?.id;
-  const plans = useQuery({
-    queryKey: ["plans", environmentId],
-    enabled: !!environmentId,
-    queryFn: () => request(PlansQuery, { environmentId: environmentId! }),
-    select: (data) => (data.node && "plans" in data.node ? data.node.plans.nodes : []),
-  });
+  const plans = useQuery(planListQuery(environmentId));
+  const createPlan = useCreatePlan();
+  const currency = useCurrency();
   const create = async (input: PlanRequestInput) => {
     setFailure(null);
     try {
-      const { createPlan } = await request(CreatePlan, { input: { environmentId: environmentId!, ...input } });
-      if (createPlan.__typename === "Plan") {
-        await client.invalidateQueries({ queryKey: ["plans", environmentId] });
-        navigate(`${base}/plans/${encodeURIComponent(createPlan.id)}`);
-      } else setFailure("message" in createPlan ? createPlan.message : "the plan was refused");
+      const created = await createPlan.mutateAsync({ environmentId: environmentId!, ...input });
+      if (created.__typename === "Plan") navigate(`${base}/plans/${encodeURIComponent(created.id)}`);
+      else setFailure("message" in created ? created.message : "the plan was refused");
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));
     }
@@ -68,7 +61,7 @@ export default function PlansPage() {
               { id: "run", header: "Run", cell: (p) => p.totals.run, value: (p) => p.totals.run },
               { id: "partial", header: "Partial", cell: (p) => p.totals.partial, value: (p) => p.totals.partial },
               { id: "skip", header: "Skip", cell: (p) => p.totals.skip, value: (p) => p.totals.skip },
-              { id: "cost", header: "Est. cost (p50)", cell: (p) => money(p.totals.p50Cost), value: (p) => p.totals.p50Cost },
+              { id: "cost", header: "Est. cost (p50)", cell: (p) => money(p.totals.p50Cost, currency), value: (p) => p.totals.p50Cost },
               { id: "approvals", header: "Approvals", cell: (p) => p.approvalsRequired.map((a) => a.role).join(", ") || "none" },
             ]}
           />

@@ -3,17 +3,16 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { useEnvironment, useRoute } from "../../app/environment";
+import { useCurrency, useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
+import { download } from "../../lib/download";
 import { bytes, duration, money, when } from "../../lib/format";
-import { request } from "../../lib/graphql";
 import { subscribe } from "../../lib/subscriptions";
-import { ACTIVE, RUN_TRIGGERS, CancelRun, RetryRun, RunLogsSubscription, RunQuery } from "./api";
-import { applyEvent, useRunEvents } from "./live";
+import { ACTIVE, applyEvent, RUN_TRIGGERS, RunLogsSubscription, runKeys, runQuery, useCancelRun, useRetryRun, useRunEvents, useRunNodes } from "./api";
 import { barsOf, Timeline } from "./Timeline";
 import { useLogicalGraph } from "../graph/api";
-import { SubgraphView } from "../graph/SubgraphView";
+import { SubgraphView } from "../../components/graph/SubgraphView";
 
 const JsonView = lazy(() => import("../../components/JsonView"));
 
@@ -22,7 +21,11 @@ export default function RunDetailPage() {
   const { base } = useRoute();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const run = useQuery({ queryKey: ["run", runId], queryFn: () => request(RunQuery, { id: runId }), select: (d) => d.run });
+  const run = useQuery(runQuery(runId));
+  const nodes = useRunNodes(runId);
+  const cancel = useCancelRun();
+  const retry = useRetryRun();
+  const currency = useCurrency();
   const following = !!run.data && ACTIVE.has(run.data.status);
   const feed = useRunEvents(run.data ? runId : null, following);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -32,7 +35,7 @@ export default function RunDetailPage() {
   const ended = feed.complete || (!!feed.runStatus && !ACTIVE.has(feed.runStatus));
   const active = following && !ended;
   useEffect(() => {
-    if (feed.complete) void client.invalidateQueries({ queryKey: ["run", runId] });
+    if (feed.complete) void client.invalidateQueries({ queryKey: runKeys.detail(runId) });
   }, [feed.complete, client, runId]);
   useEffect(() => {
     if (!active) return;
@@ -42,15 +45,16 @@ export default function RunDetailPage() {
 
   const statuses = useMemo(() => {
     const map = new Map<string, string>();
-    for (const node of run.data?.nodes ?? []) map.set(node.uniqueId, node.status);
+    for (const node of nodes.nodes) map.set(node.uniqueId, node.status);
     for (const event of feed.events) applyEvent(map, event);
     return map;
-  }, [run.data, feed.events]);
-  const bars = useMemo(() => barsOf(run.data?.nodes ?? [], feed.events), [run.data, feed.events]);
+  }, [nodes.nodes, feed.events]);
+  const bars = useMemo(() => barsOf(nodes.nodes, feed.events), [nodes.nodes, feed.events]);
   // The run's nodes on the graph, coloured as they finish.
   const environment = useEnvironment();
-  const { graph } = useLogicalGraph(environment.data?.latestGraphVersion?.id);
-  const runIds = useMemo(() => new Set((run.data?.nodes ?? []).map((n) => n.uniqueId)), [run.data]);
+  // Fetched once the nodes are in: the whole graph is a large answer the table should not wait behind.
+  const { graph } = useLogicalGraph(nodes.complete ? environment.data?.latestGraphVersion?.id : undefined);
+  const runIds = useMemo(() => new Set(nodes.nodes.map((n) => n.uniqueId)), [nodes.nodes]);
 
   if (run.isPending) return <Loading what="run" />;
   if (run.error) return <ErrorState error={run.error} retry={() => void run.refetch()} />;
@@ -62,11 +66,10 @@ export default function RunDetailPage() {
     setActionError(null);
     try {
       if (which === "cancel") {
-        const { cancelRun } = await request(CancelRun, { runId: r.id });
+        const cancelRun = await cancel.mutateAsync(r.id);
         if (cancelRun.__typename !== "Run") setActionError("message" in cancelRun ? cancelRun.message : "refused");
-        await client.invalidateQueries({ queryKey: ["run", runId] });
       } else {
-        const { retryRun } = await request(RetryRun, { runId: r.id });
+        const retryRun = await retry.mutateAsync(r.id);
         if (retryRun.__typename === "Run") navigate(`${base}/runs/${encodeURIComponent(retryRun.id)}`);
         else setActionError("message" in retryRun ? retryRun.message : "refused");
       }
@@ -78,7 +81,7 @@ export default function RunDetailPage() {
   return (
     <div className="page run-detail">
       <h1>
-        Run <code>{r.id.slice(-12)}</code> <StatusBadge status={shownStatus} />
+        Run #{r.number} <StatusBadge status={shownStatus} />
         {active && <span className={`badge ${feed.connected ? "badge-live" : "badge-wait"}`}>{feed.connected ? "live" : "connecting…"}</span>}
       </h1>
       <div className="actions">
@@ -103,7 +106,7 @@ export default function RunDetailPage() {
         <dd>{r.reason ?? "—"}</dd>
         <dt>Trigger / actor</dt>
         <dd>
-          {RUN_TRIGGERS[r.trigger]} / {r.actor}
+          {RUN_TRIGGERS[r.trigger]} / <span title={r.actor}>{r.actorName}</span>
         </dd>
         <dt>Created</dt>
         <dd>{when(r.createdAt)}</dd>
@@ -113,7 +116,7 @@ export default function RunDetailPage() {
         </dd>
         <dt>Cost</dt>
         <dd>
-          estimated {money(r.estimatedCost)} · actual {money(r.actualCost)} · {r.regressions} regression(s)
+          estimated {money(r.estimatedCost, currency)} · actual {money(r.actualCost, currency)} · {r.regressions} regression(s)
         </dd>
         <dt>Trace</dt>
         <dd>
@@ -130,9 +133,15 @@ export default function RunDetailPage() {
       </section>
       <section>
         <h2>Nodes and cost</h2>
+        {!nodes.complete && (
+          <div className="state" role="status">
+            Reading nodes: {nodes.nodes.length} so far…
+          </div>
+        )}
+        {nodes.error && <ErrorState error={nodes.error} retry={() => void nodes.refetch()} />}
         <DataTable
           label="run nodes"
-          rows={r.nodes}
+          rows={nodes.nodes}
           rowKey={(n) => n.uniqueId}
           filterable
           empty="No node results yet."
@@ -141,8 +150,8 @@ export default function RunDetailPage() {
             { id: "status", header: "Status", cell: (n) => <StatusBadge status={statuses.get(n.uniqueId) ?? n.status} />, value: (n) => statuses.get(n.uniqueId) ?? n.status },
             { id: "time", header: "Time", cell: (n) => duration(n.executionTime), value: (n) => n.executionTime },
             { id: "rows", header: "Rows", cell: (n) => n.rowsAffected ?? "—", value: (n) => n.rowsAffected },
-            { id: "estimated", header: "Est. cost", cell: (n) => money(n.estimatedCost), value: (n) => n.estimatedCost },
-            { id: "actual", header: "Cost", cell: (n) => (n.regression ? <strong title="regression">{money(n.actualCost)} ⚠</strong> : money(n.actualCost)), value: (n) => n.actualCost },
+            { id: "estimated", header: "Est. cost", cell: (n) => money(n.estimatedCost, currency), value: (n) => n.estimatedCost },
+            { id: "actual", header: "Cost", cell: (n) => (n.regression ? <strong title="regression">{money(n.actualCost, currency)} ⚠</strong> : money(n.actualCost, currency)), value: (n) => n.actualCost },
             { id: "message", header: "Message", cell: (n) => n.message ?? "" },
           ]}
         />
@@ -176,23 +185,6 @@ export default function RunDetailPage() {
       </section>
     </div>
   );
-}
-
-/** Downloads carry the bearer token, so they go through fetch rather than a plain link. */
-export async function download(event: React.MouseEvent, path: string, name: string): Promise<void> {
-  event.preventDefault();
-  const { currentSession } = await import("../../lib/auth");
-  const response = await fetch(path, { headers: { authorization: `Bearer ${currentSession()?.token ?? ""}` } });
-  if (!response.ok) {
-    alert(`download failed (HTTP ${response.status})`);
-    return;
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
 }
 
 function Logs({ runId }: { runId: string }) {

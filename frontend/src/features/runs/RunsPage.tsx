@@ -1,14 +1,13 @@
 // Runs of the environment: a table with filters by status, trigger and actor; newest first.
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { useEnvironment, useRoute } from "../../app/environment";
+import { useCurrency, useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
 import { duration, money, when } from "../../lib/format";
-import { request } from "../../lib/graphql";
 import type { RunStatus, RunTrigger } from "../../gql/graphql";
-import { ACTIVE, RUN_STATUSES, RUN_TRIGGERS, RunsQuery } from "./api";
+import { RUN_STATUSES, RUN_TRIGGERS, runListQuery } from "./api";
 
 export function RunsPage() {
   const { base } = useRoute();
@@ -18,21 +17,8 @@ export function RunsPage() {
   const [trigger, setTrigger] = useState<RunTrigger | "">("");
   const [actor, setActor] = useState("");
   const environmentId = environment.data?.id;
-  const runs = useQuery({
-    queryKey: ["runs", environmentId, status, trigger, actor],
-    enabled: !!environmentId,
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      request(RunsQuery, {
-        environmentId: environmentId!,
-        status: status ? [status] : null,
-        trigger: trigger || null,
-        actor: actor || null,
-        first: 100,
-      }),
-    // Lists refresh while something is going; a finished list stays put.
-    refetchInterval: (query) => (query.state.data?.runs.nodes.some((r) => ACTIVE.has(r.status)) ? 2000 : 15_000),
-  });
+  const runs = useQuery(runListQuery(environmentId, { status, trigger, actor }));
+  const currency = useCurrency();
   if (environment.isPending) return <Loading what="environment" />;
   if (environment.error) return <ErrorState error={environment.error} />;
   return (
@@ -82,15 +68,16 @@ export function RunsPage() {
             empty="No run matches these filters."
             onRowClick={(r) => navigate(`${base}/runs/${encodeURIComponent(r.id)}`)}
             columns={[
+              { id: "number", header: "Run", cell: (r) => `#${r.number}`, value: (r) => r.number },
               { id: "status", header: "Status", cell: (r) => <StatusBadge status={r.status} />, value: (r) => r.status },
               { id: "created", header: "Created", cell: (r) => when(r.createdAt), value: (r) => r.createdAt },
               { id: "duration", header: "Duration", cell: (r) => duration(r.durationSeconds), value: (r) => r.durationSeconds },
               { id: "wait", header: "Queued", cell: (r) => duration(r.queueWaitSeconds), value: (r) => r.queueWaitSeconds },
-              { id: "estimated", header: "Est. cost", cell: (r) => money(r.estimatedCost), value: (r) => r.estimatedCost },
-              { id: "actual", header: "Cost", cell: (r) => money(r.actualCost), value: (r) => r.actualCost },
+              { id: "estimated", header: "Est. cost", cell: (r) => money(r.estimatedCost, currency), value: (r) => r.estimatedCost },
+              { id: "actual", header: "Cost", cell: (r) => money(r.actualCost, currency), value: (r) => r.actualCost },
               { id: "regressions", header: "Regressions", cell: (r) => r.regressions, value: (r) => r.regressions },
               { id: "trigger", header: "Trigger", cell: (r) => RUN_TRIGGERS[r.trigger] },
-              { id: "actor", header: "Actor", cell: (r) => r.actor },
+              { id: "actor", header: "Actor", cell: (r) => <span title={r.actor}>{r.actorName}</span>, value: (r) => r.actorName },
               { id: "reason", header: "Reason", cell: (r) => r.reason ?? "" },
             ]}
           />

@@ -1,4 +1,8 @@
 // A run's nodes on a time axis (Gantt): one bar per node from its start to its end, growing while it runs.
+// A long run's rows are virtualised like a table's: only the rows in view are in the DOM.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useMemo, useRef } from "react";
+import { VIRTUAL_FROM } from "../../components/DataTable";
 import { statusClass } from "../../components/States";
 
 export interface Bar {
@@ -8,31 +12,59 @@ export interface Bar {
   end: number | null;
 }
 
+const ROW_HEIGHT = 18; // .timeline-row's height in app.css
+
 export function Timeline({ bars, now }: { bars: Bar[]; now: number }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = bars.length > VIRTUAL_FROM;
+  const virtualizer = useVirtualizer({
+    count: virtual ? bars.length : 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
+  const [origin, finish] = useMemo(() => {
+    let first = Infinity;
+    let last = -Infinity;
+    for (const b of bars) {
+      first = Math.min(first, b.start);
+      last = Math.max(last, b.end ?? now);
+    }
+    return [first, Math.max(last, first + 1)];
+  }, [bars, now]);
   if (!bars.length) return <div className="state">No node has started yet.</div>;
-  const origin = Math.min(...bars.map((b) => b.start));
-  const finish = Math.max(...bars.map((b) => b.end ?? now), origin + 1);
   const span = finish - origin;
+  const row = (bar: Bar) => {
+    const left = ((bar.start - origin) / span) * 100;
+    const width = Math.max((((bar.end ?? now) - bar.start) / span) * 100, 0.5);
+    return (
+      <div className="timeline-row" role="listitem" key={bar.uniqueId} data-unique-id={bar.uniqueId} data-status={bar.status}>
+        <span className="timeline-label" title={bar.uniqueId}>
+          {shortName(bar.uniqueId)}
+        </span>
+        <span className="timeline-track">
+          <span
+            className={`timeline-bar st-${statusClass(bar.status)}`}
+            style={{ left: `${left}%`, width: `${width}%` }}
+            title={`${bar.uniqueId}: ${bar.status}, ${(((bar.end ?? now) - bar.start) / 1000).toFixed(2)} s`}
+          />
+        </span>
+      </div>
+    );
+  };
+  if (!virtual) {
+    return (
+      <div className="timeline" role="list" aria-label="timeline">
+        {bars.map(row)}
+      </div>
+    );
+  }
+  const items = virtualizer.getVirtualItems();
   return (
-    <div className="timeline" role="list" aria-label="timeline">
-      {bars.map((bar) => {
-        const left = ((bar.start - origin) / span) * 100;
-        const width = Math.max((((bar.end ?? now) - bar.start) / span) * 100, 0.5);
-        return (
-          <div className="timeline-row" role="listitem" key={bar.uniqueId} data-unique-id={bar.uniqueId} data-status={bar.status}>
-            <span className="timeline-label" title={bar.uniqueId}>
-              {shortName(bar.uniqueId)}
-            </span>
-            <span className="timeline-track">
-              <span
-                className={`timeline-bar st-${statusClass(bar.status)}`}
-                style={{ left: `${left}%`, width: `${width}%` }}
-                title={`${bar.uniqueId}: ${bar.status}, ${(((bar.end ?? now) - bar.start) / 1000).toFixed(2)} s`}
-              />
-            </span>
-          </div>
-        );
-      })}
+    <div className="timeline" role="list" aria-label="timeline" ref={scroller} data-rows={bars.length}>
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        <div style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>{items.map((item) => row(bars[item.index]!))}</div>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,13 @@
-// Runs: the list, one run, and its live feeds (graphql-transport-ws subscriptions that resume from a cursor).
+// Runs' data access, in one place: the list, one run, the mutations on runs, and its live feeds
+// (graphql-transport-ws subscriptions that resume from a cursor, in live.ts). Other features reach runs
+// only through this module; query keys come from `runKeys` alone.
+import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo } from "react";
 import { graphql } from "../../gql";
-import type { RunStatus, RunTrigger } from "../../gql/graphql";
+import type { RunStatus, RunTrigger, TriggerRunInput } from "../../gql/graphql";
+import { request } from "../../lib/graphql";
+
+export { applyEvent, runStatusOf, useRunEvents, type LiveEvent, type RunFeed } from "./live";
 
 /** Every run status, in lifecycle order, each saying whether the run is still going (the schema's RunStatus). */
 const GOING: Record<RunStatus, boolean> = {
@@ -19,20 +26,32 @@ export const ACTIVE: ReadonlySet<string> = new Set(RUN_STATUSES.filter((s) => GO
 /** Every trigger (the schema's RunTrigger), as people read it. */
 export const RUN_TRIGGERS: Record<RunTrigger, string> = { MANUAL: "manual", CLI: "cli", RETRY: "retry", API: "api" };
 
-/** A run's status as its `status` events carry it (the domain's value) in the schema's enum form. */
-export function runStatusOf(eventStatus: string): RunStatus {
-  return eventStatus.toUpperCase() as RunStatus;
+export interface RunFilters {
+  status: RunStatus | "";
+  trigger: RunTrigger | "";
+  actor: string;
 }
+
+export const runKeys = {
+  all: ["runs"] as const,
+  lists: () => [...runKeys.all, "list"] as const,
+  list: (environmentId: string | undefined, filters: RunFilters) => [...runKeys.lists(), environmentId, filters] as const,
+  detail: (runId: string) => [...runKeys.all, "detail", runId] as const,
+  // Under the run's key: invalidating the run reads its nodes again too.
+  nodes: (runId: string) => [...runKeys.detail(runId), "nodes"] as const,
+};
 
 export const RunsQuery = graphql(`
   query Runs($environmentId: ID!, $status: [RunStatus!], $trigger: RunTrigger, $actor: String, $first: Int, $after: String) {
     runs(environmentId: $environmentId, status: $status, trigger: $trigger, actor: $actor, first: $first, after: $after) {
       nodes {
         id
+        number
         status
         reason
         trigger
         actor
+        actorName
         attempt
         createdAt
         startedAt
@@ -55,10 +74,12 @@ export const RunQuery = graphql(`
   query RunDetail($id: ID!) {
     run(id: $id) {
       id
+      number
       status
       reason
       trigger
       actor
+      actorName
       attempt
       traceId
       worker
@@ -95,36 +116,26 @@ export const RunQuery = graphql(`
           downloadPath
         }
       }
-      nodes {
+    }
+  }
+`);
+
+// A run's nodes, a page at a time: thousands of them in one answer take the server seconds to write.
+export const RunNodesQuery = graphql(`
+  query RunNodes($id: ID!, $first: Int!, $offset: Int!) {
+    run(id: $id) {
+      id
+      nodes(first: $first, offset: $offset) {
         uniqueId
-        resourceType
         status
         startedAt
         finishedAt
         executionTime
         rowsAffected
-        queryId
         message
         estimatedCost
         actualCost
         regression
-      }
-    }
-  }
-`);
-
-export const RunEventsSubscription = graphql(`
-  subscription RunEvents($runId: ID!, $after: Int!) {
-    runEvents(runId: $runId, after: $after) {
-      cursor
-      events {
-        seq
-        kind
-        uniqueId
-        status
-        message
-        payload
-        createdAt
       }
     }
   }
@@ -180,3 +191,80 @@ export const RetryRun = graphql(`
     }
   }
 `);
+
+/** The environment's runs, newest first; refreshed often while one of them is going. */
+export function runListQuery(environmentId: string | undefined, filters: RunFilters) {
+  return queryOptions({
+    queryKey: runKeys.list(environmentId, filters),
+    enabled: !!environmentId,
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      request(RunsQuery, {
+        environmentId: environmentId!,
+        status: filters.status ? [filters.status] : null,
+        trigger: filters.trigger || null,
+        actor: filters.actor || null,
+        first: 100,
+      }),
+    // Lists refresh while something is going; a finished list stays put.
+    refetchInterval: (query) => (query.state.data?.runs.nodes.some((r) => ACTIVE.has(r.status)) ? 2000 : 15_000),
+  });
+}
+
+/** One run with its nodes, costs and artifacts. */
+export function runQuery(runId: string | null | undefined) {
+  return queryOptions({
+    queryKey: runKeys.detail(runId ?? ""),
+    enabled: !!runId,
+    queryFn: () => request(RunQuery, { id: runId! }),
+    select: (data) => data.run,
+  });
+}
+
+const NODE_PAGE = 500;
+
+function runNodesQuery(runId: string | null | undefined) {
+  return infiniteQueryOptions({
+    queryKey: runKeys.nodes(runId ?? ""),
+    enabled: !!runId,
+    initialPageParam: 0,
+    queryFn: ({ pageParam }) => request(RunNodesQuery, { id: runId!, first: NODE_PAGE, offset: pageParam }),
+    getNextPageParam: (last, pages) => (last.run && last.run.nodes.length === NODE_PAGE ? pages.length * NODE_PAGE : undefined),
+  });
+}
+
+/** Every node of a run, read a page at a time: the first page shows at once, the rest follow in order. */
+export function useRunNodes(runId: string | null | undefined) {
+  const query = useInfiniteQuery(runNodesQuery(runId));
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const nodes = useMemo(() => query.data?.pages.flatMap((p) => p.run?.nodes ?? []) ?? [], [query.data]);
+  return { ...query, nodes, complete: !!query.data && !hasNextPage };
+}
+
+/** Start a run (of a plan, or of a selection planned now); the answer is the run or the refusal. */
+export function useTriggerRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: TriggerRunInput) => (await request(TriggerRun, { input })).triggerRun,
+    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.lists() }),
+  });
+}
+
+export function useCancelRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (runId: string) => (await request(CancelRun, { runId })).cancelRun,
+    onSettled: (_result, _error, runId) => client.invalidateQueries({ queryKey: runKeys.detail(runId) }),
+  });
+}
+
+export function useRetryRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (runId: string) => (await request(RetryRun, { runId })).retryRun,
+    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.lists() }),
+  });
+}

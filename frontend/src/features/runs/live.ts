@@ -1,8 +1,30 @@
 // Following a run live: node statuses as its events arrive; a reconnect's replay is dropped by seq.
 import { useEffect, useState } from "react";
+import { graphql } from "../../gql";
 import { subscribe } from "../../lib/subscriptions";
 import type { RunStatus } from "../../gql/graphql";
-import { RunEventsSubscription, runStatusOf } from "./api";
+
+export const RunEventsSubscription = graphql(`
+  subscription RunEvents($runId: ID!, $after: Int!) {
+    runEvents(runId: $runId, after: $after) {
+      cursor
+      events {
+        seq
+        kind
+        uniqueId
+        status
+        message
+        payload
+        createdAt
+      }
+    }
+  }
+`);
+
+/** A run's status as its `status` events carry it (the domain's value) in the schema's enum form. */
+export function runStatusOf(eventStatus: string): RunStatus {
+  return eventStatus.toUpperCase() as RunStatus;
+}
 
 export interface LiveEvent {
   seq: number;

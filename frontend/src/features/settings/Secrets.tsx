@@ -1,28 +1,22 @@
 // An environment's secrets: names and versions only; a value goes in and never comes back out.
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { DataTable } from "../../components/DataTable";
 import { ErrorState, Loading, Notice, type NoticeValue } from "../../components/States";
 import { when } from "../../lib/format";
-import { request } from "../../lib/graphql";
-import { RetireSecret, SecretsQuery, SetSecret } from "./api";
+import { secretsQuery, useRetireSecret, useSetSecret } from "./api";
 import { secretSchema } from "./forms";
 
 export function Secrets({ environmentId }: { environmentId: string }) {
-  const client = useQueryClient();
-  const secrets = useQuery({
-    queryKey: ["secrets", environmentId],
-    queryFn: () => request(SecretsQuery, { id: environmentId }),
-    select: (d) => (d.node && "secrets" in d.node ? d.node.secrets : []),
-  });
+  const secrets = useQuery(secretsQuery(environmentId));
+  const setSecret = useSetSecret();
+  const retireSecret = useRetireSecret();
   const [message, setMessage] = useState<NoticeValue>(null);
   const form = useForm({ resolver: zodResolver(secretSchema), defaultValues: { name: "", value: "" } });
-  const settle = async (result: { __typename: string; message?: string }, ok: string) => {
+  const settle = (result: { __typename: string; message?: string }, ok: string) =>
     setMessage(result.__typename.endsWith("Error") ? { ok: false, text: result.message ?? result.__typename } : { ok: true, text: ok });
-    await client.invalidateQueries({ queryKey: ["secrets", environmentId] });
-  };
   if (secrets.isPending) return <Loading what="secrets" />;
   if (secrets.error) return <ErrorState error={secrets.error} />;
   return (
@@ -46,7 +40,7 @@ export function Secrets({ environmentId }: { environmentId: string }) {
               <button
                 type="button"
                 className="link"
-                onClick={() => void request(RetireSecret, { input: { environmentId, name: s.name } }).then((d) => settle(d.retireSecret, `${s.name} retired`))}
+                onClick={() => void retireSecret.mutateAsync({ environmentId, name: s.name }).then((r) => settle(r, `${s.name} retired`))}
               >
                 retire
               </button>
@@ -58,9 +52,9 @@ export function Secrets({ environmentId }: { environmentId: string }) {
         className="plan-form"
         noValidate
         onSubmit={form.handleSubmit(async (values) => {
-          const { setSecret } = await request(SetSecret, { input: { environmentId, ...values } });
+          const stored = await setSecret.mutateAsync({ environmentId, ...values });
           form.reset({ name: "", value: "" }); // the value leaves the page once sent
-          await settle(setSecret, `${values.name} stored`);
+          settle(stored, `${values.name} stored`);
         })}
       >
         <label>

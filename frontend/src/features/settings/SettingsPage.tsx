@@ -1,26 +1,25 @@
 // An environment's settings, from the browser: ingest artifacts, planning policies and budget, and who
 // may do what (grants, API tokens). Each section shows only to the role that may use it.
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link } from "react-router";
 import type { z } from "zod";
-import { useEnvironment, usePermissions } from "../../app/environment";
+import { useEnvironment, usePermissions } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { ErrorState, Loading, Notice, type NoticeValue } from "../../components/States";
 import { when } from "../../lib/format";
-import { request, requestWithFiles } from "../../lib/graphql";
 import {
-  AccessQuery,
-  ConfigurePlanning,
-  CreateApiToken,
-  GrantRole,
-  IngestArtifacts,
-  PlanningQuery,
-  RevokeApiToken,
-  RevokeRole,
-  SetQuotas,
+  accessQuery,
+  planningQuery,
+  useConfigurePlanning,
+  useCreateApiToken,
+  useGrantRole,
+  useIngestArtifacts,
+  useRevokeApiToken,
+  useRevokeRole,
+  useSetQuotas,
 } from "./api";
 import { grantSchema, numberOrNull, planningSchema, tokenSchema } from "./forms";
 import { Secrets } from "./Secrets";
@@ -62,7 +61,7 @@ export default function SettingsPage() {
 }
 
 function Ingest({ project, environment }: { project: string; environment: string }) {
-  const client = useQueryClient();
+  const ingest = useIngestArtifacts();
   const [files, setFiles] = useState<File[]>([]);
   const [message, setMessage] = useState<NoticeValue>(null);
   const [busy, setBusy] = useState(false);
@@ -70,15 +69,10 @@ function Ingest({ project, environment }: { project: string; environment: string
     setBusy(true);
     setMessage(null);
     try {
-      const { ingestArtifacts: r } = await requestWithFiles(
-        IngestArtifacts,
-        { input: { project, environment, files: files.map(() => null) as unknown as File[], createMissing: false } },
-        files.map((file, i) => ({ path: `variables.input.files.${i}`, file })),
-      );
+      const r = await ingest.mutateAsync({ project, environment, files });
       if (r.__typename === "IngestResult") {
         const version = r.graphVersion?.sequence;
         setMessage({ ok: true, text: `${r.created ? "new" : "same"} graph version ${version ?? "—"}: ${r.nodes} nodes, ${r.sources} sources, ${r.edges} edges${r.warnings.length ? `; ${r.warnings.join("; ")}` : ""}` });
-        await client.invalidateQueries();
       } else if (r.__typename === "ArtifactRejectedError") setMessage({ ok: false, text: `${r.file}: ${r.problem}` });
       else setMessage({ ok: false, text: "message" in r ? (r as { message: string }).message : "the files were refused" });
     } catch (error) {
@@ -101,12 +95,9 @@ function Ingest({ project, environment }: { project: string; environment: string
 }
 
 function Planning({ environmentId }: { environmentId: string }) {
-  const client = useQueryClient();
-  const current = useQuery({
-    queryKey: ["planning", environmentId],
-    queryFn: () => request(PlanningQuery, { id: environmentId }),
-    select: (d) => (d.node && "policies" in d.node ? d.node : null),
-  });
+  const current = useQuery(planningQuery(environmentId));
+  const configurePlanning = useConfigurePlanning();
+  const setQuotas = useSetQuotas();
   const [message, setMessage] = useState<NoticeValue>(null);
   if (current.isPending) return <Loading what="planning settings" />;
   if (current.error || !current.data) return <ErrorState error={current.error ?? "not found"} />;
@@ -124,26 +115,20 @@ function Planning({ environmentId }: { environmentId: string }) {
     const price = numberOrNull(values.pricePerComputeHour);
     const problem =
       (await outcome(
-        request(ConfigurePlanning, {
-          input: {
-            environmentId,
-            policies: { ...policies, manual_approval: { required: values.manualApproval, role: values.approvalRole } },
-            rateCard: price == null ? {} : { ...rateCard, price_per_compute_hour: price },
-          },
-        }).then((d) => d.configurePlanning),
+        configurePlanning.mutateAsync({
+          environmentId,
+          policies: { ...policies, manual_approval: { required: values.manualApproval, role: values.approvalRole } },
+          rateCard: price == null ? {} : { ...rateCard, price_per_compute_hour: price },
+        }),
       )) ??
       (await outcome(
-        request(SetQuotas, {
-          input: {
-            environmentId,
-            monthlyCostBudget: numberOrNull(values.monthlyCostBudget),
-            maxConcurrentRuns: numberOrNull(values.maxConcurrentRuns),
-          },
-        }).then((d) => d.setQuotas),
+        setQuotas.mutateAsync({
+          environmentId,
+          monthlyCostBudget: numberOrNull(values.monthlyCostBudget),
+          maxConcurrentRuns: numberOrNull(values.maxConcurrentRuns),
+        }),
       ));
     setMessage(problem ? { ok: false, text: problem } : { ok: true, text: "saved" });
-    await client.invalidateQueries({ queryKey: ["planning", environmentId] });
-    await client.invalidateQueries({ queryKey: ["environment"] });
   };
   return (
     <section>
@@ -192,16 +177,16 @@ function PlanningForm({ defaults, onSave }: { defaults: z.infer<typeof planningS
 }
 
 function AccessSection({ defaultScope }: { defaultScope: string }) {
-  const client = useQueryClient();
-  const access = useQuery({ queryKey: ["access"], queryFn: () => request(AccessQuery) });
+  const access = useQuery(accessQuery());
+  const grantRole = useGrantRole();
+  const revokeRole = useRevokeRole();
+  const createApiToken = useCreateApiToken();
+  const revokeApiToken = useRevokeApiToken();
   const [message, setMessage] = useState<NoticeValue>(null);
   const [token, setToken] = useState<string | null>(null);
   const grantForm = useForm({ resolver: zodResolver(grantSchema), defaultValues: { principal: "", role: "viewer" as const, scope: defaultScope } });
   const tokenForm = useForm({ resolver: zodResolver(tokenSchema), defaultValues: { name: "", role: "viewer" as const } });
-  const done = async (problem: string | null, ok: string) => {
-    setMessage(problem ? { ok: false, text: problem } : { ok: true, text: ok });
-    await client.invalidateQueries({ queryKey: ["access"] });
-  };
+  const done = (problem: string | null, ok: string) => setMessage(problem ? { ok: false, text: problem } : { ok: true, text: ok });
   if (access.isPending) return <Loading what="access" />;
   if (access.error) return <ErrorState error={access.error} />;
   return (
@@ -223,7 +208,7 @@ function AccessSection({ defaultScope }: { defaultScope: string }) {
             id: "revoke",
             header: "",
             cell: (g) => (
-              <button type="button" className="link" onClick={() => void outcome(request(RevokeRole, { input: { grantId: g.id } }).then((d) => d.revokeRole)).then((p) => done(p, "grant revoked"))}>
+              <button type="button" className="link" onClick={() => void outcome(revokeRole.mutateAsync({ grantId: g.id })).then((p) => done(p, "grant revoked"))}>
                 revoke
               </button>
             ),
@@ -234,7 +219,7 @@ function AccessSection({ defaultScope }: { defaultScope: string }) {
         className="plan-form"
         noValidate
         onSubmit={grantForm.handleSubmit(async (values) => {
-          await done(await outcome(request(GrantRole, { input: values }).then((d) => d.grantRole)), `${values.role} granted to ${values.principal}`);
+          done(await outcome(grantRole.mutateAsync(values)), `${values.role} granted to ${values.principal}`);
         })}
       >
         <label>
@@ -280,7 +265,7 @@ function AccessSection({ defaultScope }: { defaultScope: string }) {
               t.revokedAt ? (
                 `revoked ${when(t.revokedAt)}`
               ) : (
-                <button type="button" className="link" onClick={() => void outcome(request(RevokeApiToken, { input: { tokenId: t.id } }).then((d) => d.revokeApiToken)).then((p) => done(p, "token revoked"))}>
+                <button type="button" className="link" onClick={() => void outcome(revokeApiToken.mutateAsync({ tokenId: t.id })).then((p) => done(p, "token revoked"))}>
                   revoke
                 </button>
               ),
@@ -292,9 +277,9 @@ function AccessSection({ defaultScope }: { defaultScope: string }) {
         noValidate
         onSubmit={tokenForm.handleSubmit(async (values) => {
           setToken(null);
-          const { createApiToken: r } = await request(CreateApiToken, { input: { name: values.name, roles: [values.role] } });
+          const r = await createApiToken.mutateAsync({ name: values.name, roles: [values.role] });
           if (r.__typename === "CreatedApiToken") setToken(r.token);
-          await done(r.__typename === "CreatedApiToken" ? null : "message" in r ? r.message : "the token was refused", "token created");
+          done(r.__typename === "CreatedApiToken" ? null : "message" in r ? r.message : "the token was refused", "token created");
         })}
       >
         <label>

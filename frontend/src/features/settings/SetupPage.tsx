@@ -1,17 +1,16 @@
 // A new project (a dbt repository) and its environments, from the browser.
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, useNavigate } from "react-router";
 import type { z } from "zod";
-import { useProjects } from "../../app/environment";
-import { request } from "../../lib/graphql";
-import { CreateEnvironment, CreateProject } from "./api";
+import { useProjects } from "../../lib/environment";
+import { useCreateEnvironment, useCreateProject } from "./api";
 import { environmentSchema, projectSchema } from "./forms";
 
 export default function SetupPage() {
-  const client = useQueryClient();
+  const projectMutation = useCreateProject();
+  const environmentMutation = useCreateEnvironment();
   const navigate = useNavigate();
   const projects = useProjects();
   const [message, setMessage] = useState<string | null>(null);
@@ -25,19 +24,15 @@ export default function SetupPage() {
   });
   const createProject = async (values: z.infer<typeof projectSchema>) => {
     setMessage(null);
-    const { createProject: r } = await request(CreateProject, {
-      input: { ...values, subdirectory: values.subdirectory || null },
-    });
+    const r = await projectMutation.mutateAsync({ ...values, subdirectory: values.subdirectory || null });
     if (r.__typename !== "Project") return setMessage("message" in r ? r.message : "the project was refused");
-    await client.invalidateQueries({ queryKey: ["projects"] });
     envForm.setValue("project", values.slug);
   };
   const createEnvironment = async (values: z.infer<typeof environmentSchema>) => {
     setMessage(null);
     const settings = values.settings.trim() ? (JSON.parse(values.settings) as Record<string, unknown>) : null;
-    const { createEnvironment: r } = await request(CreateEnvironment, { input: { ...values, settings } });
+    const r = await environmentMutation.mutateAsync({ ...values, settings });
     if (r.__typename !== "Environment") return setMessage("message" in r ? r.message : "the environment was refused");
-    await client.invalidateQueries({ queryKey: ["projects"] });
     navigate(`/p/${values.project}/e/${values.slug}/settings`);
   };
   const pe = projectForm.formState.errors;

@@ -1,4 +1,29 @@
+// Settings' data access, in one place: planning, secrets and access queries, and every write settings
+// make (grants, tokens, planning, quotas, secrets, projects, environments, ingest) as a mutation that
+// refreshes what it changed. Query keys come from `settingsKeys` alone.
+import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { graphql } from "../../gql";
+import type {
+  ConfigurePlanningInput,
+  CreateApiTokenInput,
+  CreateEnvironmentInput,
+  CreateProjectInput,
+  GrantRoleInput,
+  RetireSecretInput,
+  RevokeApiTokenInput,
+  RevokeRoleInput,
+  SetQuotasInput,
+  SetSecretInput,
+} from "../../gql/graphql";
+import { environmentKeys } from "../../lib/environment";
+import { request, requestWithFiles } from "../../lib/graphql";
+
+export const settingsKeys = {
+  all: ["settings"] as const,
+  access: () => [...settingsKeys.all, "access"] as const,
+  planning: (environmentId: string) => [...settingsKeys.all, "planning", environmentId] as const,
+  secrets: (environmentId: string) => [...settingsKeys.all, "secrets", environmentId] as const,
+};
 
 export const AccessQuery = graphql(`
   query AccessOverview {
@@ -192,3 +217,71 @@ export const RetireSecret = graphql(`
     }
   }
 `);
+
+export const accessQuery = () => queryOptions({ queryKey: settingsKeys.access(), queryFn: () => request(AccessQuery) });
+
+export function planningQuery(environmentId: string) {
+  return queryOptions({
+    queryKey: settingsKeys.planning(environmentId),
+    queryFn: () => request(PlanningQuery, { id: environmentId }),
+    select: (d) => (d.node && "policies" in d.node ? d.node : null),
+  });
+}
+
+export function secretsQuery(environmentId: string) {
+  return queryOptions({
+    queryKey: settingsKeys.secrets(environmentId),
+    queryFn: () => request(SecretsQuery, { id: environmentId }),
+    select: (d) => (d.node && "secrets" in d.node ? d.node.secrets : []),
+  });
+}
+
+/** A write whose answer is read from the mutation's field, and which refreshes these keys once settled. */
+function useWrite<TInput, TResult>(write: (input: TInput) => Promise<TResult>, refreshes: (input: TInput) => readonly (readonly unknown[])[]) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: write,
+    onSettled: (_result, _error, input) => Promise.all(refreshes(input).map((queryKey) => client.invalidateQueries({ queryKey }))),
+  });
+}
+
+export const useGrantRole = () => useWrite(async (input: GrantRoleInput) => (await request(GrantRole, { input })).grantRole, () => [settingsKeys.access()]);
+export const useRevokeRole = () => useWrite(async (input: RevokeRoleInput) => (await request(RevokeRole, { input })).revokeRole, () => [settingsKeys.access()]);
+export const useCreateApiToken = () =>
+  useWrite(async (input: CreateApiTokenInput) => (await request(CreateApiToken, { input })).createApiToken, () => [settingsKeys.access()]);
+export const useRevokeApiToken = () =>
+  useWrite(async (input: RevokeApiTokenInput) => (await request(RevokeApiToken, { input })).revokeApiToken, () => [settingsKeys.access()]);
+export const useConfigurePlanning = () =>
+  useWrite(
+    async (input: ConfigurePlanningInput) => (await request(ConfigurePlanning, { input })).configurePlanning,
+    (input) => [settingsKeys.planning(String(input.environmentId)), environmentKeys.environments()],
+  );
+export const useSetQuotas = () =>
+  useWrite(
+    async (input: SetQuotasInput) => (await request(SetQuotas, { input })).setQuotas,
+    (input) => [settingsKeys.planning(String(input.environmentId)), environmentKeys.environments()],
+  );
+export const useSetSecret = () =>
+  useWrite(async (input: SetSecretInput) => (await request(SetSecret, { input })).setSecret, (input) => [settingsKeys.secrets(String(input.environmentId))]);
+export const useRetireSecret = () =>
+  useWrite(async (input: RetireSecretInput) => (await request(RetireSecret, { input })).retireSecret, (input) => [settingsKeys.secrets(String(input.environmentId))]);
+export const useCreateProject = () =>
+  useWrite(async (input: CreateProjectInput) => (await request(CreateProject, { input })).createProject, () => [environmentKeys.projects()]);
+export const useCreateEnvironment = () =>
+  useWrite(async (input: CreateEnvironmentInput) => (await request(CreateEnvironment, { input })).createEnvironment, () => [environmentKeys.projects()]);
+
+/** Artifacts uploaded (GraphQL multipart): a new graph version may change every view, so everything is read again. */
+export function useIngestArtifacts() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ project, environment, files }: { project: string; environment: string; files: File[] }) =>
+      (
+        await requestWithFiles(
+          IngestArtifacts,
+          { input: { project, environment, files: files.map(() => null) as unknown as File[], createMissing: false } },
+          files.map((file, i) => ({ path: `variables.input.files.${i}`, file })),
+        )
+      ).ingestArtifacts,
+    onSuccess: () => client.invalidateQueries(),
+  });
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
@@ -67,6 +68,22 @@ class SqlIdentityRepository:
             )
         )
         return _account(row) if row is not None else None
+
+    async def account_names(self, scope: TenantScope, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+        rows = await self._session.execute(
+            select(LocalAccountRow.id, LocalAccountRow.display_name, LocalAccountRow.username).where(
+                LocalAccountRow.tenant_id == scope.tenant_id, LocalAccountRow.id.in_(account_ids)
+            )
+        )
+        return {row.id: row.display_name or row.username for row in rows}
+
+    async def token_names(self, scope: TenantScope, token_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+        rows = await self._session.execute(
+            select(ApiTokenRow.id, ApiTokenRow.name).where(
+                ApiTokenRow.tenant_id == scope.tenant_id, ApiTokenRow.id.in_(token_ids)
+            )
+        )
+        return {row.id: row.name for row in rows}
 
     async def add_account(self, account: LocalAccount) -> LocalAccount:
         row = LocalAccountRow(

@@ -29,6 +29,7 @@ from dvt.application.run_records import (
     RunQuery,
     RunRecord,
 )
+from dvt.domain.errors import NotFoundError
 from dvt.domain.runs import ACTIVE, NODE_ENDS, RunStatus, check_event
 from dvt.domain.tenancy import TenantScope
 
@@ -61,15 +62,29 @@ class SqlRunRepository:
         once it commits, inserts nothing (no error, so the caller's transaction stays usable to read the run).
         """
         values = {name: getattr(run, name) for name in _RUN_FIELDS if getattr(run, name) is not None}
+        # The environment's next run number; the row stays locked until commit, so numbers follow commit order.
+        number = await self._bump_run_seq(run.environment_id, 1)
         statement = (
             insert(RunRow)
-            .values(**values, tenant_id=self._tenant)
+            .values(**{**values, "number": number}, tenant_id=self._tenant)
             .on_conflict_do_nothing(index_elements=["tenant_id", "environment_id", "idempotency_key"])
             .returning(RunRow.id)
         )
         if await self._session.scalar(statement) is None:
+            await self._bump_run_seq(run.environment_id, -1)  # nothing stored: give the number back, no gap
             return None
         return await self.get(run.id)
+
+    async def _bump_run_seq(self, environment_id: uuid.UUID, by: int) -> int:
+        number = await self._session.scalar(
+            update(EnvironmentRow)
+            .where(EnvironmentRow.tenant_id == self._tenant, EnvironmentRow.id == environment_id)
+            .values(run_seq=EnvironmentRow.run_seq + by)
+            .returning(EnvironmentRow.run_seq)
+        )
+        if number is None:
+            raise NotFoundError(f"environment {environment_id} is not in this tenant")
+        return number
 
     async def by_idempotency_key(self, environment_id: uuid.UUID, key: str) -> RunRecord | None:
         row = await self._session.scalar(

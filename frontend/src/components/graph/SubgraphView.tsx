@@ -1,9 +1,9 @@
 // A small drawing of chosen nodes (a plan's, a diff's impact), laid out in the worker like the workspace.
 import { useEffect, useMemo, useState } from "react";
-import { Loading } from "../../components/States";
+import { Loading } from "../States";
 import { GraphCanvas, NODE_SIZE } from "./GraphCanvas";
 import { layoutKey, runLayout } from "./layout/client";
-import { subgraph, type LogicalGraph } from "./model";
+import { subgraph, type LogicalGraph } from "../../lib/graph/model";
 
 export const MAX_SUBGRAPH = 400;
 

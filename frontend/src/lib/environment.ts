@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router";
 import { graphql } from "../gql";
-import { request } from "../lib/graphql";
+import { request } from "./graphql";
 
 export const EnvironmentQuery = graphql(`
   query CurrentEnvironment($project: String!, $env: String!) {
@@ -18,6 +18,7 @@ export const EnvironmentQuery = graphql(`
         monthlyCostBudget
       }
       rateCard
+      currency
       project {
         id
         slug
@@ -39,6 +40,14 @@ export const EnvironmentQuery = graphql(`
   }
 `);
 
+/** Query keys of what every view shares: the current environment, the projects list, the caller's permissions. */
+export const environmentKeys = {
+  environment: (project: string, env: string) => ["environment", project, env] as const,
+  environments: () => ["environment"] as const,
+  projects: () => ["projects"] as const,
+  permissions: (scope: string | null) => ["permissions", scope] as const,
+};
+
 export function useRoute(): { project: string; env: string; base: string } {
   const { project = "", env = "" } = useParams();
   return { project, env, base: `/p/${encodeURIComponent(project)}/e/${encodeURIComponent(env)}` };
@@ -47,10 +56,15 @@ export function useRoute(): { project: string; env: string; base: string } {
 export function useEnvironment() {
   const { project, env } = useRoute();
   return useQuery({
-    queryKey: ["environment", project, env],
+    queryKey: environmentKeys.environment(project, env),
     queryFn: () => request(EnvironmentQuery, { project, env }),
     select: (data) => data.environment,
   });
+}
+
+/** The currency every cost of this environment is in (its rate card's), for `money()`. */
+export function useCurrency(): string {
+  return useEnvironment().data?.currency ?? "USD";
 }
 
 export const ProjectsQuery = graphql(`
@@ -80,7 +94,7 @@ export const ProjectsQuery = graphql(`
 `);
 
 export function useProjects() {
-  return useQuery({ queryKey: ["projects"], queryFn: () => request(ProjectsQuery), staleTime: 60_000 });
+  return useQuery({ queryKey: environmentKeys.projects(), queryFn: () => request(ProjectsQuery), staleTime: 60_000 });
 }
 
 const PermissionsQuery = graphql(`
@@ -94,7 +108,7 @@ export function usePermissions(): Set<string> {
   const environment = useEnvironment();
   const scope = environment.data?.scope || null;
   const query = useQuery({
-    queryKey: ["permissions", scope],
+    queryKey: environmentKeys.permissions(scope),
     enabled: !!scope,
     queryFn: () => request(PermissionsQuery, { scope: scope! }),
     staleTime: 60_000,

@@ -16,9 +16,15 @@ import {
 import "@xyflow/react/dist/style.css";
 import { memo, useEffect, useMemo, useState } from "react";
 import { Handle, Position, useReactFlow } from "@xyflow/react";
-import { statusClass } from "../../components/States";
-import type { ViewGraph, ViewItem } from "./model";
-import type { Viewport } from "./store";
+import { statusClass } from "../States";
+import type { ViewGraph, ViewItem } from "../../lib/graph/model";
+
+/** Where the camera is: kept with the workspace so a reload comes back to the same view. */
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
 
 export const NODE_SIZE = { width: 200, height: 40 };
 // Past this many items the view opens on its first layers at a readable zoom instead of fitting
