@@ -93,12 +93,36 @@ async def test_a_refused_upload_is_an_error_member_naming_the_file(gql: GraphQLC
 
 async def test_nodes_filter_by_resource_type_and_search(gql: GraphQLClient, version_id: str) -> None:
     query = """query($id: ID!) { graphVersion(id: $id) {
-        nodes(first: 100, filter: {resourceTypes: ["model"], search: "stg_"}) { totalCount nodes { uniqueId resourceType } } } }"""
+        nodes(first: 100, filter: {resourceTypes: [MODEL], search: "stg_"}) { totalCount nodes { uniqueId resourceType } } } }"""
     data = await gql.data(query, id=version_id)
     found = data["graphVersion"]["nodes"]
     assert found["totalCount"] == 6
-    assert {n["resourceType"] for n in found["nodes"]} == {"model"}
+    assert {n["resourceType"] for n in found["nodes"]} == {"MODEL"}
     assert all("stg_" in n["uniqueId"] for n in found["nodes"])
+
+
+async def test_a_type_and_a_status_this_server_does_not_know_read_unknown_and_keep_their_text(
+    gql: GraphQLClient,
+) -> None:
+    manifest = json.loads((JAFFLE / FILES[0]).read_bytes())
+    manifest["nodes"]["model.jaffle_shop.customers"]["resource_type"] = "future_kind"  # a newer dbt's type
+    results = json.loads((JAFFLE / FILES[2]).read_bytes())
+    (customers,) = [r for r in results["results"] if r["unique_id"] == "model.jaffle_shop.customers"]
+    customers["status"] = "Sparkled"  # a newer dbt's word, capitalised as dbt Fusion writes
+    contents = {FILES[0]: json.dumps(manifest).encode(), FILES[2]: json.dumps(results).encode()}
+    uploaded = await upload(gql, FILES[0], FILES[2], contents=contents)
+    assert uploaded["__typename"] == "IngestResult", uploaded
+    query = """query($id: ID!) { graphVersion(id: $id) { nodes(first: 100, filter: {resourceTypes: [UNKNOWN]}) {
+        nodes { uniqueId resourceType resourceTypeText runHistory { status statusText } } } } }"""
+    found = (await gql.data(query, id=uploaded["graphVersion"]["id"]))["graphVersion"]["nodes"]["nodes"]
+    assert found == [
+        {
+            "uniqueId": "model.jaffle_shop.customers",
+            "resourceType": "UNKNOWN",
+            "resourceTypeText": "future_kind",
+            "runHistory": [{"status": "UNKNOWN", "statusText": "sparkled"}],
+        }
+    ]
 
 
 async def test_pages_cover_every_node_once(gql: GraphQLClient, version_id: str) -> None:
@@ -123,13 +147,13 @@ async def test_a_node_has_its_columns_merged_with_the_catalog(gql: GraphQLClient
         name materialized description rawCode dependsOn
         columns { name dataType declaredType catalogType index description }
         tests { uniqueId resourceType }
-        runHistory { status executionTime invocationId } } } }"""
+        runHistory { status statusText executionTime invocationId } } } }"""
     node = (await gql.data(query, id=version_id))["graphVersion"]["node"]
     columns = {c["name"]: c for c in node["columns"]}
     assert columns["customer_id"]["catalogType"] == "VARCHAR" and columns["customer_id"]["index"] == 1
     assert node["dependsOn"] == ["model.jaffle_shop.stg_customers", "model.jaffle_shop.orders"]
-    assert node["tests"] and {t["resourceType"] for t in node["tests"]} <= {"test", "unit_test"}
-    assert [r["status"] for r in node["runHistory"]] == ["success"]
+    assert node["tests"] and {t["resourceType"] for t in node["tests"]} <= {"TEST", "UNIT_TEST"}
+    assert [(r["status"], r["statusText"]) for r in node["runHistory"]] == [("SUCCESS", "success")]
 
 
 async def test_lineage_follows_the_requested_depths(gql: GraphQLClient, version_id: str) -> None:
@@ -163,7 +187,7 @@ async def test_a_page_with_details_costs_the_same_statements_whatever_its_size(
     gql: GraphQLClient, version_id: str, statements: StatementCounter
 ) -> None:
     query = """query($id: ID!, $n: Int!) { graphVersion(id: $id) {
-        nodes(first: $n, filter: {resourceTypes: ["model", "seed"]}) { nodes {
+        nodes(first: $n, filter: {resourceTypes: [MODEL, SEED]}) { nodes {
         uniqueId description config columns { name } tests { name } runHistory { status } graphVersion { sequence } } } } }"""
     counts = []
     for size in (5, 19):

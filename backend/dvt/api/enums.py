@@ -10,10 +10,26 @@ from __future__ import annotations
 import strawberry
 
 from dvt.domain.graph.diff import Category
+from dvt.domain.graph.model import ResourceType
 from dvt.domain.plan.plan import Action, Confidence, PlanStatus
-from dvt.domain.runs import RunStatus, Trigger
+from dvt.domain.runs import NodeStatus, RunStatus, Trigger
 
-__all__ = ["Action", "Category", "Confidence", "PlanStatus", "RunStatus", "Trigger"]
+__all__ = [
+    "RESOURCE_TYPE_TEXT",
+    "STATUS_TEXT",
+    "Action",
+    "Category",
+    "Confidence",
+    "NodeStatus",
+    "PlanStatus",
+    "ResourceType",
+    "RunStatus",
+    "Trigger",
+]
+
+# The descriptions of the text fields beside `resourceType` and a node's `status`.
+RESOURCE_TYPE_TEXT = "dbt's own word, lower case: what `resourceType` reads, kept when it reads UNKNOWN"
+STATUS_TEXT = "The status word as stored (dbt's, lower case): what `status` reads, kept when it reads UNKNOWN"
 
 strawberry.enum(RunStatus, name="RunStatus", description="Where a run is in its lifecycle")
 strawberry.enum(Trigger, name="RunTrigger", description="Who or what started a run")
@@ -25,3 +41,15 @@ strawberry.enum(
     Confidence, name="EstimateConfidence", description="HISTORY: the node's own runs; SIMILAR: nodes like it"
 )
 strawberry.enum(Category, name="ChangeCategory", description="How much a change matters to what reads the node")
+# dbt's vocabularies are open: a word this server does not know reads UNKNOWN and the field beside it
+# (`statusText`, `resourceTypeText`) keeps the text.
+strawberry.enum(
+    NodeStatus,
+    name="NodeStatus",
+    description="A node's status in a run or a dbt result; UNKNOWN: a word this server does not know",
+)
+strawberry.enum(
+    ResourceType,
+    name="ResourceType",
+    description="A dbt resource type; UNKNOWN: a type this server does not know (a newer dbt's)",
+)

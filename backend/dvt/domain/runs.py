@@ -100,10 +100,45 @@ def check_event(current: RunStatus, kind: str, status: str | None) -> None:
         raise EventAfterEnd(current, kind)
 
 
+class NodeStatus(StrEnum):
+    """A node's status in a run or a dbt result: dbt's words (an open set) and DVT's own.
+
+    dbt adds words between versions (`no-op` came with 1.9), so stored statuses stay text; `read` names a
+    word this DVT does not know UNKNOWN, and whoever shows it keeps the text too.
+    """
+
+    # DVT's: where a node of a DVT run is before dbt reports it, or how it ended when its run ended first
+    PENDING = "pending"
+    RUNNING = "running"
+    NOT_RUN = "not_run"
+    INTERRUPTED = "interrupted"
+    EPHEMERAL = "ephemeral"  # an ephemeral model: compiled into its children, never run by itself
+    # dbt's (run_results.json and sources.json, lower-cased)
+    SUCCESS = "success"
+    ERROR = "error"
+    SKIPPED = "skipped"
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    RUNTIME_ERROR = "runtime error"
+    NO_OP = "no-op"
+    PARTIAL_SUCCESS = "partial success"
+    # Not a status anyone writes: what an unknown word reads as
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def read(cls, text: str) -> NodeStatus:
+        """The member a status word names (any case: dbt Fusion capitalises), UNKNOWN for any other word."""
+        try:
+            return cls(text.lower())
+        except ValueError:
+            return cls.UNKNOWN
+
+
 # A node row that is still `pending` or `running` when its run ends ends with it, in the same transaction:
 # `not_run` if dbt never started it, `interrupted` if it was running; its message names the run's end.
-NODE_NOT_RUN = "not_run"
-NODE_INTERRUPTED = "interrupted"
+NODE_NOT_RUN = NodeStatus.NOT_RUN.value
+NODE_INTERRUPTED = NodeStatus.INTERRUPTED.value
 NODE_ENDS: Mapping[str, str] = {"pending": NODE_NOT_RUN, "running": NODE_INTERRUPTED}
 
 

@@ -11,6 +11,7 @@ import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
+from dvt.api.enums import RESOURCE_TYPE_TEXT, STATUS_TEXT, NodeStatus, ResourceType
 from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection, decode_cursor, page_size
 from dvt.api.scalars import JSON
@@ -40,7 +41,9 @@ def _limit(info: Info, first: int | None) -> int:
 
 @strawberry.input
 class NodeFilterInput:
-    resource_types: list[str] | None = None
+    resource_types: list[ResourceType] | None = strawberry.field(
+        default=None, description="UNKNOWN keeps the nodes of every type this server does not know"
+    )
     packages: list[str] | None = None
     tags: list[str] | None = None
     path_prefix: str | None = None
@@ -48,7 +51,7 @@ class NodeFilterInput:
 
     def to_filter(self) -> NodeFilter:
         return NodeFilter(
-            resource_types=tuple(self.resource_types or ()),
+            resource_types=tuple(t.value for t in self.resource_types or ()),
             packages=tuple(self.packages or ()),
             tags=tuple(self.tags or ()),
             path_prefix=self.path_prefix,
@@ -74,7 +77,8 @@ class NodeRunResultType:
     invocation_id: str
     unique_id: str
     node_uuid: uuid.UUID
-    status: str
+    status: NodeStatus
+    status_text: str = strawberry.field(description=STATUS_TEXT)
     execution_time: float | None
     started_at: str | None
     completed_at: str | None
@@ -92,7 +96,8 @@ class NodeRunResultType:
             invocation_id=r.invocation_id,
             unique_id=r.unique_id,
             node_uuid=r.node_uuid,
-            status=r.status,
+            status=NodeStatus.read(r.status),
+            status_text=r.status,
             execution_time=r.execution_time,
             started_at=r.started_at,
             completed_at=r.completed_at,
@@ -110,7 +115,8 @@ class NodeRunResultType:
 class SourceFreshnessType:
     unique_id: str
     node_uuid: uuid.UUID
-    status: str
+    status: NodeStatus
+    status_text: str = strawberry.field(description=STATUS_TEXT)
     max_loaded_at: str | None
     snapshotted_at: str | None
     age_seconds: float | None
@@ -122,7 +128,8 @@ class SourceFreshnessType:
         return SourceFreshnessType(
             unique_id=r.unique_id,
             node_uuid=r.node_uuid,
-            status=r.status,
+            status=NodeStatus.read(r.status),
+            status_text=r.status,
             max_loaded_at=r.max_loaded_at,
             snapshotted_at=r.snapshotted_at,
             age_seconds=r.age_seconds,
@@ -138,7 +145,8 @@ class GraphNodeType(relay.Node):
     id: relay.NodeID[str]
     node_uuid: uuid.UUID
     unique_id: str
-    resource_type: str
+    resource_type: ResourceType
+    resource_type_text: str = strawberry.field(description=RESOURCE_TYPE_TEXT)
     name: str
     package_name: str
     path: str | None
@@ -152,7 +160,8 @@ class GraphNodeType(relay.Node):
             id=f"{n.graph_version_id}:{n.node_uuid}",
             node_uuid=n.node_uuid,
             unique_id=n.unique_id,
-            resource_type=n.resource_type,
+            resource_type=ResourceType.read(n.resource_type),
+            resource_type_text=n.resource_type,
             name=n.name,
             package_name=n.package_name,
             path=n.path,

@@ -6,7 +6,7 @@ import strawberry
 
 from dvt.api import ids, permissions
 from dvt.api.context import Info
-from dvt.api.enums import Category
+from dvt.api.enums import RESOURCE_TYPE_TEXT, Category, ResourceType
 from dvt.api.scalars import JSON
 from dvt.domain import errors as domain
 from dvt.domain.authorization import Permission
@@ -25,7 +25,8 @@ class NodeChange:
 @strawberry.type
 class ModifiedDiffNode:
     unique_id: str
-    resource_type: str
+    resource_type: ResourceType
+    resource_type_text: str = strawberry.field(description=RESOURCE_TYPE_TEXT)
     category: Category
     changes: list[NodeChange]
     state_modified: list[str] = strawberry.field(description="dbt's state:modified sub-kinds that select it")
@@ -34,7 +35,8 @@ class ModifiedDiffNode:
     def of(node: ModifiedNode) -> ModifiedDiffNode:
         return ModifiedDiffNode(
             unique_id=node.unique_id,
-            resource_type=node.resource_type,
+            resource_type=ResourceType.read(node.resource_type),
+            resource_type_text=node.resource_type,
             category=node.category,
             changes=[
                 NodeChange(kind=c.kind.value, category=c.category, message=c.message, old=c.old, new=c.new)
@@ -47,12 +49,18 @@ class ModifiedDiffNode:
 @strawberry.type
 class DiffNode:
     unique_id: str
-    resource_type: str
+    resource_type: ResourceType
+    resource_type_text: str = strawberry.field(description=RESOURCE_TYPE_TEXT)
     category: Category
 
     @staticmethod
     def of(node: NodeDelta) -> DiffNode:
-        return DiffNode(unique_id=node.unique_id, resource_type=node.resource_type, category=node.category)
+        return DiffNode(
+            unique_id=node.unique_id,
+            resource_type=ResourceType.read(node.resource_type),
+            resource_type_text=node.resource_type,
+            category=node.category,
+        )
 
 
 @strawberry.type

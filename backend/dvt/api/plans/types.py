@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
-from dvt.api.enums import Action, Confidence, PlanStatus
+from dvt.api.enums import RESOURCE_TYPE_TEXT, Action, Confidence, PlanStatus, ResourceType
 from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection
 from dvt.api.scalars import JSON
@@ -47,7 +47,8 @@ class PlanDecision:
 class PlanItemType:
     unique_id: str
     node_uuid: uuid.UUID
-    resource_type: str
+    resource_type: ResourceType
+    resource_type_text: str = strawberry.field(description=RESOURCE_TYPE_TEXT)
     action: Action
     wave: int = strawberry.field(description="Topological level among what runs; -1 when skipped")
     priority: int
@@ -92,7 +93,8 @@ def _item(item: PlanItem, head: uuid.UUID) -> PlanItemType:
     return PlanItemType(
         unique_id=item.unique_id,
         node_uuid=item.node_uuid,
-        resource_type=item.resource_type,
+        resource_type=ResourceType.read(item.resource_type),
+        resource_type_text=item.resource_type,
         action=item.action,
         wave=item.wave,
         priority=item.priority,

@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
-from dvt.api.enums import RunStatus, Trigger
+from dvt.api.enums import RESOURCE_TYPE_TEXT, STATUS_TEXT, NodeStatus, ResourceType, RunStatus, Trigger
 from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection, page_size
 from dvt.api.scalars import JSON
@@ -79,11 +79,13 @@ class RunLogBatch:
 class RunNodeType:
     unique_id: str
     node_uuid: uuid.UUID
-    resource_type: str
-    status: str = strawberry.field(
-        description="pending, running, dbt's status when finished, ephemeral; or, when its run ended first, "
-        "not_run (never started) or interrupted (was running): `message` then says how the run ended"
+    resource_type: ResourceType
+    resource_type_text: str = strawberry.field(description=RESOURCE_TYPE_TEXT)
+    status: NodeStatus = strawberry.field(
+        description="PENDING, RUNNING, dbt's status when finished, EPHEMERAL; or, when its run ended first, "
+        "NOT_RUN (never started) or INTERRUPTED (was running): `message` then says how the run ended"
     )
+    status_text: str = strawberry.field(description=STATUS_TEXT)
     started_at: datetime | None
     finished_at: datetime | None
     execution_time: float | None
@@ -97,7 +99,8 @@ class RunNodeType:
     @staticmethod
     def of(n: RunNodeRecord) -> RunNodeType:
         return RunNodeType(
-            unique_id=n.unique_id, node_uuid=n.node_uuid, resource_type=n.resource_type, status=n.status,
+            unique_id=n.unique_id, node_uuid=n.node_uuid, resource_type=ResourceType.read(n.resource_type),
+            resource_type_text=n.resource_type, status=NodeStatus.read(n.status), status_text=n.status,
             started_at=n.started_at, finished_at=n.finished_at, execution_time=n.execution_time,
             rows_affected=n.rows_affected, query_id=n.query_id, message=n.message,
             estimated_cost=_money(n.estimated_cost_micros), actual_cost=_money(n.actual_cost_micros),

@@ -22,7 +22,7 @@ class ArtifactKind(StrEnum):
 
 
 class ResourceType(StrEnum):
-    """The resource types dbt writes. Readers keep unknown future types as plain strings."""
+    """The resource types dbt writes. Readers keep unknown future types as plain strings; `read` names them UNKNOWN."""
 
     MODEL = "model"
     SEED = "seed"
@@ -38,6 +38,16 @@ class ResourceType(StrEnum):
     OPERATION = "operation"
     SQL_OPERATION = "sql_operation"
     FUNCTION = "function"
+    # Not a dbt type: what a type this DVT does not know (a newer dbt's) reads as. The text itself is kept.
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def read(cls, text: str) -> ResourceType:
+        """The member a stored resource type names, UNKNOWN for any other text (dbt adds types between versions)."""
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.UNKNOWN
 
 
 class EdgeKind(StrEnum):

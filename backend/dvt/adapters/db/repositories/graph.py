@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, and_, case, func, null, or_, select, text, tuple_, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, null, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -25,7 +25,7 @@ from dvt.application.ports import NodeFilter
 from dvt.application.records import EdgeRecord, GraphVersionRecord, NodeDetail, NodeSummary, Page
 from dvt.domain.graph.build import LogicalGraph
 from dvt.domain.graph.identity import node_uuid, node_uuids
-from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode, Macro
+from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode, Macro, ResourceType
 from dvt.domain.tenancy import Environment, TenantScope
 
 _SUMMARY = (
@@ -278,7 +278,7 @@ class SqlGraphRepository:
     def _filtered(self, query: Select[Any], version_id: uuid.UUID, node_filter: NodeFilter) -> Select[Any]:
         query = query.where(GraphNodeRow.tenant_id == self._tenant, GraphNodeRow.graph_version_id == version_id)
         if node_filter.resource_types:
-            query = query.where(GraphNodeRow.resource_type.in_(node_filter.resource_types))
+            query = query.where(_of_types(node_filter.resource_types))
         if node_filter.packages:
             query = query.where(GraphNodeRow.package_name.in_(node_filter.packages))
         if node_filter.tags:
@@ -591,3 +591,12 @@ class SqlGraphRepository:
             set_={k: statement.excluded[k] for k in ("unique_id", "artifact_id", "columns", "stats", "relation_type")},
         )
         await self._session.execute(statement, rows)  # executemany: no parameter-count cliff
+
+
+def _of_types(types: Sequence[str]) -> ColumnElement[bool]:
+    """Nodes of these types; `unknown` stands for every type ResourceType does not name (a newer dbt's)."""
+    condition: ColumnElement[bool] = GraphNodeRow.resource_type.in_([t for t in types if t != ResourceType.UNKNOWN])
+    if ResourceType.UNKNOWN in types:
+        known = [t.value for t in ResourceType if t != ResourceType.UNKNOWN]
+        condition = or_(condition, GraphNodeRow.resource_type.not_in(known))
+    return condition
