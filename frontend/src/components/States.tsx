@@ -1,5 +1,6 @@
 // Every view shows one of these while it has nothing else to show: loading, empty, or what went wrong.
 import type { ReactNode } from "react";
+import { statusWord } from "../lib/vocabulary";
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -42,6 +43,8 @@ const STATUS_CLASS: Record<string, string> = {
   failed: "bad",
   error: "bad",
   fail: "bad",
+  "runtime error": "bad",
+  "partial success": "warn",
   rejected: "bad",
   canceled: "muted",
   skipped: "muted",
@@ -54,15 +57,17 @@ const STATUS_CLASS: Record<string, string> = {
   draft: "wait",
 };
 
-// Keys are lower case: the schema's enums (RUNNING, AWAITING_APPROVAL) and dbt's node statuses (success, error)
-// both read through here, and show as people read them.
-export function StatusBadge({ status }: { status: string | null | undefined }) {
-  const shown = status ? status.toLowerCase() : "none";
-  return <span className={`badge badge-${STATUS_CLASS[shown] ?? "muted"}`}>{shown.replace("_", " ")}</span>;
+// Keys are dbt's lower-case words: the schema's enums (RUNNING, RUNTIME_ERROR) and the words of the graph
+// document and live events (success, runtime error) both read through statusWord, and show as people read them.
+// `text`: the stored word beside a node status, shown when the server reads it UNKNOWN.
+export function StatusBadge({ status, text }: { status: string | null | undefined; text?: string | null }) {
+  const shown = statusWord(status, text) || "none";
+  return <span className={`badge badge-${STATUS_CLASS[shown] ?? "muted"}`}>{shown.replaceAll("_", " ")}</span>;
 }
 
 export function statusClass(status: string | null | undefined): string {
-  return status ? (STATUS_CLASS[status.toLowerCase()] ?? "muted") : "none";
+  const word = statusWord(status);
+  return word ? (STATUS_CLASS[word] ?? "muted") : "none";
 }
 
 /** The outcome of an action the user just took: a success to confirm, or what went wrong. */

@@ -91,10 +91,29 @@ export type IngestArtifactsInput = {
 export type NodeFilterInput = {
   packages?: Array<string> | null | undefined;
   pathPrefix?: string | null | undefined;
-  resourceTypes?: Array<string> | null | undefined;
+  /** UNKNOWN keeps the nodes of every type this server does not know */
+  resourceTypes?: Array<ResourceType> | null | undefined;
   search?: string | null | undefined;
   tags?: Array<string> | null | undefined;
 };
+
+/** A node's status in a run or a dbt result; UNKNOWN: a word this server does not know */
+export type NodeStatus =
+  | 'EPHEMERAL'
+  | 'ERROR'
+  | 'FAIL'
+  | 'INTERRUPTED'
+  | 'NOT_RUN'
+  | 'NO_OP'
+  | 'PARTIAL_SUCCESS'
+  | 'PASS'
+  | 'PENDING'
+  | 'RUNNING'
+  | 'RUNTIME_ERROR'
+  | 'SKIPPED'
+  | 'SUCCESS'
+  | 'UNKNOWN'
+  | 'WARN';
 
 /** What a plan does with a node */
 export type PlanAction =
@@ -108,6 +127,24 @@ export type PlanStatus =
   | 'DRAFT'
   | 'EXPIRED'
   | 'REJECTED';
+
+/** A dbt resource type; UNKNOWN: a type this server does not know (a newer dbt's) */
+export type ResourceType =
+  | 'ANALYSIS'
+  | 'EXPOSURE'
+  | 'FUNCTION'
+  | 'METRIC'
+  | 'MODEL'
+  | 'OPERATION'
+  | 'SAVED_QUERY'
+  | 'SEED'
+  | 'SEMANTIC_MODEL'
+  | 'SNAPSHOT'
+  | 'SOURCE'
+  | 'SQL_OPERATION'
+  | 'TEST'
+  | 'UNIT_TEST'
+  | 'UNKNOWN';
 
 export type RetireSecretInput = {
   environmentId: string | number;
@@ -211,7 +248,7 @@ export type DashboardQueryVariables = Exact<{
 
 
 export type DashboardQuery = { runs: { nodes: Array<{ id: string, number: number, status: RunStatus, trigger: RunTrigger, actor: string, actorName: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null }> }, node:
-    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdBy: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
+    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdBy: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: NodeStatus, statusText: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -220,7 +257,7 @@ export type DashboardRunNodesQueryVariables = Exact<{
 }>;
 
 
-export type DashboardRunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: string, executionTime: number | null, message: string | null }> } | null };
+export type DashboardRunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: NodeStatus, statusText: string, executionTime: number | null, message: string | null }> } | null };
 
 export type VersionDiffQueryVariables = Exact<{
   base: string | number;
@@ -228,7 +265,7 @@ export type VersionDiffQueryVariables = Exact<{
 }>;
 
 
-export type VersionDiffQuery = { diff: { impacted: Array<string>, changedMacros: Array<string>, added: Array<{ uniqueId: string, resourceType: string, category: ChangeCategory }>, removed: Array<{ uniqueId: string, resourceType: string, category: ChangeCategory }>, modified: Array<{ uniqueId: string, resourceType: string, category: ChangeCategory, stateModified: Array<string>, changes: Array<{ kind: string, category: ChangeCategory, message: string }> }> } | null };
+export type VersionDiffQuery = { diff: { impacted: Array<string>, changedMacros: Array<string>, added: Array<{ uniqueId: string, resourceType: ResourceType, resourceTypeText: string, category: ChangeCategory }>, removed: Array<{ uniqueId: string, resourceType: ResourceType, resourceTypeText: string, category: ChangeCategory }>, modified: Array<{ uniqueId: string, resourceType: ResourceType, resourceTypeText: string, category: ChangeCategory, stateModified: Array<string>, changes: Array<{ kind: string, category: ChangeCategory, message: string }> }> } | null };
 
 export type NodeCodeQueryVariables = Exact<{
   versionId: string | number;
@@ -246,7 +283,7 @@ export type DocsListQueryVariables = Exact<{
 }>;
 
 
-export type DocsListQuery = { graphVersion: { id: string, nodes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ uniqueId: string, name: string, resourceType: string, description: string, packageName: string }> } } | null };
+export type DocsListQuery = { graphVersion: { id: string, nodes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ uniqueId: string, name: string, resourceType: ResourceType, resourceTypeText: string, description: string, packageName: string }> } } | null };
 
 export type GraphVersionsQueryVariables = Exact<{
   environmentId: string | number;
@@ -271,14 +308,14 @@ export type NodeDetailQueryVariables = Exact<{
 }>;
 
 
-export type NodeDetailQuery = { graphVersion: { id: string, node: { id: string, uniqueId: string, name: string, resourceType: string, packageName: string, path: string | null, description: string, materialized: string | null, tags: Array<string>, owner: string | null, group: string | null, access: string | null, language: string | null, rawCode: string | null, compiledCode: string | null, relationName: string | null, dependsOn: Array<string>, config: unknown, columns: Array<{ name: string, dataType: string | null, description: string, tags: Array<string> }>, tests: Array<{ uniqueId: string, name: string, resourceType: string }>, runHistory: Array<{ invocationId: string, status: string, executionTime: number | null, completedAt: string | null, rowsAffected: number | null, message: string | null }> } | null } | null };
+export type NodeDetailQuery = { graphVersion: { id: string, node: { id: string, uniqueId: string, name: string, resourceType: ResourceType, resourceTypeText: string, packageName: string, path: string | null, description: string, materialized: string | null, tags: Array<string>, owner: string | null, group: string | null, access: string | null, language: string | null, rawCode: string | null, compiledCode: string | null, relationName: string | null, dependsOn: Array<string>, config: unknown, columns: Array<{ name: string, dataType: string | null, description: string, tags: Array<string> }>, tests: Array<{ uniqueId: string, name: string, resourceType: ResourceType, resourceTypeText: string }>, runHistory: Array<{ invocationId: string, status: NodeStatus, statusText: string, executionTime: number | null, completedAt: string | null, rowsAffected: number | null, message: string | null }> } | null } | null };
 
 export type LatestRunStatusQueryVariables = Exact<{
   environmentId: string | number;
 }>;
 
 
-export type LatestRunStatusQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, createdAt: string | null, nodes: Array<{ uniqueId: string, status: string, actualCost: number | null, estimatedCost: number | null, executionTime: number | null }> }> } };
+export type LatestRunStatusQuery = { runs: { nodes: Array<{ id: string, status: RunStatus, createdAt: string | null, nodes: Array<{ uniqueId: string, status: NodeStatus, statusText: string, actualCost: number | null, estimatedCost: number | null, executionTime: number | null }> }> } };
 
 export type CanvasStateQueryVariables = Exact<{
   projectId: string | number;
@@ -407,7 +444,7 @@ export type RunNodesQueryVariables = Exact<{
 }>;
 
 
-export type RunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
+export type RunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: NodeStatus, statusText: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
 
 export type RunLogsSubscriptionVariables = Exact<{
   runId: string | number;
@@ -800,6 +837,7 @@ export const DashboardDocument = new TypedDocumentString(`
           sourceFreshness {
             uniqueId
             status
+            statusText
             maxLoadedAt
             ageSeconds
             error
@@ -817,6 +855,7 @@ export const DashboardRunNodesDocument = new TypedDocumentString(`
     nodes {
       uniqueId
       status
+      statusText
       executionTime
       message
     }
@@ -829,16 +868,19 @@ export const VersionDiffDocument = new TypedDocumentString(`
     added {
       uniqueId
       resourceType
+      resourceTypeText
       category
     }
     removed {
       uniqueId
       resourceType
+      resourceTypeText
       category
     }
     modified {
       uniqueId
       resourceType
+      resourceTypeText
       category
       stateModified
       changes {
@@ -878,6 +920,7 @@ export const DocsListDocument = new TypedDocumentString(`
         uniqueId
         name
         resourceType
+        resourceTypeText
         description
         packageName
       }
@@ -924,6 +967,7 @@ export const NodeDetailDocument = new TypedDocumentString(`
       uniqueId
       name
       resourceType
+      resourceTypeText
       packageName
       path
       description
@@ -948,10 +992,12 @@ export const NodeDetailDocument = new TypedDocumentString(`
         uniqueId
         name
         resourceType
+        resourceTypeText
       }
       runHistory {
         invocationId
         status
+        statusText
         executionTime
         completedAt
         rowsAffected
@@ -971,6 +1017,7 @@ export const LatestRunStatusDocument = new TypedDocumentString(`
       nodes {
         uniqueId
         status
+        statusText
         actualCost
         estimatedCost
         executionTime
@@ -1229,6 +1276,7 @@ export const RunNodesDocument = new TypedDocumentString(`
     nodes(first: $first, offset: $offset) {
       uniqueId
       status
+      statusText
       startedAt
       finishedAt
       executionTime

@@ -6,6 +6,7 @@ import { useCurrency, useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
 import { duration, money, when } from "../../lib/format";
+import { statusWord } from "../../lib/vocabulary";
 import { ACTIVE } from "../runs/api";
 import { dashboardQuery, runNodesQuery } from "./api";
 
@@ -30,7 +31,7 @@ export function DashboardPage() {
   const envNode = data.data.node && "plans" in data.data.node ? data.data.node : null;
   const latestFinished = runs.find((r) => !ACTIVE.has(r.status));
   const nodes = latestNodes.data ?? [];
-  const failing = nodes.filter((n) => FAILED.has(n.status));
+  const failing = nodes.filter((n) => FAILED.has(statusWord(n.status)));
   const slowest = [...nodes].filter((n) => n.executionTime != null).sort((a, b) => b.executionTime! - a.executionTime!).slice(0, 5);
   const monthStart = new Date();
   monthStart.setUTCDate(1);
@@ -112,7 +113,7 @@ export function DashboardPage() {
             onRowClick={(n) => navigate(`${base}/graph?focus=${encodeURIComponent(n.uniqueId)}`)}
             columns={[
               { id: "node", header: "Node", cell: (n) => n.uniqueId },
-              { id: "status", header: "Status", cell: (n) => <StatusBadge status={n.status} /> },
+              { id: "status", header: "Status", cell: (n) => <StatusBadge status={n.status} text={n.statusText} /> },
               { id: "message", header: "Message", cell: (n) => n.message ?? "" },
             ]}
           />
@@ -139,7 +140,7 @@ export function DashboardPage() {
             empty="No freshness checked yet (dbt source freshness)."
             columns={[
               { id: "source", header: "Source", cell: (s) => s.uniqueId },
-              { id: "status", header: "Status", cell: (s) => <StatusBadge status={s.status} />, value: (s) => s.status },
+              { id: "status", header: "Status", cell: (s) => <StatusBadge status={s.status} text={s.statusText} />, value: (s) => statusWord(s.status, s.statusText) },
               { id: "age", header: "Age", cell: (s) => duration(s.ageSeconds), value: (s) => s.ageSeconds },
               { id: "loaded", header: "Last loaded", cell: (s) => s.maxLoadedAt ?? "—" },
             ]}

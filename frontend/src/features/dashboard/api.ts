@@ -46,6 +46,7 @@ const DashboardQuery = graphql(`
             sourceFreshness {
               uniqueId
               status
+              statusText
               maxLoadedAt
               ageSeconds
               error
@@ -65,6 +66,7 @@ const RunNodesQuery = graphql(`
       nodes {
         uniqueId
         status
+        statusText
         executionTime
         message
       }

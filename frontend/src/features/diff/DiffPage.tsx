@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useMemo, useState } from "react";
 import { useNavigate } from "react-router";
 import { useEnvironment, useRoute } from "../../lib/environment";
+import { resourceTypeWord } from "../../lib/vocabulary";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { SubgraphView } from "../../components/graph/SubgraphView";
@@ -66,7 +67,7 @@ export default function DiffPage() {
             columns={[
               { id: "change", header: "Change", cell: (r) => <span className={`change change-${r.change}`}>{r.change}</span>, value: (r) => r.change },
               { id: "node", header: "Node", cell: (r) => r.uniqueId },
-              { id: "type", header: "Type", cell: (r) => r.resourceType },
+              { id: "type", header: "Type", cell: (r) => resourceTypeWord(r.resourceType, r.resourceTypeText) },
               { id: "category", header: "Category", cell: (r) => r.category.toLowerCase().replace("_", " "), value: (r) => r.category.toLowerCase() },
               { id: "details", header: "What changed", cell: (r) => r.details },
             ]}

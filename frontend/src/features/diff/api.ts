@@ -15,16 +15,19 @@ const DiffQuery = graphql(`
       added {
         uniqueId
         resourceType
+        resourceTypeText
         category
       }
       removed {
         uniqueId
         resourceType
+        resourceTypeText
         category
       }
       modified {
         uniqueId
         resourceType
+        resourceTypeText
         category
         stateModified
         changes {

@@ -10,17 +10,20 @@ import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { useLogicalGraph, useNodeDetail } from "../graph/api";
 import { docsListQuery } from "./api";
+import type { ResourceType } from "../../gql/graphql";
+import { resourceTypeWord } from "../../lib/vocabulary";
 
 const CodeView = lazy(() => import("../../components/CodeView"));
 
-const DOC_TYPES = ["model", "source", "seed", "snapshot", "exposure", "metric", "semantic_model", "saved_query", "analysis", "macro"];
+// Macros are not graph nodes: the list never held any.
+const DOC_TYPES: ResourceType[] = ["MODEL", "SOURCE", "SEED", "SNAPSHOT", "EXPOSURE", "METRIC", "SEMANTIC_MODEL", "SAVED_QUERY", "ANALYSIS"];
 
 export default function DocsPage() {
   const environment = useEnvironment();
   const versionId = environment.data?.latestGraphVersion?.id;
   const [text, setText] = useState("");
   const search = useDeferredValue(text.trim());
-  const [types, setTypes] = useState<string[]>(["model", "source", "seed", "snapshot", "exposure"]);
+  const [types, setTypes] = useState<ResourceType[]>(["MODEL", "SOURCE", "SEED", "SNAPSHOT", "EXPOSURE"]);
   const [open, setOpen] = useState<string | null>(null);
   const list = useInfiniteQuery(docsListQuery(versionId, search, types));
   if (environment.isPending) return <Loading what="environment" />;
@@ -37,7 +40,7 @@ export default function DocsPage() {
             {DOC_TYPES.map((t) => (
               <label key={t} className="chip">
                 <input type="checkbox" checked={types.includes(t)} onChange={(e) => setTypes((c) => (e.target.checked ? [...c, t] : c.filter((x) => x !== t)))} />
-                {t}
+                {resourceTypeWord(t)}
               </label>
             ))}
           </div>
@@ -70,7 +73,7 @@ function DocItems({
   onOpen,
   more,
 }: {
-  rows: readonly { uniqueId: string; name: string; resourceType: string; description: string }[];
+  rows: readonly { uniqueId: string; name: string; resourceType: ResourceType; resourceTypeText: string; description: string }[];
   open: string | null;
   onOpen: (id: string) => void;
   more: (() => void) | null;
@@ -96,7 +99,7 @@ function DocItems({
         return (
           <li key={item.key} data-index={item.index} ref={virtualizer.measureElement}>
             <button type="button" className={open === n.uniqueId ? "on" : ""} onClick={() => onOpen(n.uniqueId)}>
-              <span className="gnode-type">{n.resourceType}</span> {n.name}
+              <span className="gnode-type">{resourceTypeWord(n.resourceType, n.resourceTypeText)}</span> {n.name}
               <small>{n.description.slice(0, 80)}</small>
             </button>
           </li>
@@ -119,7 +122,7 @@ function DocPage({ versionId, uniqueId, onOpen }: { versionId: string; uniqueId:
   return (
     <article aria-label="documentation">
       <h2>
-        {n.name} <small>{n.resourceType}</small>
+        {n.name} <small>{resourceTypeWord(n.resourceType, n.resourceTypeText)}</small>
       </h2>
       <p className="description">{n.description || <em>No description.</em>}</p>
       <dl className="facts">

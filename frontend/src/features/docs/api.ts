@@ -1,6 +1,7 @@
 // The docs' data access: the documented nodes of a version, searched on the server and paged.
 import { infiniteQueryOptions } from "@tanstack/react-query";
 import { graphql } from "../../gql";
+import type { ResourceType } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
 export const DOCS_PAGE = 200;
@@ -24,6 +25,7 @@ const DocsListQuery = graphql(`
           uniqueId
           name
           resourceType
+          resourceTypeText
           description
           packageName
         }
@@ -32,7 +34,7 @@ const DocsListQuery = graphql(`
   }
 `);
 
-export function docsListQuery(versionId: string | undefined, search: string, types: readonly string[]) {
+export function docsListQuery(versionId: string | undefined, search: string, types: readonly ResourceType[]) {
   return infiniteQueryOptions({
     queryKey: docsKeys.list(versionId, search, types),
     enabled: !!versionId,

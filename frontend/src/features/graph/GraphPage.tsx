@@ -6,6 +6,7 @@ import { useSearchParams } from "react-router";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { useEnvironment } from "../../lib/environment";
 import { uiEvents } from "../../lib/events";
+import { statusWord } from "../../lib/vocabulary";
 import { planNodesQuery } from "../plans/api";
 import { ACTIVE, applyEvent, runQuery, useRunEvents, useRunNodes } from "../runs/api";
 import { useLatestRun, useLogicalGraph } from "./api";
@@ -211,7 +212,7 @@ function useStatuses(environmentId: string | undefined, runId: string | null) {
   const feed = useRunEvents(run?.id ?? null, active);
   const map = useMemo(() => {
     const statuses = new Map<string, string>();
-    for (const node of run?.nodes ?? []) statuses.set(node.uniqueId, node.status);
+    for (const node of run?.nodes ?? []) statuses.set(node.uniqueId, statusWord(node.status, node.statusText));
     for (const event of feed.events) applyEvent(statuses, event);
     return statuses as ReadonlyMap<string, string>;
   }, [run, feed.events]);

@@ -4,6 +4,7 @@ import { DataTable } from "../../components/DataTable";
 import { ErrorState, Loading, StatusBadge } from "../../components/States";
 import { useCurrency } from "../../lib/environment";
 import { duration, money } from "../../lib/format";
+import { resourceTypeWord } from "../../lib/vocabulary";
 import { useNodeDetail } from "./api";
 
 const CodeView = lazy(() => import("../../components/CodeView"));
@@ -47,7 +48,7 @@ export function NodePanel({
         <div className="panel-body">
           <dl className="facts">
             <dt>Type</dt>
-            <dd>{node.data.resourceType}</dd>
+            <dd>{resourceTypeWord(node.data.resourceType, node.data.resourceTypeText)}</dd>
             <dt>Materialized</dt>
             <dd>{node.data.materialized ?? "—"}</dd>
             <dt>Package</dt>
@@ -119,7 +120,7 @@ export function NodePanel({
               rows={node.data.runHistory}
               empty="Never run in this environment."
               columns={[
-                { id: "status", header: "Status", cell: (r) => <StatusBadge status={r.status} /> },
+                { id: "status", header: "Status", cell: (r) => <StatusBadge status={r.status} text={r.statusText} /> },
                 { id: "time", header: "Time", cell: (r) => duration(r.executionTime) },
                 { id: "rows", header: "Rows", cell: (r) => r.rowsAffected ?? "—" },
                 { id: "at", header: "Completed", cell: (r) => r.completedAt ?? "—" },

@@ -91,6 +91,7 @@ export const NodeDetailQuery = graphql(`
         uniqueId
         name
         resourceType
+        resourceTypeText
         packageName
         path
         description
@@ -115,10 +116,12 @@ export const NodeDetailQuery = graphql(`
           uniqueId
           name
           resourceType
+          resourceTypeText
         }
         runHistory {
           invocationId
           status
+          statusText
           executionTime
           completedAt
           rowsAffected
@@ -149,6 +152,7 @@ export const LatestRunQuery = graphql(`
         nodes {
           uniqueId
           status
+          statusText
           actualCost
           estimatedCost
           executionTime

@@ -9,6 +9,7 @@ import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States
 import { download } from "../../lib/download";
 import { bytes, duration, money, when } from "../../lib/format";
 import { subscribe } from "../../lib/subscriptions";
+import { statusWord } from "../../lib/vocabulary";
 import { ACTIVE, applyEvent, RUN_TRIGGERS, RunLogsSubscription, runKeys, runQuery, useCancelRun, useRetryRun, useRunEvents, useRunNodes } from "./api";
 import { barsOf, Timeline } from "./Timeline";
 import { useLogicalGraph } from "../graph/api";
@@ -45,7 +46,7 @@ export default function RunDetailPage() {
 
   const statuses = useMemo(() => {
     const map = new Map<string, string>();
-    for (const node of nodes.nodes) map.set(node.uniqueId, node.status);
+    for (const node of nodes.nodes) map.set(node.uniqueId, statusWord(node.status, node.statusText));
     for (const event of feed.events) applyEvent(map, event);
     return map;
   }, [nodes.nodes, feed.events]);
@@ -147,7 +148,7 @@ export default function RunDetailPage() {
           empty="No node results yet."
           columns={[
             { id: "node", header: "Node", cell: (n) => n.uniqueId },
-            { id: "status", header: "Status", cell: (n) => <StatusBadge status={statuses.get(n.uniqueId) ?? n.status} />, value: (n) => statuses.get(n.uniqueId) ?? n.status },
+            { id: "status", header: "Status", cell: (n) => <StatusBadge status={statuses.get(n.uniqueId) ?? statusWord(n.status, n.statusText)} />, value: (n) => statuses.get(n.uniqueId) ?? statusWord(n.status, n.statusText) },
             { id: "time", header: "Time", cell: (n) => duration(n.executionTime), value: (n) => n.executionTime },
             { id: "rows", header: "Rows", cell: (n) => n.rowsAffected ?? "—", value: (n) => n.rowsAffected },
             { id: "estimated", header: "Est. cost", cell: (n) => money(n.estimatedCost, currency), value: (n) => n.estimatedCost },

@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef } from "react";
 import { VIRTUAL_FROM } from "../../components/DataTable";
 import { statusClass } from "../../components/States";
+import { statusWord } from "../../lib/vocabulary";
 
 export interface Bar {
   uniqueId: string;
@@ -71,7 +72,7 @@ export function Timeline({ bars, now }: { bars: Bar[]; now: number }) {
 
 /** Bars from the run's stored nodes, overlaid with live events (a node running now has no end yet). */
 export function barsOf(
-  nodes: readonly { uniqueId: string; status: string; startedAt?: string | null; finishedAt?: string | null }[],
+  nodes: readonly { uniqueId: string; status: string; statusText?: string | null; startedAt?: string | null; finishedAt?: string | null }[],
   events: readonly { kind: string; uniqueId?: string | null; status?: string | null; createdAt: string }[],
 ): Bar[] {
   const bars = new Map<string, Bar>();
@@ -79,7 +80,7 @@ export function barsOf(
     if (!node.startedAt) continue;
     bars.set(node.uniqueId, {
       uniqueId: node.uniqueId,
-      status: node.status,
+      status: statusWord(node.status, node.statusText),
       start: Date.parse(node.startedAt),
       end: node.finishedAt ? Date.parse(node.finishedAt) : null,
     });
@@ -90,7 +91,7 @@ export function barsOf(
     const bar = bars.get(event.uniqueId);
     if (event.kind === "node_started" && !bar) bars.set(event.uniqueId, { uniqueId: event.uniqueId, status: "running", start: at, end: null });
     else if (event.kind === "node_finished" && bar) {
-      bar.status = event.status ?? bar.status;
+      bar.status = event.status ? statusWord(event.status) : bar.status;
       bar.end = bar.end ?? at;
     }
   }

@@ -128,6 +128,7 @@ export const RunNodesQuery = graphql(`
       nodes(first: $first, offset: $offset) {
         uniqueId
         status
+        statusText
         startedAt
         finishedAt
         executionTime

@@ -29,6 +29,25 @@ describe("following a run", () => {
       ["model.c", "error", false],
     ]);
   });
+
+  it("reads the server's enum members and the events' words as one spelling", () => {
+    const bars = barsOf(
+      [
+        { uniqueId: "model.a", status: "RUNTIME_ERROR", startedAt: at(0), finishedAt: at(2) },
+        { uniqueId: "model.b", status: "UNKNOWN", statusText: "sparkled", startedAt: at(0), finishedAt: at(2) },
+        { uniqueId: "model.c", status: "RUNNING", startedAt: at(1), finishedAt: null },
+      ],
+      [{ kind: "node_finished", uniqueId: "model.c", status: "runtime error", createdAt: at(3) }],
+    );
+    expect(bars.map((b) => [b.uniqueId, b.status])).toEqual([
+      ["model.a", "runtime error"],
+      ["model.b", "sparkled"],
+      ["model.c", "runtime error"],
+    ]);
+    const statuses = new Map<string, string>();
+    applyEvent(statuses, { seq: 1, kind: "node_finished", uniqueId: "model.a", status: "NO_OP", message: "", payload: {}, createdAt: at(1) });
+    expect(statuses.get("model.a")).toBe("no-op");
+  });
 });
 
 describe("timeline labels", () => {

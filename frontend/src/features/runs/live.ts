@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { graphql } from "../../gql";
 import { subscribe } from "../../lib/subscriptions";
+import { statusWord } from "../../lib/vocabulary";
 import type { RunStatus } from "../../gql/graphql";
 
 export const RunEventsSubscription = graphql(`
@@ -40,7 +41,7 @@ export interface LiveEvent {
 export function applyEvent(statuses: Map<string, string>, event: LiveEvent): Map<string, string> {
   if (!event.uniqueId) return statuses;
   if (event.kind === "node_started") statuses.set(event.uniqueId, "running");
-  else if (event.kind === "node_finished" && event.status) statuses.set(event.uniqueId, event.status);
+  else if (event.kind === "node_finished" && event.status) statuses.set(event.uniqueId, statusWord(event.status));
   return statuses;
 }
 
