@@ -103,8 +103,8 @@ def check_event(current: RunStatus, kind: str, status: str | None) -> None:
 class NodeStatus(StrEnum):
     """A node's status in a run or a dbt result: dbt's words (an open set) and DVT's own.
 
-    dbt adds words between versions (`no-op` came with 1.9), so stored statuses stay text; `read` names a
-    word this DVT does not know UNKNOWN, and whoever shows it keeps the text too.
+    dbt adds words between versions (`no-op` and `partial success` are recent ones), so stored statuses stay
+    text; `read` names a word this DVT does not know UNKNOWN, and whoever shows it keeps the text too.
     """
 
     # DVT's: where a node of a DVT run is before dbt reports it, or how it ended when its run ended first
