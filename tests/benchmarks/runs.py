@@ -205,15 +205,15 @@ async def dvt_run(server: str, token: str, environment: str, subscribers: int = 
         ready = asyncio.Event()
         followers.append(asyncio.create_task(follow(server, token, found["id"], ready)))
         await ready.wait()
-    if found["plan"]["status"] == "draft":
+    if found["plan"]["status"] == "DRAFT":
         decided = {"planId": found["plan"]["id"], "fingerprint": found["plan"]["fingerprint"]}
         await gql(server, token, APPROVE, input=decided)
     lags = await asyncio.gather(*followers)
     elapsed, ended = time.perf_counter() - started, time.time()
     run = (await gql(server, token, RESULT, id=found["id"]))["run"]
-    if run["status"] != "success":
+    if run["status"] != "SUCCESS":
         raise RuntimeError(f"the DVT run ended {run['status']}")
-    ran = {n["uniqueId"] for n in run["nodes"] if n["status"] not in ("not_run", "ephemeral")}
+    ran = {n["uniqueId"] for n in run["nodes"] if n["status"].lower() not in ("not_run", "ephemeral")}
     return DvtRun(elapsed, ran, list(lags), await phases(server, token, found["id"], triggered, ended))
 
 

@@ -198,12 +198,12 @@ async def _arrange_tables(settings: Settings, manifest: bytes) -> dict[str, str]
             system, IngestTarget("bench", "dev"), [ArtifactFile("manifest.json", manifest)]
         )
         assert report.graph_version_id is not None, report.warnings
-        environment = await app.tenancy.environment(scope, "bench", "dev")
+        environment = await app.tenancy.environment(system, "bench", "dev")
         plan = await app.plans.create(system, environment.id, PlanRequest(select=(TABLE_SELECT,)))
         if plan.status == "draft":
             plan = await app.plans.approve(system, plan.id, plan.fingerprint)
         run = await app.runs.trigger(system, environment.id, plan_id=plan.id)
-        nodes = await app.runs.nodes(scope, [run.id])
+        nodes = await app.runs.nodes(system, [run.id])
         assert nodes, f"the run has no nodes ({run.status}: {run.reason})"
         engine = create_engine(settings.database_url or "", pool_size=1)
         try:

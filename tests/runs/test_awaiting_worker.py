@@ -26,7 +26,7 @@ async def test_a_run_waits_for_approval_then_for_a_worker_then_runs(app: Service
     await app.plans.approve(place.access, plan.id, plan.fingerprint)
     approved = await app.runs.run(place.access, run.id)
     assert approved is not None and approved.status == RunStatus.AWAITING_WORKER.value
-    assert (approved.reason or "").startswith("plan approved by")
+    assert approved.reason == "plan approved: waiting for a worker"
     async with workers(app):
         done = await finished(app, place.scope, run.id)
     assert done.status == RunStatus.SUCCESS.value, done.reason

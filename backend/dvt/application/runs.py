@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 DISPATCH_BATCH = 100  # queued runs one dispatch pass looks at, oldest first
 IDEMPOTENCY_KEY_CHARS = 200
 RUN = "run"  # its kind in Access.whereabouts
+# Why an approved run waits. Who approved is the plan's `decided_by` and its audit event, not this text: a reason
+# is shown as it is, and a principal id (user:UUID) is no name to show people.
+APPROVED_WAITING = "plan approved: waiting for a worker"
 
 
 def client_key(key: str | None) -> str | None:
@@ -307,8 +310,7 @@ class RunService:
         ]
         await uow.runs(scope).add_nodes(run.id, nodes)
         if status is PlanStatus.APPROVED:
-            note = f"plan approved by {plan.decided_by}" if plan.decided_by else "plan approved"
-            await self._await_worker(uow, scope, run, note)
+            await self._await_worker(uow, scope, run, APPROVED_WAITING)
         else:
             await move(uow, scope, run, RunStatus.AWAITING_APPROVAL, "waiting for the plan's approval")
 
@@ -330,7 +332,7 @@ class RunService:
             if run is None or run.status != RunStatus.AWAITING_APPROVAL.value:
                 continue
             if plan.status == PlanStatus.APPROVED.value:
-                await self._await_worker(uow, scope, run, f"plan approved by {plan.decided_by}")
+                await self._await_worker(uow, scope, run, APPROVED_WAITING)
             else:
                 await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
                 failed = True
