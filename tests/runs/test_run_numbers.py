@@ -62,7 +62,7 @@ async def test_actors_are_named_as_people_know_them(app: Services, scope: Tenant
     stranger = await app.identity.create_account(stranger_tenant, "eve", display_name="Eve")
     labels = [f"user:{ada.account_id}", f"token:{token_id}", SYSTEM.label, "user:oidc-subject-42",
               f"user:{stranger.account_id}"]  # fmt: skip
-    names = await app.identity.actor_names(scope, labels)
+    names = await app.identity.actor_names(Access.system(scope), labels)
     # Another tenant's account is not named: it keeps its label, as an identity DVT holds no name for.
     assert names == ["Ada Lovelace", "nightly CI", "DVT", "user:oidc-subject-42", f"user:{stranger.account_id}"]
 
