@@ -6,28 +6,15 @@
 //                   thread would have been blocked for, had it laid out itself)
 //   neighbourhood   click on a search result -> its neighbourhood drawn, cold and from the layout cache
 //   pan/zoom        frames per second while dragging and wheel-zooming a view of about 1,000 nodes
-import { launch, need } from "./browser.mjs";
+import { launch, measuredPage, need } from "./browser.mjs";
 
 const BASE = process.env.DVT_URL;
 const GRAPH = `${BASE}/p/${process.env.DVT_PROJECT}/e/${process.env.DVT_ENVIRONMENT}/graph`;
-const session = JSON.stringify({ token: process.env.DVT_TOKEN, expiresAt: null, mustChangePassword: false });
 const ROUNDS = Number(process.env.DVT_BENCH_ROUNDS ?? 3);
 
 const browser = await launch();
 
-async function freshPage() {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.addInitScript((value) => {
-    localStorage.setItem("dvt.token", value);
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, ms: entry.duration });
-    }).observe({ type: "longtask", buffered: true });
-  }, session);
-  const page = await context.newPage();
-  page.setDefaultTimeout(180_000);
-  return { context, page };
-}
+const freshPage = () => measuredPage(browser, process.env.DVT_TOKEN);
 
 async function api(query, variables = {}) {
   const response = await fetch(`${BASE}/graphql`, {

@@ -5,11 +5,10 @@
 //   longest task the longest main-thread task (PerformanceObserver long tasks) until then, and in the
 //                2 s after (what the page still does once the rows are there)
 //   rows in DOM  rows drawn, against the rows the table holds
-import { launch, need } from "./browser.mjs";
+import { launch, measuredPage, need } from "./browser.mjs";
 
 const BASE = process.env.DVT_URL;
 const ENV = `${BASE}/p/${process.env.DVT_PROJECT}/e/${process.env.DVT_ENVIRONMENT}`;
-const session = JSON.stringify({ token: process.env.DVT_TOKEN, expiresAt: null, mustChangePassword: false });
 const ROUNDS = Number(process.env.DVT_BENCH_ROUNDS ?? 3);
 const SETTLE_MS = 2000;
 
@@ -21,19 +20,7 @@ const TABLES = [
 
 const browser = await launch();
 
-async function freshPage() {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.addInitScript((value) => {
-    localStorage.setItem("dvt.token", value);
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, ms: entry.duration });
-    }).observe({ type: "longtask", buffered: true });
-  }, session);
-  const page = await context.newPage();
-  page.setDefaultTimeout(180_000);
-  return { context, page };
-}
+const freshPage = () => measuredPage(browser, process.env.DVT_TOKEN);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const result = { rounds: ROUNDS, tables: {} };
