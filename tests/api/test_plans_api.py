@@ -128,6 +128,33 @@ async def test_an_editor_plans_but_cannot_approve(
     assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
 
 
+async def test_who_made_and_decided_a_plan_is_shown_by_name(
+    gql: GraphQLClient, environment: str, app: Services, scope: TenantScope
+) -> None:
+    await gql.data(CONFIGURE, env=environment, policies={"manual_approval": {"required": True}}, card={})
+    editor = GraphQLClient(gql.http, await token_for(app, scope, "editor"))
+    plan = await create(editor, environment, "orders")
+    await gql.data(APPROVE, plan=plan["id"], fingerprint=plan["fingerprint"])
+    await gql.data(CONFIGURE, env=environment, policies={}, card={})
+    by_policy = await create(editor, environment, "customers")
+    names = "createdBy createdByName decidedBy decidedByName"
+    query = f"query($a: ID!, $b: ID!) {{ a: plan(id: $a) {{ {names} }} b: plan(id: $b) {{ {names} }} }}"
+    shown = await gql.data(query, a=plan["id"], b=by_policy["id"])
+    tokens = {t["name"]: t for t in (await gql.data("{ apiTokens { id name createdByName } }"))["apiTokens"]}
+    editor_label, admin_label = (f"token:{tokens[name]['id']}" for name in ("test editor", "test admin"))
+    assert shown["a"] == {
+        "createdBy": editor_label, "createdByName": "test editor",
+        "decidedBy": admin_label, "decidedByName": "test admin",
+    }  # fmt: skip
+    assert shown["b"] == {
+        "createdBy": editor_label,
+        "createdByName": "test editor",
+        "decidedBy": "policy",
+        "decidedByName": "policy",
+    }
+    assert {t["createdByName"] for t in tokens.values()} == {SYSTEM.display_name}  # made by DVT in the fixtures
+
+
 TRIGGER = """mutation($env: ID!, $plan: ID!) { triggerRun(input: {environmentId: $env, planId: $plan}) {
   __typename ... on Run { status } ... on Error { message code } } }"""
 

@@ -54,10 +54,10 @@ SUBSCRIBERS = 200
 TRIGGER = """mutation($input: TriggerRunInput!) { triggerRun(input: $input) {
   __typename ... on Run { id plan { id fingerprint status } } ... on Error { message } } }"""
 APPROVE = "mutation($input: DecidePlanInput!) { approvePlan(input: $input) { __typename } }"
-EVENTS = "subscription($id: ID!) { runEvents(runId: $id, after: 0) { cursor events { seq kind status payload } } }"
+EVENTS = "subscription($id: ID!) { runEvents(runId: $id, after: 0) { cursor events { seq kind payload } } }"
 RESULT = "query($id: ID!) { run(id: $id) { status nodes { uniqueId status } } }"
 EVENT_PAGE = """query($id: ID!, $after: Int!) { run(id: $id) {
-  events(after: $after, first: 1000) { seq kind status message createdAt payload } } }"""
+  events(after: $after, first: 1000) { seq kind statusText message createdAt payload } } }"""
 PHASES = ("queue and plan", "checkout and profile", "dbt", "artifacts, ingestion, final event")
 
 
@@ -158,7 +158,7 @@ async def follow(server: str, token: str, run_id: str, ready: asyncio.Event | No
                 return lags
             received = time.time()
             for event in message["payload"]["data"]["runEvents"]["events"]:
-                if event["kind"] == "node_finished":
+                if event["kind"] == "NODE_FINISHED":
                     written = datetime.fromisoformat(event["payload"]["at"]).timestamp()
                     lags.append((received - written) * 1000)
 
@@ -181,11 +181,11 @@ async def phases(server: str, token: str, run_id: str, triggered: float, ended: 
 
     def at(kind: str, match: str | None = None) -> float:
         found = next(
-            e for e in events if e["kind"] == kind and (match is None or match in (e["status"] or e["message"]))
+            e for e in events if e["kind"] == kind and (match is None or match in (e["statusText"] or e["message"]))
         )
         return datetime.fromisoformat(found["createdAt"]).timestamp()
 
-    running, dbt_start, dbt_end = at("status", "running"), at("stage", "dbt "), at("invocation_finished")
+    running, dbt_start, dbt_end = at("STATUS", "running"), at("STAGE", "dbt "), at("INVOCATION_FINISHED")
     return {
         PHASES[0]: running - triggered,
         PHASES[1]: dbt_start - running,

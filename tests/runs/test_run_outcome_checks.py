@@ -23,7 +23,7 @@ from dvt.application.run_execution import RunExecutor
 from dvt.application.run_ports import RunLimits, RunnerEvent, RunnerOutcome, RunSink, RunSpec
 from dvt.application.services import Services
 from dvt.config import Settings
-from dvt.domain.runs import RunStatus
+from dvt.domain.runs import RunEventKind, RunStatus
 from tests.api.test_plans_api import run_results
 from tests.conftest import FIXTURES
 from tests.runs.conftest import Place
@@ -44,8 +44,8 @@ class ReportingRunner:
     async def execute(self, spec: RunSpec, sink: RunSink) -> RunnerOutcome:
         self.specs.append(spec)
         now = datetime.now(UTC)
-        await sink.event(RunnerEvent("node_started", now, unique_id=PLANNED))
-        await sink.event(RunnerEvent("node_finished", now, unique_id=PLANNED, status="success"))
+        await sink.event(RunnerEvent(RunEventKind.NODE_STARTED, now, unique_id=PLANNED))
+        await sink.event(RunnerEvent(RunEventKind.NODE_FINISHED, now, unique_id=PLANNED, status="success"))
         return RunnerOutcome(exit_code=0, artifacts=self.artifacts)
 
 

@@ -16,7 +16,7 @@ from dvt.application.run_records import NewRunEvent
 from dvt.application.runs import move
 from dvt.application.services import Services
 from dvt.config import Settings
-from dvt.domain.runs import EventAfterEnd, IllegalTransition, RunStatus
+from dvt.domain.runs import EventAfterEnd, IllegalTransition, RunEventKind, RunStatus
 from tests.runs.conftest import FINISH_SECONDS, Place, finished, make_place, reaches, workers
 from tests.runs.test_runs import SLOW, Variant, approve_and_trigger, statuses
 from tests.runs.test_runs_process import gone
@@ -38,9 +38,16 @@ async def test_events_are_numbered_without_gaps_and_a_repeated_key_is_one_event(
         repo = uow.runs(place.scope)
         before = (await repo.get(run.id)).event_seq
         first = await repo.append_events(
-            run.id, [NewRunEvent("x", "k1"), NewRunEvent("x", "k2"), NewRunEvent("x", "k1")]
+            run.id,
+            [
+                NewRunEvent(RunEventKind.STAGE, "k1"),
+                NewRunEvent(RunEventKind.STAGE, "k2"),
+                NewRunEvent(RunEventKind.STAGE, "k1"),
+            ],
         )
-        second = await repo.append_events(run.id, [NewRunEvent("x", "k2"), NewRunEvent("x", "k3")])
+        second = await repo.append_events(
+            run.id, [NewRunEvent(RunEventKind.STAGE, "k2"), NewRunEvent(RunEventKind.STAGE, "k3")]
+        )
         await uow.commit()
     assert first == [before + 1, before + 2, None]
     assert second == [None, before + 3]
@@ -92,12 +99,12 @@ async def test_nothing_is_recorded_on_a_run_after_its_terminal_status(
     with pytest.raises(IllegalTransition):  # canceling again is still refused (and audited) as a transition
         await app.runs.cancel(place.access, run.id)
     async with units() as uow:  # type: ignore[operator]
-        late = NewRunEvent("node_finished", "node_finished:model.demo_shop.stg_orders:1", status="success")
+        late = NewRunEvent(RunEventKind.NODE_FINISHED, "node_finished:model.demo_shop.stg_orders:1", status="success")
         with pytest.raises(EventAfterEnd, match="no node_finished event may follow"):
             await uow.runs(place.scope).append_events(run.id, [late])
     async with units() as uow:  # type: ignore[operator]
         # The terminal status delivered again (a retried commit) is the same event, not a refusal.
-        again = NewRunEvent("status", "status:canceled", status="canceled")
+        again = NewRunEvent(RunEventKind.STATUS, "status:canceled", status="canceled")
         assert await uow.runs(place.scope).append_events(run.id, [again]) == [None]
     events = await app.runs.events(place.access, run.id, 0, 100)
     assert events[-1].kind == "status" and events[-1].status == "canceled"
@@ -161,7 +168,7 @@ async def test_a_worker_whose_run_was_ended_elsewhere_stops_dbt_and_writes_nothi
         async with units() as uow:  # type: ignore[operator]
             # Declared lost by another process (a partition longer than the patience): the verdict stands.
             current = await uow.runs(place.scope).get(run.id, for_update=True)
-            await uow.runs(place.scope).append_event(run.id, NewRunEvent("worker_lost", "worker_lost"))
+            await uow.runs(place.scope).append_event(run.id, NewRunEvent(RunEventKind.WORKER_LOST, "worker_lost"))
             await move(uow, place.scope, current, RunStatus.FAILED, "worker_lost")
             await uow.commit()
         assert await gone(dbt_pid)  # the worker learns it at its next heartbeat or write, and stops dbt

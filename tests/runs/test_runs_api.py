@@ -27,7 +27,7 @@ APPROVE = """mutation($input: DecidePlanInput!) { approvePlan(input: $input) { _
 RUN = """query($id: ID!) { run(id: $id) { status nodes { uniqueId status } events(first: 1000) { seq kind }
   artifacts actualCost } }"""
 EVENTS = """subscription($id: ID!, $after: Int!) { runEvents(runId: $id, after: $after) {
-  cursor events { seq kind uniqueId status } } }"""
+  cursor events { seq kind uniqueId runStatus nodeStatus statusText } } }"""
 LOGS = "subscription($id: ID!) { runLogs(runId: $id) { cursor chunks { seq stream text } } }"
 
 
@@ -107,7 +107,7 @@ async def test_a_follower_that_reconnects_with_its_cursor_misses_nothing_and_see
             batch = data["runEvents"]
             assert batch["cursor"] == batch["events"][-1]["seq"]
             seen += batch["events"]
-            if any(e["kind"] == "node_finished" for e in batch["events"]):
+            if any(e["kind"] == "NODE_FINISHED" for e in batch["events"]):
                 break  # drop the connection mid-run
         cut = seen[-1]["seq"]
         async for data in follower.items(EVENTS, id=run_id, after=cut):
@@ -115,8 +115,13 @@ async def test_a_follower_that_reconnects_with_its_cursor_misses_nothing_and_see
     stored = (await post(server, token, RUN, id=run_id))["run"]
     assert stored["status"] == "SUCCESS"
     assert [e["seq"] for e in seen] == [e["seq"] for e in stored["events"]] == list(range(1, len(seen) + 1))
-    assert seen[-1]["kind"] == "status" and seen[-1]["status"] == "success"
-    assert any(e["kind"] == "node_started" and e["seq"] > cut for e in seen) or cut == seen[-2]["seq"]
+    assert (seen[-1]["kind"], seen[-1]["runStatus"], seen[-1]["nodeStatus"]) == ("STATUS", "SUCCESS", None)
+    started = [e for e in seen if e["kind"] == "NODE_STARTED"]
+    assert started and {(e["nodeStatus"], e["statusText"], e["runStatus"]) for e in started} == {
+        ("RUNNING", "running", None)
+    }
+    assert any(e["kind"] == "NODE_FINISHED" and e["nodeStatus"] == "SUCCESS" for e in seen)
+    assert any(e["seq"] > cut for e in started) or cut == seen[-2]["seq"]
     assert {"manifest.json", "run_results.json"} <= set(stored["artifacts"])
     assert stored["actualCost"] is not None
 

@@ -36,7 +36,7 @@ def test_main_report_version_starts_the_invocation() -> None:
 def test_node_start() -> None:
     event = parse_log_line(NODE_START).event
     assert event is not None
-    assert (event.kind, event.unique_id, event.status) == ("node_started", "seed.demo_shop.raw_customers", "started")
+    assert (event.kind, event.unique_id, event.status) == ("node_started", "seed.demo_shop.raw_customers", "running")
     assert event.data["resource_type"] == "seed"
     assert event.data["relation_name"] == '"demo"."main"."raw_customers"'
 

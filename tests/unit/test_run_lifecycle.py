@@ -11,6 +11,7 @@ from dvt.domain.runs import (
     TRANSITIONS,
     EventAfterEnd,
     IllegalTransition,
+    RunEventKind,
     RunStatus,
     check_event,
     check_transition,
@@ -85,11 +86,12 @@ def test_retry_leaves_warnings_and_successes_alone() -> None:
 
 @pytest.mark.parametrize("finished", sorted(FINISHED))
 def test_a_finished_run_takes_no_event_but_its_own_terminal_status(finished: RunStatus) -> None:
-    check_event(finished, "status", finished.value)  # the move that finished it writes this one
-    for kind, status in [("node_finished", "success"), ("log", None), ("status", "running"), ("worker_lost", None)]:
+    K = RunEventKind
+    check_event(finished, K.STATUS, finished.value)  # the move that finished it writes this one
+    for kind, status in [(K.NODE_FINISHED, "success"), (K.STAGE, None), (K.STATUS, "running"), (K.WORKER_LOST, None)]:
         with pytest.raises(EventAfterEnd):
             check_event(finished, kind, status)
-    check_event(S.RUNNING, "node_finished", "success")
+    check_event(S.RUNNING, K.NODE_FINISHED, "success")
 
 
 def test_a_silent_worker_is_lost_only_past_the_patience_and_with_the_decider_in_contact_as_long() -> None:

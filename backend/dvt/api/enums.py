@@ -12,7 +12,7 @@ import strawberry
 from dvt.domain.graph.diff import Category
 from dvt.domain.graph.model import ResourceType
 from dvt.domain.plan.plan import Action, Confidence, PlanStatus
-from dvt.domain.runs import NodeStatus, RunStatus, Trigger
+from dvt.domain.runs import NodeStatus, RunEventKind, RunStatus, Trigger
 
 __all__ = [
     "RESOURCE_TYPE_TEXT",
@@ -23,6 +23,7 @@ __all__ = [
     "NodeStatus",
     "PlanStatus",
     "ResourceType",
+    "RunEventKind",
     "RunStatus",
     "Trigger",
 ]
@@ -32,6 +33,11 @@ RESOURCE_TYPE_TEXT = "dbt's own word, lower case: what `resourceType` reads, kep
 STATUS_TEXT = "The status word as stored (dbt's, lower case): what `status` reads, kept when it reads UNKNOWN"
 
 strawberry.enum(RunStatus, name="RunStatus", description="Where a run is in its lifecycle")
+strawberry.enum(
+    RunEventKind,
+    name="RunEventKind",
+    description="What a run's event records; UNKNOWN: a kind this server does not know (a newer worker's)",
+)
 strawberry.enum(Trigger, name="RunTrigger", description="Who or what started a run")
 strawberry.enum(
     PlanStatus, name="PlanStatus", description="EXPIRED: its time ran out or the graph changed a node it runs"

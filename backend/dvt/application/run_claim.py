@@ -19,7 +19,7 @@ from dvt.application.run_records import NewRunEvent, RunRecord
 from dvt.application.run_sink import RunStillHeld
 from dvt.application.runs import RunService, move
 from dvt.domain.plan.plan import PlanStatus
-from dvt.domain.runs import FailureReason, RunStatus, worker_presumed_lost
+from dvt.domain.runs import FailureReason, RunEventKind, RunStatus, worker_presumed_lost
 from dvt.domain.tenancy import Environment, Project, TenantScope
 
 
@@ -96,11 +96,11 @@ async def _take_over(
         raise RunStillHeld(run.id, run.worker, seconds)
     lost = f"worker {run.worker} lost (no heartbeat for {silent:.0f} s)"
     if claimant.retry_lost and run.attempt < 2:
-        event = NewRunEvent("worker_lost", f"worker_lost:{run.attempt}", message=lost + "; retrying once")
+        event = NewRunEvent(RunEventKind.WORKER_LOST, f"worker_lost:{run.attempt}", message=lost + "; retrying once")
         await uow.runs(scope).append_event(run.id, event)
         await uow.runs(scope).update(run.id, worker=claimant.worker_id, attempt=run.attempt + 1)
         return replace(held, run=replace(run, worker=claimant.worker_id, attempt=run.attempt + 1))
-    await uow.runs(scope).append_event(run.id, NewRunEvent("worker_lost", "worker_lost", message=lost))
+    await uow.runs(scope).append_event(run.id, NewRunEvent(RunEventKind.WORKER_LOST, "worker_lost", message=lost))
     await move(uow, scope, run, RunStatus.FAILED, FailureReason.WORKER_LOST.value)
     await runs.dispatch_in(uow, scope)  # its slot is free again
     return None

@@ -31,7 +31,7 @@ from dvt.domain.errors import ArtifactError, ValidationError
 from dvt.domain.graph.model import NodeResult, RunResults
 from dvt.domain.plan.context import RUNNABLE
 from dvt.domain.plan.estimate import RateCard
-from dvt.domain.runs import FailureReason, RunStatus, outcome
+from dvt.domain.runs import FailureReason, RunEventKind, RunStatus, outcome
 from dvt.domain.tenancy import TenantScope
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ async def keep_artifacts(
             log.warning("run %s: its artifacts were refused: %s", claim.run.id, error)
         else:
             log.exception("run %s: ingesting its artifacts failed", claim.run.id)
-        event = NewRunEvent("ingest_failed", "ingest_failed", message=f"{type(error).__name__}: {error}")
+        event = NewRunEvent(RunEventKind.INGEST_FAILED, "ingest_failed", message=f"{type(error).__name__}: {error}")
         return KeptArtifacts(stored, None, dbt.invocation_id, refused, event)
     return KeptArtifacts(stored, report.graph_version_id, dbt.invocation_id)
 
@@ -177,7 +177,9 @@ async def end_run(
     if unplanned:  # dbt ran what the plan did not: said loudly, since approval covered the plan only
         named = ", ".join(unplanned[:10]) + (f" and {len(unplanned) - 10} more" if len(unplanned) > 10 else "")
         message = f"dbt ran {len(unplanned)} nodes the plan did not: {named}"
-        await runs.append_event(run.id, NewRunEvent("selection_mismatch", "selection_mismatch", message=message))
+        await runs.append_event(
+            run.id, NewRunEvent(RunEventKind.SELECTION_MISMATCH, "selection_mismatch", message=message)
+        )
         if final is not RunStatus.CANCELED:  # never a success: what ran was not what was approved
             final, reason = RunStatus.FAILED, f"{FailureReason.SELECTION_MISMATCH.value}: {message}"
     current = await runs.get(run.id, for_update=True)

@@ -22,6 +22,7 @@ from dvt.application.run_records import (
     RunQuery,
     RunRecord,
 )
+from dvt.domain.runs import RunEventKind
 from dvt.domain.tenancy import Environment
 
 
@@ -83,7 +84,7 @@ class RunSpec:
 class RunnerEvent:
     """One thing dbt reported: a node started or finished, the invocation started or ended."""
 
-    kind: str  # node_started | node_finished | invocation_started | invocation_finished | stage
+    kind: RunEventKind
     at: datetime
     unique_id: str | None = None
     status: str | None = None  # dbt's node status: success, error, fail, warn, skipped, pass, ...

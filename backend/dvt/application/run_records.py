@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from dvt.domain.runs import RunEventKind
+
 
 @dataclass(frozen=True, slots=True)
 class RunRecord:
@@ -44,7 +46,7 @@ class RunRecord:
 
 @dataclass(frozen=True, slots=True)
 class NewRunEvent:
-    kind: str  # status | node_started | node_finished | cancel_requested | invocation_started | ...
+    kind: RunEventKind
     key: str  # the idempotency key: the same key twice is one event
     unique_id: str | None = None
     status: str | None = None
@@ -56,7 +58,7 @@ class NewRunEvent:
 class RunEventRecord:
     run_id: uuid.UUID
     seq: int
-    kind: str
+    kind: RunEventKind
     unique_id: str | None
     status: str | None
     message: str

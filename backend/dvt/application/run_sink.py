@@ -31,7 +31,7 @@ from dvt.application.run_ports import RunnerEvent, RunnerOutcome
 from dvt.application.run_records import NewRunEvent, RunRecord
 from dvt.application.run_spool import RunSpool
 from dvt.domain.errors import DomainError
-from dvt.domain.runs import RunStatus
+from dvt.domain.runs import RunEventKind, RunStatus
 from dvt.domain.tenancy import TenantScope
 
 log = logging.getLogger(__name__)
@@ -275,7 +275,14 @@ class RunSink:
     async def _write_events(self, runs: Any, entries: list[dict[str, Any]]) -> None:
         # `at` is when dbt reported the event, by dbt's clock: the latency benchmark measures from it.
         stored = [
-            NewRunEvent(e["kind"], e["key"], e["unique_id"], e["status"], e["message"], {**e["data"], "at": e["at"]})
+            NewRunEvent(
+                RunEventKind(e["kind"]),
+                e["key"],
+                e["unique_id"],
+                e["status"],
+                e["message"],
+                {**e["data"], "at": e["at"]},
+            )
             for e in entries
         ]
         numbers = await runs.append_events(self._run.id, stored)

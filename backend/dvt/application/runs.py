@@ -42,6 +42,7 @@ from dvt.domain.plan.plan import ExecutionPlan, PlanItem, PlanRequest, PlanStatu
 from dvt.domain.runs import (
     FailureReason,
     IllegalTransition,
+    RunEventKind,
     RunStatus,
     Trigger,
     check_transition,
@@ -89,7 +90,7 @@ async def move(
     await runs.update(run.id, status=target.value, reason=reason, **values)
     if target.finished:  # node rows end with their run, whoever ends it
         await runs.end_unfinished_nodes(run.id, node_end_message(target, reason))
-    event = NewRunEvent("status", f"status:{target.value}", status=target.value, message=reason or "")
+    event = NewRunEvent(RunEventKind.STATUS, f"status:{target.value}", status=target.value, message=reason or "")
     await runs.append_event(run.id, event)
     return replace(run, status=target.value, reason=reason, **values)
 
@@ -223,7 +224,7 @@ class RunService:
             assert earlier is not None
             return earlier, False
         await runs.append_event(
-            added.id, NewRunEvent("status", "status:queued", status=RunStatus.QUEUED.value, message="queued")
+            added.id, NewRunEvent(RunEventKind.STATUS, "status:queued", status=RunStatus.QUEUED.value, message="queued")
         )
         await self._dispatch(uow, access.scope)
         details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
@@ -358,7 +359,7 @@ class RunService:
             # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
             occurrence = await runs.count_events(run.id, "cancel:") + 1
             event = NewRunEvent(
-                "cancel_requested", f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
+                RunEventKind.CANCEL_REQUESTED, f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
             )
             await runs.append_event(run.id, event)
             if status is RunStatus.RUNNING:

@@ -85,18 +85,42 @@ class FailureReason(StrEnum):
     INTERNAL = "internal"
 
 
+class RunEventKind(StrEnum):
+    """What a run's event records. Stored as text; `read` names a kind this DVT does not know UNKNOWN (a
+    newer worker's, during a rolling upgrade)."""
+
+    STATUS = "status"  # the run moved: `status` holds the RunStatus it moved to
+    NODE_STARTED = "node_started"  # dbt started a node: `status` is `running`
+    NODE_FINISHED = "node_finished"  # dbt finished a node: `status` is dbt's word for how
+    INVOCATION_STARTED = "invocation_started"  # dbt started (its version in the payload)
+    INVOCATION_FINISHED = "invocation_finished"  # dbt ended: `status` is success or error
+    STAGE = "stage"  # the worker's own steps before dbt: checkout, profile, deps
+    CANCEL_REQUESTED = "cancel_requested"
+    WORKER_LOST = "worker_lost"  # the worker holding the run went silent
+    INGEST_FAILED = "ingest_failed"  # the run's artifacts could not be ingested
+    SELECTION_MISMATCH = "selection_mismatch"  # dbt ran nodes the plan did not
+    UNKNOWN = "unknown"  # not written by anyone: what an unknown kind reads as
+
+    @classmethod
+    def read(cls, text: str) -> RunEventKind:
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.UNKNOWN
+
+
 class EventAfterEnd(ConflictError):
     """Nothing is recorded on a run after its terminal status: that status is always its last event."""
 
-    def __init__(self, status: RunStatus, kind: str) -> None:
-        super().__init__(f"the run has ended ({status.value}): no {kind} event may follow its terminal status")
+    def __init__(self, status: RunStatus, kind: RunEventKind) -> None:
+        super().__init__(f"the run has ended ({status.value}): no {kind.value} event may follow its terminal status")
         self.status = status
         self.kind = kind
 
 
-def check_event(current: RunStatus, kind: str, status: str | None) -> None:
+def check_event(current: RunStatus, kind: RunEventKind, status: str | None) -> None:
     """Refuse an event on a finished run, except the status event of the move that finished it."""
-    if current.finished and not (kind == "status" and status == current.value):
+    if current.finished and not (kind is RunEventKind.STATUS and status == current.value):
         raise EventAfterEnd(current, kind)
 
 

@@ -159,6 +159,20 @@ export type RevokeRoleInput = {
   grantId: string;
 };
 
+/** What a run's event records; UNKNOWN: a kind this server does not know (a newer worker's) */
+export type RunEventKind =
+  | 'CANCEL_REQUESTED'
+  | 'INGEST_FAILED'
+  | 'INVOCATION_FINISHED'
+  | 'INVOCATION_STARTED'
+  | 'NODE_FINISHED'
+  | 'NODE_STARTED'
+  | 'SELECTION_MISMATCH'
+  | 'STAGE'
+  | 'STATUS'
+  | 'UNKNOWN'
+  | 'WORKER_LOST';
+
 /** Where a run is in its lifecycle */
 export type RunStatus =
   | 'AWAITING_APPROVAL'
@@ -248,7 +262,7 @@ export type DashboardQueryVariables = Exact<{
 
 
 export type DashboardQuery = { runs: { nodes: Array<{ id: string, number: number, status: RunStatus, trigger: RunTrigger, actor: string, actorName: string, createdAt: string | null, durationSeconds: number | null, actualCost: number | null }> }, node:
-    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdBy: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: NodeStatus, statusText: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
+    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdByName: string, createdAt: string | null, approvalsRequired: Array<{ role: string, reason: string }> }> }, invocations: { nodes: Array<{ invocationId: string, command: string | null, createdAt: string, sourceFreshness: Array<{ uniqueId: string, status: NodeStatus, statusText: string, maxLoadedAt: string | null, ageSeconds: number | null, error: string | null }> }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -343,7 +357,7 @@ export type EnvironmentPlansQueryVariables = Exact<{
 
 
 export type EnvironmentPlansQuery = { node:
-    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdBy: string, createdAt: string | null, decidedBy: string | null, totals: { run: number, skip: number, partial: number, p50Cost: number }, approvalsRequired: Array<{ role: string }> }> } }
+    | { plans: { nodes: Array<{ id: string, status: PlanStatus, createdByName: string, createdAt: string | null, decidedByName: string | null, totals: { run: number, skip: number, partial: number, p50Cost: number }, approvalsRequired: Array<{ role: string }> }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -383,7 +397,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, document: unknown, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdByName: string, createdAt: string | null, expiresAt: string, decidedByName: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, document: unknown, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -523,12 +537,12 @@ export type RunEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type RunEventsSubscription = { runEvents: { cursor: number, events: Array<{ seq: number, kind: string, uniqueId: string | null, status: string | null, message: string, payload: unknown, createdAt: string }> } };
+export type RunEventsSubscription = { runEvents: { cursor: number, events: Array<{ seq: number, kind: RunEventKind, uniqueId: string | null, runStatus: RunStatus | null, nodeStatus: NodeStatus | null, statusText: string | null, message: string, payload: unknown, createdAt: string }> } };
 
 export type AccessOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AccessOverviewQuery = { grants: Array<{ id: string, principal: string, role: string, scope: string, grantedBy: string, createdAt: string }>, apiTokens: Array<{ id: string, name: string, roles: Array<string>, createdBy: string, createdAt: string | null, lastUsedAt: string | null, revokedAt: string | null }> };
+export type AccessOverviewQuery = { grants: Array<{ id: string, principal: string, role: string, scope: string, grantedBy: string, createdAt: string }>, apiTokens: Array<{ id: string, name: string, roles: Array<string>, createdByName: string, createdAt: string | null, lastUsedAt: string | null, revokedAt: string | null }> };
 
 export type GrantRoleMutationVariables = Exact<{
   input: GrantRoleInput;
@@ -821,7 +835,7 @@ export const DashboardDocument = new TypedDocumentString(`
         nodes {
           id
           status
-          createdBy
+          createdByName
           createdAt
           approvalsRequired {
             role
@@ -1066,9 +1080,9 @@ export const EnvironmentPlansDocument = new TypedDocumentString(`
         nodes {
           id
           status
-          createdBy
+          createdByName
           createdAt
-          decidedBy
+          decidedByName
           totals {
             run
             skip
@@ -1106,10 +1120,10 @@ export const PlanDetailDocument = new TypedDocumentString(`
     id
     fingerprint
     status
-    createdBy
+    createdByName
     createdAt
     expiresAt
-    decidedBy
+    decidedByName
     decidedAt
     decisionNote
     explanation
@@ -1357,7 +1371,9 @@ export const RunEventsDocument = new TypedDocumentString(`
       seq
       kind
       uniqueId
-      status
+      runStatus
+      nodeStatus
+      statusText
       message
       payload
       createdAt
@@ -1379,7 +1395,7 @@ export const AccessOverviewDocument = new TypedDocumentString(`
     id
     name
     roles
-    createdBy
+    createdByName
     createdAt
     lastUsedAt
     revokedAt

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 from dvt.adapters.dbt.lines import LineBuffer
 from dvt.adapters.secrets.redaction import redact
 from dvt.application.run_ports import RunnerEvent
+from dvt.domain.runs import NodeStatus, RunEventKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +57,18 @@ def _event(name: str, at: datetime, message: str, info: dict[str, Any], data: di
     invocation = {"invocation_id": info.get("invocation_id"), "pid": info.get("pid")}
     if name == "MainReportVersion":
         version = str(data.get("version", "")).lstrip("=")
-        return RunnerEvent("invocation_started", at, message=message, data={**invocation, "dbt_version": version})
+        return RunnerEvent(
+            RunEventKind.INVOCATION_STARTED, at, message=message, data={**invocation, "dbt_version": version}
+        )
     if name == "CommandCompleted":
         success = bool(data.get("success"))
         details = {**invocation, "success": success, "elapsed": data.get("elapsed"), "command": data.get("command")}
         return RunnerEvent(
-            "invocation_finished", at, status="success" if success else "error", message=message, data=details
+            RunEventKind.INVOCATION_FINISHED,
+            at,
+            status="success" if success else "error",
+            message=message,
+            data=details,
         )
     node = data.get("node_info")
     if name not in ("NodeStart", "NodeFinished") or not isinstance(node, dict) or not node.get("unique_id"):
@@ -69,11 +76,18 @@ def _event(name: str, at: datetime, message: str, info: dict[str, Any], data: di
     unique_id = str(node["unique_id"])
     described = _node(node)
     if name == "NodeStart":
-        return RunnerEvent("node_started", at, unique_id=unique_id, status="started", message=message, data=described)
+        return RunnerEvent(
+            RunEventKind.NODE_STARTED,
+            at,
+            unique_id=unique_id,
+            status=NodeStatus.RUNNING.value,  # the node row's status from here on
+            message=message,
+            data=described,
+        )
     result = _mapping(data.get("run_result"))
     status = node.get("node_status") or result.get("status")
     return RunnerEvent(
-        "node_finished",
+        RunEventKind.NODE_FINISHED,
         at,
         unique_id=unique_id,
         status=str(status) if status else None,

@@ -26,6 +26,7 @@ from dvt.adapters.secrets.redaction import redact, register
 from dvt.application.run_ports import RunnerEvent, RunnerOutcome, RunSink, RunSpec
 from dvt.domain.errors import ValidationError
 from dvt.domain.graph.selection import check_selections, check_selector_name
+from dvt.domain.runs import RunEventKind
 
 COMMANDS = ("build", "run", "test", "seed", "snapshot")
 _FULL_REFRESH_COMMANDS = ("build", "run", "seed")
@@ -228,7 +229,9 @@ async def _pump(sink: SerialSink, output: LogBatcher, tail: LogFileTail | None, 
 
 
 async def _stage(sink: SerialSink, stage: str, message: str, data: dict[str, Any] | None = None) -> None:
-    await sink.event(RunnerEvent("stage", datetime.now(UTC), message=message, data={"stage": stage, **(data or {})}))
+    await sink.event(
+        RunnerEvent(RunEventKind.STAGE, datetime.now(UTC), message=message, data={"stage": stage, **(data or {})})
+    )
 
 
 async def _not_started(output: LogBatcher, reason: str, limits: dict[str, Any]) -> RunnerOutcome:

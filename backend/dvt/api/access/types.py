@@ -7,6 +7,7 @@ from datetime import datetime
 
 import strawberry
 
+from dvt.api.context import Info
 from dvt.api.pagination import Connection
 from dvt.api.scalars import JSON
 from dvt.application.identity_ports import ApiToken
@@ -71,6 +72,10 @@ class ApiTokenType:
             last_used_at=token.last_used_at,
             revoked_at=token.revoked_at,
         )
+
+    @strawberry.field(description="Who created it, as people know them: the account's or token's name, or DVT")
+    async def created_by_name(self, info: Info) -> str:
+        return await info.context.loaders.actor_name.load(self.created_by)
 
 
 @strawberry.type

@@ -144,6 +144,15 @@ class PlanType(relay.Node):
             record=plan,
         )
 
+    @strawberry.field(description="Who made it, as people know them: the account's or token's name, or DVT")
+    async def created_by_name(self, info: Info) -> str:
+        return await info.context.loaders.actor_name.load(self.record.created_by)
+
+    @strawberry.field(description="Who decided it, as people know them; `policy` when no decision was needed")
+    async def decided_by_name(self, info: Info) -> str | None:
+        decided_by = self.record.decided_by
+        return None if decided_by is None else await info.context.loaders.actor_name.load(decided_by)
+
     @property
     def parsed(self) -> ExecutionPlan:
         """The sealed document, read only by the fields that need it (a list of plans' statuses does not)."""

@@ -11,7 +11,15 @@ import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
-from dvt.api.enums import RESOURCE_TYPE_TEXT, STATUS_TEXT, NodeStatus, ResourceType, RunStatus, Trigger
+from dvt.api.enums import (
+    RESOURCE_TYPE_TEXT,
+    STATUS_TEXT,
+    NodeStatus,
+    ResourceType,
+    RunEventKind,
+    RunStatus,
+    Trigger,
+)
 from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection, page_size
 from dvt.api.scalars import JSON
@@ -33,18 +41,31 @@ def _money(micros: int | None) -> float | None:
 @strawberry.type(name="RunEvent")
 class RunEventType:
     seq: int = strawberry.field(description="The event's number in its run: resume after it with `after`")
-    kind: str = strawberry.field(description="status, node_started, node_finished, cancel_requested, worker_lost...")
+    kind: RunEventKind
     unique_id: str | None
-    status: str | None
+    run_status: RunStatus | None = strawberry.field(description="On STATUS events: the status the run moved to")
+    node_status: NodeStatus | None = strawberry.field(
+        description="On NODE_STARTED (RUNNING) and NODE_FINISHED events (dbt's status): the node's status"
+    )
+    status_text: str | None = strawberry.field(
+        description="The status word as stored, on any event that has one (INVOCATION_FINISHED: success or error)"
+    )
+    status: str | None = strawberry.field(
+        deprecation_reason="Two vocabularies in one string: read runStatus, nodeStatus or statusText"
+    )
     message: str
     payload: JSON
     created_at: datetime
 
     @staticmethod
     def of(e: RunEventRecord) -> RunEventType:
+        status = e.status
+        on_node = e.kind in (RunEventKind.NODE_STARTED, RunEventKind.NODE_FINISHED)
         return RunEventType(
-            seq=e.seq, kind=e.kind, unique_id=e.unique_id, status=e.status, message=e.message,
-            payload=e.payload, created_at=e.created_at,
+            seq=e.seq, kind=e.kind, unique_id=e.unique_id,
+            run_status=RunStatus(status) if status and e.kind is RunEventKind.STATUS else None,
+            node_status=NodeStatus.read(status) if status and on_node else None,
+            status_text=status, status=status, message=e.message, payload=e.payload, created_at=e.created_at,
         )  # fmt: skip
 
 

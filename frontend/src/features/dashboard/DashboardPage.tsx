@@ -92,7 +92,7 @@ export function DashboardPage() {
               {awaiting.map((p) => (
                 <li key={p.id}>
                   <Link to={`${base}/plans/${encodeURIComponent(p.id)}`}>
-                    {when(p.createdAt)} by {p.createdBy} — needs {p.approvalsRequired.map((a) => a.role).join(", ")}
+                    {when(p.createdAt)} by {p.createdByName} — needs {p.approvalsRequired.map((a) => a.role).join(", ")}
                   </Link>
                 </li>
               ))}

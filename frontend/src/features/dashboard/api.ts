@@ -30,7 +30,7 @@ const DashboardQuery = graphql(`
           nodes {
             id
             status
-            createdBy
+            createdByName
             createdAt
             approvalsRequired {
               role

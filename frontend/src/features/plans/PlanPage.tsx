@@ -102,13 +102,13 @@ export default function PlanPage() {
         </dd>
         <dt>Created</dt>
         <dd>
-          {when(p.createdAt)} by {p.createdBy}; expires {when(p.expiresAt)}
+          {when(p.createdAt)} by {p.createdByName}; expires {when(p.expiresAt)}
         </dd>
-        {p.decidedBy && (
+        {p.decidedByName && (
           <>
             <dt>Decided</dt>
             <dd>
-              {when(p.decidedAt)} by {p.decidedBy} {p.decisionNote && `— ${p.decisionNote}`}
+              {when(p.decidedAt)} by {p.decidedByName} {p.decisionNote && `— ${p.decisionNote}`}
             </dd>
           </>
         )}

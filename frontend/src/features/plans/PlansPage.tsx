@@ -57,7 +57,7 @@ export default function PlansPage() {
             columns={[
               { id: "status", header: "Status", cell: (p) => <StatusBadge status={p.status} />, value: (p) => p.status },
               { id: "created", header: "Created", cell: (p) => when(p.createdAt), value: (p) => p.createdAt },
-              { id: "by", header: "By", cell: (p) => p.createdBy },
+              { id: "by", header: "By", cell: (p) => p.createdByName },
               { id: "run", header: "Run", cell: (p) => p.totals.run, value: (p) => p.totals.run },
               { id: "partial", header: "Partial", cell: (p) => p.totals.partial, value: (p) => p.totals.partial },
               { id: "skip", header: "Skip", cell: (p) => p.totals.skip, value: (p) => p.totals.skip },

@@ -22,9 +22,9 @@ export const PlansQuery = graphql(`
           nodes {
             id
             status
-            createdBy
+            createdByName
             createdAt
-            decidedBy
+            decidedByName
             totals {
               run
               skip
@@ -69,10 +69,10 @@ export const PlanQuery = graphql(`
       id
       fingerprint
       status
-      createdBy
+      createdByName
       createdAt
       expiresAt
-      decidedBy
+      decidedByName
       decidedAt
       decisionNote
       explanation

@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef } from "react";
 import { VIRTUAL_FROM } from "../../components/DataTable";
 import { statusClass } from "../../components/States";
+import type { NodeStatus, RunEventKind } from "../../gql/graphql";
 import { statusWord } from "../../lib/vocabulary";
 
 export interface Bar {
@@ -73,7 +74,7 @@ export function Timeline({ bars, now }: { bars: Bar[]; now: number }) {
 /** Bars from the run's stored nodes, overlaid with live events (a node running now has no end yet). */
 export function barsOf(
   nodes: readonly { uniqueId: string; status: string; statusText?: string | null; startedAt?: string | null; finishedAt?: string | null }[],
-  events: readonly { kind: string; uniqueId?: string | null; status?: string | null; createdAt: string }[],
+  events: readonly { kind: RunEventKind; uniqueId?: string | null; nodeStatus?: NodeStatus | null; statusText?: string | null; createdAt: string }[],
 ): Bar[] {
   const bars = new Map<string, Bar>();
   for (const node of nodes) {
@@ -89,9 +90,9 @@ export function barsOf(
     if (!event.uniqueId) continue;
     const at = Date.parse(event.createdAt);
     const bar = bars.get(event.uniqueId);
-    if (event.kind === "node_started" && !bar) bars.set(event.uniqueId, { uniqueId: event.uniqueId, status: "running", start: at, end: null });
-    else if (event.kind === "node_finished" && bar) {
-      bar.status = event.status ? statusWord(event.status) : bar.status;
+    if (event.kind === "NODE_STARTED" && !bar) bars.set(event.uniqueId, { uniqueId: event.uniqueId, status: "running", start: at, end: null });
+    else if (event.kind === "NODE_FINISHED" && bar) {
+      bar.status = event.nodeStatus ? statusWord(event.nodeStatus, event.statusText) : bar.status;
       bar.end = bar.end ?? at;
     }
   }

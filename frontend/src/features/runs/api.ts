@@ -7,7 +7,7 @@ import { graphql } from "../../gql";
 import type { RunStatus, RunTrigger, TriggerRunInput } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
-export { applyEvent, runStatusOf, useRunEvents, type LiveEvent, type RunFeed } from "./live";
+export { applyEvent, useRunEvents, type LiveEvent, type RunFeed } from "./live";
 
 /** Every run status, in lifecycle order, each saying whether the run is still going (the schema's RunStatus). */
 const GOING: Record<RunStatus, boolean> = {

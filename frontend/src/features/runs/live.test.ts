@@ -7,10 +7,10 @@ const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 describe("following a run", () => {
   it("folds node events into statuses; run-level events do not touch nodes", () => {
     const statuses = new Map<string, string>();
-    applyEvent(statuses, { seq: 1, kind: "status", status: "running", message: "", payload: {}, createdAt: at(0) });
-    applyEvent(statuses, { seq: 2, kind: "node_started", uniqueId: "model.a", message: "", payload: {}, createdAt: at(1) });
+    applyEvent(statuses, { seq: 1, kind: "STATUS", runStatus: "RUNNING", statusText: "running", message: "", payload: {}, createdAt: at(0) });
+    applyEvent(statuses, { seq: 2, kind: "NODE_STARTED", uniqueId: "model.a", nodeStatus: "RUNNING", message: "", payload: {}, createdAt: at(1) });
     expect(statuses.get("model.a")).toBe("running");
-    applyEvent(statuses, { seq: 3, kind: "node_finished", uniqueId: "model.a", status: "success", message: "", payload: {}, createdAt: at(2) });
+    applyEvent(statuses, { seq: 3, kind: "NODE_FINISHED", uniqueId: "model.a", nodeStatus: "SUCCESS", statusText: "success", message: "", payload: {}, createdAt: at(2) });
     expect([...statuses]).toEqual([["model.a", "success"]]);
   });
 
@@ -18,9 +18,9 @@ describe("following a run", () => {
     const bars = barsOf(
       [{ uniqueId: "model.a", status: "success", startedAt: at(0), finishedAt: at(2) }],
       [
-        { kind: "node_started", uniqueId: "model.b", createdAt: at(3) },
-        { kind: "node_started", uniqueId: "model.c", createdAt: at(4) },
-        { kind: "node_finished", uniqueId: "model.c", status: "error", createdAt: at(6) },
+        { kind: "NODE_STARTED", uniqueId: "model.b", createdAt: at(3) },
+        { kind: "NODE_STARTED", uniqueId: "model.c", createdAt: at(4) },
+        { kind: "NODE_FINISHED", uniqueId: "model.c", nodeStatus: "ERROR", statusText: "error", createdAt: at(6) },
       ],
     );
     expect(bars.map((b) => [b.uniqueId, b.status, b.end === null])).toEqual([
@@ -37,15 +37,15 @@ describe("following a run", () => {
         { uniqueId: "model.b", status: "UNKNOWN", statusText: "sparkled", startedAt: at(0), finishedAt: at(2) },
         { uniqueId: "model.c", status: "RUNNING", startedAt: at(1), finishedAt: null },
       ],
-      [{ kind: "node_finished", uniqueId: "model.c", status: "runtime error", createdAt: at(3) }],
+      [{ kind: "NODE_FINISHED", uniqueId: "model.c", nodeStatus: "UNKNOWN", statusText: "Sparkled", createdAt: at(3) }],
     );
     expect(bars.map((b) => [b.uniqueId, b.status])).toEqual([
       ["model.a", "runtime error"],
       ["model.b", "sparkled"],
-      ["model.c", "runtime error"],
+      ["model.c", "sparkled"],
     ]);
     const statuses = new Map<string, string>();
-    applyEvent(statuses, { seq: 1, kind: "node_finished", uniqueId: "model.a", status: "NO_OP", message: "", payload: {}, createdAt: at(1) });
+    applyEvent(statuses, { seq: 1, kind: "NODE_FINISHED", uniqueId: "model.a", nodeStatus: "NO_OP", statusText: "no-op", message: "", payload: {}, createdAt: at(1) });
     expect(statuses.get("model.a")).toBe("no-op");
   });
 });

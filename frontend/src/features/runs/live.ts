@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { graphql } from "../../gql";
 import { subscribe } from "../../lib/subscriptions";
 import { statusWord } from "../../lib/vocabulary";
-import type { RunStatus } from "../../gql/graphql";
+import type { NodeStatus, RunEventKind, RunStatus } from "../../gql/graphql";
 
 export const RunEventsSubscription = graphql(`
   subscription RunEvents($runId: ID!, $after: Int!) {
@@ -13,7 +13,9 @@ export const RunEventsSubscription = graphql(`
         seq
         kind
         uniqueId
-        status
+        runStatus
+        nodeStatus
+        statusText
         message
         payload
         createdAt
@@ -22,16 +24,13 @@ export const RunEventsSubscription = graphql(`
   }
 `);
 
-/** A run's status as its `status` events carry it (the domain's value) in the schema's enum form. */
-export function runStatusOf(eventStatus: string): RunStatus {
-  return eventStatus.toUpperCase() as RunStatus;
-}
-
 export interface LiveEvent {
   seq: number;
-  kind: string;
+  kind: RunEventKind;
   uniqueId?: string | null;
-  status?: string | null;
+  runStatus?: RunStatus | null;
+  nodeStatus?: NodeStatus | null;
+  statusText?: string | null;
   message: string;
   payload: unknown;
   createdAt: string;
@@ -40,8 +39,8 @@ export interface LiveEvent {
 /** Fold one event into node statuses: what the graph colours and the timeline draws. */
 export function applyEvent(statuses: Map<string, string>, event: LiveEvent): Map<string, string> {
   if (!event.uniqueId) return statuses;
-  if (event.kind === "node_started") statuses.set(event.uniqueId, "running");
-  else if (event.kind === "node_finished" && event.status) statuses.set(event.uniqueId, statusWord(event.status));
+  if (event.kind === "NODE_STARTED") statuses.set(event.uniqueId, "running");
+  else if (event.kind === "NODE_FINISHED" && event.nodeStatus) statuses.set(event.uniqueId, statusWord(event.nodeStatus, event.statusText));
   return statuses;
 }
 
@@ -67,11 +66,10 @@ export function useRunEvents(runId: string | null, active: boolean): RunFeed {
     const stop = subscribe(RunEventsSubscription, { runId, after: 0 }, {
       next: (data) => {
         const batch = data.runEvents;
-        const fresh = batch.events.filter((e) => e.seq > cursor) as LiveEvent[];
+        const fresh: LiveEvent[] = batch.events.filter((e) => e.seq > cursor);
         cursor = Math.max(cursor, batch.cursor);
         setFeed((current) => {
-          const latest = [...fresh].reverse().find((e) => e.kind === "status" && e.status)?.status;
-          const status = latest ? runStatusOf(latest) : current.runStatus;
+          const status = [...fresh].reverse().find((e) => e.runStatus)?.runStatus ?? current.runStatus;
           return { ...current, events: [...current.events, ...fresh], runStatus: status, connected: true, error: null };
         });
       },

@@ -256,7 +256,7 @@ function AccessSection({ defaultScope }: { defaultScope: string }) {
         columns={[
           { id: "name", header: "Name", cell: (t) => t.name },
           { id: "roles", header: "Roles", cell: (t) => t.roles.join(", ") },
-          { id: "created", header: "Created", cell: (t) => `${when(t.createdAt)} by ${t.createdBy}` },
+          { id: "created", header: "Created", cell: (t) => `${when(t.createdAt)} by ${t.createdByName}` },
           { id: "used", header: "Last used", cell: (t) => when(t.lastUsedAt) },
           {
             id: "revoke",

@@ -39,7 +39,7 @@ export const AccessQuery = graphql(`
       id
       name
       roles
-      createdBy
+      createdByName
       createdAt
       lastUsedAt
       revokedAt

@@ -30,7 +30,7 @@ from dvt.application.run_records import (
     RunRecord,
 )
 from dvt.domain.errors import NotFoundError
-from dvt.domain.runs import ACTIVE, NODE_ENDS, RunStatus, check_event
+from dvt.domain.runs import ACTIVE, NODE_ENDS, RunEventKind, RunStatus, check_event
 from dvt.domain.tenancy import TenantScope
 
 RUN_JOB = "dvt.run"  # the queue entrypoint that executes a run
@@ -200,7 +200,16 @@ class SqlRunRepository:
             .limit(limit)
         )
         return [
-            RunEventRecord(r.run_id, r.seq, r.kind, r.unique_id, r.status, r.message, dict(r.payload), r.created_at)
+            RunEventRecord(
+                r.run_id,
+                r.seq,
+                RunEventKind.read(r.kind),
+                r.unique_id,
+                r.status,
+                r.message,
+                dict(r.payload),
+                r.created_at,
+            )
             for r in rows
         ]
 
