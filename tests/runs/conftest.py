@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -22,10 +22,18 @@ from dvt.application.services import Services
 from dvt.domain.identity import SYSTEM
 from dvt.domain.runs import RunStatus
 from dvt.domain.tenancy import Environment, TenantScope
+from tests.support import migrations
 from tests.support.dbt_repos import demo_repo, parse
 
 FINISH_SECONDS = 180  # a generous bound on a dbt run here; tests assert outcomes, never durations
 SWEEP_SECONDS = 0.5  # test workers sweep often: a run the sweep must start does not keep a test waiting
+
+
+@pytest.fixture
+def fresh_database(database_url: str) -> Iterator[str]:
+    """An empty database of its own, next to the session's, for a migration test."""
+    with migrations.fresh_database(database_url) as url:
+        yield url
 
 
 @dataclass

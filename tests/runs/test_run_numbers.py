@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
 import httpx
-import pytest
 from alembic import command
-from sqlalchemy import make_url
 from strawberry.relay import to_base64
 
 from dvt.adapters.db.migrate import alembic_config
@@ -23,6 +20,7 @@ from dvt.domain.tenancy import TenantScope
 from tests.api.conftest import GraphQLClient
 from tests.runs.conftest import Place, make_place
 from tests.runs.test_runs import approve_and_trigger
+from tests.support.migrations import asyncpg_dsn, insert_runs
 
 
 async def test_runs_are_numbered_one_two_three_in_each_environment(
@@ -67,29 +65,10 @@ async def test_actors_are_named_as_people_know_them(app: Services, scope: Tenant
     assert names == ["Ada Lovelace", "nightly CI", "DVT", "user:oidc-subject-42", f"user:{stranger.account_id}"]
 
 
-@pytest.fixture
-def fresh_database(database_url: str) -> Iterator[str]:
-    """An empty database of its own, next to the session's, for a migration test."""
-    base = make_url(database_url)
-    name = f"dvt_mig_{uuid.uuid4().hex[:12]}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-
-    async def run(sql: str) -> None:
-        connection = await asyncpg.connect(admin)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 def test_the_migration_numbers_existing_runs_by_creation_order(fresh_database: str) -> None:
     config = alembic_config(fresh_database)
     command.upgrade(config, "0013")
-    dsn = make_url(fresh_database).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = asyncpg_dsn(fresh_database)
     tenant, env_a, env_b = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     runs = [(env_a, "2026-01-03"), (env_b, "2026-01-01"), (env_a, "2026-01-01"), (env_a, "2026-01-02")]
     ids = [uuid.uuid4() for _ in runs]
@@ -97,25 +76,7 @@ def test_the_migration_numbers_existing_runs_by_creation_order(fresh_database: s
     async def seed() -> None:
         c = await asyncpg.connect(dsn)
         try:
-            await c.execute("INSERT INTO tenants (id, slug, name) VALUES ($1, 't', 't')", tenant)
-            await c.execute("INSERT INTO organizations (id, tenant_id, slug, name) VALUES ($1, $1, 'o', 'o')", tenant)
-            await c.execute(
-                "INSERT INTO projects (id, tenant_id, organization_id, slug, name, repository)"
-                " VALUES ($1, $1, $1, 'p', 'p', 'x')",
-                tenant,
-            )
-            for env, slug in ((env_a, "a"), (env_b, "b")):
-                await c.execute(
-                    "INSERT INTO environments (id, tenant_id, project_id, slug, name, adapter, git_ref)"
-                    " VALUES ($1, $2, $2, $3, $4, 'duckdb', 'main')",
-                    env, tenant, slug, slug,
-                )  # fmt: skip
-            for run_id, (env, day) in zip(ids, runs, strict=True):
-                await c.execute(
-                    "INSERT INTO runs (id, tenant_id, environment_id, status, trigger, actor, request, trace_id,"
-                    " created_at) VALUES ($1, $2, $3, 'success', 'manual', 'system:dvt', '{}', 'x', $4::text::timestamptz)",
-                    run_id, tenant, env, day,
-                )  # fmt: skip
+            await insert_runs(c, tenant, {env_a: "a", env_b: "b"}, dict(zip(ids, runs, strict=True)))
         finally:
             await c.close()
 

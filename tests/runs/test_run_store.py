@@ -8,9 +8,12 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
+from alembic import command
 
 from dvt.adapters.db.engine import create_engine, create_session_factory
+from dvt.adapters.db.migrate import alembic_config
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
 from dvt.application.run_records import NewRunEvent
 from dvt.application.runs import move
@@ -20,6 +23,7 @@ from dvt.domain.runs import EventAfterEnd, IllegalTransition, RunEventKind, RunS
 from tests.runs.conftest import FINISH_SECONDS, Place, finished, make_place, reaches, workers
 from tests.runs.test_runs import SLOW, Variant, approve_and_trigger, statuses
 from tests.runs.test_runs_process import gone
+from tests.support.migrations import asyncpg_dsn, insert_runs
 
 
 @pytest.fixture
@@ -178,3 +182,39 @@ async def test_a_worker_whose_run_was_ended_elsewhere_stops_dbt_and_writes_nothi
     assert (events[-1].kind, events[-1].status) == ("status", "failed")  # nothing written after the end
     nodes = await statuses(app, place, run.id)
     assert nodes["model.demo_shop.slow_model"] == "interrupted"
+
+
+def test_the_migration_says_running_where_node_started_events_said_started(fresh_database: str) -> None:
+    config = alembic_config(fresh_database)
+    command.upgrade(config, "0015")  # the rows as written before runs had numbers
+    tenant, env, run = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    events = [  # kind, status as workers before 0017 wrote them
+        ("status", "running"), ("node_started", "started"), ("node_finished", "success"), ("stage", None),
+    ]  # fmt: skip
+
+    async def seed() -> None:
+        c = await asyncpg.connect(asyncpg_dsn(fresh_database))
+        try:
+            await insert_runs(c, tenant, {env: "e"}, {run: (env, "2026-01-01")})
+            for seq, (kind, status) in enumerate(events, 1):
+                await c.execute(
+                    "INSERT INTO run_events (run_id, seq, tenant_id, kind, status, idempotency_key)"
+                    " VALUES ($1, $2, $3, $4, $5, $6)",
+                    run, seq, tenant, kind, status, f"k{seq}",
+                )  # fmt: skip
+        finally:
+            await c.close()
+
+    async def read() -> list[tuple[str, str | None]]:
+        c = await asyncpg.connect(asyncpg_dsn(fresh_database))
+        try:
+            return [(r["kind"], r["status"]) for r in await c.fetch("SELECT kind, status FROM run_events ORDER BY seq")]
+        finally:
+            await c.close()
+
+    asyncio.run(seed())
+    command.upgrade(config, "head")
+    assert asyncio.run(read()) == [("status", "running"), ("node_started", "running"), ("node_finished", "success"),
+                                   ("stage", None)]  # fmt: skip
+    command.downgrade(config, "0016")
+    assert asyncio.run(read()) == events
