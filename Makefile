@@ -74,7 +74,7 @@ schema: setup
 	$(BIN)/dvt export-contracts --out schema/contracts
 
 pytest: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=25  # the slowest tests, in every CI log: keep `make test` well under 20 minutes
 
 # The SPA (frontend/): npm packages from the lock file, the build that `dvt serve` serves from the same origin.
 NPM := cd frontend && npm
