@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, Self
@@ -35,7 +35,9 @@ from dvt.domain.graph.model import (
     GraphNode,
     Macro,
     NodeResult,
+    OpenArtifact,
     SourceFreshness,
+    StoredNode,
 )
 from dvt.domain.identity import Actor
 from dvt.domain.quotas import Quotas
@@ -44,6 +46,12 @@ from dvt.domain.tenancy import Adapter, Environment, Organization, Project, Tena
 
 class ArtifactReader(Protocol):
     def __call__(self, file_name: str, data: bytes) -> Artifact: ...
+
+
+class ArtifactOpener(Protocol):
+    """As ArtifactReader, but a manifest's nodes are normalised later, as they are stored."""
+
+    def __call__(self, file_name: str, data: bytes) -> OpenArtifact: ...
 
 
 class ArtifactStore(Protocol):
@@ -118,9 +126,13 @@ class GraphRepository(Protocol):
         metadata: ArtifactMetadata,
         counts: dict[str, int],
         selectors: dict[str, Any],
-        graph: LogicalGraph,
         macros: Mapping[str, Macro],
-    ) -> GraphVersionRecord: ...
+        nodes: AsyncIterable[Sequence[StoredNode]],
+        graph_of: Callable[[], LogicalGraph],
+    ) -> GraphVersionRecord:
+        """Store `nodes` as they come, then the edges of `graph_of()` (called once every node is stored)."""
+        ...
+
     async def versions(
         self, environment_id: uuid.UUID, before_sequence: int | None, limit: int
     ) -> Page[GraphVersionRecord]: ...

@@ -7,9 +7,10 @@ always normalises to the same values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 JsonDict = dict[str, Any]
 
@@ -140,6 +141,30 @@ class Manifest:
     macros: dict[str, Macro] = field(default_factory=dict)  # unique_id -> Macro, dbt's and the packages' included
 
 
+class StoredNode(NamedTuple):
+    """A node as read, with its document: the GraphNode as orjson encodes it, encoded once, while reading."""
+
+    node: GraphNode
+    document: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class OpenManifest:
+    """A manifest checked at its top level, its nodes normalised on demand, a slice at a time: an ingestion
+    normalises the next slice while the database stores the one before."""
+
+    metadata: ArtifactMetadata
+    counts: dict[str, int]
+    selectors: JsonDict
+    macros: dict[str, Macro]
+    node_count: int
+    read_nodes: Callable[[int, int], list[StoredNode]]  # nodes [start, stop), in Manifest.nodes' order
+
+    def read(self) -> Manifest:
+        nodes = tuple(stored.node for stored in self.read_nodes(0, self.node_count))
+        return Manifest(self.metadata, nodes, self.selectors, self.counts, self.macros)
+
+
 @dataclass(frozen=True, slots=True)
 class NodeResult:
     unique_id: str
@@ -199,3 +224,4 @@ class Sources:
 
 
 Artifact = Manifest | RunResults | Catalog | Sources
+OpenArtifact = OpenManifest | RunResults | Catalog | Sources  # what an ingestion reads before it writes
