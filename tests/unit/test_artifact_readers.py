@@ -398,7 +398,7 @@ def test_each_nodes_document_is_the_node_as_orjson_writes_it(row: dict[str, str]
     opened = open_artifact(row["file"], (FIXTURES / row["file"]).read_bytes())
     assert isinstance(opened, OpenManifest)
     stored = opened.read_nodes(0, opened.node_count)
-    assert [s.document for s in stored] == [orjson.dumps(s.node) for s in stored]
+    assert [s.document for s in stored] == [orjson.dumps(node) for node in opened.graph_nodes()]
 
 
 # --- Run results, catalog, sources ------------------------------------------------------------------------

@@ -18,13 +18,12 @@ from dvt.application.records import ArtifactSummary, GraphVersionRecord, IngestR
 from dvt.application.tenancy import require_environment, require_project
 from dvt.domain.authorization import Permission, environment_scope, organization_scope, project_scope
 from dvt.domain.errors import ArtifactError, ValidationError
-from dvt.domain.graph.build import LogicalGraph, build_graph, root_project
+from dvt.domain.graph.build import Links, link
 from dvt.domain.graph.identity import node_uuid
 from dvt.domain.graph.model import (
     ArtifactKind,
     Catalog,
-    GraphNode,
-    Manifest,
+    NodeOutline,
     NodeResult,
     OpenArtifact,
     OpenManifest,
@@ -265,12 +264,12 @@ class _Ingestion:
     async def _new_version(
         self, read: _Read, manifest: OpenManifest, first: GraphVersionRecord | None
     ) -> GraphVersionRecord:
-        nodes: list[GraphNode] = []
+        nodes: list[NodeOutline] = []
 
-        def graph_of() -> LogicalGraph:
-            whole = Manifest(manifest.metadata, tuple(nodes), manifest.selectors, manifest.counts, manifest.macros)
-            self._check_project(read, manifest, first, root_project(whole))
-            return build_graph(whole, read.file.name)
+        def graph_of() -> Links:
+            links = link(nodes, manifest.metadata, read.file.name)
+            self._check_project(read, manifest, first, links.project_name)
+            return links
 
         version = await self.uow.graphs(self.scope).create_version(
             self.environment,
@@ -379,7 +378,7 @@ class _Ingestion:
             self.warnings.append(_unknown_warning(read.file.name, unknown, "freshness results"))
 
 
-async def _normalised(manifest: OpenManifest, into: list[GraphNode]) -> AsyncIterator[list[StoredNode]]:
+async def _normalised(manifest: OpenManifest, into: list[NodeOutline]) -> AsyncIterator[list[StoredNode]]:
     """The manifest's nodes a slice at a time, each normalised in a thread while the caller stores the one before;
     every node is also appended to `into`, for the graph built once all are stored."""
     loop = asyncio.get_running_loop()
@@ -390,7 +389,7 @@ async def _normalised(manifest: OpenManifest, into: list[GraphNode]) -> AsyncIte
             stored = await ahead
             if start + _SLICE < count:
                 ahead = loop.run_in_executor(reading, manifest.read_nodes, start + _SLICE, start + 2 * _SLICE)
-            into.extend(s.node for s in stored)
+            into.extend(s.outline for s in stored)
             yield stored
 
 

@@ -27,7 +27,7 @@ from dvt.application.run_ports import JobQueue, RunRepository
 from dvt.application.secret_ports import SecretKeyRepository, SecretRepository
 from dvt.domain.authorization import Grant, Permission, Role
 from dvt.domain.canvas import CanvasState
-from dvt.domain.graph.build import LogicalGraph
+from dvt.domain.graph.build import Links
 from dvt.domain.graph.model import (
     Artifact,
     ArtifactMetadata,
@@ -128,9 +128,9 @@ class GraphRepository(Protocol):
         selectors: dict[str, Any],
         macros: Mapping[str, Macro],
         nodes: AsyncIterable[Sequence[StoredNode]],
-        graph_of: Callable[[], LogicalGraph],
+        graph_of: Callable[[], Links],
     ) -> GraphVersionRecord:
-        """Store `nodes` as they come, then the edges of `graph_of()` (called once every node is stored)."""
+        """Store `nodes` as they come, then the edges `graph_of()` links (called once every node is sent)."""
         ...
 
     async def versions(

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from orjson import dumps
 
-from dvt.domain.graph.model import Column, GraphNode, Macro, OpenManifest, StoredNode
+from dvt.domain.graph.model import Column, GraphNode, Macro, NodeOutline, OpenManifest, StoredNode
 
 from .envelope import Envelope, JsonDict, forward_slashes, json_type, lf
 
@@ -36,13 +36,19 @@ def open_manifest(env: Envelope, document: JsonDict) -> OpenManifest:
     selectors = env.mapping(document.get("selectors"), "'selectors'")
     macros = _macros(env, env.mapping(document.get("macros"), "'macros'"))
 
-    def read_nodes(start: int, stop: int) -> list[StoredNode]:
+    def parts(start: int, stop: int) -> list[_Parts]:
         try:
             return [_graph_node(env, section, key, entry) for section, key, entry in entries[start:stop]]
         except IndexError as exc:  # as read_artifact words it: a shape no check foresaw (the others, per node)
             raise env.error(f"unexpected structure ({type(exc).__name__}: {exc})") from None
 
-    return OpenManifest(env.metadata, counts, selectors, macros, len(entries), read_nodes)
+    def read_nodes(start: int, stop: int) -> list[StoredNode]:
+        return [_stored(*p) for p in parts(start, stop)]
+
+    def graph_nodes() -> tuple[GraphNode, ...]:
+        return tuple(_whole(*p) for p in parts(0, len(entries)))
+
+    return OpenManifest(env.metadata, counts, selectors, macros, len(entries), read_nodes, graph_nodes)
 
 
 def _macros(env: Envelope, entries: JsonDict) -> dict[str, Macro]:
@@ -70,7 +76,7 @@ def _macros(env: Envelope, entries: JsonDict) -> dict[str, Macro]:
     return macros
 
 
-def _graph_node(env: Envelope, section: str, key: str, node: Any) -> StoredNode:
+def _graph_node(env: Envelope, section: str, key: str, node: Any) -> _Parts:
     where = f"{section}[{key!r}]"
     if not isinstance(node, dict):
         raise env.error(f"{where} is a JSON {json_type(node)}, expected an object")
@@ -102,7 +108,11 @@ _TEXT_FIELDS = (
 )  # fmt: skip
 
 
-def _normalise(env: Envelope, where: str, unique_id: str, resource_type: str, node: JsonDict) -> StoredNode:
+# A node's GraphNode fields in three dicts: those before `config`, `config`, and those after (but the fingerprint).
+_Parts = tuple[JsonDict, JsonDict, JsonDict]
+
+
+def _normalise(env: Envelope, where: str, unique_id: str, resource_type: str, node: JsonDict) -> _Parts:
     get = node.get
     config = env.mapping(get("config"), where, ".config")
     meta = env.mapping(get("meta"), where, ".meta") or env.mapping(config.get("meta"), where, ".config.meta")
@@ -223,13 +233,13 @@ def _normalise(env: Envelope, where: str, unique_id: str, resource_type: str, no
         "unrendered_config": env.mapping(get("unrendered_config"), where, ".unrendered_config"),
         "contract_checksum": contract_checksum,
     }
-    return _stored(head, config, tail)
+    return head, config, tail
 
 
-def _stored(head: JsonDict, config: JsonDict, tail: JsonDict) -> StoredNode:
-    """The node and its document, encoded once: the GraphNode's fields before `config`, `config`, and the rest
-    are encoded apart and joined as orjson encodes the whole GraphNode (byte for byte, so every reader of the
-    stored node reads the same), and the fingerprint is the digest of all of it but the rendered config."""
+def _encoded(head: JsonDict, config: JsonDict, tail: JsonDict) -> tuple[bytes, str]:
+    """The node's document and fingerprint, encoded once: the parts are encoded apart and joined as orjson
+    encodes the whole GraphNode (byte for byte, so every reader of a stored node reads the same), and the
+    fingerprint is the digest of all of it but the rendered config."""
     before, after = dumps(head), dumps(tail)
     digest = blake2b(before, digest_size=16)
     digest.update(after)
@@ -237,7 +247,29 @@ def _stored(head: JsonDict, config: JsonDict, tail: JsonDict) -> StoredNode:
     document = b"".join(
         (before[:-1], b',"config":', dumps(config), b",", after[1:-1], b',"fingerprint":"', fingerprint.encode(), b'"}')
     )
-    return StoredNode(GraphNode(**head, config=config, **tail, fingerprint=fingerprint), document)
+    return document, fingerprint
+
+
+def _stored(head: JsonDict, config: JsonDict, tail: JsonDict) -> StoredNode:
+    document, _ = _encoded(head, config, tail)
+    outline = NodeOutline(
+        head["unique_id"],
+        head["resource_type"],
+        head["name"],
+        head["package_name"],
+        head["path"],
+        head["tags"],
+        head["materialized"],
+        tail["checksum"],
+        tail["depends_on"],
+        tail["tested_node"],
+    )
+    return StoredNode(outline, document)
+
+
+def _whole(head: JsonDict, config: JsonDict, tail: JsonDict) -> GraphNode:
+    _, fingerprint = _encoded(head, config, tail)
+    return GraphNode(**head, config=config, **tail, fingerprint=fingerprint)
 
 
 def _columns(env: Envelope, where: str, columns: Any) -> tuple[Column, ...]:

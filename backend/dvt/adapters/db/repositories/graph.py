@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -26,7 +25,7 @@ from dvt.adapters.db.models import (
 )
 from dvt.application.ports import NodeFilter
 from dvt.application.records import EdgeRecord, GraphVersionRecord, NodeDetail, NodeSummary, Page
-from dvt.domain.graph.build import LogicalGraph
+from dvt.domain.graph.build import Links
 from dvt.domain.graph.identity import node_uuid, node_uuids
 from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode, Macro, ResourceType, StoredNode
 from dvt.domain.tenancy import Environment, TenantScope
@@ -92,12 +91,6 @@ def _version(row: GraphVersionRow) -> GraphVersionRecord:
         project_name=row.project_name,
         selectors=dict(row.selectors),
     )
-
-
-def _root_project(graph: LogicalGraph) -> str | None:
-    """Older manifests do not name their project: the package most models belong to is it."""
-    packages = Counter(n.package_name for n in graph.nodes if n.resource_type == "model")
-    return packages.most_common(1)[0][0] if packages else None
 
 
 def node_from_data(data: dict[str, Any]) -> GraphNode:
@@ -206,7 +199,7 @@ class SqlGraphRepository:
         selectors: dict[str, Any],
         macros: Mapping[str, Macro],
         nodes: AsyncIterable[Sequence[StoredNode]],
-        graph_of: Callable[[], LogicalGraph],
+        graph_of: Callable[[], Links],
     ) -> GraphVersionRecord:
         last, activation = await self._lock_numbers(environment.id)
         row = GraphVersionRow(
@@ -235,13 +228,13 @@ class SqlGraphRepository:
         # The driver's own UUIDs: it copies their bytes, where a uuid.UUID is converted for every row it is in.
         version, tenant = DriverUUID(row.id.bytes), DriverUUID(self._tenant.bytes)
         uuids: dict[str, uuid.UUID] = {}
-        graph: asyncio.Future[LogicalGraph] | None = None
+        graph: asyncio.Future[Links] | None = None
 
         async def node_rows() -> AsyncIterator[tuple[Any, ...]]:
             nonlocal graph
             # Slices arrive as they are normalised: PostgreSQL stores one while the next is being read.
             async for stored in nodes:
-                found = node_uuids(project, [s.node.unique_id for s in stored], DriverUUID)
+                found = node_uuids(project, [s.outline.unique_id for s in stored], DriverUUID)
                 uuids.update(found)
                 for n, document in stored:
                     yield (
@@ -265,7 +258,7 @@ class SqlGraphRepository:
             await copy_records(self._session, "graph_nodes", _NODE_COLUMNS, node_rows())
         finally:
             built = (await asyncio.gather(graph, return_exceptions=True))[0] if graph else None
-        if not isinstance(built, LogicalGraph):
+        if not isinstance(built, Links):
             raise built or RuntimeError("the node rows were never all drawn")
         await copy_records(
             self._session,
@@ -273,7 +266,7 @@ class SqlGraphRepository:
             _EDGE_COLUMNS,
             [(version, uuids[e.parent], uuids[e.child], tenant, e.kind) for e in built.edges],  # kind: a StrEnum
         )
-        edge_count, project_name = len(built.edges), metadata.project_name or _root_project(built)
+        edge_count, project_name = len(built.edges), built.project_name
         await self._session.execute(
             update(GraphVersionRow)
             .where(GraphVersionRow.id == row.id)
