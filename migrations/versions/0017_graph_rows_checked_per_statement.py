@@ -57,23 +57,25 @@ def upgrade() -> None:
         """
         CREATE FUNCTION graph_edges_join_nodes() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
-            stray record;
+            version uuid;
+            stray uuid;
         BEGIN
-            -- As sets, not a probe per edge: the ends the statement names, less the nodes its versions hold.
-            SELECT ends.graph_version_id, ends.node_uuid INTO stray
-            FROM (
-                SELECT graph_version_id, parent_uuid AS node_uuid FROM written
-                UNION
-                SELECT graph_version_id, child_uuid FROM written
-                EXCEPT
-                SELECT n.graph_version_id, n.node_uuid FROM graph_nodes n
-                WHERE n.graph_version_id IN (SELECT DISTINCT graph_version_id FROM written)
-            ) ends
-            LIMIT 1;
-            IF FOUND THEN
-                RAISE EXCEPTION 'graph edge refused: version % holds no node %', stray.graph_version_id, stray.node_uuid
-                    USING ERRCODE = 'foreign_key_violation';
-            END IF;
+            -- As sets, per version (a statement writes one): the ends its edges name, less the nodes it holds,
+            -- read on graph_nodes' primary key, not a probe per edge.
+            FOR version IN SELECT DISTINCT graph_version_id FROM written LOOP
+                SELECT node_uuid INTO stray FROM (
+                    SELECT parent_uuid AS node_uuid FROM written WHERE graph_version_id = version
+                    UNION
+                    SELECT child_uuid FROM written WHERE graph_version_id = version
+                    EXCEPT
+                    SELECT node_uuid FROM graph_nodes WHERE graph_version_id = version
+                ) ends
+                LIMIT 1;
+                IF FOUND THEN
+                    RAISE EXCEPTION 'graph edge refused: version % holds no node %', version, stray
+                        USING ERRCODE = 'foreign_key_violation';
+                END IF;
+            END LOOP;
             RETURN NULL;
         END
         $$
