@@ -269,10 +269,11 @@ def _stored(head: JsonDict, config: JsonDict, tail: JsonDict) -> StoredNode:
 
 def _whole(head: JsonDict, config: JsonDict, tail: JsonDict) -> GraphNode:
     _, fingerprint = _encoded(head, config, tail)
-    return GraphNode(**head, config=config, **tail, fingerprint=fingerprint)
+    columns = tuple(Column(**column) for column in tail["columns"])
+    return GraphNode(**head, config=config, **{**tail, "columns": columns}, fingerprint=fingerprint)
 
 
-def _columns(env: Envelope, where: str, columns: Any) -> tuple[Column, ...]:
+def _columns(env: Envelope, where: str, columns: Any) -> tuple[JsonDict, ...]:
     if not isinstance(columns, dict):
         raise env.error(f"{where}.columns is a JSON {json_type(columns)}, expected an object")
     result = []
@@ -300,14 +301,17 @@ def _columns(env: Envelope, where: str, columns: Any) -> tuple[Column, ...]:
             name, data_type = env.text(name, at, ".name") or key, env.text(data_type, at, ".data_type")
             description = env.text(description, at, ".description") or ""
             meta, tags = env.mapping(meta, at, ".meta"), env.strings(tags, at, ".tags")
+        # A Column's fields, in its order, as a dict: encoded the same, and far cheaper to make (see _whole).
         result.append(
-            Column(
-                name=name,
-                data_type=data_type,
-                description=lf(description) if description else "",
-                meta=meta or {},
-                tags=tuple(tags) if tags else (),
-            )
+            {
+                "name": name,
+                "data_type": data_type,
+                "description": lf(description) if description else "",
+                "index": None,
+                "meta": meta or {},
+                "tags": tuple(tags) if tags else (),
+                "comment": None,
+            }
         )
     return tuple(result)
 
