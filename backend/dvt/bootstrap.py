@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from dvt.adapters.artifacts.readers import read_artifact
+from dvt.adapters.artifacts.readers import open_artifact, read_artifact
 from dvt.adapters.artifacts.store import LocalArtifactStore
 from dvt.adapters.auth.api_tokens import ApiTokenCodec
 from dvt.adapters.auth.local_issuer import LocalIssuer
@@ -165,7 +165,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         notifier = PgRunNotifier(plain_dsn(url))
         await notifier.start()
         stack.push_async_callback(notifier.close)
-        ingest = IngestService(units, read_artifact, store)
+        ingest = IngestService(units, open_artifact, store)
         secrets = SecretService(units, cipher)
         plans = PlanService(units, PolicyRegistry(), ttl=timedelta(hours=settings.plan_ttl_hours))
         runs = RunService(units, plans, notifier, exclusive=exclusive_databases(settings))

@@ -203,6 +203,24 @@ async def test_a_cycle_is_refused_with_its_path(app: Services, scope: TenantScop
     assert a in str(refused.value) and b in str(refused.value)
 
 
+async def test_a_node_refused_after_others_were_stored_leaves_nothing(
+    app: Services, scope: TenantScope, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nodes are normalised as they are stored: one refused late in the file undoes the ingestion."""
+    monkeypatch.setattr("dvt.application.ingest._SLICE", 10)  # several slices stored before the bad one
+    manifest = orjson.loads((FIXTURES / "dbt-labs__dbt-core/manifest__state_v12.json").read_bytes())
+    last = list(manifest["nodes"])[-1]
+    manifest["nodes"][last]["depends_on"] = ["not", "an", "object"]
+    with pytest.raises(ArtifactError, match=r"depends_on is a JSON array"):
+        await app.ingest.ingest(
+            Access.system(scope), IngestTarget("proj", "prod"), [ArtifactFile("manifest.json", orjson.dumps(manifest))]
+        )
+    with pytest.raises(NotFoundError):
+        await app.tenancy.environment(Access.system(scope), "proj", "prod")
+    report = await _ingest(app, scope, "dbt-labs__dbt-core/manifest__state_v12.json")
+    assert report.created and report.counts["nodes"] == len(manifest["nodes"])
+
+
 async def test_a_catalog_alone_needs_a_graph_first(app: Services, scope: TenantScope) -> None:
     with pytest.raises(ValidationError, match="ingest a manifest first"):
         await _ingest(app, scope, CATALOGS[0]["file"])

@@ -6,13 +6,15 @@ import hashlib
 from collections import Counter
 from typing import Any
 
+import orjson
 import pytest
 
-from dvt.adapters.artifacts.readers import read_artifact
+from dvt.adapters.artifacts.readers import open_artifact, read_artifact
 from dvt.domain.errors import ArtifactError
 from dvt.domain.graph.model import (
     Catalog,
     Manifest,
+    OpenManifest,
     RunResults,
     Sources,
 )
@@ -382,6 +384,21 @@ def test_a_nodes_fingerprint_changes_with_what_a_diff_reads(fields: dict[str, An
     first = _read_doc(_manifest_doc(_model("model.shop.a", raw_code="select 1"))).nodes[0]
     changed = _read_doc(_manifest_doc(_model("model.shop.a", **{"raw_code": "select 1", **fields}))).nodes[0]
     assert first.fingerprint != changed.fingerprint
+
+
+def test_a_nodes_fingerprint_leaves_out_its_rendered_config_but_materialized() -> None:
+    first = _read_doc(_manifest_doc(_model("model.shop.a", config={"materialized": "view", "on_schema_change": "a"})))
+    second = _read_doc(_manifest_doc(_model("model.shop.a", config={"materialized": "view", "on_schema_change": "b"})))
+    assert first.nodes[0].fingerprint == second.nodes[0].fingerprint
+
+
+@pytest.mark.parametrize("row", MANIFEST_ROWS, ids=_ids(MANIFEST_ROWS))
+def test_each_nodes_document_is_the_node_as_orjson_writes_it(row: dict[str, str]) -> None:
+    """Encoded once while reading, in parts: stored, it must read back as the node itself."""
+    opened = open_artifact(row["file"], (FIXTURES / row["file"]).read_bytes())
+    assert isinstance(opened, OpenManifest)
+    stored = opened.read_nodes(0, opened.node_count)
+    assert [s.document for s in stored] == [orjson.dumps(node) for node in opened.graph_nodes()]
 
 
 # --- Run results, catalog, sources ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -12,22 +13,24 @@ from typing import Any, TypeVar
 from dvt.application.access import Access
 from dvt.application.audit import record
 from dvt.application.collector import collector_paused
-from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork, UnitOfWorkFactory
+from dvt.application.ports import ArtifactOpener, ArtifactStore, UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import ArtifactSummary, GraphVersionRecord, IngestReport
 from dvt.application.tenancy import require_environment, require_project
 from dvt.domain.authorization import Permission, environment_scope, organization_scope, project_scope
 from dvt.domain.errors import ArtifactError, ValidationError
-from dvt.domain.graph.build import build_graph, root_project
+from dvt.domain.graph.build import Links, link
 from dvt.domain.graph.identity import node_uuid
 from dvt.domain.graph.model import (
-    Artifact,
     ArtifactKind,
     Catalog,
-    Manifest,
+    NodeOutline,
     NodeResult,
+    OpenArtifact,
+    OpenManifest,
     RunResults,
     SourceFreshness,
     Sources,
+    StoredNode,
 )
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION, Adapter, Environment, TenantScope, check_slug
 
@@ -40,6 +43,7 @@ _ORDER = {
 }
 R = TypeVar("R", NodeResult, SourceFreshness)
 _LISTED = 5  # unknown unique_ids named in a warning before "and N more"
+_SLICE = 1_000  # nodes normalised at a time, while the database stores the slice before
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,7 @@ class ArtifactFile:
 @dataclass(frozen=True, slots=True)
 class _Read:
     file: ArtifactFile
-    artifact: Artifact
+    artifact: OpenArtifact
     sha256: str
 
 
@@ -75,7 +79,7 @@ def _unknown_warning(file_name: str, unknown: list[str], what: str) -> str:
 
 
 class IngestService:
-    def __init__(self, units: UnitOfWorkFactory, read: ArtifactReader, store: ArtifactStore) -> None:
+    def __init__(self, units: UnitOfWorkFactory, read: ArtifactOpener, store: ArtifactStore) -> None:
         self._units = units
         self._read = read
         self._store = store
@@ -105,13 +109,14 @@ class IngestService:
         return report
 
     def _read_all(self, files: list[ArtifactFile]) -> list[_Read]:
-        """Parse everything before touching the database: a bad file refuses the whole ingestion."""
+        """Parse everything before touching the database: a bad file refuses the whole ingestion. A manifest's
+        nodes are normalised later, as they are stored; one that cannot be refuses it then (nothing is committed)."""
         # hashlib lets go of the GIL on large inputs: the digests are computed beside the parse, not after it.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvt-ingest-sha256") as hashing:
             digests = [hashing.submit(_sha256, f.data) for f in files]
             artifacts = [self._read(f.name, f.data) for f in files]
             reads = [_Read(f, a, d.result()) for f, a, d in zip(files, artifacts, digests, strict=True)]
-        manifests = [r.file.name for r in reads if isinstance(r.artifact, Manifest)]
+        manifests = [r.file.name for r in reads if isinstance(r.artifact, OpenManifest)]
         if len(manifests) > 1:
             raise ValidationError(f"one manifest per ingestion, got {len(manifests)}: {', '.join(manifests)}")
         reads.sort(key=lambda r: _ORDER[r.artifact.metadata.kind])
@@ -187,7 +192,7 @@ class _Ingestion:
                 )
             )
             artifact = read.artifact
-            if isinstance(artifact, Manifest):
+            if isinstance(artifact, OpenManifest):
                 await self._manifest(read, artifact)
             elif isinstance(artifact, Catalog):
                 await self._catalog(read, artifact)
@@ -206,14 +211,24 @@ class _Ingestion:
             made_current=self.made_current,
         )
 
-    async def _store(self, read: _Read, version_id: uuid.UUID | None) -> uuid.UUID | None:
-        """Keep the raw file (content-addressed); None when this environment already holds it."""
+    def _key(self, read: _Read) -> str:
+        return f"{self.scope.tenant_id}/{read.sha256[:2]}/{read.sha256}.json"
+
+    async def _store(
+        self, read: _Read, version_id: uuid.UUID | None, written: asyncio.Future[None] | None = None
+    ) -> uuid.UUID | None:
+        """Keep the raw file (content-addressed); None when this environment already holds it. `written`: the
+        file's put, started earlier (the store's keys are content-addressed, so writing it again is harmless)."""
         kind = read.artifact.metadata.kind.value
         repository = self.uow.artifacts(self.scope)
-        if await repository.find(self.environment.id, kind, read.sha256):
+        held = await repository.find(self.environment.id, kind, read.sha256)
+        if written is not None:
+            await written
+        if held:
             return None
-        key = f"{self.scope.tenant_id}/{read.sha256[:2]}/{read.sha256}.json"
-        await asyncio.to_thread(self.store.put, key, read.file.data)
+        key = self._key(read)
+        if written is None:
+            await asyncio.to_thread(self.store.put, key, read.file.data)
         record = await repository.add(
             self.environment.id,
             version_id,
@@ -225,49 +240,69 @@ class _Ingestion:
         )
         return record.id
 
-    async def _manifest(self, read: _Read, manifest: Manifest) -> None:
+    async def _manifest(self, read: _Read, manifest: OpenManifest) -> None:
         graphs = self.uow.graphs(self.scope)
-        if self.same_project:
-            await self._check_project(read, manifest)
+        first = await graphs.first_version(self.environment.id) if self.same_project else None
         existing = await graphs.version_by_hash(self.environment.id, read.sha256)
-        if existing is not None:
-            # The same manifest again: the same version, and ingesting it says "this is the graph now".
-            self.version = existing
-            self.made_current = await graphs.make_current(self.environment.id, existing.id)
-        else:
-            graph = build_graph(manifest, read.file.name)
-            self.version = await graphs.create_version(
-                self.environment,
-                read.sha256,
-                manifest.metadata,
-                manifest.counts,
-                manifest.selectors,
-                graph,
-                manifest.macros,
-            )
-            self.created = True
-            self._known[self.version.id] = {n.unique_id for n in manifest.nodes}
-            if manifest.metadata.invocation_id:
-                # Results of this invocation that arrived before their manifest attach to it now.
-                await self.uow.results(self.scope).attach_invocation(
-                    self.environment.id, manifest.metadata.invocation_id, self.version.id
-                )
+        if existing is None:
+            # The raw file is written while the graph is stored: neither waits on the other.
+            written = asyncio.ensure_future(asyncio.to_thread(self.store.put, self._key(read), read.file.data))
+            try:
+                self.version = await self._new_version(read, manifest, first)
+                self.warnings.extend(self.version.warnings)
+                await self._store(read, self.version.id, written)
+            finally:
+                await asyncio.gather(written, return_exceptions=True)  # retrieved, whatever went wrong first
+            return
+        # The same manifest again: the same version, and ingesting it says "this is the graph now".
+        self._check_project(read, manifest, first, existing.project_name)  # the same bytes, the same project
+        self.version = existing
+        self.made_current = await self.uow.graphs(self.scope).make_current(self.environment.id, existing.id)
         self.warnings.extend(self.version.warnings)
         await self._store(read, self.version.id)
 
-    async def _check_project(self, read: _Read, manifest: Manifest) -> None:
-        first = await self.uow.graphs(self.scope).first_version(self.environment.id)
-        if first is None or first.project_name is None:
-            return  # nothing fixes the project yet: this manifest will
-        found = root_project(manifest)
-        if found != first.project_name:
-            raise ArtifactError(
-                read.file.name,
-                f"is a manifest of dbt project {found!r}, but environment {self.environment.slug!r} holds the graph "
-                f"of {first.project_name!r}: refused, dbt ran another project than the environment's",
-                kind=manifest.metadata.kind.value,
-                schema_version=manifest.metadata.schema_version,
+    async def _new_version(
+        self, read: _Read, manifest: OpenManifest, first: GraphVersionRecord | None
+    ) -> GraphVersionRecord:
+        nodes: list[NodeOutline] = []
+
+        def graph_of() -> Links:
+            links = link(nodes, manifest.metadata, read.file.name)
+            self._check_project(read, manifest, first, links.project_name)
+            return links
+
+        version = await self.uow.graphs(self.scope).create_version(
+            self.environment,
+            read.sha256,
+            manifest.metadata,
+            manifest.counts,
+            manifest.selectors,
+            manifest.macros,
+            _normalised(manifest, nodes),
+            graph_of,
+        )
+        self.created = True
+        self._known[version.id] = {n.unique_id for n in nodes}
+        if manifest.metadata.invocation_id:
+            # Results of this invocation that arrived before their manifest attach to it now.
+            await self.uow.results(self.scope).attach_invocation(
+                self.environment.id, manifest.metadata.invocation_id, version.id
             )
+        return version
+
+    def _check_project(
+        self, read: _Read, manifest: OpenManifest, first: GraphVersionRecord | None, found: str | None
+    ) -> None:
+        """A run's manifest must be of the project the environment's first version fixed (when there is one)."""
+        if first is None or first.project_name is None or found == first.project_name:
+            return
+        raise ArtifactError(
+            read.file.name,
+            f"is a manifest of dbt project {found!r}, but environment {self.environment.slug!r} holds the graph "
+            f"of {first.project_name!r}: refused, dbt ran another project than the environment's",
+            kind=manifest.metadata.kind.value,
+            schema_version=manifest.metadata.schema_version,
+        )
 
     async def _attach_to(self, invocation_id: str | None) -> GraphVersionRecord | None:
         """The version of the same invocation, else this ingestion's manifest, else the latest."""
@@ -341,6 +376,21 @@ class _Ingestion:
         unknown = sorted(r.unique_id for _, r, is_known in rows if not is_known)
         if unknown and known:
             self.warnings.append(_unknown_warning(read.file.name, unknown, "freshness results"))
+
+
+async def _normalised(manifest: OpenManifest, into: list[NodeOutline]) -> AsyncIterator[list[StoredNode]]:
+    """The manifest's nodes a slice at a time, each normalised in a thread while the caller stores the one before;
+    every node is also appended to `into`, for the graph built once all are stored."""
+    loop = asyncio.get_running_loop()
+    count = manifest.node_count
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvt-ingest-nodes") as reading:
+        ahead = loop.run_in_executor(reading, manifest.read_nodes, 0, _SLICE)
+        for start in range(0, count, _SLICE):
+            stored = await ahead
+            if start + _SLICE < count:
+                ahead = loop.run_in_executor(reading, manifest.read_nodes, start + _SLICE, start + 2 * _SLICE)
+            into.extend(s.outline for s in stored)
+            yield stored
 
 
 def _sha256(data: bytes) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, Self
@@ -27,7 +27,7 @@ from dvt.application.run_ports import JobQueue, RunRepository
 from dvt.application.secret_ports import SecretKeyRepository, SecretRepository
 from dvt.domain.authorization import Grant, Permission, Role
 from dvt.domain.canvas import CanvasState
-from dvt.domain.graph.build import LogicalGraph
+from dvt.domain.graph.build import Links
 from dvt.domain.graph.model import (
     Artifact,
     ArtifactMetadata,
@@ -35,7 +35,9 @@ from dvt.domain.graph.model import (
     GraphNode,
     Macro,
     NodeResult,
+    OpenArtifact,
     SourceFreshness,
+    StoredNode,
 )
 from dvt.domain.identity import Actor
 from dvt.domain.quotas import Quotas
@@ -44,6 +46,12 @@ from dvt.domain.tenancy import Adapter, Environment, Organization, Project, Tena
 
 class ArtifactReader(Protocol):
     def __call__(self, file_name: str, data: bytes) -> Artifact: ...
+
+
+class ArtifactOpener(Protocol):
+    """As ArtifactReader, but a manifest's nodes are normalised later, as they are stored."""
+
+    def __call__(self, file_name: str, data: bytes) -> OpenArtifact: ...
 
 
 class ArtifactStore(Protocol):
@@ -118,9 +126,13 @@ class GraphRepository(Protocol):
         metadata: ArtifactMetadata,
         counts: dict[str, int],
         selectors: dict[str, Any],
-        graph: LogicalGraph,
         macros: Mapping[str, Macro],
-    ) -> GraphVersionRecord: ...
+        nodes: AsyncIterable[Sequence[StoredNode]],
+        graph_of: Callable[[], Links],
+    ) -> GraphVersionRecord:
+        """Store `nodes` as they come, then the edges `graph_of()` links (called once every node is sent)."""
+        ...
+
     async def versions(
         self, environment_id: uuid.UUID, before_sequence: int | None, limit: int
     ) -> Page[GraphVersionRecord]: ...

@@ -138,9 +138,9 @@ class GraphNodeRow(Base):
         UniqueConstraint("graph_version_id", "unique_id"),
         Index("ix_graph_nodes_version_type", "graph_version_id", "resource_type"),
     )
-    graph_version_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("graph_versions.id", ondelete="CASCADE"), primary_key=True
-    )
+    # Of a version of its tenant, and deleted with it: triggers check that per statement, not a foreign key per row
+    # (migration 0017, docs/decisions/0008-graph-rows-checked-per-statement.md).
+    graph_version_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     node_uuid: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
     unique_id: Mapped[str] = mapped_column(Text)
@@ -159,9 +159,8 @@ class GraphNodeRow(Base):
 class GraphEdgeRow(Base):
     __tablename__ = "graph_edges"
     __table_args__ = (Index("ix_graph_edges_child", "graph_version_id", "child_uuid"),)
-    graph_version_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("graph_versions.id", ondelete="CASCADE"), primary_key=True
-    )
+    # Joins two nodes of a version of its tenant: checked per statement by triggers (migration 0017).
+    graph_version_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     parent_uuid: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     child_uuid: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(nullable=False)

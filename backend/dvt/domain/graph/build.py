@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from dvt.domain.errors import ArtifactError
-from dvt.domain.graph.model import EdgeKind, GraphNode, Manifest
+from dvt.domain.graph.model import ArtifactMetadata, EdgeKind, GraphNode, Manifest
 
 TEST_TYPES = frozenset({"test", "unit_test"})
 
@@ -25,20 +27,52 @@ class LogicalGraph:
     warnings: tuple[str, ...]
 
 
+class Linked(Protocol):
+    """What linking reads of a node: a GraphNode, or an ingestion's NodeOutline."""
+
+    @property
+    def unique_id(self) -> str: ...
+    @property
+    def resource_type(self) -> str: ...
+    @property
+    def package_name(self) -> str: ...
+    @property
+    def depends_on(self) -> tuple[str, ...]: ...
+    @property
+    def tested_node(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    edges: tuple[Edge, ...]
+    warnings: tuple[str, ...]
+    project_name: str | None  # as root_project names it
+
+
 def root_project(manifest: Manifest) -> str | None:
     """The dbt project a manifest describes: as its metadata names it, else (older manifests do not) the
     package most of its models belong to."""
-    if manifest.metadata.project_name:
-        return manifest.metadata.project_name
-    packages = Counter(n.package_name for n in manifest.nodes if n.resource_type == "model")
+    return _project(manifest.metadata, manifest.nodes)
+
+
+def _project(metadata: ArtifactMetadata, nodes: Sequence[Linked]) -> str | None:
+    if metadata.project_name:
+        return metadata.project_name
+    packages = Counter(n.package_name for n in nodes if n.resource_type == "model")
     return packages.most_common(1)[0][0] if packages else None
 
 
 def build_graph(manifest: Manifest, file_name: str) -> LogicalGraph:
-    known = {node.unique_id for node in manifest.nodes}
+    links = link(manifest.nodes, manifest.metadata, file_name)
+    return LogicalGraph(manifest.nodes, links.edges, links.warnings)
+
+
+def link(nodes: Sequence[Linked], metadata: ArtifactMetadata, file_name: str) -> Links:
+    """The edges between a manifest's nodes, refusing cycles, warning on parents it does not hold."""
+    known = {node.unique_id for node in nodes}
     edges: list[Edge] = []
     warnings: list[str] = []
-    for node in manifest.nodes:
+    for node in nodes:
         kind = EdgeKind.TESTS if node.resource_type in TEST_TYPES else EdgeKind.DEPENDS_ON
         parents = node.depends_on
         if node.tested_node and node.tested_node not in parents:
@@ -57,9 +91,9 @@ def build_graph(manifest: Manifest, file_name: str) -> LogicalGraph:
             file_name,
             "dependency cycle: " + " -> ".join(cycle),
             kind="manifest",
-            schema_version=manifest.metadata.schema_version,
+            schema_version=metadata.schema_version,
         )
-    return LogicalGraph(manifest.nodes, tuple(edges), tuple(warnings))
+    return Links(tuple(edges), tuple(warnings), _project(metadata, nodes))
 
 
 def find_cycle(nodes: set[str], edges: list[Edge]) -> list[str] | None:

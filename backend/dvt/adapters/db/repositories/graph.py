@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import orjson
+from asyncpg.pgproto.pgproto import UUID as DriverUUID
 from sqlalchemy import ColumnElement, Select, and_, case, func, null, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,9 +25,9 @@ from dvt.adapters.db.models import (
 )
 from dvt.application.ports import NodeFilter
 from dvt.application.records import EdgeRecord, GraphVersionRecord, NodeDetail, NodeSummary, Page
-from dvt.domain.graph.build import LogicalGraph
+from dvt.domain.graph.build import Links
 from dvt.domain.graph.identity import node_uuid, node_uuids
-from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode, Macro, ResourceType
+from dvt.domain.graph.model import ArtifactMetadata, CatalogEntry, Column, GraphNode, Macro, ResourceType, StoredNode
 from dvt.domain.tenancy import Environment, TenantScope
 
 _SUMMARY = (
@@ -89,12 +91,6 @@ def _version(row: GraphVersionRow) -> GraphVersionRecord:
         project_name=row.project_name,
         selectors=dict(row.selectors),
     )
-
-
-def _root_project(graph: LogicalGraph) -> str | None:
-    """Older manifests do not name their project: the package most models belong to is it."""
-    packages = Counter(n.package_name for n in graph.nodes if n.resource_type == "model")
-    return packages.most_common(1)[0][0] if packages else None
 
 
 def node_from_data(data: dict[str, Any]) -> GraphNode:
@@ -201,8 +197,9 @@ class SqlGraphRepository:
         metadata: ArtifactMetadata,
         counts: dict[str, int],
         selectors: dict[str, Any],
-        graph: LogicalGraph,
         macros: Mapping[str, Macro],
+        nodes: AsyncIterable[Sequence[StoredNode]],
+        graph_of: Callable[[], Links],
     ) -> GraphVersionRecord:
         last, activation = await self._lock_numbers(environment.id)
         row = GraphVersionRow(
@@ -218,49 +215,64 @@ class SqlGraphRepository:
             generated_at=metadata.generated_at,
             adapter_type=metadata.adapter_type,
             counts=counts,
-            edge_count=len(graph.edges),
-            warnings=list(graph.warnings),
+            edge_count=0,  # the edges, their warnings and (where the file does not name it) the project come last
+            warnings=[],
             selectors=selectors,
             macros=orjson.dumps(macros),
-            project_name=metadata.project_name or _root_project(graph),
+            project_name=metadata.project_name,
         )
         self._session.add(row)
         await self._session.flush()
         await self._session.refresh(row)
         project = environment.project_id
-        uuids = node_uuids(project, [n.unique_id for n in graph.nodes])
-        tenant, version = self._tenant, row.id
-        # A generator, not a list: each node's document is encoded as the driver draws its row, so PostgreSQL
-        # stores (and compresses) the first rows while the later ones are still being encoded.
-        await copy_records(
-            self._session,
-            "graph_nodes",
-            _NODE_COLUMNS,
-            (
-                (
-                    version,
-                    uuids[n.unique_id],
-                    tenant,
-                    n.unique_id,
-                    n.resource_type,
-                    n.name,
-                    n.package_name,
-                    n.path,
-                    list(n.tags),
-                    n.materialized,
-                    n.checksum,
-                    orjson.dumps(n),
-                )
-                for n in graph.nodes
-            ),
-        )
+        # The driver's own UUIDs: it copies their bytes, where a uuid.UUID is converted for every row it is in.
+        version, tenant = DriverUUID(row.id.bytes), DriverUUID(self._tenant.bytes)
+        uuids: dict[str, uuid.UUID] = {}
+        graph: asyncio.Future[Links] | None = None
+
+        async def node_rows() -> AsyncIterator[tuple[Any, ...]]:
+            nonlocal graph
+            # Slices arrive as they are normalised: PostgreSQL stores one while the next is being read.
+            async for stored in nodes:
+                found = node_uuids(project, [s.outline.unique_id for s in stored], DriverUUID)
+                uuids.update(found)
+                for n, document in stored:
+                    yield (
+                        version,
+                        found[n.unique_id],
+                        tenant,
+                        n.unique_id,
+                        n.resource_type,
+                        n.name,
+                        n.package_name,
+                        n.path,
+                        n.tags,
+                        n.materialized,
+                        n.checksum,
+                        document,
+                    )
+            # Every node is sent: the graph is built while PostgreSQL stores the last of them.
+            graph = asyncio.ensure_future(asyncio.to_thread(graph_of))
+
+        try:
+            await copy_records(self._session, "graph_nodes", _NODE_COLUMNS, node_rows())
+        finally:
+            built = (await asyncio.gather(graph, return_exceptions=True))[0] if graph else None
+        if not isinstance(built, Links):
+            raise built or RuntimeError("the node rows were never all drawn")
         await copy_records(
             self._session,
             "graph_edges",
             _EDGE_COLUMNS,
-            ((version, uuids[e.parent], uuids[e.child], tenant, e.kind) for e in graph.edges),  # kind: a StrEnum
+            [(version, uuids[e.parent], uuids[e.child], tenant, e.kind) for e in built.edges],  # kind: a StrEnum
         )
-        return _version(row)
+        edge_count, project_name = len(built.edges), built.project_name
+        await self._session.execute(
+            update(GraphVersionRow)
+            .where(GraphVersionRow.id == row.id)
+            .values(edge_count=edge_count, warnings=list(built.warnings), project_name=project_name)
+        )
+        return replace(_version(row), edge_count=edge_count, warnings=built.warnings, project_name=project_name)
 
     async def versions(
         self, environment_id: uuid.UUID, before_sequence: int | None, limit: int
