@@ -188,7 +188,7 @@ def test_the_migration_says_running_where_node_started_events_said_started(fresh
     config = alembic_config(fresh_database)
     command.upgrade(config, "0015")  # the rows as written before runs had numbers
     tenant, env, run = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    events = [  # kind, status as workers before 0017 wrote them
+    events = [  # kind, status as workers before 0018 wrote them
         ("status", "running"), ("node_started", "started"), ("node_finished", "success"), ("stage", None),
     ]  # fmt: skip
 
@@ -216,5 +216,5 @@ def test_the_migration_says_running_where_node_started_events_said_started(fresh
     command.upgrade(config, "head")
     assert asyncio.run(read()) == [("status", "running"), ("node_started", "running"), ("node_finished", "success"),
                                    ("stage", None)]  # fmt: skip
-    command.downgrade(config, "0016")
+    command.downgrade(config, "0017")
     assert asyncio.run(read()) == events

@@ -3,16 +3,16 @@
 Workers wrote `started`, a word no node status has; a run event's status is now read as a typed enum
 (RunEvent.nodeStatus), so earlier events are rewritten to the word the node row itself holds.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0017"
-down_revision: str | None = "0016"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
