@@ -56,6 +56,12 @@ def _one(fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], 
     return DataLoader(load_fn=load)
 
 
+async def _counted(counts: Awaitable[dict[K, int]], keys: list[K]) -> list[int]:
+    """Counts in the keys' order; a key the caller may not see counts nothing."""
+    found = await counts
+    return [found.get(k, 0) for k in keys]
+
+
 def _many(fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], Hashable]) -> DataLoader[K, list[V]]:
     """A loader of a list per key."""
 
@@ -137,6 +143,9 @@ class Loaders:
         )
         self.run_nodes: DataLoader[uuid.UUID, list[RunNodeRecord]] = _many(
             lambda ids: services.runs.nodes(access, ids), lambda n: n.run_id
+        )
+        self.run_node_count: DataLoader[uuid.UUID, int] = DataLoader(
+            load_fn=lambda ids: _counted(services.runs.node_counts(access, ids), ids)
         )
         self.actor_name: DataLoader[str, str] = DataLoader(
             load_fn=lambda labels: services.identity.actor_names(access, labels)
