@@ -190,6 +190,7 @@ CASES: dict[str, tuple[Call, bool]] = {
     "graph.document": (lambda app, w, a: app.graph.document(a, w.version.id), False),
     "graph.summaries": (lambda app, w, a: app.graph.summaries(a, [(w.version.id, w.node.node_uuid)]), False),
     "graph.details": (lambda app, w, a: app.graph.details(a, [(w.version.id, w.node.node_uuid)]), False),
+    "graph.descriptions": (lambda app, w, a: app.graph.descriptions(a, [(w.version.id, w.node.node_uuid)]), False),
     "graph.node_by_unique_id": (
         lambda app, w, a: app.graph.node_by_unique_id(a, w.version.id, w.node.unique_id),
         False,

@@ -19,6 +19,7 @@ from dvt.application.records import (
     ArtifactRecord,
     GraphVersionRecord,
     InvocationRecord,
+    NodeDescription,
     NodeDetail,
     NodeResultRecord,
     NodeSummary,
@@ -103,6 +104,9 @@ class Loaders:
         )
         self.node: DataLoader[tuple[uuid.UUID, uuid.UUID], NodeSummary | None] = _one(
             lambda keys: graph.summaries(access, keys), lambda n: (n.graph_version_id, n.node_uuid)
+        )
+        self.node_description: DataLoader[tuple[uuid.UUID, uuid.UUID], NodeDescription | None] = _one(
+            lambda keys: graph.descriptions(access, keys), lambda d: (d.graph_version_id, d.node_uuid)
         )
         self.node_detail: DataLoader[tuple[uuid.UUID, uuid.UUID], NodeDetail | None] = _one(
             lambda keys: graph.details(access, keys),
