@@ -383,7 +383,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, document: unknown, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, itemSummaries: unknown, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -440,7 +440,7 @@ export type RunDetailQuery = { run: { id: string, number: number, status: RunSta
 export type RunNodesQueryVariables = Exact<{
   id: string | number;
   first: number;
-  offset: number;
+  after?: string | null | undefined;
 }>;
 
 
@@ -1130,7 +1130,7 @@ export const PlanDetailDocument = new TypedDocumentString(`
       reason
       role
     }
-    document
+    itemSummaries
     headVersion {
       id
       sequence
@@ -1270,10 +1270,10 @@ export const RunDetailDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
 export const RunNodesDocument = new TypedDocumentString(`
-    query RunNodes($id: ID!, $first: Int!, $offset: Int!) {
+    query RunNodes($id: ID!, $first: Int!, $after: String) {
   run(id: $id) {
     id
-    nodes(first: $first, offset: $offset) {
+    nodes(first: $first, after: $after) {
       uniqueId
       status
       statusText

@@ -1,7 +1,7 @@
 // Plans' data access, in one place: the environment's plans, one plan, its nodes for the graph, and the
 // mutations that make and decide plans. Query keys come from `planKeys` alone.
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { CreatePlanInput, DecidePlanInput, PlanDetailQuery } from "../../gql/graphql";
+import type { CreatePlanInput, DecidePlanInput, PlanAction, PlanDetailQuery } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
 export const planKeys = {
@@ -93,8 +93,9 @@ export const PlanQuery = graphql(`
         reason
         role
       }
-      # Its items come from the contract document: thousands of typed items cost seconds to serialise.
-      document
+      # Its items as one JSON list of what the table shows: thousands of typed items cost seconds to
+      # serialise, and the whole contract document is ten times the bytes.
+      itemSummaries
       headVersion {
         id
         sequence
@@ -144,52 +145,25 @@ export function planListQuery(environmentId: string | undefined) {
   });
 }
 
-/** A plan item as the plan's contract has it (schema/contracts/execution-plan.v2.schema.json). */
-interface PlanItemDoc {
-  unique_id: string;
-  resource_type: string;
-  action: string;
-  wave: number;
-  priority: number;
-  estimate: { p50_ms: number; p90_ms: number; p50_cost_micros: number; p90_cost_micros: number; confidence: string; evidence: string };
-  decisions: { policy: string; reason: string; message: string; action: string | null; final: boolean }[];
-}
-
-const MICROS = 1_000_000; // cost micro-units per currency unit, as the contract counts them
-
+/** A plan item as the plan's table shows it (the schema's `Plan.itemSummaries`; costs in currency units). */
 export interface PlanItem {
   uniqueId: string;
   resourceType: string;
-  action: string;
+  action: PlanAction;
   wave: number;
-  priority: number;
-  estimate: { p50Ms: number; p90Ms: number; p50Cost: number; p90Cost: number; confidence: string; evidence: string };
-  decisions: { policy: string; reason: string; message: string; action: string | null; final: boolean }[];
+  why: string;
+  p50Cost: number;
+  p50Ms: number;
+  confidence: string;
 }
 
-/** The items of a plan's contract document, as the page reads them (costs in currency units). */
-export function planItemsOf(document: unknown): PlanItem[] {
-  const items = ((document as { items?: PlanItemDoc[] } | null)?.items ?? []) as PlanItemDoc[];
-  return items.map((i) => ({
-    uniqueId: i.unique_id,
-    resourceType: i.resource_type,
-    action: i.action,
-    wave: i.wave,
-    priority: i.priority,
-    estimate: {
-      p50Ms: i.estimate.p50_ms,
-      p90Ms: i.estimate.p90_ms,
-      p50Cost: i.estimate.p50_cost_micros / MICROS,
-      p90Cost: i.estimate.p90_cost_micros / MICROS,
-      confidence: i.estimate.confidence,
-      evidence: i.estimate.evidence,
-    },
-    decisions: i.decisions,
-  }));
+/** The items of a plan's `itemSummaries` (none when it has none). */
+export function planItemsOf(summaries: unknown): PlanItem[] {
+  return Array.isArray(summaries) ? (summaries as PlanItem[]) : [];
 }
 
 // Module-level, so TanStack Query maps the items once per fetch rather than once per render.
-const selectPlan = (data: PlanDetailQuery) => (data.plan ? { ...data.plan, items: planItemsOf(data.plan.document) } : null);
+const selectPlan = (data: PlanDetailQuery) => (data.plan ? { ...data.plan, items: planItemsOf(data.plan.itemSummaries) } : null);
 
 export function planQuery(planId: string) {
   return queryOptions({
