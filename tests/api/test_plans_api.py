@@ -192,6 +192,16 @@ async def test_item_summaries_are_the_items_as_a_table_shows_them(gql: GraphQLCl
         deciding = [d["message"] for d in item["decisions"] if d["final"] or d["action"]]
         assert summary["why"] == "; ".join(deciding) and summary["why"]  # what decided it, never blank
         assert (summary["p50Cost"], summary["p50Ms"]) == (item["estimate"]["p50Cost"], item["estimate"]["p50Ms"])
+    pages, pages_query = (
+        [],
+        """query($id: ID!, $offset: Int!) { plan(id: $id) { itemCount itemSummaries(first: 2, offset: $offset) } }""",
+    )
+    while True:
+        page = (await gql.data(pages_query, id=plan["id"], offset=len(pages)))["plan"]
+        if not page["itemSummaries"]:
+            break
+        pages += page["itemSummaries"]
+    assert pages == summaries and page["itemCount"] == len(summaries) > 2  # the pages, in order, are every item once
 
 
 async def test_a_full_refresh_runs_what_would_be_skipped(gql: GraphQLClient, environment: str) -> None:
