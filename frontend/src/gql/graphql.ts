@@ -383,7 +383,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, itemSummaries: unknown, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdBy: string, createdAt: string | null, expiresAt: string, decidedBy: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, itemCount: number, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -411,6 +411,15 @@ export type RejectPlanMutation = { rejectPlan:
     | { __typename: 'ValidationError', message: string }
    };
 
+export type PlanItemsQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  offset: number;
+}>;
+
+
+export type PlanItemsQuery = { plan: { id: string, itemSummaries: unknown } | null };
+
 export type PlanNodesQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -435,7 +444,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
+export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, nodeCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
 
 export type RunNodesQueryVariables = Exact<{
   id: string | number;
@@ -1130,7 +1139,7 @@ export const PlanDetailDocument = new TypedDocumentString(`
       reason
       role
     }
-    itemSummaries
+    itemCount
     headVersion {
       id
       sequence
@@ -1174,6 +1183,14 @@ export const RejectPlanDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<RejectPlanMutation, RejectPlanMutationVariables>;
+export const PlanItemsDocument = new TypedDocumentString(`
+    query PlanItems($id: ID!, $first: Int!, $offset: Int!) {
+  plan(id: $id) {
+    id
+    itemSummaries(first: $first, offset: $offset)
+  }
+}
+    `) as unknown as TypedDocumentString<PlanItemsQuery, PlanItemsQueryVariables>;
 export const PlanNodesDocument = new TypedDocumentString(`
     query PlanNodes($id: ID!) {
   plan(id: $id) {
@@ -1245,6 +1262,7 @@ export const RunDetailDocument = new TypedDocumentString(`
     regressions
     artifacts
     eventCount
+    nodeCount
     limits
     plan {
       id

@@ -9,7 +9,7 @@ import { useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { useLogicalGraph, useNodeDetail } from "../graph/api";
-import { docsListQuery } from "./api";
+import { DEFAULT_DOC_TYPES, docsListQuery } from "./api";
 import type { ResourceType } from "../../gql/graphql";
 import { resourceTypeWord } from "../../lib/vocabulary";
 
@@ -23,7 +23,7 @@ export default function DocsPage() {
   const versionId = environment.data?.latestGraphVersion?.id;
   const [text, setText] = useState("");
   const search = useDeferredValue(text.trim());
-  const [types, setTypes] = useState<ResourceType[]>(["MODEL", "SOURCE", "SEED", "SNAPSHOT", "EXPOSURE"]);
+  const [types, setTypes] = useState<ResourceType[]>([...DEFAULT_DOC_TYPES]);
   const [open, setOpen] = useState<string | null>(null);
   const list = useInfiniteQuery(docsListQuery(versionId, search, types));
   if (environment.isPending) return <Loading what="environment" />;

@@ -5,6 +5,8 @@ import type { ResourceType } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
 export const DOCS_PAGE = 200;
+/** The kinds the list shows until the reader picks others. */
+export const DEFAULT_DOC_TYPES: readonly ResourceType[] = ["MODEL", "SOURCE", "SEED", "SNAPSHOT", "EXPOSURE"];
 
 export const docsKeys = {
   all: ["docs"] as const,
@@ -34,7 +36,7 @@ const DocsListQuery = graphql(`
   }
 `);
 
-export function docsListQuery(versionId: string | undefined, search: string, types: readonly ResourceType[]) {
+export function docsListQuery(versionId: string | undefined, search: string, types: readonly ResourceType[] = DEFAULT_DOC_TYPES) {
   return infiniteQueryOptions({
     queryKey: docsKeys.list(versionId, search, types),
     enabled: !!versionId,

@@ -9,7 +9,7 @@ import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States
 import type { PlanAction } from "../../gql/graphql";
 import { duration, money, when } from "../../lib/format";
 import { useTriggerRun } from "../runs/api";
-import { planQuery, useDecidePlan, type PlanItem } from "./api";
+import { planQuery, useDecidePlan, usePlanItems, type PlanItem } from "./api";
 
 const ACTIONS: readonly PlanAction[] = ["RUN", "PARTIAL", "SKIP"];
 
@@ -20,6 +20,7 @@ export default function PlanPage() {
   const may = usePermissions();
   const environment = useEnvironment();
   const plan = useQuery(planQuery(planId));
+  const planItems = usePlanItems(planId, !!plan.data);
   const decidePlan = useDecidePlan();
   const triggerRun = useTriggerRun();
   const currency = useCurrency();
@@ -28,9 +29,9 @@ export default function PlanPage() {
   const [action, setAction] = useState<PlanAction | "">("");
   const waves = useMemo(() => {
     const counts = new Map<number, number>();
-    for (const item of plan.data?.items ?? []) if (item.action !== "SKIP") counts.set(item.wave, (counts.get(item.wave) ?? 0) + 1);
+    for (const item of planItems.items) if (item.action !== "SKIP") counts.set(item.wave, (counts.get(item.wave) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => a[0] - b[0]);
-  }, [plan.data]);
+  }, [planItems.items]);
   // Made once per plan and currency: new columns would make the table read every row's values again.
   const columns = useMemo<Column<PlanItem>[]>(
     () => [
@@ -71,7 +72,7 @@ export default function PlanPage() {
     }
   };
   const runnable = p.status === "APPROVED" || (p.status === "DRAFT" && p.approvalsRequired.length === 0);
-  const items = action ? p.items.filter((i) => i.action === action) : p.items;
+  const items = action ? planItems.items.filter((i) => i.action === action) : planItems.items;
   return (
     <div className="page plan">
       <h1>
@@ -160,6 +161,12 @@ export default function PlanPage() {
       </section>
       <section>
         <h2>Nodes</h2>
+        {!planItems.complete && (
+          <div className="state" role="status">
+            Reading nodes: {planItems.items.length} of {p.itemCount}…
+          </div>
+        )}
+        {planItems.error && <ErrorState error={planItems.error} retry={() => void planItems.refetch()} />}
         <label>
           Action{" "}
           <select aria-label="Action filter" value={action} onChange={(e) => setAction(e.target.value as PlanAction | "")}>
@@ -172,6 +179,7 @@ export default function PlanPage() {
         <DataTable
           label="plan items"
           rows={items}
+          total={action ? undefined : p.itemCount}
           rowKey={(i) => i.uniqueId}
           filterable
           empty="No node in this plan."

@@ -1,6 +1,7 @@
 // Plans' data access, in one place: the environment's plans, one plan, its nodes for the graph, and the
 // mutations that make and decide plans. Query keys come from `planKeys` alone.
-import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo } from "react";
 import type { CreatePlanInput, DecidePlanInput, PlanAction, PlanDetailQuery } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
@@ -10,6 +11,7 @@ export const planKeys = {
   list: (environmentId: string | undefined) => [...planKeys.lists(), environmentId] as const,
   detail: (planId: string) => [...planKeys.all, "detail", planId] as const,
   nodes: (planId: string) => [...planKeys.all, "nodes", planId] as const,
+  items: (planId: string) => [...planKeys.all, "items", planId] as const,
 };
 
 import { graphql } from "../../gql";
@@ -93,9 +95,7 @@ export const PlanQuery = graphql(`
         reason
         role
       }
-      # Its items as one JSON list of what the table shows: thousands of typed items cost seconds to
-      # serialise, and the whole contract document is ten times the bytes.
-      itemSummaries
+      itemCount
       headVersion {
         id
         sequence
@@ -120,6 +120,17 @@ export const RejectPlan = graphql(`
   mutation RejectPlan($input: DecidePlanInput!) {
     rejectPlan(input: $input) {
       ...PlanOutcome
+    }
+  }
+`);
+
+// Its items as JSON lists of what the table shows, a page at a time: thousands of typed items cost the
+// server seconds to write, and the whole contract document is four times the bytes.
+const PlanItemsQuery = graphql(`
+  query PlanItems($id: ID!, $first: Int!, $offset: Int!) {
+    plan(id: $id) {
+      id
+      itemSummaries(first: $first, offset: $offset)
     }
   }
 `);
@@ -162,15 +173,41 @@ export function planItemsOf(summaries: unknown): PlanItem[] {
   return Array.isArray(summaries) ? (summaries as PlanItem[]) : [];
 }
 
-// Module-level, so TanStack Query maps the items once per fetch rather than once per render.
-const selectPlan = (data: PlanDetailQuery) => (data.plan ? { ...data.plan, items: planItemsOf(data.plan.itemSummaries) } : null);
-
 export function planQuery(planId: string) {
   return queryOptions({
     queryKey: planKeys.detail(planId),
     queryFn: () => request(PlanQuery, { id: planId }),
-    select: selectPlan,
+    select: (data: PlanDetailQuery) => data.plan,
   });
+}
+
+// The first page is small, so the table shows as soon as a screenful is in; the rest follow behind it in
+// pages whose answer the page takes in within one short task each.
+const FIRST_ITEM_PAGE = 100;
+const ITEM_PAGE = 1000;
+
+export function planItemsQuery(planId: string) {
+  return infiniteQueryOptions({
+    queryKey: planKeys.items(planId),
+    initialPageParam: 0,
+    queryFn: ({ pageParam }) => request(PlanItemsQuery, { id: planId, first: pageParam === 0 ? FIRST_ITEM_PAGE : ITEM_PAGE, offset: pageParam }),
+    getNextPageParam: (last, pages) => {
+      const read = pages.reduce((sum, p) => sum + planItemsOf(p.plan?.itemSummaries).length, 0);
+      return planItemsOf(last.plan?.itemSummaries).length === (pages.length === 1 ? FIRST_ITEM_PAGE : ITEM_PAGE) ? read : undefined;
+    },
+  });
+}
+
+/** Every item of a plan, read a page at a time: the first page shows at once, the rest follow in order once
+ * `more` (the page is drawn: a big page in the server's hands would hold up the small requests it waits on). */
+export function usePlanItems(planId: string, more = true) {
+  const query = useInfiniteQuery(planItemsQuery(planId));
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  useEffect(() => {
+    if (more && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [more, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const items = useMemo(() => query.data?.pages.flatMap((p) => planItemsOf(p.plan?.itemSummaries)) ?? [], [query.data]);
+  return { ...query, items, complete: !!query.data && !hasNextPage };
 }
 
 /** A plan's nodes and actions only: what the graph highlights. */

@@ -24,7 +24,7 @@ export default function RunDetailPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const run = useQuery(runQuery(runId));
-  const nodes = useRunNodes(runId);
+  const nodes = useRunNodes(runId, !!run.data);
   const cancel = useCancelRun();
   const retry = useRetryRun();
   const currency = useCurrency();
@@ -149,6 +149,7 @@ export default function RunDetailPage() {
         <DataTable
           label="run nodes"
           rows={nodes.nodes}
+          total={r.nodeCount}
           rowKey={(n) => n.uniqueId}
           filterable
           empty="No node results yet."

@@ -95,6 +95,7 @@ export const RunQuery = graphql(`
       regressions
       artifacts
       eventCount
+      nodeCount
       limits
       plan {
         id
@@ -228,7 +229,7 @@ export function runQuery(runId: string | null | undefined) {
 const FIRST_NODE_PAGE = 100;
 const NODE_PAGE = 1000;
 
-function runNodesQuery(runId: string | null | undefined) {
+export function runNodesQuery(runId: string | null | undefined) {
   return infiniteQueryOptions({
     queryKey: runKeys.nodes(runId ?? ""),
     enabled: !!runId,
@@ -244,13 +245,14 @@ function runNodesQuery(runId: string | null | undefined) {
 /** One node of a run as its page reads it. */
 export type RunNode = NonNullable<RunNodesResult["run"]>["nodes"][number];
 
-/** Every node of a run, read a page at a time: the first page shows at once, the rest follow in order. */
-export function useRunNodes(runId: string | null | undefined) {
+/** Every node of a run, read a page at a time: the first page shows at once, the rest follow in order once
+ * `more` (the page is drawn: a big page in the server's hands would hold up the small requests it waits on). */
+export function useRunNodes(runId: string | null | undefined, more = true) {
   const query = useInfiniteQuery(runNodesQuery(runId));
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+    if (more && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [more, hasNextPage, isFetchingNextPage, fetchNextPage]);
   const nodes = useMemo(() => query.data?.pages.flatMap((p) => p.run?.nodes ?? []) ?? [], [query.data]);
   return { ...query, nodes, complete: !!query.data && !hasNextPage };
 }
