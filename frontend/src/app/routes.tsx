@@ -4,7 +4,6 @@ import { docsListQuery } from "../features/docs/api";
 import { planItemsQuery, planQuery } from "../features/plans/api";
 import { runNodesQuery, runQuery } from "../features/runs/api";
 import { currentSession } from "../lib/auth";
-import { environmentQuery } from "../lib/environment";
 import { queryClient } from "./queryClient";
 import { Loading } from "../components/States";
 import { LoginPage } from "../features/auth/LoginPage";
@@ -33,11 +32,7 @@ function prefetch(start: (params: Params) => unknown) {
   };
 }
 
-const prefetchDocs = prefetch(async ({ project = "", env = "" }) => {
-  const { environment } = await queryClient.fetchQuery(environmentQuery(project, env));
-  const versionId = environment?.latestGraphVersion?.id;
-  if (versionId) await queryClient.prefetchInfiniteQuery(docsListQuery(versionId, ""));
-});
+const prefetchDocs = prefetch(({ project = "", env = "" }) => queryClient.prefetchInfiniteQuery(docsListQuery(project, env, "")));
 
 const later = (view: ReactNode) => <Suspense fallback={<Loading what="view" />}>{view}</Suspense>;
 

@@ -276,14 +276,15 @@ export type NodeCodeQueryVariables = Exact<{
 export type NodeCodeQuery = { graphVersion: { id: string, node: { id: string, rawCode: string | null, language: string | null } | null } | null };
 
 export type DocsListQueryVariables = Exact<{
-  id: string | number;
+  project: string;
+  env: string;
   filter?: NodeFilterInput | null | undefined;
   after?: string | null | undefined;
   first: number;
 }>;
 
 
-export type DocsListQuery = { graphVersion: { id: string, nodes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ uniqueId: string, name: string, resourceType: ResourceType, resourceTypeText: string, description: string, packageName: string }> } } | null };
+export type DocsListQuery = { environment: { id: string, latestGraphVersion: { id: string, nodes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ uniqueId: string, name: string, resourceType: ResourceType, resourceTypeText: string, description: string, packageName: string }> } } | null } | null };
 
 export type GraphVersionsQueryVariables = Exact<{
   environmentId: string | number;
@@ -916,22 +917,25 @@ export const NodeCodeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<NodeCodeQuery, NodeCodeQueryVariables>;
 export const DocsListDocument = new TypedDocumentString(`
-    query DocsList($id: ID!, $filter: NodeFilterInput, $after: String, $first: Int!) {
-  graphVersion(id: $id) {
+    query DocsList($project: String!, $env: String!, $filter: NodeFilterInput, $after: String, $first: Int!) {
+  environment(project: $project, slug: $env) {
     id
-    nodes(first: $first, after: $after, filter: $filter) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        uniqueId
-        name
-        resourceType
-        resourceTypeText
-        description
-        packageName
+    latestGraphVersion {
+      id
+      nodes(first: $first, after: $after, filter: $filter) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          uniqueId
+          name
+          resourceType
+          resourceTypeText
+          description
+          packageName
+        }
       }
     }
   }

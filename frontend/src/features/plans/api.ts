@@ -183,7 +183,7 @@ export function planQuery(planId: string) {
 
 // The first page is small, so the table shows as soon as a screenful is in; the rest follow behind it in
 // pages whose answer the page takes in within one short task each.
-const FIRST_ITEM_PAGE = 100;
+const FIRST_ITEM_PAGE = 60;
 const ITEM_PAGE = 1000;
 
 export function planItemsQuery(planId: string) {

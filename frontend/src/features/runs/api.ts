@@ -226,7 +226,7 @@ export function runQuery(runId: string | null | undefined) {
 
 // The first page is small, so the table shows as soon as a screenful is in; the rest follow in pages as
 // large as the server gives (its MAX_ROWS), behind the table.
-const FIRST_NODE_PAGE = 100;
+const FIRST_NODE_PAGE = 60;
 const NODE_PAGE = 1000;
 
 export function runNodesQuery(runId: string | null | undefined) {
