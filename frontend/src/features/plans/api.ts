@@ -1,7 +1,8 @@
 // Plans' data access, in one place: the environment's plans, one plan, its nodes for the graph, and the
 // mutations that make and decide plans. Query keys come from `planKeys` alone.
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo } from "react";
+import { useMemo } from "react";
+import { useRemainingPages } from "../../lib/pages";
 import type { CreatePlanInput, DecidePlanInput, PlanAction, PlanDetailQuery } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
@@ -199,15 +200,12 @@ export function planItemsQuery(planId: string) {
 }
 
 /** Every item of a plan, read a page at a time: the first page shows at once, the rest follow in order once
- * `more` (the page is drawn: a big page in the server's hands would hold up the small requests it waits on). */
+ * `more` (see useRemainingPages). */
 export function usePlanItems(planId: string, more = true) {
   const query = useInfiniteQuery(planItemsQuery(planId));
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
-  useEffect(() => {
-    if (more && hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [more, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useRemainingPages(query, more);
   const items = useMemo(() => query.data?.pages.flatMap((p) => planItemsOf(p.plan?.itemSummaries)) ?? [], [query.data]);
-  return { ...query, items, complete: !!query.data && !hasNextPage };
+  return { ...query, items, complete: !!query.data && !query.hasNextPage };
 }
 
 /** A plan's nodes and actions only: what the graph highlights. */

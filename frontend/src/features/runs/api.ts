@@ -2,10 +2,11 @@
 // (graphql-transport-ws subscriptions that resume from a cursor, in live.ts). Other features reach runs
 // only through this module; query keys come from `runKeys` alone.
 import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo } from "react";
+import { useMemo } from "react";
 import { graphql } from "../../gql";
 import type { RunNodesQuery as RunNodesResult, RunStatus, RunTrigger, TriggerRunInput } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
+import { useRemainingPages } from "../../lib/pages";
 
 export { applyEvent, runStatusOf, useRunEvents, type LiveEvent, type RunFeed } from "./live";
 
@@ -246,15 +247,12 @@ export function runNodesQuery(runId: string | null | undefined) {
 export type RunNode = NonNullable<RunNodesResult["run"]>["nodes"][number];
 
 /** Every node of a run, read a page at a time: the first page shows at once, the rest follow in order once
- * `more` (the page is drawn: a big page in the server's hands would hold up the small requests it waits on). */
+ * `more` (see useRemainingPages). */
 export function useRunNodes(runId: string | null | undefined, more = true) {
   const query = useInfiniteQuery(runNodesQuery(runId));
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
-  useEffect(() => {
-    if (more && hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [more, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useRemainingPages(query, more);
   const nodes = useMemo(() => query.data?.pages.flatMap((p) => p.run?.nodes ?? []) ?? [], [query.data]);
-  return { ...query, nodes, complete: !!query.data && !hasNextPage };
+  return { ...query, nodes, complete: !!query.data && !query.hasNextPage };
 }
 
 /** Start a run (of a plan, or of a selection planned now); the answer is the run or the refusal. */
