@@ -150,6 +150,8 @@ try {
     await page.waitForURL(/\/plans\/.+/);
     planUrl = page.url();
     await page.getByRole("heading", { name: "Explanation" }).waitFor();
+    // Its items are read a page at a time, after the plan itself.
+    await page.locator('table[aria-label="plan items"] tbody tr').first().waitFor();
     const rows = await page.locator('table[aria-label="plan items"] tbody tr').count();
     need(rows >= 3, `expected the plan's nodes, saw ${rows} rows`);
     await page.getByRole("cell", { name: "model.demo_shop.dim_customers", exact: true }).waitFor();
@@ -180,7 +182,8 @@ try {
     // The final record is read once the feed completes: duration and actual cost appear.
     await page.locator(".badge", { hasText: /^live$/ }).waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Retry failed nodes" }).waitFor({ state: "detached" });
-    // ...and on the graph: its nodes drawn, coloured by how they ended.
+    // ...and on the graph (drawn once its section is in view): its nodes, coloured by how they ended.
+    await page.getByRole("heading", { name: "On the graph" }).scrollIntoViewIfNeeded();
     await page.locator('.subgraph .gnode.st-ok[data-unique-id="model.demo_shop.dim_customers"]').waitFor();
     const bars = await page.locator(".timeline-row").count();
     need(bars >= 3, `expected timeline bars for the run's nodes, saw ${bars}`);

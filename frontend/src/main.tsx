@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
+import { prepareFormats } from "./lib/format";
 import "./app/app.css";
 
 createRoot(document.getElementById("root")!).render(
@@ -8,3 +9,7 @@ createRoot(document.getElementById("root")!).render(
     <App />
   </StrictMode>,
 );
+
+// While the first view's data is on its way (see prepareFormats).
+if (typeof requestIdleCallback === "function") requestIdleCallback(() => prepareFormats());
+else setTimeout(() => prepareFormats(), 0);

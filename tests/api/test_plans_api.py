@@ -23,7 +23,8 @@ CONTRACT = json.loads((ROOT / "schema" / "contracts" / "execution-plan.v2.schema
 
 PLAN_FIELDS = """__typename ... on Plan { id status fingerprint explanation decidedBy document
   totals { run skip partial } approvalsRequired { policy role }
-  items { uniqueId action wave decisions { policy reason } } }
+  items { uniqueId action wave decisions { policy reason message action final } estimate { p50Cost p50Ms } }
+  itemSummaries }
   ... on Error { message code }"""
 CREATE = f"""mutation($env: ID!, $select: [String!], $full: Boolean) {{
   createPlan(input: {{environmentId: $env, select: $select, fullRefresh: $full}}) {{ {PLAN_FIELDS} }} }}"""
@@ -206,6 +207,28 @@ async def test_unchanged_nodes_that_succeeded_are_skipped(gql: GraphQLClient, en
     seeds = await create(gql, environment, "resource_type:seed")
     assert {i["action"] for i in seeds["items"]} == {"SKIP"}
     assert {i["decisions"][-1]["reason"] for i in seeds["items"]} == {"UNCHANGED_SINCE_LAST_SUCCESS"}
+
+
+async def test_item_summaries_are_the_items_as_a_table_shows_them(gql: GraphQLClient, environment: str) -> None:
+    plan = await create(gql, environment, "state:modified+", "resource_type:seed")
+    summaries, items = plan["itemSummaries"], plan["items"]
+    assert [(s["uniqueId"], s["action"], s["wave"]) for s in summaries] == [
+        (i["uniqueId"], i["action"], i["wave"]) for i in items
+    ]
+    for summary, item in zip(summaries, items, strict=True):
+        deciding = [d["message"] for d in item["decisions"] if d["final"] or d["action"]]
+        assert summary["why"] == "; ".join(deciding) and summary["why"]  # what decided it, never blank
+        assert (summary["p50Cost"], summary["p50Ms"]) == (item["estimate"]["p50Cost"], item["estimate"]["p50Ms"])
+    pages, pages_query = (
+        [],
+        """query($id: ID!, $offset: Int!) { plan(id: $id) { itemCount itemSummaries(first: 2, offset: $offset) } }""",
+    )
+    while True:
+        page = (await gql.data(pages_query, id=plan["id"], offset=len(pages)))["plan"]
+        if not page["itemSummaries"]:
+            break
+        pages += page["itemSummaries"]
+    assert pages == summaries and page["itemCount"] == len(summaries) > 2  # the pages, in order, are every item once
 
 
 async def test_a_full_refresh_runs_what_would_be_skipped(gql: GraphQLClient, environment: str) -> None:

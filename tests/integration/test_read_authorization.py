@@ -163,6 +163,11 @@ async def _first(batches: AsyncGenerator[Any]) -> Any:
     return []
 
 
+async def _counted(counts: Awaitable[dict[Any, int]]) -> int:
+    """Counts per object as one number: none for a caller who sees none of them."""
+    return sum((await counts).values())
+
+
 # Every read use case, called for environment A's objects. `tenant_wide`: it is about the tenant itself, which the
 # user of environment B legitimately sees, so only the caller without any grant must get nothing from it.
 CASES: dict[str, tuple[Call, bool]] = {
@@ -185,6 +190,7 @@ CASES: dict[str, tuple[Call, bool]] = {
     "graph.document": (lambda app, w, a: app.graph.document(a, w.version.id), False),
     "graph.summaries": (lambda app, w, a: app.graph.summaries(a, [(w.version.id, w.node.node_uuid)]), False),
     "graph.details": (lambda app, w, a: app.graph.details(a, [(w.version.id, w.node.node_uuid)]), False),
+    "graph.descriptions": (lambda app, w, a: app.graph.descriptions(a, [(w.version.id, w.node.node_uuid)]), False),
     "graph.node_by_unique_id": (
         lambda app, w, a: app.graph.node_by_unique_id(a, w.version.id, w.node.unique_id),
         False,
@@ -212,6 +218,8 @@ CASES: dict[str, tuple[Call, bool]] = {
     "runs.runs_by_ids": (lambda app, w, a: app.runs.runs_by_ids(a, [w.run.id]), False),
     "runs.runs": (lambda app, w, a: app.runs.runs(a, w.environment.id, RunQuery()), False),
     "runs.nodes": (lambda app, w, a: app.runs.nodes(a, [w.run.id]), False),
+    "runs.node_page": (lambda app, w, a: app.runs.node_page(a, w.run.id, None, 0, 10), False),
+    "runs.node_counts": (lambda app, w, a: _counted(app.runs.node_counts(a, [w.run.id])), False),
     "runs.events": (lambda app, w, a: app.runs.events(a, w.run.id, 0, 100), False),
     "runs.logs": (lambda app, w, a: app.runs.logs(a, w.run.id, 0, 100), False),
     "runs.follow_events": (lambda app, w, a: _first(app.runs.follow_events(a, w.run.id, 0)), False),

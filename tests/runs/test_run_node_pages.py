@@ -13,6 +13,7 @@ from tests.runs.conftest import Place
 from tests.runs.test_runs import approve_and_trigger
 
 PAGE = "query($id: ID!, $offset: Int!) { run(id: $id) { nodeCount nodes(first: 7, offset: $offset) { uniqueId } } }"
+AFTER = "query($id: ID!, $after: String) { run(id: $id) { nodes(first: 7, after: $after) { uniqueId } } }"
 ALL = "query($id: ID!) { run(id: $id) { nodes { uniqueId } } }"
 
 
@@ -33,6 +34,13 @@ async def test_pages_of_a_runs_nodes_hold_every_node_once_in_unique_id_order(app
             paged += [n["uniqueId"] for n in page["nodes"]]
             if not page["nodes"]:
                 break
+        keyset: list[str] = []
+        while True:
+            nodes = (await caller.data(AFTER, id=run_id, after=keyset[-1] if keyset else None))["run"]["nodes"]
+            if not nodes:
+                break
+            keyset += [n["uniqueId"] for n in nodes]
     assert len(everything) > 7  # more than one page
     assert count == len(everything)
     assert paged == sorted(everything)
+    assert keyset == paged  # after the previous page's last unique id: the same pages as by offset

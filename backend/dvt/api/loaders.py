@@ -19,6 +19,7 @@ from dvt.application.records import (
     ArtifactRecord,
     GraphVersionRecord,
     InvocationRecord,
+    NodeDescription,
     NodeDetail,
     NodeResultRecord,
     NodeSummary,
@@ -54,6 +55,12 @@ def _one(fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], 
         return [found.get(k) for k in keys]
 
     return DataLoader(load_fn=load)
+
+
+async def _counted(counts: Awaitable[dict[K, int]], keys: list[K]) -> list[int]:
+    """Counts in the keys' order; a key the caller may not see counts nothing."""
+    found = await counts
+    return [found.get(k, 0) for k in keys]
 
 
 def _many(fetch: Callable[[list[K]], Awaitable[Sequence[V]]], key: Callable[[V], Hashable]) -> DataLoader[K, list[V]]:
@@ -98,6 +105,9 @@ class Loaders:
         self.node: DataLoader[tuple[uuid.UUID, uuid.UUID], NodeSummary | None] = _one(
             lambda keys: graph.summaries(access, keys), lambda n: (n.graph_version_id, n.node_uuid)
         )
+        self.node_description: DataLoader[tuple[uuid.UUID, uuid.UUID], NodeDescription | None] = _one(
+            lambda keys: graph.descriptions(access, keys), lambda d: (d.graph_version_id, d.node_uuid)
+        )
         self.node_detail: DataLoader[tuple[uuid.UUID, uuid.UUID], NodeDetail | None] = _one(
             lambda keys: graph.details(access, keys),
             lambda d: (d.summary.graph_version_id, d.summary.node_uuid),
@@ -137,6 +147,9 @@ class Loaders:
         )
         self.run_nodes: DataLoader[uuid.UUID, list[RunNodeRecord]] = _many(
             lambda ids: services.runs.nodes(access, ids), lambda n: n.run_id
+        )
+        self.run_node_count: DataLoader[uuid.UUID, int] = DataLoader(
+            load_fn=lambda ids: _counted(services.runs.node_counts(access, ids), ids)
         )
         self.actor_name: DataLoader[str, str] = DataLoader(
             load_fn=lambda labels: services.identity.actor_names(access, labels)

@@ -21,6 +21,7 @@ from dvt.application.records import (
     EdgeRecord,
     GraphVersionRecord,
     InvocationRecord,
+    NodeDescription,
     NodeDetail,
     NodeResultRecord,
     NodeSummary,
@@ -114,6 +115,12 @@ class GraphQueries:
             visible = await self._visible_versions(uow, access, {v for v, _ in keys})
             wanted = [k for k in keys if k[0] in visible]
             return await uow.graphs(access.scope).details(wanted) if wanted else []
+
+    async def descriptions(self, access: Access, keys: Sequence[NodeKey]) -> list[NodeDescription]:
+        async with self._units() as uow:
+            visible = await self._visible_versions(uow, access, {v for v, _ in keys})
+            wanted = [k for k in keys if k[0] in visible]
+            return await uow.graphs(access.scope).descriptions(wanted) if wanted else []
 
     async def node_by_unique_id(self, access: Access, version_id: uuid.UUID, unique_id: str) -> NodeSummary | None:
         async with self._units() as uow:

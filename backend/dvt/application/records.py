@@ -48,6 +48,15 @@ class NodeSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class NodeDescription:
+    """A node's description alone: what a list of documented nodes shows without reading the whole node."""
+
+    graph_version_id: uuid.UUID
+    node_uuid: uuid.UUID
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class NodeDetail:
     summary: NodeSummary
     node: GraphNode

@@ -469,6 +469,22 @@ class RunService:
             visible = await self._visible_runs(uow, access, run_ids)
             return await uow.runs(access.scope).nodes_of(list(visible)) if visible else []
 
+    async def node_page(
+        self, access: Access, run_id: uuid.UUID, after: str | None, offset: int, limit: int
+    ) -> Page[RunNodeRecord]:
+        """A page of a run's nodes in unique id order: what a table shows first, without reading the rest."""
+        async with self._units() as uow:
+            if not await self._visible_runs(uow, access, [run_id]):
+                return Page([], False)
+            return await uow.runs(access.scope).node_page(run_id, after, max(offset, 0), limit)
+
+    async def node_counts(self, access: Access, run_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """How many nodes each visible run has, counted in the database (absent: not visible)."""
+        async with self._units() as uow:
+            visible = await self._visible_runs(uow, access, run_ids)
+            counts = await uow.runs(access.scope).count_nodes(list(visible)) if visible else {}
+        return {run_id: counts.get(run_id, 0) for run_id in visible}
+
     async def events(self, access: Access, run_id: uuid.UUID, after: int, limit: int) -> list[RunEventRecord]:
         _check_cursor(after)
         async with self._units() as uow:

@@ -50,6 +50,12 @@ describe("DataTable", () => {
     expect(rows[0]?.textContent).toContain("model.shop.m5999");
   });
 
+  it("virtualises a table that will be long from its first page, and counts the rows still to come", () => {
+    const { container } = render(<DataTable label="t" rows={items(100)} total={6_000} columns={columns} rowKey={(i) => i.id} empty="none" />);
+    expect(drawnRows(container).length).toBeLessThan(100); // a screenful of the first page, not all of it
+    expect(container.querySelector("table")?.getAttribute("aria-rowcount")).toBe("6001");
+  });
+
   it("sorts every row, not only the drawn ones", () => {
     const { container, getByRole } = render(<DataTable label="t" rows={items(1_000)} columns={columns} rowKey={(i) => i.id} empty="none" />);
     const header = getByRole("columnheader", { name: /Size/ });

@@ -34,6 +34,7 @@ export function DataTable<T>({
   onRowClick,
   rowKey,
   label,
+  total,
 }: {
   rows: readonly T[];
   columns: Column<T>[];
@@ -42,6 +43,9 @@ export function DataTable<T>({
   onRowClick?: (row: T) => void;
   rowKey?: (row: T) => string;
   label?: string;
+  /** The rows there will be, when they arrive a page at a time: a table that will be long is virtualised
+   * from its first page on, rather than drawing that page whole and then starting again. */
+  total?: number;
 }) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const [filter, setFilter] = useState("");
@@ -71,7 +75,7 @@ export function DataTable<T>({
     getRowId: rowKey ? (row) => rowKey(row) : undefined,
   });
   const rowModel = table.getRowModel().rows;
-  const virtual = rowModel.length > VIRTUAL_FROM;
+  const virtual = Math.max(rowModel.length, total ?? 0) > VIRTUAL_FROM;
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: virtual ? rowModel.length : 0,
@@ -119,7 +123,7 @@ export function DataTable<T>({
         />
       )}
       <div ref={scroller} className={virtual ? "table-scroll" : undefined} data-rows={rowModel.length}>
-        <table className="table" aria-label={label} aria-rowcount={rowModel.length + 1}>
+        <table className="table" aria-label={label} aria-rowcount={(filter || total === undefined ? rowModel.length : Math.max(total, rowModel.length)) + 1}>
           <thead>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>

@@ -290,14 +290,15 @@ export type NodeCodeQueryVariables = Exact<{
 export type NodeCodeQuery = { graphVersion: { id: string, node: { id: string, rawCode: string | null, language: string | null } | null } | null };
 
 export type DocsListQueryVariables = Exact<{
-  id: string | number;
+  project: string;
+  env: string;
   filter?: NodeFilterInput | null | undefined;
   after?: string | null | undefined;
   first: number;
 }>;
 
 
-export type DocsListQuery = { graphVersion: { id: string, nodes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ uniqueId: string, name: string, resourceType: ResourceType, resourceTypeText: string, description: string, packageName: string }> } } | null };
+export type DocsListQuery = { environment: { id: string, latestGraphVersion: { id: string, nodes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ uniqueId: string, name: string, resourceType: ResourceType, resourceTypeText: string, description: string, packageName: string }> } } | null } | null };
 
 export type GraphVersionsQueryVariables = Exact<{
   environmentId: string | number;
@@ -397,7 +398,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdByName: string, createdAt: string | null, expiresAt: string, decidedByName: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, document: unknown, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdByName: string, createdAt: string | null, expiresAt: string, decidedByName: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, itemCount: number, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -425,6 +426,15 @@ export type RejectPlanMutation = { rejectPlan:
     | { __typename: 'ValidationError', message: string }
    };
 
+export type PlanItemsQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  offset: number;
+}>;
+
+
+export type PlanItemsQuery = { plan: { id: string, itemSummaries: unknown } | null };
+
 export type PlanNodesQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -449,12 +459,12 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
+export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, nodeCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
 
 export type RunNodesQueryVariables = Exact<{
   id: string | number;
   first: number;
-  offset: number;
+  after?: string | null | undefined;
 }>;
 
 
@@ -921,22 +931,25 @@ export const NodeCodeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<NodeCodeQuery, NodeCodeQueryVariables>;
 export const DocsListDocument = new TypedDocumentString(`
-    query DocsList($id: ID!, $filter: NodeFilterInput, $after: String, $first: Int!) {
-  graphVersion(id: $id) {
+    query DocsList($project: String!, $env: String!, $filter: NodeFilterInput, $after: String, $first: Int!) {
+  environment(project: $project, slug: $env) {
     id
-    nodes(first: $first, after: $after, filter: $filter) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        uniqueId
-        name
-        resourceType
-        resourceTypeText
-        description
-        packageName
+    latestGraphVersion {
+      id
+      nodes(first: $first, after: $after, filter: $filter) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          uniqueId
+          name
+          resourceType
+          resourceTypeText
+          description
+          packageName
+        }
       }
     }
   }
@@ -1144,7 +1157,7 @@ export const PlanDetailDocument = new TypedDocumentString(`
       reason
       role
     }
-    document
+    itemCount
     headVersion {
       id
       sequence
@@ -1188,6 +1201,14 @@ export const RejectPlanDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<RejectPlanMutation, RejectPlanMutationVariables>;
+export const PlanItemsDocument = new TypedDocumentString(`
+    query PlanItems($id: ID!, $first: Int!, $offset: Int!) {
+  plan(id: $id) {
+    id
+    itemSummaries(first: $first, offset: $offset)
+  }
+}
+    `) as unknown as TypedDocumentString<PlanItemsQuery, PlanItemsQueryVariables>;
 export const PlanNodesDocument = new TypedDocumentString(`
     query PlanNodes($id: ID!) {
   plan(id: $id) {
@@ -1259,6 +1280,7 @@ export const RunDetailDocument = new TypedDocumentString(`
     regressions
     artifacts
     eventCount
+    nodeCount
     limits
     plan {
       id
@@ -1284,10 +1306,10 @@ export const RunDetailDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RunDetailQuery, RunDetailQueryVariables>;
 export const RunNodesDocument = new TypedDocumentString(`
-    query RunNodes($id: ID!, $first: Int!, $offset: Int!) {
+    query RunNodes($id: ID!, $first: Int!, $after: String) {
   run(id: $id) {
     id
-    nodes(first: $first, offset: $offset) {
+    nodes(first: $first, after: $after) {
       uniqueId
       status
       statusText

@@ -1,5 +1,5 @@
 // The environment a view works in comes from the URL (/p/:project/e/:env), so every view is a link.
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router";
 import { graphql } from "../gql";
 import { request } from "./graphql";
@@ -53,13 +53,16 @@ export function useRoute(): { project: string; env: string; base: string } {
   return { project, env, base: `/p/${encodeURIComponent(project)}/e/${encodeURIComponent(env)}` };
 }
 
-export function useEnvironment() {
-  const { project, env } = useRoute();
-  return useQuery({
+export function environmentQuery(project: string, env: string) {
+  return queryOptions({
     queryKey: environmentKeys.environment(project, env),
     queryFn: () => request(EnvironmentQuery, { project, env }),
-    select: (data) => data.environment,
   });
+}
+
+export function useEnvironment() {
+  const { project, env } = useRoute();
+  return useQuery({ ...environmentQuery(project, env), select: (data) => data.environment });
 }
 
 /** The currency every cost of this environment is in (its rate card's), for `money()`. */

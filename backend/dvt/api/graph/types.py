@@ -181,7 +181,8 @@ class GraphNodeType(relay.Node):
 
     @strawberry.field
     async def description(self, info: Info) -> str:
-        return (await self._detail(info)).node.description
+        found = await info.context.loaders.node_description.load((self.graph_version_id, self.node_uuid))
+        return found.description if found else ""
 
     @strawberry.field
     async def config(self, info: Info) -> JSON:

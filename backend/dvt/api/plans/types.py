@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
+import orjson
 import strawberry
 from strawberry import relay
 
 from dvt.api.context import Info
 from dvt.api.enums import RESOURCE_TYPE_TEXT, Action, Confidence, PlanStatus, ResourceType
 from dvt.api.ids import resolve_by_uuid
-from dvt.api.pagination import Connection
+from dvt.api.pagination import Connection, page_size
 from dvt.api.scalars import JSON
 from dvt.application.records import PlanRecord
 from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanItem
@@ -21,6 +22,8 @@ from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanItem
 if TYPE_CHECKING:
     from dvt.api.graph.types import GraphNodeType, GraphVersionType
     from dvt.api.tenancy.types import EnvironmentType
+
+MAX_ITEMS = 2000  # item summaries in one page
 
 
 @strawberry.type
@@ -116,6 +119,20 @@ def _item(item: PlanItem, head: uuid.UUID) -> PlanItemType:
     )
 
 
+def _summary(item: PlanItem) -> dict[str, Any]:
+    deciding = [d.message for d in item.decisions if d.final or d.action is not None]
+    return {
+        "uniqueId": item.unique_id,
+        "resourceType": item.resource_type,
+        "action": item.action.value,
+        "wave": item.wave,
+        "why": "; ".join(deciding) or (item.decisions[0].message if item.decisions else ""),
+        "p50Cost": item.estimate.p50_cost_micros / MICROS,
+        "p50Ms": item.estimate.p50_ms,
+        "confidence": item.estimate.confidence.value,
+    }
+
+
 @strawberry.type(name="Plan")
 class PlanType(relay.Node):
     """An ExecutionPlan v2: what `dbt build` would do, node by node, and why; sealed by its fingerprint."""
@@ -201,9 +218,29 @@ class PlanType(relay.Node):
         head = self.record.head_version_id
         return [_item(i, head) for i in self.parsed.items if action is None or i.action is action]
 
+    @strawberry.field(
+        description="Items in execution order as one JSON list, each with what a table of the plan shows: "
+        "uniqueId, resourceType, action, wave, why (the deciding policies' messages), p50Cost (in the rate "
+        "card's currency), p50Ms and confidence; with `first`, that many from position `offset` (a sealed plan "
+        "never changes, so positions are stable). Thousands of typed `items` take the server seconds to write; "
+        "these are a quarter of `document`'s size"
+    )
+    def item_summaries(self, first: int | None = None, offset: int = 0) -> JSON:
+        items = self.parsed.items
+        if first is not None:
+            start = max(offset, 0)
+            items = items[start : start + page_size(first, MAX_ITEMS, MAX_ITEMS)]
+        return [_summary(i) for i in items]
+
+    @strawberry.field(description="How many items the plan has (what `itemSummaries` pages through)")
+    def item_count(self) -> int:
+        return len(self.parsed.items)
+
     @strawberry.field(description="The whole plan as its contract (schema/contracts/execution-plan.v2.schema.json)")
     def document(self) -> JSON:
-        return self.parsed.contract_document()
+        # The stored bytes are the contract document's canonical JSON: reading them back is ten times faster
+        # than building the document again from the plan's objects.
+        return {**orjson.loads(self.record.document), "fingerprint": self.parsed.fingerprint}
 
     @strawberry.field
     async def environment(

@@ -9,7 +9,7 @@ import { useEnvironment, useRoute } from "../../lib/environment";
 import { DataTable } from "../../components/DataTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { useLogicalGraph, useNodeDetail } from "../graph/api";
-import { docsListQuery } from "./api";
+import { DEFAULT_DOC_TYPES, docsListQuery } from "./api";
 import type { ResourceType } from "../../gql/graphql";
 import { resourceTypeWord } from "../../lib/vocabulary";
 
@@ -19,17 +19,19 @@ const CodeView = lazy(() => import("../../components/CodeView"));
 const DOC_TYPES: ResourceType[] = ["MODEL", "SOURCE", "SEED", "SNAPSHOT", "EXPOSURE", "METRIC", "SEMANTIC_MODEL", "SAVED_QUERY", "ANALYSIS"];
 
 export default function DocsPage() {
+  const { project, env } = useRoute();
   const environment = useEnvironment();
-  const versionId = environment.data?.latestGraphVersion?.id;
   const [text, setText] = useState("");
   const search = useDeferredValue(text.trim());
-  const [types, setTypes] = useState<ResourceType[]>(["MODEL", "SOURCE", "SEED", "SNAPSHOT", "EXPOSURE"]);
+  const [types, setTypes] = useState<ResourceType[]>([...DEFAULT_DOC_TYPES]);
   const [open, setOpen] = useState<string | null>(null);
-  const list = useInfiniteQuery(docsListQuery(versionId, search, types));
-  if (environment.isPending) return <Loading what="environment" />;
-  if (!versionId) return <Empty title="No documentation yet">Ingest this environment's artifacts first.</Empty>;
-  const rows = list.data?.pages.flatMap((p) => p.graphVersion?.nodes.nodes ?? []) ?? [];
-  const total = list.data?.pages[0]?.graphVersion?.nodes.totalCount ?? 0;
+  const list = useInfiniteQuery(docsListQuery(project, env, search, types));
+  const first = list.data?.pages[0]?.environment;
+  // The list's answer names the version it read; while a new search is on its way, the environment does.
+  const versionId = first?.latestGraphVersion?.id ?? environment.data?.latestGraphVersion?.id;
+  if ((list.data || environment.data) && !versionId) return <Empty title="No documentation yet">Ingest this environment's artifacts first.</Empty>;
+  const rows = list.data?.pages.flatMap((p) => p.environment?.latestGraphVersion?.nodes.nodes ?? []) ?? [];
+  const total = first?.latestGraphVersion?.nodes.totalCount ?? 0;
   return (
     <div className="page docs">
       <h1>Docs</h1>
@@ -58,7 +60,7 @@ export default function DocsPage() {
             </>
           )}
         </div>
-        <div className="docs-page">{open ? <DocPage versionId={versionId} uniqueId={open} onOpen={setOpen} /> : <Empty title="Choose a node to read its documentation" />}</div>
+        <div className="docs-page">{open && versionId ? <DocPage versionId={versionId} uniqueId={open} onOpen={setOpen} /> : <Empty title="Choose a node to read its documentation" />}</div>
       </div>
     </div>
   );

@@ -4,12 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useCurrency, useEnvironment, usePermissions, useRoute } from "../../lib/environment";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
 import type { PlanAction } from "../../gql/graphql";
 import { duration, money, when } from "../../lib/format";
 import { useTriggerRun } from "../runs/api";
-import { planQuery, useDecidePlan } from "./api";
+import { planQuery, useDecidePlan, usePlanItems, type PlanItem } from "./api";
 
 const ACTIONS: readonly PlanAction[] = ["RUN", "PARTIAL", "SKIP"];
 
@@ -20,6 +20,7 @@ export default function PlanPage() {
   const may = usePermissions();
   const environment = useEnvironment();
   const plan = useQuery(planQuery(planId));
+  const planItems = usePlanItems(planId, !!plan.data);
   const decidePlan = useDecidePlan();
   const triggerRun = useTriggerRun();
   const currency = useCurrency();
@@ -28,9 +29,22 @@ export default function PlanPage() {
   const [action, setAction] = useState<PlanAction | "">("");
   const waves = useMemo(() => {
     const counts = new Map<number, number>();
-    for (const item of plan.data?.items ?? []) if (item.action !== "SKIP") counts.set(item.wave, (counts.get(item.wave) ?? 0) + 1);
+    for (const item of planItems.items) if (item.action !== "SKIP") counts.set(item.wave, (counts.get(item.wave) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => a[0] - b[0]);
-  }, [plan.data]);
+  }, [planItems.items]);
+  // Made once per plan and currency: new columns would make the table read every row's values again.
+  const columns = useMemo<Column<PlanItem>[]>(
+    () => [
+      { id: "node", header: "Node", cell: (i) => <Link to={`${base}/graph?focus=${encodeURIComponent(i.uniqueId)}&plan=${encodeURIComponent(planId)}`}>{i.uniqueId}</Link>, value: (i) => i.uniqueId },
+      { id: "action", header: "Action", cell: (i) => <span className={`action action-${i.action}`}>{i.action}</span>, value: (i) => i.action },
+      { id: "wave", header: "Wave", cell: (i) => i.wave, value: (i) => i.wave },
+      { id: "why", header: "Why", cell: (i) => i.why },
+      { id: "cost", header: "Est. cost", cell: (i) => money(i.p50Cost, currency), value: (i) => i.p50Cost },
+      { id: "time", header: "Est. time", cell: (i) => duration(i.p50Ms / 1000), value: (i) => i.p50Ms },
+      { id: "confidence", header: "Confidence", cell: (i) => i.confidence.toLowerCase() },
+    ],
+    [base, planId, currency],
+  );
   if (plan.isPending) return <Loading what="plan" />;
   if (plan.error) return <ErrorState error={plan.error} retry={() => void plan.refetch()} />;
   if (!plan.data) return <Empty title="Plan not found">It does not exist, or it is not yours to see.</Empty>;
@@ -58,7 +72,7 @@ export default function PlanPage() {
     }
   };
   const runnable = p.status === "APPROVED" || (p.status === "DRAFT" && p.approvalsRequired.length === 0);
-  const items = action ? p.items.filter((i) => i.action === action) : p.items;
+  const items = action ? planItems.items.filter((i) => i.action === action) : planItems.items;
   return (
     <div className="page plan">
       <h1>
@@ -147,6 +161,12 @@ export default function PlanPage() {
       </section>
       <section>
         <h2>Nodes</h2>
+        {!planItems.complete && (
+          <div className="state" role="status">
+            Reading nodes: {planItems.items.length} of {p.itemCount}…
+          </div>
+        )}
+        {planItems.error && <ErrorState error={planItems.error} retry={() => void planItems.refetch()} />}
         <label>
           Action{" "}
           <select aria-label="Action filter" value={action} onChange={(e) => setAction(e.target.value as PlanAction | "")}>
@@ -159,18 +179,11 @@ export default function PlanPage() {
         <DataTable
           label="plan items"
           rows={items}
+          total={action ? undefined : p.itemCount}
           rowKey={(i) => i.uniqueId}
           filterable
           empty="No node in this plan."
-          columns={[
-            { id: "node", header: "Node", cell: (i) => <Link to={`${base}/graph?focus=${encodeURIComponent(i.uniqueId)}&plan=${encodeURIComponent(p.id)}`}>{i.uniqueId}</Link>, value: (i) => i.uniqueId },
-            { id: "action", header: "Action", cell: (i) => <span className={`action action-${i.action}`}>{i.action}</span>, value: (i) => i.action },
-            { id: "wave", header: "Wave", cell: (i) => i.wave, value: (i) => i.wave },
-            { id: "why", header: "Why", cell: (i) => i.decisions.filter((d) => d.final || d.action).map((d) => d.message).join("; ") || i.decisions[0]?.message || "", value: (i) => i.decisions.map((d) => d.message).join(" ") },
-            { id: "cost", header: "Est. cost", cell: (i) => money(i.estimate.p50Cost, currency), value: (i) => i.estimate.p50Cost },
-            { id: "time", header: "Est. time", cell: (i) => duration(i.estimate.p50Ms / 1000), value: (i) => i.estimate.p50Ms },
-            { id: "confidence", header: "Confidence", cell: (i) => i.estimate.confidence.toLowerCase() },
-          ]}
+          columns={columns}
         />
       </section>
     </div>

@@ -1,7 +1,9 @@
 // Plans' data access, in one place: the environment's plans, one plan, its nodes for the graph, and the
 // mutations that make and decide plans. Query keys come from `planKeys` alone.
-import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { CreatePlanInput, DecidePlanInput, PlanDetailQuery } from "../../gql/graphql";
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { useRemainingPages } from "../../lib/pages";
+import type { CreatePlanInput, DecidePlanInput, PlanAction, PlanDetailQuery } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
 export const planKeys = {
@@ -10,6 +12,7 @@ export const planKeys = {
   list: (environmentId: string | undefined) => [...planKeys.lists(), environmentId] as const,
   detail: (planId: string) => [...planKeys.all, "detail", planId] as const,
   nodes: (planId: string) => [...planKeys.all, "nodes", planId] as const,
+  items: (planId: string) => [...planKeys.all, "items", planId] as const,
 };
 
 import { graphql } from "../../gql";
@@ -93,8 +96,7 @@ export const PlanQuery = graphql(`
         reason
         role
       }
-      # Its items come from the contract document: thousands of typed items cost seconds to serialise.
-      document
+      itemCount
       headVersion {
         id
         sequence
@@ -123,6 +125,17 @@ export const RejectPlan = graphql(`
   }
 `);
 
+// Its items as JSON lists of what the table shows, a page at a time: thousands of typed items cost the
+// server seconds to write, and the whole contract document is four times the bytes.
+const PlanItemsQuery = graphql(`
+  query PlanItems($id: ID!, $first: Int!, $offset: Int!) {
+    plan(id: $id) {
+      id
+      itemSummaries(first: $first, offset: $offset)
+    }
+  }
+`);
+
 const PlanNodesQuery = graphql(`
   query PlanNodes($id: ID!) {
     plan(id: $id) {
@@ -144,59 +157,55 @@ export function planListQuery(environmentId: string | undefined) {
   });
 }
 
-/** A plan item as the plan's contract has it (schema/contracts/execution-plan.v2.schema.json). */
-interface PlanItemDoc {
-  unique_id: string;
-  resource_type: string;
-  action: string;
-  wave: number;
-  priority: number;
-  estimate: { p50_ms: number; p90_ms: number; p50_cost_micros: number; p90_cost_micros: number; confidence: string; evidence: string };
-  decisions: { policy: string; reason: string; message: string; action: string | null; final: boolean }[];
-}
-
-const MICROS = 1_000_000; // cost micro-units per currency unit, as the contract counts them
-
+/** A plan item as the plan's table shows it (the schema's `Plan.itemSummaries`; costs in currency units). */
 export interface PlanItem {
   uniqueId: string;
   resourceType: string;
-  action: string;
+  action: PlanAction;
   wave: number;
-  priority: number;
-  estimate: { p50Ms: number; p90Ms: number; p50Cost: number; p90Cost: number; confidence: string; evidence: string };
-  decisions: { policy: string; reason: string; message: string; action: string | null; final: boolean }[];
+  why: string;
+  p50Cost: number;
+  p50Ms: number;
+  confidence: string;
 }
 
-/** The items of a plan's contract document, as the page reads them (costs in currency units). */
-export function planItemsOf(document: unknown): PlanItem[] {
-  const items = ((document as { items?: PlanItemDoc[] } | null)?.items ?? []) as PlanItemDoc[];
-  return items.map((i) => ({
-    uniqueId: i.unique_id,
-    resourceType: i.resource_type,
-    action: i.action,
-    wave: i.wave,
-    priority: i.priority,
-    estimate: {
-      p50Ms: i.estimate.p50_ms,
-      p90Ms: i.estimate.p90_ms,
-      p50Cost: i.estimate.p50_cost_micros / MICROS,
-      p90Cost: i.estimate.p90_cost_micros / MICROS,
-      confidence: i.estimate.confidence,
-      evidence: i.estimate.evidence,
-    },
-    decisions: i.decisions,
-  }));
+/** The items of a plan's `itemSummaries` (none when it has none). */
+export function planItemsOf(summaries: unknown): PlanItem[] {
+  return Array.isArray(summaries) ? (summaries as PlanItem[]) : [];
 }
-
-// Module-level, so TanStack Query maps the items once per fetch rather than once per render.
-const selectPlan = (data: PlanDetailQuery) => (data.plan ? { ...data.plan, items: planItemsOf(data.plan.document) } : null);
 
 export function planQuery(planId: string) {
   return queryOptions({
     queryKey: planKeys.detail(planId),
     queryFn: () => request(PlanQuery, { id: planId }),
-    select: selectPlan,
+    select: (data: PlanDetailQuery) => data.plan,
   });
+}
+
+// The first page is small, so the table shows as soon as a screenful is in; the rest follow behind it in
+// pages whose answer the page takes in within one short task each.
+const FIRST_ITEM_PAGE = 60;
+const ITEM_PAGE = 1000;
+
+export function planItemsQuery(planId: string) {
+  return infiniteQueryOptions({
+    queryKey: planKeys.items(planId),
+    initialPageParam: 0,
+    queryFn: ({ pageParam }) => request(PlanItemsQuery, { id: planId, first: pageParam === 0 ? FIRST_ITEM_PAGE : ITEM_PAGE, offset: pageParam }),
+    getNextPageParam: (last, pages) => {
+      const read = pages.reduce((sum, p) => sum + planItemsOf(p.plan?.itemSummaries).length, 0);
+      return planItemsOf(last.plan?.itemSummaries).length === (pages.length === 1 ? FIRST_ITEM_PAGE : ITEM_PAGE) ? read : undefined;
+    },
+  });
+}
+
+/** Every item of a plan, read a page at a time: the first page shows at once, the rest follow in order once
+ * `more` (see useRemainingPages). */
+export function usePlanItems(planId: string, more = true) {
+  const query = useInfiniteQuery(planItemsQuery(planId));
+  useRemainingPages(query, more);
+  const items = useMemo(() => query.data?.pages.flatMap((p) => planItemsOf(p.plan?.itemSummaries)) ?? [], [query.data]);
+  return { ...query, items, complete: !!query.data && !query.hasNextPage };
 }
 
 /** A plan's nodes and actions only: what the graph highlights. */

@@ -1,19 +1,20 @@
 // One run: live progress (subscription) on a timeline, its logs streamed and searchable, cancel and
 // retry, the artifacts it produced, and cost per node (estimated against actual).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useCurrency, useEnvironment, useRoute } from "../../lib/environment";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Empty, ErrorState, Loading, StatusBadge } from "../../components/States";
 import { download } from "../../lib/download";
 import { bytes, duration, money, when } from "../../lib/format";
 import { subscribe } from "../../lib/subscriptions";
 import { statusWord } from "../../lib/vocabulary";
-import { ACTIVE, applyEvent, RUN_TRIGGERS, RunLogsSubscription, runKeys, runQuery, useCancelRun, useRetryRun, useRunEvents, useRunNodes } from "./api";
+import { ACTIVE, applyEvent, RUN_TRIGGERS, RunLogsSubscription, runKeys, runQuery, useCancelRun, useRetryRun, useRunEvents, useRunNodes, type RunNode } from "./api";
 import { barsOf, Timeline } from "./Timeline";
 import { useLogicalGraph } from "../graph/api";
 import { SubgraphView } from "../../components/graph/SubgraphView";
+import { useSeen } from "../../lib/seen";
 
 const JsonView = lazy(() => import("../../components/JsonView"));
 
@@ -23,7 +24,7 @@ export default function RunDetailPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const run = useQuery(runQuery(runId));
-  const nodes = useRunNodes(runId);
+  const nodes = useRunNodes(runId, !!run.data);
   const cancel = useCancelRun();
   const retry = useRetryRun();
   const currency = useCurrency();
@@ -51,12 +52,21 @@ export default function RunDetailPage() {
     return map;
   }, [nodes.nodes, feed.events]);
   const bars = useMemo(() => barsOf(nodes.nodes, feed.events), [nodes.nodes, feed.events]);
-  // The run's nodes on the graph, coloured as they finish.
-  const environment = useEnvironment();
-  // Fetched once the nodes are in: the whole graph is a large answer the table should not wait behind.
-  const { graph } = useLogicalGraph(nodes.complete ? environment.data?.latestGraphVersion?.id : undefined);
   const runIds = useMemo(() => new Set(nodes.nodes.map((n) => n.uniqueId)), [nodes.nodes]);
 
+  // Made once per set of statuses and currency: new columns would make the table read every row again.
+  const nodeColumns = useMemo<Column<RunNode>[]>(
+    () => [
+      { id: "node", header: "Node", cell: (n) => n.uniqueId },
+      { id: "status", header: "Status", cell: (n) => <StatusBadge status={statuses.get(n.uniqueId) ?? statusWord(n.status, n.statusText)} />, value: (n) => statuses.get(n.uniqueId) ?? statusWord(n.status, n.statusText) },
+      { id: "time", header: "Time", cell: (n) => duration(n.executionTime), value: (n) => n.executionTime },
+      { id: "rows", header: "Rows", cell: (n) => n.rowsAffected ?? "—", value: (n) => n.rowsAffected },
+      { id: "estimated", header: "Est. cost", cell: (n) => money(n.estimatedCost, currency), value: (n) => n.estimatedCost },
+      { id: "actual", header: "Cost", cell: (n) => (n.regression ? <strong title="regression">{money(n.actualCost, currency)} ⚠</strong> : money(n.actualCost, currency)), value: (n) => n.actualCost },
+      { id: "message", header: "Message", cell: (n) => n.message ?? "" },
+    ],
+    [statuses, currency],
+  );
   if (run.isPending) return <Loading what="run" />;
   if (run.error) return <ErrorState error={run.error} retry={() => void run.refetch()} />;
   if (!run.data) return <Empty title="Run not found">It does not exist, or it is not yours to see.</Empty>;
@@ -129,10 +139,6 @@ export default function RunDetailPage() {
         <Timeline bars={bars} now={now} />
       </section>
       <section>
-        <h2>On the graph</h2>
-        {graph ? <SubgraphView graph={graph} ids={runIds} highlighted={new Set()} status={statuses} /> : <Loading what="graph" />}
-      </section>
-      <section>
         <h2>Nodes and cost</h2>
         {!nodes.complete && (
           <div className="state" role="status">
@@ -143,20 +149,14 @@ export default function RunDetailPage() {
         <DataTable
           label="run nodes"
           rows={nodes.nodes}
+          total={r.nodeCount}
           rowKey={(n) => n.uniqueId}
           filterable
           empty="No node results yet."
-          columns={[
-            { id: "node", header: "Node", cell: (n) => n.uniqueId },
-            { id: "status", header: "Status", cell: (n) => <StatusBadge status={statuses.get(n.uniqueId) ?? statusWord(n.status, n.statusText)} />, value: (n) => statuses.get(n.uniqueId) ?? statusWord(n.status, n.statusText) },
-            { id: "time", header: "Time", cell: (n) => duration(n.executionTime), value: (n) => n.executionTime },
-            { id: "rows", header: "Rows", cell: (n) => n.rowsAffected ?? "—", value: (n) => n.rowsAffected },
-            { id: "estimated", header: "Est. cost", cell: (n) => money(n.estimatedCost, currency), value: (n) => n.estimatedCost },
-            { id: "actual", header: "Cost", cell: (n) => (n.regression ? <strong title="regression">{money(n.actualCost, currency)} ⚠</strong> : money(n.actualCost, currency)), value: (n) => n.actualCost },
-            { id: "message", header: "Message", cell: (n) => n.message ?? "" },
-          ]}
+          columns={nodeColumns}
         />
       </section>
+      <RunDrawing ids={runIds} statuses={statuses} ready={nodes.complete} />
       <Logs runId={r.id} />
       <section>
         <h2>Artifacts</h2>
@@ -177,14 +177,42 @@ export default function RunDetailPage() {
         ) : (
           <div className="state">No graph version from this run {active ? "yet" : ""}.</div>
         )}
-        <details>
-          <summary>Run record (limits, artifacts)</summary>
-          <Suspense fallback={<Loading what="viewer" />}>
-            <JsonView value={{ limits: r.limits, artifacts: r.artifacts, worker: r.worker, exitCode: r.exitCode }} height={240} />
-          </Suspense>
-        </details>
+        <RunRecord value={{ limits: r.limits, artifacts: r.artifacts, worker: r.worker, exitCode: r.exitCode }} />
       </section>
     </div>
+  );
+}
+
+/** The run record in the JSON viewer, made when opened: the viewer is Monaco, seconds of script and tasks of
+ * hundreds of ms to start, which a closed <details> would otherwise still pay for as the page opens. */
+function RunRecord({ value }: { value: unknown }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Run record (limits, artifacts)</summary>
+      {open && (
+        <Suspense fallback={<Loading what="viewer" />}>
+          <JsonView value={value} height={240} />
+        </Suspense>
+      )}
+    </details>
+  );
+}
+
+/** The run's nodes on the graph, coloured as they finish. Drawn below the table, once it is in view and the
+ * nodes are all in: it needs the whole graph, an answer of megabytes and a long task to take in, which
+ * neither the table nor someone who never scrolls to it should wait behind. */
+function RunDrawing({ ids, statuses, ready }: { ids: ReadonlySet<string>; statuses: ReadonlyMap<string, string>; ready: boolean }) {
+  const environment = useEnvironment();
+  const section = useRef<HTMLElement>(null);
+  const seen = useSeen(section);
+  const { graph } = useLogicalGraph(ready && seen ? environment.data?.latestGraphVersion?.id : undefined);
+  const highlighted = useMemo(() => new Set<string>(), []);
+  return (
+    <section ref={section}>
+      <h2>On the graph</h2>
+      {graph ? <SubgraphView graph={graph} ids={ids} highlighted={highlighted} status={statuses} /> : <Loading what="graph" />}
+    </section>
   );
 }
 

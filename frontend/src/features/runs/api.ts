@@ -2,10 +2,11 @@
 // (graphql-transport-ws subscriptions that resume from a cursor, in live.ts). Other features reach runs
 // only through this module; query keys come from `runKeys` alone.
 import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo } from "react";
+import { useMemo } from "react";
 import { graphql } from "../../gql";
-import type { RunStatus, RunTrigger, TriggerRunInput } from "../../gql/graphql";
+import type { RunNodesQuery as RunNodesResult, RunStatus, RunTrigger, TriggerRunInput } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
+import { useRemainingPages } from "../../lib/pages";
 
 export { applyEvent, useRunEvents, type LiveEvent, type RunFeed } from "./live";
 
@@ -95,6 +96,7 @@ export const RunQuery = graphql(`
       regressions
       artifacts
       eventCount
+      nodeCount
       limits
       plan {
         id
@@ -121,11 +123,12 @@ export const RunQuery = graphql(`
 `);
 
 // A run's nodes, a page at a time: thousands of them in one answer take the server seconds to write.
+// Each page starts after the previous page's last unique id (the database reads that page alone).
 export const RunNodesQuery = graphql(`
-  query RunNodes($id: ID!, $first: Int!, $offset: Int!) {
+  query RunNodes($id: ID!, $first: Int!, $after: String) {
     run(id: $id) {
       id
-      nodes(first: $first, offset: $offset) {
+      nodes(first: $first, after: $after) {
         uniqueId
         status
         statusText
@@ -222,27 +225,34 @@ export function runQuery(runId: string | null | undefined) {
   });
 }
 
-const NODE_PAGE = 500;
+// The first page is small, so the table shows as soon as a screenful is in; the rest follow in pages as
+// large as the server gives (its MAX_ROWS), behind the table.
+const FIRST_NODE_PAGE = 60;
+const NODE_PAGE = 1000;
 
-function runNodesQuery(runId: string | null | undefined) {
+export function runNodesQuery(runId: string | null | undefined) {
   return infiniteQueryOptions({
     queryKey: runKeys.nodes(runId ?? ""),
     enabled: !!runId,
-    initialPageParam: 0,
-    queryFn: ({ pageParam }) => request(RunNodesQuery, { id: runId!, first: NODE_PAGE, offset: pageParam }),
-    getNextPageParam: (last, pages) => (last.run && last.run.nodes.length === NODE_PAGE ? pages.length * NODE_PAGE : undefined),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => request(RunNodesQuery, { id: runId!, first: pageParam === null ? FIRST_NODE_PAGE : NODE_PAGE, after: pageParam }),
+    getNextPageParam: (last, pages) => {
+      const nodes = last.run?.nodes ?? [];
+      return nodes.length === (pages.length === 1 ? FIRST_NODE_PAGE : NODE_PAGE) ? nodes.at(-1)!.uniqueId : undefined;
+    },
   });
 }
 
-/** Every node of a run, read a page at a time: the first page shows at once, the rest follow in order. */
-export function useRunNodes(runId: string | null | undefined) {
+/** One node of a run as its page reads it. */
+export type RunNode = NonNullable<RunNodesResult["run"]>["nodes"][number];
+
+/** Every node of a run, read a page at a time: the first page shows at once, the rest follow in order once
+ * `more` (see useRemainingPages). */
+export function useRunNodes(runId: string | null | undefined, more = true) {
   const query = useInfiniteQuery(runNodesQuery(runId));
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
-  useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useRemainingPages(query, more);
   const nodes = useMemo(() => query.data?.pages.flatMap((p) => p.run?.nodes ?? []) ?? [], [query.data]);
-  return { ...query, nodes, complete: !!query.data && !hasNextPage };
+  return { ...query, nodes, complete: !!query.data && !query.hasNextPage };
 }
 
 /** Start a run (of a plan, or of a selection planned now); the answer is the run or the refusal. */

@@ -342,6 +342,25 @@ class SqlRunRepository:
         )
         return [_node(r) for r in rows]
 
+    async def node_page(self, run_id: uuid.UUID, after: str | None, offset: int, limit: int) -> Page[RunNodeRecord]:
+        """A page of one run's nodes in unique id order, after the unique id `after` (its primary key's order:
+        an index range, however far in) or else from `offset`."""
+        query = select(RunNodeRow).where(RunNodeRow.tenant_id == self._tenant, RunNodeRow.run_id == run_id)
+        if after is not None:
+            query = query.where(RunNodeRow.unique_id > after)
+        elif offset:
+            query = query.offset(offset)
+        rows = list(await self._session.scalars(query.order_by(RunNodeRow.unique_id).limit(limit + 1)))
+        return Page([_node(r) for r in rows[:limit]], has_next=len(rows) > limit)
+
+    async def count_nodes(self, run_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+        found = await self._session.execute(
+            select(RunNodeRow.run_id, func.count())
+            .where(RunNodeRow.tenant_id == self._tenant, RunNodeRow.run_id.in_(run_ids))
+            .group_by(RunNodeRow.run_id)
+        )
+        return {run_id: int(count) for run_id, count in found.tuples()}
+
     async def active(self) -> list[RunRecord]:
         rows = await self._session.scalars(
             select(RunRow)
