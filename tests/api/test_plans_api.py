@@ -23,8 +23,7 @@ CONTRACT = json.loads((ROOT / "schema" / "contracts" / "execution-plan.v2.schema
 
 PLAN_FIELDS = """__typename ... on Plan { id status fingerprint explanation decidedBy document
   totals { run skip partial } approvalsRequired { policy role }
-  items { uniqueId action wave decisions { policy reason message action final } estimate { p50Cost p50Ms } }
-  itemSummaries }
+  items { uniqueId action wave why decisions { policy reason message action final } estimate { p50Cost p50Ms } } }
   ... on Error { message code }"""
 CREATE = f"""mutation($env: ID!, $select: [String!], $full: Boolean) {{
   createPlan(input: {{environmentId: $env, select: $select, fullRefresh: $full}}) {{ {PLAN_FIELDS} }} }}"""
@@ -209,26 +208,25 @@ async def test_unchanged_nodes_that_succeeded_are_skipped(gql: GraphQLClient, en
     assert {i["decisions"][-1]["reason"] for i in seeds["items"]} == {"UNCHANGED_SINCE_LAST_SUCCESS"}
 
 
-async def test_item_summaries_are_the_items_as_a_table_shows_them(gql: GraphQLClient, environment: str) -> None:
+async def test_items_say_why_and_come_a_page_at_a_time(gql: GraphQLClient, environment: str) -> None:
     plan = await create(gql, environment, "state:modified+", "resource_type:seed")
-    summaries, items = plan["itemSummaries"], plan["items"]
-    assert [(s["uniqueId"], s["action"], s["wave"]) for s in summaries] == [
-        (i["uniqueId"], i["action"], i["wave"]) for i in items
-    ]
-    for summary, item in zip(summaries, items, strict=True):
+    items = plan["items"]
+    for item in items:
         deciding = [d["message"] for d in item["decisions"] if d["final"] or d["action"]]
-        assert summary["why"] == "; ".join(deciding) and summary["why"]  # what decided it, never blank
-        assert (summary["p50Cost"], summary["p50Ms"]) == (item["estimate"]["p50Cost"], item["estimate"]["p50Ms"])
-    pages, pages_query = (
-        [],
-        """query($id: ID!, $offset: Int!) { plan(id: $id) { itemCount itemSummaries(first: 2, offset: $offset) } }""",
-    )
+        assert item["why"] == "; ".join(deciding) and item["why"]  # what decided it, never blank
+    query = """query($id: ID!, $offset: Int!) { plan(id: $id) { itemCount items(first: 2, offset: $offset) {
+      uniqueId action wave why decisions { policy reason message action final } estimate { p50Cost p50Ms } } } }"""
+    pages: list[dict[str, Any]] = []
     while True:
-        page = (await gql.data(pages_query, id=plan["id"], offset=len(pages)))["plan"]
-        if not page["itemSummaries"]:
+        page = (await gql.data(query, id=plan["id"], offset=len(pages)))["plan"]
+        if not page["items"]:
             break
-        pages += page["itemSummaries"]
-    assert pages == summaries and page["itemCount"] == len(summaries) > 2  # the pages, in order, are every item once
+        pages += page["items"]
+    assert pages == items and page["itemCount"] == len(items) > 2  # the pages, in order, are every item once
+    refused = await gql(query.replace("first: 2", "first: 0"), id=plan["id"], offset=0)
+    assert "`first` must be between 1 and 2000" in refused["errors"][0]["message"]
+    refused = await gql(query, id=plan["id"], offset=-1)
+    assert "`offset` must be at least 0" in refused["errors"][0]["message"]
 
 
 async def test_a_full_refresh_runs_what_would_be_skipped(gql: GraphQLClient, environment: str) -> None:

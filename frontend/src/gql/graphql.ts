@@ -70,6 +70,12 @@ export type DecidePlanInput = {
   reason?: string | null | undefined;
 };
 
+/** HISTORY: the node's own runs; SIMILAR: nodes like it */
+export type EstimateConfidence =
+  | 'HISTORY'
+  | 'NONE'
+  | 'SIMILAR';
+
 export type GrantRoleInput = {
   /** user:SUBJECT, group:NAME or token:ID */
   principal: string;
@@ -433,7 +439,7 @@ export type PlanItemsQueryVariables = Exact<{
 }>;
 
 
-export type PlanItemsQuery = { plan: { id: string, itemSummaries: unknown } | null };
+export type PlanItemsQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: PlanAction, wave: number, why: string, estimate: { p50Cost: number, p50Ms: number, confidence: EstimateConfidence } }> } | null };
 
 export type PlanNodesQueryVariables = Exact<{
   id: string | number;
@@ -1205,7 +1211,17 @@ export const PlanItemsDocument = new TypedDocumentString(`
     query PlanItems($id: ID!, $first: Int!, $offset: Int!) {
   plan(id: $id) {
     id
-    itemSummaries(first: $first, offset: $offset)
+    items(first: $first, offset: $offset) {
+      uniqueId
+      action
+      wave
+      why
+      estimate {
+        p50Cost
+        p50Ms
+        confidence
+      }
+    }
   }
 }
     `) as unknown as TypedDocumentString<PlanItemsQuery, PlanItemsQueryVariables>;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import strawberry
@@ -17,13 +17,14 @@ from dvt.api.ids import resolve_by_uuid
 from dvt.api.pagination import Connection, page_size
 from dvt.api.scalars import JSON
 from dvt.application.records import PlanRecord
+from dvt.domain.errors import ValidationError
 from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanItem
 
 if TYPE_CHECKING:
     from dvt.api.graph.types import GraphNodeType, GraphVersionType
     from dvt.api.tenancy.types import EnvironmentType
 
-MAX_ITEMS = 2000  # item summaries in one page
+MAX_ITEMS = 2000  # items in one page of `items(first:)`
 
 
 @strawberry.type
@@ -57,6 +58,7 @@ class PlanItemType:
     priority: int
     estimate: PlanEstimate
     decisions: list[PlanDecision]
+    why: str = strawberry.field(description="What decided its action: the deciding policies' messages, joined")
     partition: JSON | None
     head_version_id: strawberry.Private[uuid.UUID]
 
@@ -91,6 +93,11 @@ def _money(micros: int | None) -> float | None:
     return None if micros is None else micros / MICROS
 
 
+def _why(item: PlanItem) -> str:
+    deciding = [d.message for d in item.decisions if d.final or d.action is not None]
+    return "; ".join(deciding) or (item.decisions[0].message if item.decisions else "")
+
+
 def _item(item: PlanItem, head: uuid.UUID) -> PlanItemType:
     e = item.estimate
     return PlanItemType(
@@ -114,23 +121,10 @@ def _item(item: PlanItem, head: uuid.UUID) -> PlanItemType:
             PlanDecision(policy=d.policy, reason=d.reason, message=d.message, action=d.action, final=d.final)
             for d in item.decisions
         ],
+        why=_why(item),
         partition=item.partition,
         head_version_id=head,
     )
-
-
-def _summary(item: PlanItem) -> dict[str, Any]:
-    deciding = [d.message for d in item.decisions if d.final or d.action is not None]
-    return {
-        "uniqueId": item.unique_id,
-        "resourceType": item.resource_type,
-        "action": item.action.value,
-        "wave": item.wave,
-        "why": "; ".join(deciding) or (item.decisions[0].message if item.decisions else ""),
-        "p50Cost": item.estimate.p50_cost_micros / MICROS,
-        "p50Ms": item.estimate.p50_ms,
-        "confidence": item.estimate.confidence.value,
-    }
 
 
 @strawberry.type(name="Plan")
@@ -213,26 +207,21 @@ class PlanType(relay.Node):
     def policies(self) -> JSON:
         return [{"id": p.id, "version": p.version} for p in self.parsed.policies]
 
-    @strawberry.field(description="Items in execution order (wave, priority, unique_id); filter by action")
-    def items(self, action: Action | None = None) -> list[PlanItemType]:
-        head = self.record.head_version_id
-        return [_item(i, head) for i in self.parsed.items if action is None or i.action is action]
-
     @strawberry.field(
-        description="Items in execution order as one JSON list, each with what a table of the plan shows: "
-        "uniqueId, resourceType, action, wave, why (the deciding policies' messages), p50Cost (in the rate "
-        "card's currency), p50Ms and confidence; with `first`, that many from position `offset` (a sealed plan "
-        "never changes, so positions are stable). Thousands of typed `items` take the server seconds to write; "
-        "these are a quarter of `document`'s size"
+        description="Items in execution order (wave, priority, unique_id); filter by action. With `first`, that "
+        "many from position `offset` among them: a sealed plan never changes, so positions are stable (a table "
+        "shows its first page while the rest are read)"
     )
-    def item_summaries(self, first: int | None = None, offset: int = 0) -> JSON:
-        items = self.parsed.items
+    def items(self, action: Action | None = None, first: int | None = None, offset: int = 0) -> list[PlanItemType]:
+        head = self.record.head_version_id
+        items = [i for i in self.parsed.items if action is None or i.action is action]
         if first is not None:
-            start = max(offset, 0)
-            items = items[start : start + page_size(first, MAX_ITEMS, MAX_ITEMS)]
-        return [_summary(i) for i in items]
+            if offset < 0:
+                raise ValidationError(f"`offset` must be at least 0, got {offset}")
+            items = items[offset : offset + page_size(first, MAX_ITEMS, MAX_ITEMS)]
+        return [_item(i, head) for i in items]
 
-    @strawberry.field(description="How many items the plan has (what `itemSummaries` pages through)")
+    @strawberry.field(description="How many items the plan has (what `items(first:, offset:)` pages through)")
     def item_count(self) -> int:
         return len(self.parsed.items)
 

@@ -39,9 +39,9 @@ export default function PlanPage() {
       { id: "action", header: "Action", cell: (i) => <span className={`action action-${i.action}`}>{i.action}</span>, value: (i) => i.action },
       { id: "wave", header: "Wave", cell: (i) => i.wave, value: (i) => i.wave },
       { id: "why", header: "Why", cell: (i) => i.why },
-      { id: "cost", header: "Est. cost", cell: (i) => money(i.p50Cost, currency), value: (i) => i.p50Cost },
-      { id: "time", header: "Est. time", cell: (i) => duration(i.p50Ms / 1000), value: (i) => i.p50Ms },
-      { id: "confidence", header: "Confidence", cell: (i) => i.confidence.toLowerCase() },
+      { id: "cost", header: "Est. cost", cell: (i) => money(i.estimate.p50Cost, currency), value: (i) => i.estimate.p50Cost },
+      { id: "time", header: "Est. time", cell: (i) => duration(i.estimate.p50Ms / 1000), value: (i) => i.estimate.p50Ms },
+      { id: "confidence", header: "Confidence", cell: (i) => i.estimate.confidence.toLowerCase() },
     ],
     [base, planId, currency],
   );

@@ -3,7 +3,7 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useRemainingPages } from "../../lib/pages";
-import type { CreatePlanInput, DecidePlanInput, PlanAction, PlanDetailQuery } from "../../gql/graphql";
+import type { CreatePlanInput, DecidePlanInput, PlanDetailQuery, PlanItemsQuery } from "../../gql/graphql";
 import { request } from "../../lib/graphql";
 
 export const planKeys = {
@@ -125,13 +125,23 @@ export const RejectPlan = graphql(`
   }
 `);
 
-// Its items as JSON lists of what the table shows, a page at a time: thousands of typed items cost the
-// server seconds to write, and the whole contract document is four times the bytes.
+// Its items with what the table shows, a page at a time: the first page is small, so the table shows before
+// the server has written thousands of items.
 const PlanItemsQuery = graphql(`
   query PlanItems($id: ID!, $first: Int!, $offset: Int!) {
     plan(id: $id) {
       id
-      itemSummaries(first: $first, offset: $offset)
+      items(first: $first, offset: $offset) {
+        uniqueId
+        action
+        wave
+        why
+        estimate {
+          p50Cost
+          p50Ms
+          confidence
+        }
+      }
     }
   }
 `);
@@ -157,22 +167,8 @@ export function planListQuery(environmentId: string | undefined) {
   });
 }
 
-/** A plan item as the plan's table shows it (the schema's `Plan.itemSummaries`; costs in currency units). */
-export interface PlanItem {
-  uniqueId: string;
-  resourceType: string;
-  action: PlanAction;
-  wave: number;
-  why: string;
-  p50Cost: number;
-  p50Ms: number;
-  confidence: string;
-}
-
-/** The items of a plan's `itemSummaries` (none when it has none). */
-export function planItemsOf(summaries: unknown): PlanItem[] {
-  return Array.isArray(summaries) ? (summaries as PlanItem[]) : [];
-}
+/** A plan item as the plan's table shows it (costs in the rate card's currency). */
+export type PlanItem = NonNullable<PlanItemsQuery["plan"]>["items"][number];
 
 export function planQuery(planId: string) {
   return queryOptions({
@@ -193,8 +189,8 @@ export function planItemsQuery(planId: string) {
     initialPageParam: 0,
     queryFn: ({ pageParam }) => request(PlanItemsQuery, { id: planId, first: pageParam === 0 ? FIRST_ITEM_PAGE : ITEM_PAGE, offset: pageParam }),
     getNextPageParam: (last, pages) => {
-      const read = pages.reduce((sum, p) => sum + planItemsOf(p.plan?.itemSummaries).length, 0);
-      return planItemsOf(last.plan?.itemSummaries).length === (pages.length === 1 ? FIRST_ITEM_PAGE : ITEM_PAGE) ? read : undefined;
+      const read = pages.reduce((sum, p) => sum + (p.plan?.items.length ?? 0), 0);
+      return (last.plan?.items.length ?? 0) === (pages.length === 1 ? FIRST_ITEM_PAGE : ITEM_PAGE) ? read : undefined;
     },
   });
 }
@@ -204,7 +200,7 @@ export function planItemsQuery(planId: string) {
 export function usePlanItems(planId: string, more = true) {
   const query = useInfiniteQuery(planItemsQuery(planId));
   useRemainingPages(query, more);
-  const items = useMemo(() => query.data?.pages.flatMap((p) => planItemsOf(p.plan?.itemSummaries)) ?? [], [query.data]);
+  const items = useMemo(() => query.data?.pages.flatMap((p) => p.plan?.items ?? []) ?? [], [query.data]);
   return { ...query, items, complete: !!query.data && !query.hasNextPage };
 }
 
