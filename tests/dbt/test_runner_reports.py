@@ -99,4 +99,3 @@ async def test_reports_reach_the_sink_while_its_cancel_poll_waits_for_the_databa
     stdout = [line for stream, lines in sink.logs if stream == "stdout" for line in lines]
     assert stdout == [f"stdout line {i} " + "x" * 40 for i in range(STDOUT_LINES)]
     assert max(len(lines) for _, lines in sink.logs) <= 200  # chunks stay bounded, however much was waiting
-
