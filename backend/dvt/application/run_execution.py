@@ -8,6 +8,7 @@ delivered after everything else, so the terminal status is always the run's last
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import time
@@ -104,7 +105,8 @@ class RunExecutor:
         if claim is None:  # a run the claim ended (lost, stale) freed its slot in the claim's transaction
             return None
         work_dir = self._work_root / f"{run_id}-{claim.run.attempt}"
-        shutil.rmtree(work_dir, ignore_errors=True)
+        # A run's work directory holds a checkout and dbt's logs: removing one takes the event loop for seconds.
+        await asyncio.to_thread(shutil.rmtree, work_dir, ignore_errors=True)
         work_dir.mkdir(parents=True)
         sink = RunSink(
             self._units, scope, claim.run, RunSpool(work_dir / "spool" / "reports.jsonl"), worker=self.worker_id,
@@ -123,7 +125,7 @@ class RunExecutor:
             raise RunStillHeld(run_id, self.worker_id, patience.total_seconds()) from None
         finally:
             await sink.close()
-        shutil.rmtree(work_dir, ignore_errors=True)
+        await asyncio.to_thread(shutil.rmtree, work_dir, ignore_errors=True)
         return status
 
     async def _run_dbt(

@@ -36,7 +36,7 @@ from dvt.domain.tenancy import TenantScope
 
 log = logging.getLogger(__name__)
 
-CANCEL_READ_SECONDS = 2.0  # dbt's reports wait on this read (the runner's calls are serial): keep it short
+CANCEL_READ_SECONDS = 2.0  # the runner's cancel poll waits on this read (never its reports): keep it short
 DELIVERY_BATCH = 500  # spooled reports written per transaction
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0  # seconds between delivery attempts while the database is away
 
@@ -258,9 +258,8 @@ class RunSink:
                 events = [e for e in entries if e["t"] == "event"]
                 if events:
                     await self._write_events(runs, events)
-                for entry in entries:
-                    if entry["t"] == "log":
-                        await runs.append_log(self._run.id, entry["stream"], entry["lines"])
+                chunks = [(entry["stream"], entry["lines"]) for entry in entries if entry["t"] == "log"]
+                await runs.append_logs(self._run.id, chunks)
                 await uow.commit()
         except (DomainError, LookupError) as error:  # the run cannot take these writes: never will
             self._taken(f"{type(error).__name__}: {error}")

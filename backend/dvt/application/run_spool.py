@@ -9,8 +9,9 @@ far delivery got, so what is on disk always says what is still owed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -23,6 +24,10 @@ class RunSpool:
         self._writer = path.open("ab")
         self._written = self._writer.tell()
         self._delivered = int(self._mark.read_text() or 0) if self._mark.exists() else 0
+        # Both stay open: a run delivers hundreds of batches, and opening (and truncating) files for each one
+        # cost the worker more than reading the batch did.
+        self._reader: BinaryIO | None = None
+        self._marker = os.open(self._mark, os.O_RDWR | os.O_CREAT, 0o644)
 
     def add(self, entry: dict[str, Any]) -> None:
         """Keep one report; it is on disk (in the kernel's hands) when this returns."""
@@ -38,20 +43,22 @@ class RunSpool:
     def next_batch(self, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Up to `limit` reports after the delivered mark, in order, and the mark once they are delivered."""
         entries: list[dict[str, Any]] = []
-        with self.path.open("rb") as reader:
-            reader.seek(self._delivered)
-            end = self._delivered
-            while len(entries) < limit and end < self._written:
-                line = reader.readline()
-                if not line.endswith(b"\n"):
-                    break  # a line still being written: the next batch takes it
-                entries.append(orjson.loads(line))
-                end += len(line)
+        if self._reader is None:
+            self._reader = self.path.open("rb")
+        self._reader.seek(self._delivered)  # also drops what the reader had buffered: it sees every append
+        end = self._delivered
+        while len(entries) < limit and end < self._written:
+            line = self._reader.readline()
+            if not line.endswith(b"\n"):
+                break  # a line still being written: the next batch takes it
+            entries.append(orjson.loads(line))
+            end += len(line)
         return entries, end
 
     def delivered(self, mark: int) -> None:
         self._delivered = mark
-        self._mark.write_text(str(mark))
+        # In place and of one width, so a mark never shows the tail of a longer one written before it.
+        os.pwrite(self._marker, b"%020d" % mark, 0)
 
     def discard(self) -> None:
         """Forget what is still owed (the run is no longer this worker's to write)."""
@@ -59,6 +66,9 @@ class RunSpool:
 
     def close(self, *, remove: bool) -> None:
         self._writer.close()
+        if self._reader is not None:
+            self._reader.close()
+        os.close(self._marker)
         if remove:
             self.path.unlink(missing_ok=True)
             self._mark.unlink(missing_ok=True)

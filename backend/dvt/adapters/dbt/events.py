@@ -141,28 +141,30 @@ def _timestamp(value: Any) -> datetime:
 class LogFileTail:
     """Whole lines appended to a file since the last read; the file may not exist yet."""
 
-    def __init__(self, path: Path, chunk_bytes: int = 1 << 20) -> None:
+    def __init__(self, path: Path, chunk_bytes: int = 1 << 18) -> None:
         self._path = path
         self._chunk = chunk_bytes
         self._file: BinaryIO | None = None
         self._buffer = LineBuffer()
+        self.behind = False  # the last read filled a whole chunk: more is waiting
 
     def read_lines(self) -> list[str]:
+        """Whole lines from at most one chunk of what was appended: a step of bounded size, however far behind."""
         if self._file is None:
             try:
                 self._file = self._path.open("rb")
             except FileNotFoundError:
                 return []
-        lines: list[str] = []
-        while chunk := self._file.read(self._chunk):
-            lines += self._buffer.feed(chunk)
-            if len(chunk) < self._chunk:
-                break
-        return lines
+        chunk = self._file.read(self._chunk)
+        self.behind = len(chunk) == self._chunk
+        return self._buffer.feed(chunk) if chunk else []
 
     def finish(self) -> list[str]:
         """The rest, including a last line dbt never ended (it was killed mid-write)."""
-        lines = self.read_lines() + self._buffer.finish()
+        lines = self.read_lines()
+        while self.behind:
+            lines += self.read_lines()
+        lines += self._buffer.finish()
         self.close()
         return lines
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from dvt.adapters.dbt.errors import ProcessStartError
 from dvt.adapters.dbt.lines import LineBuffer
-from dvt.adapters.dbt.logs import LogBatcher
+from dvt.adapters.dbt.logs import RunnerReports
 from dvt.application.run_ports import RunLimits
 
 POLL_SECONDS = 0.5  # how often a cancel request is looked for
@@ -86,7 +86,7 @@ async def supervise(
     limits: RunLimits,
     deadline: float,
     cancel_requested: Callable[[], Awaitable[bool]],
-    output: LogBatcher,
+    output: RunnerReports,
 ) -> ProcessOutcome:
     """Run `argv` until it exits, is cancelled, or passes `deadline` (on the event loop's clock)."""
     rlimits = resource_limits(limits)
@@ -153,7 +153,7 @@ def _signal_group(pid: int, sent: signal.Signals) -> None:
         os.killpg(pid, sent)  # the child leads its own group: its group id is its pid
 
 
-async def _read(stream: asyncio.StreamReader, name: str, output: LogBatcher) -> None:
+async def _read(stream: asyncio.StreamReader, name: str, output: RunnerReports) -> None:
     lines = LineBuffer()
     while chunk := await stream.read(_READ_BYTES):
         output.add(name, lines.feed(chunk))

@@ -17,7 +17,7 @@ from typing import Any
 
 from dvt.adapters.dbt.errors import RunnerSetupError
 from dvt.adapters.dbt.events import LogFileTail, parse_log_line
-from dvt.adapters.dbt.logs import LogBatcher, SerialSink
+from dvt.adapters.dbt.logs import RunnerReports
 from dvt.adapters.dbt.process import ProcessOutcome, applied_limits, supervise
 from dvt.adapters.dbt.profiles import Profile, write_profile
 from dvt.adapters.dbt.tagging import inject_query_tag
@@ -48,29 +48,28 @@ class SubprocessDbtRunner:
         register(*spec.secrets.values())
         if spec.git_token:
             register(spec.git_token)
-        serial = SerialSink(sink)
-        output = LogBatcher(serial)
+        output = RunnerReports(sink)
         work = Path(spec.work_dir)
         limits = applied_limits(spec.limits)
         try:
-            project, profile = await self._prepare(spec, serial, work)
+            project, profile = await self._prepare(spec, sink, work)
         except (RunnerSetupError, OSError) as error:
             return await _not_started(output, redact(str(error)), limits)
         env = dbt_environment(spec.secrets)
-        if await serial.cancel_requested():  # checkout can take a while; no need to start dbt at all
+        if await sink.cancel_requested():  # checkout can take a while; no need to start dbt at all
             return RunnerOutcome(exit_code=None, canceled=True, error="canceled before dbt started", limits=limits)
         deadline = asyncio.get_running_loop().time() + spec.limits.timeout_seconds
 
         try:
-            return await self._run(spec, serial, output, project, profile, env, limits, deadline)
+            return await self._run(spec, sink, output, project, profile, env, limits, deadline)
         except RunnerSetupError as error:  # the dbt executable could not be started
             return await _not_started(output, redact(str(error)), limits)
 
     async def _run(
         self,
         spec: RunSpec,
-        sink: SerialSink,
-        output: LogBatcher,
+        sink: RunSink,
+        output: RunnerReports,
         project: Path,
         profile: Profile,
         env: dict[str, str],
@@ -92,7 +91,7 @@ class SubprocessDbtRunner:
         artifacts = await asyncio.to_thread(read_artifacts, run_dir / "target")  # a manifest can be large
         return _outcome(outcome, limits, artifacts, None)
 
-    async def _prepare(self, spec: RunSpec, sink: SerialSink, work: Path) -> tuple[Path, Profile]:
+    async def _prepare(self, spec: RunSpec, sink: RunSink, work: Path) -> tuple[Path, Profile]:
         if spec.command not in COMMANDS:
             raise RunnerSetupError(f"dbt command {spec.command!r} is not one a run may use ({', '.join(COMMANDS)})")
         if not spec.select and not spec.selector:
@@ -128,12 +127,14 @@ class SubprocessDbtRunner:
         env: dict[str, str],
         spec: RunSpec,
         deadline: float,
-        sink: SerialSink,
-        output: LogBatcher,
+        sink: RunSink,
+        output: RunnerReports,
         json_log: Path | None,
     ) -> ProcessOutcome:
-        stop = asyncio.Event()
-        pump = asyncio.create_task(_pump(sink, output, LogFileTail(json_log) if json_log else None, stop))
+        read_all, delivered_all = asyncio.Event(), asyncio.Event()
+        # Reading (the pipes, the JSON log) only hands reports over; delivering them is a task of its own.
+        delivery = asyncio.create_task(output.deliver(delivered_all))
+        tail = asyncio.create_task(_tail(output, LogFileTail(json_log), read_all)) if json_log else None
         process = asyncio.create_task(
             supervise(
                 argv,
@@ -146,14 +147,19 @@ class SubprocessDbtRunner:
             )
         )
         try:
-            # The pump ends first only when the sink failed: then dbt is stopped and the sink's error raised.
-            await asyncio.wait({pump, process}, return_when=asyncio.FIRST_COMPLETED)
+            # Delivery or the tail ends first only when it failed: then dbt is stopped and the error raised.
+            await asyncio.wait({delivery, process, *([tail] if tail else [])}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             if not process.done():
                 process.cancel()  # supervise kills the process group on its way out
                 await asyncio.wait({process})
-            stop.set()
-            await pump
+            read_all.set()
+            try:
+                if tail is not None:
+                    await tail  # the rest of the JSON log, once dbt is gone
+            finally:
+                delivered_all.set()
+                await delivery  # everything read, to the sink
         return process.result()
 
 
@@ -206,35 +212,35 @@ def read_artifacts(target: Path) -> dict[str, bytes]:
     return {name: (target / name).read_bytes() for name in ARTIFACTS if (target / name).is_file()}
 
 
-async def _pump(sink: SerialSink, output: LogBatcher, tail: LogFileTail | None, stop: asyncio.Event) -> None:
-    """Events from the JSON log as soon as read; log lines whenever a batch is due; everything left at the end."""
+async def _tail(output: RunnerReports, tail: LogFileTail, stop: asyncio.Event) -> None:
+    """Events and text from the JSON log as soon as read, in bounded steps; everything left once stopped."""
     try:
         while True:
             stopping = stop.is_set()
-            if tail is not None:
-                for line in tail.finish() if stopping else tail.read_lines():
-                    parsed = parse_log_line(line)
-                    output.add("dbt", parsed.text)
-                    if parsed.event is not None:
-                        await sink.event(parsed.event)
-            if stopping or output.due():
-                await output.flush()
+            lines = tail.finish() if stopping else tail.read_lines()
+            for line in lines:
+                parsed = parse_log_line(line)
+                output.add("dbt", parsed.text)
+                if parsed.event is not None:
+                    output.event(parsed.event)
             if stopping:
                 return
+            if tail.behind:  # dbt writes faster than one step reads: the next step at once, after the others'
+                await asyncio.sleep(0)
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), TAIL_SECONDS)
     finally:
-        if tail is not None:
-            tail.close()  # also when canceled or failed before the end: the log file is not left open
+        tail.close()  # also when canceled or failed before the end: the log file is not left open
 
 
-async def _stage(sink: SerialSink, stage: str, message: str, data: dict[str, Any] | None = None) -> None:
+async def _stage(sink: RunSink, stage: str, message: str, data: dict[str, Any] | None = None) -> None:
     await sink.event(
         RunnerEvent(RunEventKind.STAGE, datetime.now(UTC), message=message, data={"stage": stage, **(data or {})})
     )
 
 
-async def _not_started(output: LogBatcher, reason: str, limits: dict[str, Any]) -> RunnerOutcome:
+async def _not_started(output: RunnerReports, reason: str, limits: dict[str, Any]) -> RunnerOutcome:
     output.add("stderr", [f"dvt: {reason}"])
     await output.flush()
     return RunnerOutcome(exit_code=None, error=reason, limits=limits)
