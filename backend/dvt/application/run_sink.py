@@ -131,11 +131,11 @@ class RunSink:
 
     async def event(self, event: RunnerEvent) -> None:
         attempt = self._run.attempt
-        if event.kind in ("node_started", "node_finished") and event.unique_id:
+        if event.kind in (RunEventKind.NODE_STARTED, RunEventKind.NODE_FINISHED) and event.unique_id:
             key = f"{event.kind}:{event.unique_id}:{attempt}"
-            if event.kind == "node_finished" and event.status:
+            if event.kind is RunEventKind.NODE_FINISHED and event.status:
                 self.finished[event.unique_id] = event.status
-        elif event.kind in ("invocation_started", "invocation_finished"):
+        elif event.kind in (RunEventKind.INVOCATION_STARTED, RunEventKind.INVOCATION_FINISHED):
             key = f"{event.kind}:{attempt}"
         else:
             self._others += 1
@@ -291,9 +291,9 @@ class RunSink:
             if seq is None or not unique_id:
                 continue
             at = datetime.fromisoformat(entry["at"])
-            if entry["kind"] == "node_started":
+            if entry["kind"] == RunEventKind.NODE_STARTED:
                 changes.append((unique_id, {"status": "running", "started_at": at}))
-            elif entry["kind"] == "node_finished":
+            elif entry["kind"] == RunEventKind.NODE_FINISHED:
                 data = entry["data"]
                 changes.append(
                     (
