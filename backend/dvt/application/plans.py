@@ -30,6 +30,7 @@ from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
 from dvt.domain.graph.diff import GraphDiff, diff
 from dvt.domain.graph.model import ArtifactKind, ArtifactMetadata, GraphNode, Macro, Manifest
+from dvt.domain.graph.order import topological_ranks
 from dvt.domain.graph.selection import GraphIndex, Selection, fresher_sources, select
 from dvt.domain.plan.compose import make_plan
 from dvt.domain.plan.context import RUNNABLE, NodeHistory, PlanContext, PolicyConfig
@@ -56,7 +57,7 @@ class VersionGraph:
     compares with never needs one.
     """
 
-    __slots__ = ("_index", "macros", "nodes", "uuids", "version")
+    __slots__ = ("_index", "_ranks", "macros", "nodes", "uuids", "version")
 
     def __init__(
         self,
@@ -71,6 +72,7 @@ class VersionGraph:
         self.uuids = uuids
         self.macros = macros
         self._index = index
+        self._ranks: dict[str, int] | None = None
 
     @property
     def index(self) -> GraphIndex:
@@ -82,6 +84,13 @@ class VersionGraph:
                 selectors=version.selectors if version else {},
             )
         return self._index
+
+    @property
+    def ranks(self) -> dict[str, int]:
+        """Topological ranks of the whole version: every plan on it orders its nodes by them."""
+        if self._ranks is None:
+            self._ranks = topological_ranks(self.nodes, self.index.parents, self.index.children)
+        return self._ranks
 
     def by_uuid(self) -> dict[uuid.UUID, GraphNode]:
         return {u: self.nodes[uid] for uid, u in self.uuids.items()}
@@ -353,6 +362,7 @@ class PlanService:
             estimates=estimates,
             budget_remaining_micros=budget,
             config=PolicyConfig(environment.policies),
+            ranks=head.ranks,
         )
 
     async def _changed_since_success(

@@ -22,7 +22,7 @@ def make_plan(
 ) -> ExecutionPlan:
     outcome = run_policies(context, policies)
     planned = {uid for uid, action in outcome.actions.items() if action is not Action.SKIP}
-    level = waves(planned, context.parents)
+    level = waves(context.parents_first(planned), context.parents)
     items = []
     for uid in sorted(outcome.actions):
         action = outcome.actions[uid]

@@ -80,25 +80,10 @@ def run_policies(context: PlanContext, policies: Sequence[Policy]) -> Outcome:
     )
 
 
-def waves(planned: set[str], parents: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
-    """Topological level of each planned node among the planned nodes (skipped ones are not waited on)."""
+def waves(parents_first: list[str], parents: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """Topological level of each planned node among the planned nodes (skipped ones are not waited on),
+    given the planned nodes parents first: a planned parent has its level when its children are reached."""
     level: dict[str, int] = {}
-
-    def depth(uid: str) -> int:
-        stack = [uid]
-        while stack:
-            current = stack[-1]
-            if current in level:
-                stack.pop()
-                continue
-            pending = [p for p in parents.get(current, ()) if p in planned and p not in level]
-            if pending:
-                stack.extend(pending)
-                continue
-            level[current] = max((level[p] + 1 for p in parents.get(current, ()) if p in planned), default=0)
-            stack.pop()
-        return level[uid]
-
-    for uid in sorted(planned):
-        depth(uid)
+    for uid in parents_first:
+        level[uid] = max((level[p] + 1 for p in parents.get(uid, ()) if p in level), default=0)
     return level

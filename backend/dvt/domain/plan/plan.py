@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from dvt.domain.canonical import canonical_json
+from dvt.domain.canonical import canonical_json_framed
 from dvt.domain.graph.selection import check_selections, check_selector_name
 from dvt.domain.graph.selection.criteria import indirect_selection
 from dvt.domain.plan.variables import check_vars
@@ -181,7 +181,12 @@ class ExecutionPlan:
 
     def to_document(self) -> bytes:
         """The stored form: canonical JSON of every member but the fingerprint, which is its sha256."""
-        return canonical_json(document(self))
+        # Every member is an int, a str, a bool or None by its type, but the request and the partitions,
+        # which hold what users wrote (vars): only they can need the general path.
+        free: list[Any] = [self.request.as_document()]
+        free += [i.partition for i in self.items if i.partition is not None]
+        free += [d.partition for i in self.items for d in i.decisions if d.partition is not None]
+        return canonical_json_framed(document(self), free)
 
     def sealed(self) -> tuple[ExecutionPlan, bytes]:
         """The plan with its fingerprint, and the document bytes the fingerprint seals."""
