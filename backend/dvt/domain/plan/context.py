@@ -9,7 +9,7 @@ from typing import Any
 
 from dvt.domain.graph.model import GraphNode
 from dvt.domain.graph.order import topological_ranks
-from dvt.domain.plan.plan import Action, Estimate, PlanRequest
+from dvt.domain.plan.plan import Action, Decision, Estimate, PlanRequest
 
 RUNNABLE = frozenset({"model", "seed", "snapshot", "test", "unit_test"})
 
@@ -60,6 +60,9 @@ class PlanContext:
     # The head graph's topological ranks (`topological_ranks`), which a server keeps with the graph version;
     # empty: worked out when asked.
     ranks: Mapping[str, int] = field(default_factory=dict)
+    # The selection's own decision per selected node, in unique_id order (`engine.selection_decisions`), which
+    # a server keeps with the selection; empty: made when the policies run.
+    selection_decided: Mapping[str, Decision] = field(default_factory=dict)
 
     def with_tentative(self, actions: Mapping[str, Action], priorities: Mapping[str, int]) -> PlanContext:
         return replace(self, actions=dict(actions), priorities=dict(priorities))

@@ -9,10 +9,11 @@ decisions apply in unique_id order; a node's decisions are listed in the order t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from dvt.domain.graph.model import GraphNode
 from dvt.domain.plan.context import RUNNABLE, PlanContext
 from dvt.domain.plan.plan import Action, ApprovalRequirement, Decision, PolicyRef
 
@@ -37,9 +38,17 @@ class Outcome:
     policies: tuple[PolicyRef, ...]
 
 
-def _selected(context: PlanContext, uid: str) -> Decision:
-    reasons = ", ".join(context.selection_reasons.get(uid, ("the request",)))
-    if context.nodes[uid].resource_type in RUNNABLE:
+def selection_decisions(
+    nodes: Mapping[str, GraphNode], selected: Iterable[str], reasons: Mapping[str, tuple[str, ...]]
+) -> dict[str, Decision]:
+    """The selection's decision on each selected node, in unique_id order. It follows from the graph and the
+    selection alone, so a server keeps it with the selection (`PlanContext.selection_decided`)."""
+    return {uid: _selected(nodes, reasons, uid) for uid in sorted(selected)}
+
+
+def _selected(nodes: Mapping[str, GraphNode], selection_reasons: Mapping[str, tuple[str, ...]], uid: str) -> Decision:
+    reasons = ", ".join(selection_reasons.get(uid, ("the request",)))
+    if nodes[uid].resource_type in RUNNABLE:
         return Decision(uid, "selection", "SELECTED", f"selected by {reasons}", Action.RUN)
     # Sources, exposures, metrics...: part of the selection (dbt lists them) but dbt build executes nothing.
     return Decision(
@@ -48,7 +57,8 @@ def _selected(context: PlanContext, uid: str) -> Decision:
 
 
 def run_policies(context: PlanContext, policies: Sequence[Policy]) -> Outcome:
-    decisions: dict[str, list[Decision]] = {uid: [_selected(context, uid)] for uid in sorted(context.selected)}
+    first = context.selection_decided or selection_decisions(context.nodes, context.selected, context.selection_reasons)
+    decisions: dict[str, list[Decision]] = {uid: [decision] for uid, decision in first.items()}
     actions = {uid: found[0].action or Action.RUN for uid, found in decisions.items()}
     priorities = dict.fromkeys(actions, DEFAULT_PRIORITY)
     locked = {uid for uid, found in decisions.items() if found[0].final}

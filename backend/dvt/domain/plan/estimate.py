@@ -74,6 +74,10 @@ def _kind(node: GraphNode, upstream: int) -> tuple[str, str, int]:
     return node.resource_type, node.materialized or "", size
 
 
+def _runs(count: int) -> str:
+    return f"{count} past run{'s' if count != 1 else ''}"
+
+
 def estimate(
     nodes: Mapping[str, GraphNode],
     wanted: Sequence[str],
@@ -81,20 +85,34 @@ def estimate(
     parents: Mapping[str, Sequence[str]],
     rate: RateCard,
 ) -> dict[str, Estimate]:
-    """An estimate for each wanted node, from its own history or from nodes like it."""
+    """An estimate for each wanted node, from its own history or from nodes like it.
+
+    Nodes like it are looked for only when some wanted node has no history of its own: usually none lacks it.
+    """
+    out: dict[str, Estimate] = {}
+    # Nodes with the same past durations get the same estimate: made once (one object) for all of them.
+    made: dict[tuple[int, ...], Estimate] = {}
+    lacking: list[str] = []
+    for uid in wanted:
+        own = durations_ms.get(uid)
+        if own:
+            key = tuple(own)
+            found = made.get(key)
+            if found is None:
+                found = made[key] = _of(own, rate, Confidence.HISTORY, _runs(len(own)))
+            out[uid] = found
+        else:
+            lacking.append(uid)
+    if not lacking:
+        return out
     similar: dict[tuple[str, str, int], list[int]] = {}
     for uid, runs in durations_ms.items():
         if runs and uid in nodes:
             similar.setdefault(_kind(nodes[uid], len(parents.get(uid, ()))), []).append(sorted(runs)[len(runs) // 2])
-    out: dict[str, Estimate] = {}
-    for uid in wanted:
-        own = durations_ms.get(uid)
-        if own:
-            out[uid] = _of(own, rate, Confidence.HISTORY, f"{len(own)} past run{'s' if len(own) != 1 else ''}")
-            continue
+    for uid in lacking:
         peers = similar.get(_kind(nodes[uid], len(parents.get(uid, ()))))
         if peers:
             out[uid] = _of(peers, rate, Confidence.SIMILAR, f"similar nodes: {len(peers)} with history")
         else:
             out[uid] = ZERO
-    return out
+    return {uid: out[uid] for uid in wanted}  # in the order asked for, as the nodes come

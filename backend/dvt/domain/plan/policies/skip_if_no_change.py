@@ -11,6 +11,8 @@ from __future__ import annotations
 from dvt.domain.plan.context import RUNNABLE, PlanContext
 from dvt.domain.plan.plan import Action, Decision
 
+_EXECUTES = frozenset({Action.RUN, Action.PARTIAL})
+
 
 class SkipIfNoChange:
     id = "skip_if_no_change"
@@ -49,7 +51,7 @@ class SkipIfNoChange:
             changed = ", ".join(sorted(history.changed_since_success))
             return "CHANGED_SINCE_LAST_SUCCESS", f"changed since it last succeeded: {changed}"
         for parent in context.parents.get(uid, ()):
-            if actions.get(parent) in (Action.RUN, Action.PARTIAL):
+            if actions.get(parent) in _EXECUTES:
                 return "UPSTREAM_WILL_RUN", f"{parent} runs in this plan"
             parent_node = context.nodes[parent]
             if parent_node.resource_type == "source":
