@@ -51,16 +51,21 @@ def make_plan(
         keyed.append(((wave, priority, uid), item))
     keyed.sort(key=itemgetter(0))  # execution order: wave, priority, unique_id (unique, so items never compare)
     items = [item for _, item in keyed]
-    counted = [i for i in items if i.action is not Action.SKIP]
     actions = Counter(i.action for i in items)
+    p50_ms = p90_ms = p50_cost = p90_cost = 0
+    for estimate in (i.estimate for i in items if i.action is not Action.SKIP):
+        p50_ms += estimate.p50_ms
+        p90_ms += estimate.p90_ms
+        p50_cost += estimate.p50_cost_micros
+        p90_cost += estimate.p90_cost_micros
     totals = Totals(
         run=actions[Action.RUN],
         skip=actions[Action.SKIP],
         partial=actions[Action.PARTIAL],
-        p50_ms=sum(i.estimate.p50_ms for i in counted),
-        p90_ms=sum(i.estimate.p90_ms for i in counted),
-        p50_cost_micros=sum(i.estimate.p50_cost_micros for i in counted),
-        p90_cost_micros=sum(i.estimate.p90_cost_micros for i in counted),
+        p50_ms=p50_ms,
+        p90_ms=p90_ms,
+        p50_cost_micros=p50_cost,
+        p90_cost_micros=p90_cost,
         budget_remaining_micros=context.budget_remaining_micros,
     )
     return ExecutionPlan(

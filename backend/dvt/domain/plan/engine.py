@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Protocol
 
 from dvt.domain.graph.model import GraphNode
@@ -56,6 +57,9 @@ def _selected(nodes: Mapping[str, GraphNode], selection_reasons: Mapping[str, tu
     )
 
 
+_by_node = attrgetter("unique_id")
+
+
 def run_policies(context: PlanContext, policies: Sequence[Policy]) -> Outcome:
     first = context.selection_decided or selection_decisions(context.nodes, context.selected, context.selection_reasons)
     decisions: dict[str, list[Decision]] = {uid: [decision] for uid, decision in first.items()}
@@ -65,7 +69,7 @@ def run_policies(context: PlanContext, policies: Sequence[Policy]) -> Outcome:
     approvals: dict[tuple[str, str], ApprovalRequirement] = {}
     for policy in policies:
         found = policy.evaluate(context.with_tentative(actions, priorities))
-        for decision in sorted(found, key=lambda d: d.unique_id):
+        for decision in sorted(found, key=_by_node):
             if decision.approval_role is not None:
                 key = (decision.policy, decision.reason)
                 approvals.setdefault(
@@ -95,5 +99,9 @@ def waves(parents_first: list[str], parents: Mapping[str, tuple[str, ...]]) -> d
     given the planned nodes parents first: a planned parent has its level when its children are reached."""
     level: dict[str, int] = {}
     for uid in parents_first:
-        level[uid] = max((level[p] + 1 for p in parents.get(uid, ()) if p in level), default=0)
+        deepest = -1
+        for parent in parents.get(uid, ()):
+            if parent in level and level[parent] > deepest:
+                deepest = level[parent]
+        level[uid] = deepest + 1
     return level
