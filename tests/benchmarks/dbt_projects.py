@@ -78,7 +78,9 @@ def dbt_version() -> str:
 def _dbt_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    env["DVT_GEN_DUCKDB_PATH"] = str(root / "gen.duckdb")
+    # Resolved: the profile dbt hashes for partial parsing holds this path, so a project reached through a
+    # worktree's `.cache` link must name the same file as when it was parsed, or `dbt ls` parses it all again.
+    env["DVT_GEN_DUCKDB_PATH"] = str(root.resolve() / "gen.duckdb")
     return env
 
 
