@@ -225,6 +225,10 @@ class SqlResultRepository:
             ORDER BY r.node_uuid, r.ok DESC, r.newest
             """
         )
+        # Planned for these parameters every time: asyncpg prepares the statement, and after five runs PostgreSQL
+        # may switch to a generic plan, which cannot see how many of the environment's results the node list
+        # keeps; measured at 8,000 nodes: 0.69 s generic against 0.07 s planned for the values.
+        await self._session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         result = await self._session.execute(
             statement,
             {"tenant": self._tenant, "environment": environment_id, "nodes": list(node_uuids), "successes": successes},
