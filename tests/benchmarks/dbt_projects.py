@@ -53,6 +53,20 @@ def _stamp(n_models: int, seed: int, root: Path) -> dict[str, object]:
     return {"n_models": n_models, "seed": seed, "project_sha256": _project_digest(root), "dbt": str(DBT)}
 
 
+def stamp_matches(stamp: dict[str, object], wanted: dict[str, object]) -> bool:
+    """Whether a cached project's stamp is the one wanted. The dbt executable is compared by the file it
+    resolves to: every worktree reaches the same dbt through its own `.venv-dbt` link, and a path that only
+    names another worktree must not make a benchmark parse (and rewrite) a shared cached project again."""
+    for key, value in wanted.items():
+        found = stamp.get(key)
+        if key == "dbt":
+            if not isinstance(found, str) or Path(found).resolve() != Path(str(value)).resolve():
+                return False
+        elif found != value:
+            return False
+    return True
+
+
 def dbt_version() -> str:
     done = subprocess.run([str(DBT), "--version"], capture_output=True, text=True, env=_dbt_env(CACHE), check=False)
     for line in done.stdout.splitlines():
@@ -64,7 +78,9 @@ def dbt_version() -> str:
 def _dbt_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    env["DVT_GEN_DUCKDB_PATH"] = str(root / "gen.duckdb")
+    # Resolved: the profile dbt hashes for partial parsing holds this path, so a project reached through a
+    # worktree's `.cache` link must name the same file as when it was parsed, or `dbt ls` parses it all again.
+    env["DVT_GEN_DUCKDB_PATH"] = str(root.resolve() / "gen.duckdb")
     return env
 
 
@@ -103,7 +119,7 @@ def parsed_project(n_models: int, *, seed: int = 0, log: bool = True) -> ParsedP
     wanted = _stamp(n_models, seed, root)
     if manifest.exists() and stamp_path.exists():
         stamp = json.loads(stamp_path.read_text())
-        if {k: stamp.get(k) for k in wanted} == wanted:
+        if stamp_matches(stamp, wanted):
             return ParsedProject(n_models, seed, root, manifest, float(stamp["parse_seconds"]), True)
 
     if log:

@@ -67,6 +67,7 @@ from tests.benchmarks.dbt_projects import (
     dbt_parse,
     dbt_version,
     parsed_project,
+    stamp_matches,
 )
 from tests.benchmarks.machine import Machine, describe
 from tests.benchmarks.project_generator import MACRO_NAME, PROJECT_NAME, generate_project
@@ -107,7 +108,7 @@ def head_project(n_models: int, changed: int, *, seed: int = SEED) -> ParsedProj
     wanted = {**_stamp(n_models, seed, root), "changed": changed}
     if manifest.exists() and (target / "partial_parse.msgpack").exists() and stamp_path.exists():
         stamp = json.loads(stamp_path.read_text())
-        if {k: stamp.get(k) for k in wanted} == wanted:
+        if stamp_matches(stamp, wanted):
             return ParsedProject(n_models, seed, root, manifest, float(stamp["parse_seconds"]), True)
 
     print(f"  running dbt parse on {n_models} models ({changed} changed) in {root.relative_to(ROOT)} ...", flush=True)
@@ -132,7 +133,7 @@ def macro_project(n_models: int, *, changed: bool, seed: int = SEED) -> ParsedPr
     wanted = {**_stamp(n_models, seed, root), "macro_share": MACRO_SHARE, "macro_changed": changed}
     if manifest.exists() and (target / "partial_parse.msgpack").exists() and stamp_path.exists():
         stamp = json.loads(stamp_path.read_text())
-        if {k: stamp.get(k) for k in wanted} == wanted:
+        if stamp_matches(stamp, wanted):
             return ParsedProject(n_models, seed, root, manifest, float(stamp["parse_seconds"]), True)
     what = f"{n_models} models, macro {'changed' if changed else 'as in the base'}"
     print(f"  running dbt parse on {what} in {root.relative_to(ROOT)} ...", flush=True)

@@ -8,6 +8,7 @@ import struct
 import pytest
 import rfc8785
 
+from dvt.application.plain_json import plain_json
 from dvt.domain.canonical import canonical_json
 
 
@@ -36,3 +37,28 @@ def test_what_json_cannot_hold_is_refused() -> None:
         canonical_json({"x": float("nan")})
     with pytest.raises(TypeError):
         canonical_json({1: "one", "x": 1.5})
+
+
+def _plain_document(rng: random.Random) -> dict[str, object]:
+    def char() -> str:
+        while True:  # any code point but surrogates, which no str of a document holds
+            code = rng.choice((rng.randint(0, 0x7F), rng.randint(0, 0xFFFF), rng.randint(0, 0x10FFFF)))
+            if not 0xD800 <= code <= 0xDFFF:
+                return chr(code)
+
+    keys = ["".join(char() for _ in range(rng.randint(0, 4))) for _ in range(6)]
+    document: dict[str, object] = {k: "".join(char() for _ in range(8)) for k in keys if not k or max(k) <= "\uffff"}
+    document["n"] = [rng.randint(-(2**53), 2**53), True, None, ("tuple", 1)]  # rfc8785 holds to I-JSON's range
+    document["nested"] = {"b": [{"z": 1, "a": "x\n\x00\u2028"}], "a": {}}
+    return document
+
+
+def test_orjson_writes_a_plain_document_as_the_standard_library_does() -> None:
+    rng = random.Random(8785)
+    for _ in range(3000):
+        document = _plain_document(rng)
+        assert plain_json(document) == canonical_json(document) == rfc8785.dumps(document)
+    wide = {"top": 2**64 - 1, "bottom": -(2**63)}  # orjson's range, beyond I-JSON's
+    assert plain_json(wide) == canonical_json(wide)
+    beyond = {"big": 2**70, "negative": -(2**64)}  # orjson refuses integers beyond 64 bits: the fallback
+    assert plain_json(beyond) == canonical_json(beyond)

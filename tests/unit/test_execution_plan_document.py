@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from dvt.api.contracts import json_schemas
+from dvt.application.plain_json import plain_json
 from dvt.domain.plan import plan as model
 from dvt.domain.plan.compose import make_plan
 from dvt.domain.plan.plan import Action, ApprovalRequirement, ExecutionPlan, PlanItem, PlanRequest
@@ -93,3 +94,13 @@ def test_a_stored_plan_is_read_as_sealed_even_where_todays_checks_would_refuse_i
     document["request"]["vars"] = deep  # PlanRequest refuses vars nested past 20 levels
     body = json.dumps(document).encode()
     assert ExecutionPlan.from_document(body).request.vars == deep
+
+
+def test_the_application_seals_a_plan_to_the_same_bytes_as_the_domain() -> None:
+    made = plan()
+    assert made.to_document(plain_json) == made.to_document()
+    # A float in the vars: RFC 8785 writes 1.0 as 1, which only the general path does.
+    with_floats = replace(made, request=replace(made.request, vars={"ratio": 1.0, "n": 10**30}))
+    body = with_floats.to_document(plain_json)
+    assert body == with_floats.to_document()
+    assert b'"ratio":1}' in body

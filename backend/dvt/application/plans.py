@@ -19,6 +19,7 @@ import orjson
 from dvt.application.access import Access
 from dvt.application.audit import record
 from dvt.application.collector import collector_paused
+from dvt.application.plain_json import plain_json
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
 from dvt.application.tenancy import visible_environment
@@ -30,9 +31,11 @@ from dvt.domain.errors import ConflictError, NotFoundError, ValidationError
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
 from dvt.domain.graph.diff import GraphDiff, diff
 from dvt.domain.graph.model import ArtifactKind, ArtifactMetadata, GraphNode, Macro, Manifest
+from dvt.domain.graph.order import topological_ranks
 from dvt.domain.graph.selection import GraphIndex, Selection, fresher_sources, select
 from dvt.domain.plan.compose import make_plan
 from dvt.domain.plan.context import RUNNABLE, NodeHistory, PlanContext, PolicyConfig
+from dvt.domain.plan.engine import selection_decisions
 from dvt.domain.plan.estimate import RateCard, estimate
 from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanRequest, PlanStatus
 from dvt.domain.plan.policies.registry import PolicyRegistry
@@ -45,7 +48,7 @@ PLAN = "plan"  # its kind in Access.whereabouts
 
 
 def seal(plan: ExecutionPlan) -> tuple[bytes, str]:
-    sealed, body = plan.sealed()
+    sealed, body = plan.sealed(plain_json)
     return body, sealed.fingerprint
 
 
@@ -56,7 +59,7 @@ class VersionGraph:
     compares with never needs one.
     """
 
-    __slots__ = ("_index", "macros", "nodes", "uuids", "version")
+    __slots__ = ("_by_uuid_id", "_index", "_ranks", "macros", "nodes", "uuids", "version")
 
     def __init__(
         self,
@@ -71,6 +74,8 @@ class VersionGraph:
         self.uuids = uuids
         self.macros = macros
         self._index = index
+        self._ranks: dict[str, int] | None = None
+        self._by_uuid_id: dict[uuid.UUID, str] | None = None
 
     @property
     def index(self) -> GraphIndex:
@@ -82,6 +87,20 @@ class VersionGraph:
                 selectors=version.selectors if version else {},
             )
         return self._index
+
+    @property
+    def ranks(self) -> dict[str, int]:
+        """Topological ranks of the whole version: every plan on it orders its nodes by them."""
+        if self._ranks is None:
+            self._ranks = topological_ranks(self.nodes, self.index.parents, self.index.children)
+        return self._ranks
+
+    @property
+    def by_uuid_id(self) -> dict[uuid.UUID, str]:
+        """node_uuid -> unique_id: how history rows, keyed by node_uuid, find their nodes."""
+        if self._by_uuid_id is None:
+            self._by_uuid_id = {u: uid for uid, u in self.uuids.items()}
+        return self._by_uuid_id
 
     def by_uuid(self) -> dict[uuid.UUID, GraphNode]:
         return {u: self.nodes[uid] for uid, u in self.uuids.items()}
@@ -152,7 +171,7 @@ class _State:
         self._changes = macro_changes(self._old_macros, head.macros)
         self._modified: dict[str, bool] = {}
         self._kinds: dict[str, frozenset[str]] = {}
-        self.selections: dict[tuple[tuple[str, ...], tuple[str, ...], str], Selection] = {}
+        self.selections: dict[tuple[tuple[str, ...], tuple[str, ...], str], _Chosen] = {}
 
     def is_new(self, unique_id: str) -> bool:
         return unique_id not in self._old
@@ -178,6 +197,21 @@ class _State:
                 changes=self._changes,
             )
         return self._kinds[unique_id]
+
+
+class _Chosen:
+    """A selection on a (base, head) pair and what follows from it on the pair alone: kept with the pair's
+    state, so the next plan of the same request on the same versions works none of it out again."""
+
+    __slots__ = ("decided", "modifications", "new_nodes", "runnable", "selection")
+
+    def __init__(self, selection: Selection, head: VersionGraph, state: _State, *, compared: bool) -> None:
+        selected = selection.unique_ids
+        self.selection = selection
+        self.new_nodes = frozenset(uid for uid in selected if state.is_new(uid)) if compared else frozenset()
+        self.modifications = {uid: state.modifications(uid) for uid in selected - self.new_nodes} if compared else {}
+        self.runnable = [uid for uid in sorted(selected) if head.nodes[uid].resource_type in RUNNABLE]
+        self.decided = selection_decisions(head.nodes, selected, selection.reasons)
 
 
 def _month_start(now: datetime) -> datetime:
@@ -314,8 +348,8 @@ class PlanService:
         # the pair's state. A selector, `result:` or `source_status:` also reads history, which moves on.
         key = (tuple(request.select), tuple(request.exclude), request.indirect_selection)
         pure = not request.selector and "result:" not in wanted and "source_status:" not in wanted
-        selection: Selection | None = state.selections.get(key) if pure else None
-        if selection is None:
+        chosen = state.selections.get(key) if pure else None
+        if chosen is None:
             selection = select(
                 head.index,
                 request.select,
@@ -326,15 +360,12 @@ class PlanService:
                 results=last_statuses,
                 source_status=source_status,
             )
+            chosen = _Chosen(selection, head, state, compared=base is not None)
             if pure:
-                state.selections[key] = selection
-        selected = selection.unique_ids
-        new_nodes = frozenset(uid for uid in selected if state.is_new(uid)) if base else frozenset()
-        runnable = [uid for uid in sorted(selected) if head.nodes[uid].resource_type in RUNNABLE]
+                state.selections[key] = chosen
+        selection, runnable = chosen.selection, chosen.runnable
         history_rows = await results.history_for(environment.id, [head.uuids[u] for u in runnable], HISTORY_RUNS)
-        by_uuid = {u: uid for uid, u in head.uuids.items()}
-        changed = await self._changed_since_success(uow, access.scope, head, history_rows, by_uuid)
-        history, durations = _history(history_rows, by_uuid, changed)
+        history, durations = await self._history(uow, access.scope, head, history_rows)
         rate = RateCard.parse(environment.rate_card, environment.adapter.value)
         estimates = estimate(head.nodes, runnable, durations, head.index.parents, rate)
         budget = await self._budget_remaining(uow, access.scope, environment, rate)
@@ -344,32 +375,65 @@ class PlanService:
             node_uuids=head.uuids,
             parents=head.index.parents,
             children=head.index.children,
-            selected=selected,
+            selected=selection.unique_ids,
             selection_reasons=selection.reasons,
-            new_nodes=new_nodes,
-            modifications={uid: state.modifications(uid) for uid in selected - new_nodes} if base else {},
+            new_nodes=chosen.new_nodes,
+            modifications=chosen.modifications,
             history=history,
             freshness=await results.latest_freshness(environment.id),
             estimates=estimates,
             budget_remaining_micros=budget,
             config=PolicyConfig(environment.policies),
+            ranks=head.ranks,
+            selection_decided=chosen.decided,
         )
 
+    async def _history(
+        self, uow: UnitOfWork, scope: TenantScope, head: VersionGraph, rows: list[NodeHistoryRecord]
+    ) -> tuple[dict[str, NodeHistory], dict[str, list[int]]]:
+        """What the environment's past runs say about each node, and its recent successful durations (ms).
+
+        One pass over the rows (newest first per node) collects what the estimate and the policies read.
+        """
+        by_uuid = head.by_uuid_id
+        last_success: dict[str, str | None] = {}  # when its latest success ended
+        succeeded: dict[str, uuid.UUID] = {}  # the graph version of its latest success with a known version
+        last_status: dict[str, str] = {}
+        durations: dict[str, list[int]] = {}
+        for node_uuid, status, execution_time, completed_at, ok, latest, version in rows:
+            uid = by_uuid.get(node_uuid)
+            if uid is None:
+                continue
+            if latest:
+                last_status[uid] = status
+            if ok:
+                if uid not in last_success:
+                    last_success[uid] = completed_at
+                if version is not None and uid not in succeeded:
+                    succeeded[uid] = version
+                if execution_time is not None:
+                    if uid in durations:
+                        durations[uid].append(round(execution_time * 1000))
+                    else:
+                        durations[uid] = [round(execution_time * 1000)]
+        changed = await self._changed_since_success(uow, scope, head, succeeded)
+        history = {
+            uid: NodeHistory(
+                last_success_at=last_success.get(uid),
+                changed_since_success=changed.get(uid),
+                last_status=last_status.get(uid),
+                durations_ms=tuple(durations.get(uid, ())),
+            )
+            for uid in last_success.keys() | last_status.keys()
+        }
+        return history, durations
+
     async def _changed_since_success(
-        self,
-        uow: UnitOfWork,
-        scope: TenantScope,
-        head: VersionGraph,
-        rows: list[NodeHistoryRecord],
-        by_uuid: Mapping[uuid.UUID, str],
+        self, uow: UnitOfWork, scope: TenantScope, head: VersionGraph, succeeded: Mapping[str, uuid.UUID]
     ) -> dict[str, frozenset[str]]:
-        """Per node with a success on record: how it differs now from the node that succeeded (dbt's rules)."""
+        """Per node with a success on record (the graph version of its latest success): how it differs now from
+        the node that succeeded (dbt's rules)."""
         assert head.version is not None
-        succeeded: dict[str, uuid.UUID] = {}
-        for row in rows:
-            uid = by_uuid.get(row.node_uuid)
-            if uid is not None and row.succeeded and row.graph_version_id is not None:
-                succeeded.setdefault(uid, row.graph_version_id)  # rows come newest first per node
         same = {uid: frozenset[str]() for uid, version in succeeded.items() if version == head.version.id}
         older = {uid: version for uid, version in succeeded.items() if uid not in same}
         if not older:
@@ -378,10 +442,10 @@ class PlanService:
         # A version in memory (usually the base the plan compares with) is compared through its cached state
         # against the head: what one plan worked out for a node, the next plan on the same pair reuses.
         rest: dict[str, uuid.UUID] = {}
+        states = {v: (g, self._graphs.state(head, g)) for v in set(older.values()) if (g := self._graphs.cached(v))}
         for uid, version in older.items():
-            cached = self._graphs.cached(version)
-            if cached is not None and uid in cached.nodes:
-                state = self._graphs.state(head, cached)
+            cached, state = states.get(version, (None, None))
+            if cached is not None and state is not None and uid in cached.nodes:
                 found[uid] = (
                     (state.modifications(uid) or frozenset({"definition"})) if state.is_modified(uid) else frozenset()
                 )
@@ -576,34 +640,6 @@ def _macros(stored: bytes) -> dict[str, Macro]:
 def _manifest_graph(manifest: Manifest) -> VersionGraph:
     nodes = {node.unique_id: node for node in manifest.nodes}
     return VersionGraph(None, nodes, {}, dict(manifest.macros), GraphIndex.from_manifest(manifest))
-
-
-def _history(
-    rows: list[NodeHistoryRecord], by_uuid: Mapping[uuid.UUID, str], changed: Mapping[str, frozenset[str]]
-) -> tuple[dict[str, NodeHistory], dict[str, list[int]]]:
-    last_success: dict[str, tuple[str | None, str | None]] = {}
-    last_status: dict[str, str] = {}
-    durations: dict[str, list[int]] = {}
-    for row in rows:
-        uid = by_uuid.get(row.node_uuid)
-        if uid is None:
-            continue
-        if row.latest:
-            last_status[uid] = row.status
-        if row.succeeded:
-            last_success.setdefault(uid, (row.completed_at, row.checksum))
-            if row.execution_time is not None:
-                durations.setdefault(uid, []).append(round(row.execution_time * 1000))
-    history = {
-        uid: NodeHistory(
-            last_success_at=last_success.get(uid, (None, None))[0],
-            changed_since_success=changed.get(uid),
-            last_status=last_status.get(uid),
-            durations_ms=tuple(durations.get(uid, ())),
-        )
-        for uid in set(last_success) | set(last_status)
-    }
-    return history, durations
 
 
 def _summary(plan: ExecutionPlan) -> dict[str, Any]:

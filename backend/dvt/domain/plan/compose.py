@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
+from typing import Any
 
 from dvt.domain.plan.context import RUNNABLE, PlanContext
 from dvt.domain.plan.engine import Outcome, Policy, run_policies, waves
 from dvt.domain.plan.estimate import ZERO
-from dvt.domain.plan.plan import MICROS, Action, ExecutionPlan, PlanItem, Totals
+from dvt.domain.plan.plan import MICROS, Action, Decision, ExecutionPlan, PlanItem, Totals
 
 
 def make_plan(
@@ -22,36 +24,48 @@ def make_plan(
 ) -> ExecutionPlan:
     outcome = run_policies(context, policies)
     planned = {uid for uid, action in outcome.actions.items() if action is not Action.SKIP}
-    level = waves(planned, context.parents)
-    items = []
+    level = waves(context.parents_first(planned), context.parents)
+    uuids, nodes, estimates, priorities, made = (
+        context.node_uuids,
+        context.nodes,
+        context.estimates,
+        outcome.priorities,
+        outcome.decisions,
+    )
+    keyed = []
     for uid in sorted(outcome.actions):
         action = outcome.actions[uid]
-        decisions = tuple(outcome.decisions[uid])
-        partition = next((d.partition for d in reversed(decisions) if d.action is Action.PARTIAL), None)
-        items.append(
-            PlanItem(
-                node_uuid=context.node_uuids[uid],
-                unique_id=uid,
-                resource_type=context.nodes[uid].resource_type,
-                action=action,
-                decisions=decisions,
-                wave=level.get(uid, -1),  # -1: skipped, waits for nothing
-                priority=outcome.priorities[uid],
-                estimate=context.estimates.get(uid, ZERO),
-                partition=partition if action is Action.PARTIAL else None,
-            )
+        decisions = tuple(made[uid])
+        wave, priority = level.get(uid, -1), priorities[uid]  # wave -1: skipped, waits for nothing
+        item = PlanItem(
+            node_uuid=uuids[uid],
+            unique_id=uid,
+            resource_type=nodes[uid].resource_type,
+            action=action,
+            decisions=decisions,
+            wave=wave,
+            priority=priority,
+            estimate=estimates.get(uid, ZERO),
+            partition=_partition(decisions) if action is Action.PARTIAL else None,
         )
-    items.sort(key=lambda i: (i.wave, i.priority, i.unique_id))
-    counted = [i for i in items if i.action is not Action.SKIP]
+        keyed.append(((wave, priority, uid), item))
+    keyed.sort(key=itemgetter(0))  # execution order: wave, priority, unique_id (unique, so items never compare)
+    items = [item for _, item in keyed]
     actions = Counter(i.action for i in items)
+    p50_ms = p90_ms = p50_cost = p90_cost = 0
+    for estimate in (i.estimate for i in items if i.action is not Action.SKIP):
+        p50_ms += estimate.p50_ms
+        p90_ms += estimate.p90_ms
+        p50_cost += estimate.p50_cost_micros
+        p90_cost += estimate.p90_cost_micros
     totals = Totals(
         run=actions[Action.RUN],
         skip=actions[Action.SKIP],
         partial=actions[Action.PARTIAL],
-        p50_ms=sum(i.estimate.p50_ms for i in counted),
-        p90_ms=sum(i.estimate.p90_ms for i in counted),
-        p50_cost_micros=sum(i.estimate.p50_cost_micros for i in counted),
-        p90_cost_micros=sum(i.estimate.p90_cost_micros for i in counted),
+        p50_ms=p50_ms,
+        p90_ms=p90_ms,
+        p50_cost_micros=p50_cost,
+        p90_cost_micros=p90_cost,
         budget_remaining_micros=context.budget_remaining_micros,
     )
     return ExecutionPlan(
@@ -66,6 +80,11 @@ def make_plan(
         explanation=explain(context, outcome, totals),
         policies=outcome.policies,
     )
+
+
+def _partition(decisions: tuple[Decision, ...]) -> dict[str, Any] | None:
+    """The partition of the last PARTIAL decision: what a PARTIAL item runs."""
+    return next((d.partition for d in reversed(decisions) if d.action is Action.PARTIAL), None)
 
 
 def _duration(ms: int) -> str:
@@ -87,11 +106,12 @@ def explain(context: PlanContext, outcome: Outcome, totals: Totals) -> str:
     if changed:
         parts.append(f"{changed} of them changed or are new since the base version.")
     parts.append(f"{totals.run} run, {totals.partial} run partially, {totals.skip} skipped.")
+    skipped = [uid for uid, action in outcome.actions.items() if action is Action.SKIP]
     reasons = Counter(
         d.reason
-        for uid, decisions in outcome.decisions.items()
-        for d in decisions
-        if d.action is Action.SKIP and outcome.actions[uid] is Action.SKIP and d.reason != "NOT_EXECUTED"
+        for uid in skipped
+        for d in outcome.decisions[uid]
+        if d.action is Action.SKIP and d.reason != "NOT_EXECUTED"
     )
     if reasons:
         parts.append(

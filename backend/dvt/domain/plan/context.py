@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dvt.domain.graph.model import GraphNode
-from dvt.domain.plan.plan import Action, Estimate, PlanRequest
+from dvt.domain.graph.order import topological_ranks
+from dvt.domain.plan.plan import Action, Decision, Estimate, PlanRequest
 
 RUNNABLE = frozenset({"model", "seed", "snapshot", "test", "unit_test"})
 
@@ -56,9 +57,21 @@ class PlanContext:
     config: PolicyConfig
     actions: Mapping[str, Action] = field(default_factory=dict)  # the tentative plan, before this policy
     priorities: Mapping[str, int] = field(default_factory=dict)
+    # The head graph's topological ranks (`topological_ranks`), which a server keeps with the graph version;
+    # empty: worked out when asked.
+    ranks: Mapping[str, int] = field(default_factory=dict)
+    # The selection's own decision per selected node, in unique_id order (`engine.selection_decisions`), which
+    # a server keeps with the selection; empty: made when the policies run.
+    selection_decided: Mapping[str, Decision] = field(default_factory=dict)
 
     def with_tentative(self, actions: Mapping[str, Action], priorities: Mapping[str, int]) -> PlanContext:
         return replace(self, actions=dict(actions), priorities=dict(priorities))
+
+    def parents_first(self, unique_ids: Iterable[str]) -> list[str]:
+        """These nodes, each after its parents among them. Any such order: what is decided in it is decided
+        per node from its parents' outcome alone, so every parents-first order gives the same plan."""
+        ranks = self.ranks or topological_ranks(self.nodes, self.parents, self.children)
+        return sorted((uid for uid in unique_ids if uid in ranks), key=ranks.__getitem__)
 
     def planned(self) -> list[str]:
         """Nodes the tentative plan executes (RUN or PARTIAL), in unique_id order."""

@@ -9,10 +9,12 @@ decisions apply in unique_id order; a node's decisions are listed in the order t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Protocol
 
+from dvt.domain.graph.model import GraphNode
 from dvt.domain.plan.context import RUNNABLE, PlanContext
 from dvt.domain.plan.plan import Action, ApprovalRequirement, Decision, PolicyRef
 
@@ -37,9 +39,17 @@ class Outcome:
     policies: tuple[PolicyRef, ...]
 
 
-def _selected(context: PlanContext, uid: str) -> Decision:
-    reasons = ", ".join(context.selection_reasons.get(uid, ("the request",)))
-    if context.nodes[uid].resource_type in RUNNABLE:
+def selection_decisions(
+    nodes: Mapping[str, GraphNode], selected: Iterable[str], reasons: Mapping[str, tuple[str, ...]]
+) -> dict[str, Decision]:
+    """The selection's decision on each selected node, in unique_id order. It follows from the graph and the
+    selection alone, so a server keeps it with the selection (`PlanContext.selection_decided`)."""
+    return {uid: _selected(nodes, reasons, uid) for uid in sorted(selected)}
+
+
+def _selected(nodes: Mapping[str, GraphNode], selection_reasons: Mapping[str, tuple[str, ...]], uid: str) -> Decision:
+    reasons = ", ".join(selection_reasons.get(uid, ("the request",)))
+    if nodes[uid].resource_type in RUNNABLE:
         return Decision(uid, "selection", "SELECTED", f"selected by {reasons}", Action.RUN)
     # Sources, exposures, metrics...: part of the selection (dbt lists them) but dbt build executes nothing.
     return Decision(
@@ -47,15 +57,19 @@ def _selected(context: PlanContext, uid: str) -> Decision:
     )
 
 
+_by_node = attrgetter("unique_id")
+
+
 def run_policies(context: PlanContext, policies: Sequence[Policy]) -> Outcome:
-    decisions: dict[str, list[Decision]] = {uid: [_selected(context, uid)] for uid in sorted(context.selected)}
+    first = context.selection_decided or selection_decisions(context.nodes, context.selected, context.selection_reasons)
+    decisions: dict[str, list[Decision]] = {uid: [decision] for uid, decision in first.items()}
     actions = {uid: found[0].action or Action.RUN for uid, found in decisions.items()}
     priorities = dict.fromkeys(actions, DEFAULT_PRIORITY)
     locked = {uid for uid, found in decisions.items() if found[0].final}
     approvals: dict[tuple[str, str], ApprovalRequirement] = {}
     for policy in policies:
         found = policy.evaluate(context.with_tentative(actions, priorities))
-        for decision in sorted(found, key=lambda d: d.unique_id):
+        for decision in sorted(found, key=_by_node):
             if decision.approval_role is not None:
                 key = (decision.policy, decision.reason)
                 approvals.setdefault(
@@ -80,25 +94,14 @@ def run_policies(context: PlanContext, policies: Sequence[Policy]) -> Outcome:
     )
 
 
-def waves(planned: set[str], parents: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
-    """Topological level of each planned node among the planned nodes (skipped ones are not waited on)."""
+def waves(parents_first: list[str], parents: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """Topological level of each planned node among the planned nodes (skipped ones are not waited on),
+    given the planned nodes parents first: a planned parent has its level when its children are reached."""
     level: dict[str, int] = {}
-
-    def depth(uid: str) -> int:
-        stack = [uid]
-        while stack:
-            current = stack[-1]
-            if current in level:
-                stack.pop()
-                continue
-            pending = [p for p in parents.get(current, ()) if p in planned and p not in level]
-            if pending:
-                stack.extend(pending)
-                continue
-            level[current] = max((level[p] + 1 for p in parents.get(current, ()) if p in planned), default=0)
-            stack.pop()
-        return level[uid]
-
-    for uid in sorted(planned):
-        depth(uid)
+    for uid in parents_first:
+        deepest = -1
+        for parent in parents.get(uid, ()):
+            if parent in level and level[parent] > deepest:
+                deepest = level[parent]
+        level[uid] = deepest + 1
     return level

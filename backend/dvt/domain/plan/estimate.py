@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from dvt.domain.errors import ValidationError
@@ -59,19 +60,33 @@ class RateCard:
 
 def percentile(sorted_values: Sequence[int], share: float) -> int:
     """Nearest-rank percentile of ascending integers: exact, and the same everywhere."""
-    rank = max(1, math.ceil(share * len(sorted_values)))
-    return sorted_values[rank - 1]
+    return sorted_values[_rank(len(sorted_values), share)]
+
+
+def _rank(count: int, share: float) -> int:
+    return max(1, math.ceil(share * count)) - 1
+
+
+@cache
+def _ranks(count: int) -> tuple[int, int]:
+    """Where p50 and p90 of `count` ascending values are (`percentile`'s nearest rank), per count once."""
+    return _rank(count, 0.5), _rank(count, 0.9)
 
 
 def _of(durations_ms: Sequence[int], rate: RateCard, confidence: Confidence, evidence: str) -> Estimate:
     ordered = sorted(durations_ms)
-    p50, p90 = percentile(ordered, 0.5), percentile(ordered, 0.9)
+    at50, at90 = _ranks(len(ordered))
+    p50, p90 = ordered[at50], ordered[at90]
     return Estimate(p50, p90, rate.cost_micros(p50), rate.cost_micros(p90), confidence, evidence, len(ordered))
 
 
 def _kind(node: GraphNode, upstream: int) -> tuple[str, str, int]:
     size = 0 if upstream == 0 else 1 if upstream <= 2 else 2
     return node.resource_type, node.materialized or "", size
+
+
+def _runs(count: int) -> str:
+    return f"{count} past run{'s' if count != 1 else ''}"
 
 
 def estimate(
@@ -81,20 +96,34 @@ def estimate(
     parents: Mapping[str, Sequence[str]],
     rate: RateCard,
 ) -> dict[str, Estimate]:
-    """An estimate for each wanted node, from its own history or from nodes like it."""
+    """An estimate for each wanted node, from its own history or from nodes like it.
+
+    Nodes like it are looked for only when some wanted node has no history of its own: usually none lacks it.
+    """
+    out: dict[str, Estimate] = {}
+    # Nodes with the same past durations get the same estimate: made once (one object) for all of them.
+    made: dict[tuple[int, ...], Estimate] = {}
+    lacking: list[str] = []
+    for uid in wanted:
+        own = durations_ms.get(uid)
+        if own:
+            key = tuple(own)
+            found = made.get(key)
+            if found is None:
+                found = made[key] = _of(own, rate, Confidence.HISTORY, _runs(len(own)))
+            out[uid] = found
+        else:
+            lacking.append(uid)
+    if not lacking:
+        return out
     similar: dict[tuple[str, str, int], list[int]] = {}
     for uid, runs in durations_ms.items():
         if runs and uid in nodes:
             similar.setdefault(_kind(nodes[uid], len(parents.get(uid, ()))), []).append(sorted(runs)[len(runs) // 2])
-    out: dict[str, Estimate] = {}
-    for uid in wanted:
-        own = durations_ms.get(uid)
-        if own:
-            out[uid] = _of(own, rate, Confidence.HISTORY, f"{len(own)} past run{'s' if len(own) != 1 else ''}")
-            continue
+    for uid in lacking:
         peers = similar.get(_kind(nodes[uid], len(parents.get(uid, ()))))
         if peers:
             out[uid] = _of(peers, rate, Confidence.SIMILAR, f"similar nodes: {len(peers)} with history")
         else:
             out[uid] = ZERO
-    return out
+    return {uid: out[uid] for uid in wanted}  # in the order asked for, as the nodes come

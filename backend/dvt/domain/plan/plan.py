@@ -14,11 +14,12 @@ import hashlib
 import json
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from dvt.domain.canonical import canonical_json
+from dvt.domain.canonical import canonical_json_framed, encode_plain
 from dvt.domain.graph.selection import check_selections, check_selector_name
 from dvt.domain.graph.selection.criteria import indirect_selection
 from dvt.domain.plan.variables import check_vars
@@ -179,13 +180,20 @@ class ExecutionPlan:
     contract: str = field(default=CONTRACT, metadata=_schema(const=CONTRACT))
     fingerprint: str = field(default="", metadata=_schema(pattern="^[0-9a-f]{64}$"))  # empty until sealed
 
-    def to_document(self) -> bytes:
-        """The stored form: canonical JSON of every member but the fingerprint, which is its sha256."""
-        return canonical_json(document(self))
+    def to_document(self, plain: Callable[[Any], bytes] = encode_plain) -> bytes:
+        """The stored form: canonical JSON of every member but the fingerprint, which is its sha256.
 
-    def sealed(self) -> tuple[ExecutionPlan, bytes]:
+        `plain` writes a plain document (`canonical_json_framed`); the application passes a faster one."""
+        # Every member is an int, a str, a bool or None by its type, but the request and the partitions,
+        # which hold what users wrote (vars): only they can need the general path.
+        free: list[Any] = [self.request.as_document()]
+        free += [i.partition for i in self.items if i.partition is not None]
+        free += [d.partition for i in self.items for d in i.decisions if d.partition is not None]
+        return canonical_json_framed(document(self), free, plain)
+
+    def sealed(self, plain: Callable[[Any], bytes] = encode_plain) -> tuple[ExecutionPlan, bytes]:
         """The plan with its fingerprint, and the document bytes the fingerprint seals."""
-        body = self.to_document()
+        body = self.to_document(plain)
         sealed = replace(self, fingerprint=hashlib.sha256(body).hexdigest())
         _remember(body, sealed)  # what reads it back next (the answer to createPlan) builds nothing again
         return sealed, body

@@ -57,7 +57,8 @@ class SqlPlanRepository:
         )
         self._session.add(row)
         await self._session.flush()
-        await self._session.refresh(row)
+        # Only what the database set: reading the whole document back would copy megabytes for nothing.
+        await self._session.refresh(row, ["created_at"])
         return _plan(row)
 
     async def get(self, plan_id: uuid.UUID, *, for_update: bool = False) -> PlanRecord | None:

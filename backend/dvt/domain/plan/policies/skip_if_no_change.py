@@ -11,7 +11,7 @@ from __future__ import annotations
 from dvt.domain.plan.context import RUNNABLE, PlanContext
 from dvt.domain.plan.plan import Action, Decision
 
-TOPOLOGICAL_SAFETY = 100_000  # a graph deeper than this is not a dbt project
+_EXECUTES = frozenset({Action.RUN, Action.PARTIAL})
 
 
 class SkipIfNoChange:
@@ -23,7 +23,7 @@ class SkipIfNoChange:
             return []
         actions = dict(context.actions)
         out: list[Decision] = []
-        for uid in _topological(context):
+        for uid in context.parents_first(context.selected):
             if actions.get(uid) is not Action.RUN or context.nodes[uid].resource_type not in RUNNABLE:
                 continue
             reason, message = self._why_it_runs(context, uid, actions)
@@ -51,7 +51,7 @@ class SkipIfNoChange:
             changed = ", ".join(sorted(history.changed_since_success))
             return "CHANGED_SINCE_LAST_SUCCESS", f"changed since it last succeeded: {changed}"
         for parent in context.parents.get(uid, ()):
-            if actions.get(parent) in (Action.RUN, Action.PARTIAL):
+            if actions.get(parent) in _EXECUTES:
                 return "UPSTREAM_WILL_RUN", f"{parent} runs in this plan"
             parent_node = context.nodes[parent]
             if parent_node.resource_type == "source":
@@ -69,23 +69,3 @@ class SkipIfNoChange:
             ):
                 return "UPSTREAM_RAN_SINCE", f"{parent} ran after this node's last success"
         return None, ""
-
-
-def _topological(context: PlanContext) -> list[str]:
-    """Selected nodes, parents before children, ties by unique_id (Kahn's algorithm over a sorted queue)."""
-    import heapq
-
-    selected = context.selected
-    indegree = {uid: sum(1 for p in context.parents.get(uid, ()) if p in selected) for uid in selected}
-    ready = [uid for uid, d in indegree.items() if d == 0]
-    heapq.heapify(ready)
-    order: list[str] = []
-    while ready and len(order) < TOPOLOGICAL_SAFETY:
-        uid = heapq.heappop(ready)
-        order.append(uid)
-        for child in context.children.get(uid, ()):
-            if child in indegree:
-                indegree[child] -= 1
-                if indegree[child] == 0:
-                    heapq.heappush(ready, child)
-    return order
