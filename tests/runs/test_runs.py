@@ -8,8 +8,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import asyncpg
+import orjson
 import pytest
 
+from dvt.adapters.artifacts.store import LocalArtifactStore
 from dvt.adapters.db.engine import plain_dsn
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.run_records import RunRecord
@@ -62,7 +64,7 @@ async def test_a_demo_run_succeeds_node_by_node_and_becomes_the_next_graph_versi
         done = await finished(app, place.scope, run.id)
     assert done.status == RunStatus.SUCCESS.value, done.reason
     nodes = await statuses(app, place, run.id)
-    assert nodes and set(nodes.values()) <= {"success", "pass", "ephemeral"}
+    assert nodes and set(nodes.values()) <= {"success", "pass", "ephemeral", "no-op"}  # no-op: the exposure
     assert nodes["model.demo_shop.int_order_payments"] == "ephemeral"
     events = await app.runs.events(place.access, run.id, 0, 10_000)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))  # gap-free, in commit order
@@ -77,6 +79,21 @@ async def test_a_demo_run_succeeds_node_by_node_and_becomes_the_next_graph_versi
     assert done.actual_cost_micros is not None and done.exit_code == 0
     logs = await app.runs.logs(place.access, run.id, 0, 10_000)
     assert any("Completed successfully" in chunk.text for chunk in logs)
+
+
+async def test_a_runs_nodes_are_exactly_those_dbt_reports_with_dbts_statuses(
+    app: Services, place: Place, settings: Settings
+) -> None:
+    async with workers(app):
+        done = await finished(app, place.scope, (await approve_and_trigger(place)).id)
+    stored = LocalArtifactStore(settings.artifact_root).get(done.artifacts["run_results.json"]["sha256"])
+    reported = {r["unique_id"]: r["status"] for r in orjson.loads(stored)["results"]}
+    nodes = await statuses(app, place, done.id)
+    # dbt lists the demo's exposure (as no-op, dbt 1.11) though `dbt build` executes nothing for it, so the
+    # plan does not run it; the run shows it as dbt does.
+    assert reported["exposure.demo_shop.weekly_revenue_dashboard"] == "no-op"
+    assert {u: s for u, s in nodes.items() if s != "ephemeral"} == reported
+    assert done.status == RunStatus.SUCCESS.value
 
 
 async def test_a_failing_model_fails_the_run_and_skips_what_depends_on_it(app: Services, variant: Variant) -> None:
@@ -107,7 +124,8 @@ async def test_retry_runs_only_what_failed_or_was_not_reached(app: Services, var
         retry = await app.runs.retry(place.access, failed.id)
         again = await finished(app, place.scope, retry.id)
     assert retry.retry_of == failed.id and retry.trigger == "retry"
-    assert set(await statuses(app, place, again.id)) == {"model.demo_shop.broken", "model.demo_shop.after_broken"}
+    ran = {u for u, status in (await statuses(app, place, again.id)).items() if status != "no-op"}  # the exposure
+    assert ran == {"model.demo_shop.broken", "model.demo_shop.after_broken"}
     with pytest.raises(ConflictError):
         await app.runs.retry(place.access, (await approve_and_trigger_and_finish(app, place)).id)
 
@@ -209,7 +227,7 @@ async def test_connections_dropped_mid_run_lose_no_event_and_double_none(
     finishes = [e.unique_id for e in events if e.kind == "node_finished"]
     assert len(finishes) == len(set(finishes))  # a write retried after the drop did not land twice
     nodes = await statuses(app, place, run.id)
-    assert set(nodes.values()) <= {"success", "pass", "ephemeral"}
+    assert set(nodes.values()) <= {"success", "pass", "ephemeral", "no-op"}  # no-op: the exposure, as dbt says
 
 
 async def test_two_dispatchers_at_once_never_move_more_runs_than_the_quota_allows(app: Services, place: Place) -> None:

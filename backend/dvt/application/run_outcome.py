@@ -23,11 +23,12 @@ from dvt.application.ingest import ArtifactFile, IngestService, IngestTarget
 from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork
 from dvt.application.run_claim import Claim
 from dvt.application.run_ports import RunMetrics, RunnerOutcome
-from dvt.application.run_records import NewRunEvent
+from dvt.application.run_records import NewRunEvent, RunNodeRecord
 from dvt.application.run_sink import holds
 from dvt.application.runs import RunService, move
 from dvt.domain.cost import node_actual
 from dvt.domain.errors import ArtifactError, ValidationError
+from dvt.domain.graph.identity import node_uuid
 from dvt.domain.graph.model import NodeResult, RunResults
 from dvt.domain.plan.context import RUNNABLE
 from dvt.domain.plan.estimate import RateCard
@@ -146,14 +147,24 @@ async def end_run(
     if kept.failure is not None:
         await runs.append_event(run.id, kept.failure)
     nodes = {n.unique_id: n for n in await runs.nodes_of([run.id])}
+    # Every node dbt reports gets its row with dbt's status, also one the plan did not run: an exposure, which
+    # dbt lists as skipped, or a node of a selection mismatch (below). A run's nodes are then exactly dbt's.
+    await runs.add_nodes(
+        run.id,
+        [
+            RunNodeRecord(run.id, uid, node_uuid(claim.project.id, uid), uid.split(".", 1)[0])
+            for uid in results
+            if uid not in nodes
+        ],
+    )
     total, regressions = 0, 0
     changes: list[tuple[str, dict[str, Any]]] = []
-    for uid, node in nodes.items():
+    for uid in sorted({*nodes, *results}):
         found = results.get(uid)
         values: dict[str, Any] = {}
         if found is not None:
             seconds = float(found.execution_time or 0.0)
-            actual = node_actual(rate, seconds, node.estimated_cost_micros)
+            actual = node_actual(rate, seconds, nodes[uid].estimated_cost_micros if uid in nodes else None)
             total += actual.micros
             regressions += actual.regression
             values = {
@@ -187,7 +198,7 @@ async def end_run(
     if not holds(current, worker_id, run.attempt):
         return RunStatus(current.status)  # someone else ended or took it: keep their verdict
     for uid, found in results.items():
-        kind = nodes[uid].resource_type if uid in nodes else "unknown"
+        kind = nodes[uid].resource_type if uid in nodes else uid.split(".", 1)[0]
         metrics.node_finished(kind, str(found.status), float(found.execution_time or 0.0))
     started, created = current.started_at, current.created_at
     metrics.run_finished(
