@@ -151,7 +151,7 @@ class RunSink:
         self._kick()
 
     async def log(self, stream: str, lines: list[str]) -> None:
-        """One chunk of log lines as the runner batched them (its `LogBatcher`, the one place lines are
+        """One chunk of log lines as the runner batched them (its `RunnerReports`, the one place lines are
         grouped): kept as it came, one stored chunk, in order with the events around it."""
         if lines and not self.taken:
             self._spool.add({"t": "log", "stream": stream, "lines": lines})
