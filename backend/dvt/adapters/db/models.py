@@ -106,6 +106,7 @@ class GraphVersionRow(Base):
         UniqueConstraint("environment_id", "content_hash"),
         UniqueConstraint("environment_id", "sequence"),
         UniqueConstraint("environment_id", "activation"),
+        Index("ix_graph_versions_commit", "environment_id", "commit_sha"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
@@ -127,6 +128,7 @@ class GraphVersionRow(Base):
     # The manifest's macros (checksums and their own macro dependencies): `state:modified.macros` needs them.
     macros: Mapped[bytes] = mapped_column(LargeBinary, server_default=text("'\\x7b7d'::bytea"))  # b"{}"
     project_name: Mapped[str | None] = mapped_column(Text)
+    commit_sha: Mapped[str | None] = mapped_column(String(40))  # the commit parsed into this version, if known
     created_at: Mapped[datetime] = _now()
 
 
@@ -315,6 +317,7 @@ class PlanRow(Base):
     decided_by: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_note: Mapped[str | None] = mapped_column(Text)
+    commit_sha: Mapped[str | None] = mapped_column(String(40))  # the commit its head graph was parsed from
 
 
 class CanvasStateRow(Base):

@@ -37,6 +37,7 @@ class RunRow(Base):
     request: Mapped[dict[str, Any]] = mapped_column()  # the plan request, for a run planned on dispatch
     command: Mapped[str] = mapped_column(String(16), server_default="build")
     trace_id: Mapped[str] = mapped_column(String(32))
+    commit_sha: Mapped[str | None] = mapped_column(String(40))  # the commit it planned from and executed
     idempotency_key: Mapped[str | None] = mapped_column(Text)  # the client's key: a retried trigger finds its run
     worker: Mapped[str | None] = mapped_column(Text)
     attempt: Mapped[int] = mapped_column(Integer, server_default="0")
