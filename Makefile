@@ -48,7 +48,8 @@ run: setup frontend demo-artifacts demo-repo
 	$(BIN)/dvt migrate
 	$(BIN)/dvt ingest $(DEMO_OUT)/build/manifest.json $(DEMO_OUT)/build/run_results.json \
 		$(DEMO_OUT)/docs/catalog.json $(DEMO_OUT)/freshness/sources.json --project demo-shop --environment dev \
-		--repository $(CURDIR)/$(DEMO_REPO) --set path=$(CURDIR)/$(DEMO_OUT)/demo_shop.duckdb
+		--repository $(CURDIR)/$(DEMO_REPO) --set path=$(CURDIR)/$(DEMO_OUT)/demo_shop.duckdb \
+		--commit $$(git -C $(DEMO_REPO) rev-parse HEAD)
 	$(BIN)/dvt serve
 
 lint: setup

@@ -25,8 +25,10 @@ from dvt.adapters.db.engine import create_engine, create_session_factory, plain_
 from dvt.adapters.db.migrate import upgrade_async
 from dvt.adapters.db.probe import SqlDatabaseProbe
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
+from dvt.adapters.dbt.parser import SubprocessDbtParser
 from dvt.adapters.dbt.profiles import exclusive_database
 from dvt.adapters.dbt.runner import SubprocessDbtRunner
+from dvt.adapters.dbt.workspace import GitMirrors
 from dvt.adapters.queue.notifier import PgRunNotifier
 from dvt.adapters.queue.worker import RunWorker
 from dvt.adapters.secrets.envelope import EnvelopeCipher, UnconfiguredCipher
@@ -36,6 +38,7 @@ from dvt.adapters.telemetry.metrics import OtelRunMetrics
 from dvt.application.access import AccessService, RateLimiter
 from dvt.application.audit import AuditService
 from dvt.application.canvas import CanvasService
+from dvt.application.commit_graphs import CommitGraphs
 from dvt.application.credentials import CredentialChecks
 from dvt.application.graph import GraphQueries
 from dvt.application.health import HealthService
@@ -43,6 +46,7 @@ from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
 from dvt.application.plans import PlanService
 from dvt.application.run_execution import RunExecutor
+from dvt.application.run_planning import RunPlanner
 from dvt.application.run_ports import ExclusiveDatabase, RunLimits
 from dvt.application.runs import RunService
 from dvt.application.secret_ports import SecretCipher
@@ -117,6 +121,7 @@ def run_worker(settings: Settings, built: Services) -> RunWorker:
     return RunWorker(
         plain_dsn(built.database_url),
         built.run_executor,
+        built.run_planner,
         concurrency=settings.worker_concurrency,
         heartbeat_timeout=timedelta(seconds=settings.worker_heartbeat_seconds),
         poll=timedelta(seconds=settings.worker_poll_seconds),
@@ -167,11 +172,14 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         stack.push_async_callback(notifier.close)
         ingest = IngestService(units, open_artifact, store)
         secrets = SecretService(units, cipher)
-        plans = PlanService(units, PolicyRegistry(), ttl=timedelta(hours=settings.plan_ttl_hours))
+        mirrors = GitMirrors(settings.work_root / "git", timeout_seconds=settings.git_timeout_seconds)
+        parser = SubprocessDbtParser(dbt_executable(settings), mirrors, settings.work_root)
+        commits = CommitGraphs(units, parser, secrets, ingest)
+        plans = PlanService(units, PolicyRegistry(), ttl=timedelta(hours=settings.plan_ttl_hours), commits=commits)
         runs = RunService(units, plans, notifier, exclusive=exclusive_databases(settings))
         plans.decided_listeners.append(runs.plan_decided)
         executor = RunExecutor(
-            units, runs, plans, secrets, ingest, store, SubprocessDbtRunner(dbt_executable(settings)),
+            units, runs, plans, secrets, ingest, store, SubprocessDbtRunner(dbt_executable(settings), mirrors),
             read=read_artifact, work_root=settings.work_root, limits=run_limits(settings), worker_id=worker_id(),
             retry_lost=settings.retry_lost_runs, metrics=OtelRunMetrics(),
             retention=timedelta(days=settings.run_retention_days),
@@ -192,6 +200,8 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             plans=plans,
             runs=runs,
             run_executor=executor,
+            run_planner=RunPlanner(units, commits, runs),
+            commits=commits,
             canvas=CanvasService(units),
             health=HealthService(SqlDatabaseProbe(engine)),
             database_url=url,

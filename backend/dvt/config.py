@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     run_memory_mb: int | None = None
     run_cancel_grace_seconds: float = 10
     dbt_executable: str | None = None  # None: the repository's .venv-dbt/bin/dbt, else `dbt` on PATH
+    git_timeout_seconds: float = 600  # a clone or fetch of a project's repository taking longer fails
     run_retention_days: float = 90  # events and log chunks of runs finished longer ago are deleted (workers, hourly)
 
     @property

@@ -23,7 +23,7 @@ from dvt.domain.identity import SYSTEM
 from dvt.domain.runs import RunStatus
 from dvt.domain.tenancy import Environment, TenantScope
 from tests.support import migrations
-from tests.support.dbt_repos import demo_repo, parse
+from tests.support.dbt_repos import demo_repo, git, parse
 
 FINISH_SECONDS = 180  # a generous bound on a dbt run here; tests assert outcomes, never durations
 SWEEP_SECONDS = 0.5  # test workers sweep often: a run the sweep must start does not keep a test waiting
@@ -69,9 +69,9 @@ async def make_place(
     environment = await services.tenancy.create_environment(
         access, "shop", "dev", adapter, git_ref="main", settings=settings or {"path": "demo.duckdb"}
     )
-    await services.ingest.ingest(
-        access, IngestTarget("shop", "dev", create_missing=False), [ArtifactFile("manifest.json", manifest)]
-    )
+    # The manifest is the parse of the repository's head: runs planned from that commit reuse it, no parse.
+    target = IngestTarget("shop", "dev", create_missing=False, commit_sha=git(repo, "rev-parse", "HEAD").strip())
+    await services.ingest.ingest(access, target, [ArtifactFile("manifest.json", manifest)])
     return Place(services, scope, access, environment, repo, tenant.slug)
 
 
@@ -118,6 +118,7 @@ async def workers(services: Services, count: int = 1, heartbeat: float = 30) -> 
         RunWorker(
             plain_dsn(services.database_url),
             services.run_executor,
+            services.run_planner,
             heartbeat_timeout=timedelta(seconds=heartbeat),
             poll=timedelta(seconds=0.5),
             sweep=services.runs.sweep,

@@ -97,7 +97,9 @@ async def watcher(app: Services) -> AsyncIterator[None]:
 
     def worker() -> RunWorker:
         patience, poll = timedelta(seconds=PATIENCE), timedelta(seconds=0.5)
-        return RunWorker(plain_dsn(app.database_url), app.run_executor, heartbeat_timeout=patience, poll=poll)
+        return RunWorker(
+            plain_dsn(app.database_url), app.run_executor, app.run_planner, heartbeat_timeout=patience, poll=poll
+        )
 
     task = asyncio.create_task(run_forever(worker, stop))
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,7 @@ _ORDER = {
     ArtifactKind.SOURCES: 3,
 }
 R = TypeVar("R", NodeResult, SourceFreshness)
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _LISTED = 5  # unknown unique_ids named in a warning before "and N more"
 _SLICE = 1_000  # nodes normalised at a time, while the database stores the slice before
 
@@ -70,6 +72,9 @@ class IngestTarget:
     # A run's own artifacts: its manifest must be of the dbt project the environment's graph is of (its first
     # version fixes it), or a run that reached another project on disk would make that the environment's graph.
     same_project: bool = False
+    commit_sha: str | None = None  # the commit the manifest was parsed from, when known
+    # False: the manifest is a preview of another ref's commit, not the environment's graph from now on.
+    current: bool = True
 
 
 def _unknown_warning(file_name: str, unknown: list[str], what: str) -> str:
@@ -85,6 +90,8 @@ class IngestService:
         self._store = store
 
     async def ingest(self, access: Access, target: IngestTarget, files: list[ArtifactFile]) -> IngestReport:
+        if target.commit_sha is not None and not _COMMIT.match(target.commit_sha):
+            raise ValidationError(f"{target.commit_sha!r} is not a full git commit sha (40 hexadecimal characters)")
         if not files:
             raise ValidationError("nothing to ingest: give a dbt target/ folder or artifact files")
         with collector_paused():
@@ -94,7 +101,7 @@ class IngestService:
         reads = await asyncio.to_thread(self._read_all, files)
         async with self._units() as uow:
             environment = await self._environment(uow, access, target, reads)
-            report = await _Ingestion(uow, access.scope, environment, self._store, target.same_project).run(reads)
+            report = await _Ingestion(uow, access.scope, environment, self._store, target).run(reads)
             details = {
                 "graph_version_id": str(report.graph_version_id) if report.graph_version_id else None,
                 "created": report.created,
@@ -164,10 +171,11 @@ class _Ingestion:
     """The state of one ingestion inside its transaction."""
 
     def __init__(
-        self, uow: UnitOfWork, scope: TenantScope, environment: Environment, store: ArtifactStore, same_project: bool
+        self, uow: UnitOfWork, scope: TenantScope, environment: Environment, store: ArtifactStore, target: IngestTarget
     ) -> None:
         self.uow = uow
-        self.same_project = same_project
+        self.same_project = target.same_project
+        self.target = target
         self.scope = scope
         self.environment = environment
         self.store = store
@@ -257,7 +265,8 @@ class _Ingestion:
         # The same manifest again: the same version, and ingesting it says "this is the graph now".
         self._check_project(read, manifest, first, existing.project_name)  # the same bytes, the same project
         self.version = existing
-        self.made_current = await self.uow.graphs(self.scope).make_current(self.environment.id, existing.id)
+        if self.target.current:
+            self.made_current = await self.uow.graphs(self.scope).make_current(self.environment.id, existing.id)
         self.warnings.extend(self.version.warnings)
         await self._store(read, self.version.id)
 
@@ -280,6 +289,8 @@ class _Ingestion:
             manifest.macros,
             _normalised(manifest, nodes),
             graph_of,
+            commit_sha=self.target.commit_sha,
+            current=self.target.current,
         )
         self.created = True
         self._known[version.id] = {n.unique_id for n in nodes}

@@ -19,9 +19,11 @@ import orjson
 from dvt.application.access import Access
 from dvt.application.audit import record
 from dvt.application.collector import collector_paused
+from dvt.application.commit_graphs import CommitGraphs
 from dvt.application.plain_json import plain_json
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord, NodeHistoryRecord, Page, PlanRecord
+from dvt.application.run_ports import CommitUnavailable, ParseFailed
 from dvt.application.tenancy import visible_environment
 from dvt.application.units import joined
 from dvt.application.visibility import note, only_visible, visible_environments
@@ -227,8 +229,10 @@ class PlanService:
         ttl: timedelta = timedelta(hours=24),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         graphs: GraphCache | None = None,
+        commits: CommitGraphs | None = None,
     ) -> None:
         self._units = units
+        self._commits = commits  # None: plans read uploaded graphs only (`--ref` is refused)
         self._registry = registry
         self._ttl = ttl
         self._clock = clock
@@ -244,16 +248,24 @@ class PlanService:
         return await visible_environment(uow, access, environment_id)
 
     async def create(
-        self, access: Access, environment_id: uuid.UUID, request: PlanRequest, state: Manifest | None = None
+        self,
+        access: Access,
+        environment_id: uuid.UUID,
+        request: PlanRequest,
+        state: Manifest | None = None,
+        *,
+        ref: str | None = None,
     ) -> PlanRecord:
         """Plan what `dbt build` would do for this request, explain it, cost it, and store it sealed.
 
-        The base to compare with is `state` (a manifest, like dbt's `--state`), else the request's state
-        version, else the environment's previous graph version.
+        The head is the environment's current graph, or with `ref` (a branch, tag or sha) the graph of the
+        commit it names now, parsed from the repository if it never was. The base to compare with is `state` (a
+        manifest, like dbt's `--state`), else the request's state version, else the version before the head.
         """
+        head = await self._commit_head(access, environment_id, ref) if ref is not None else None
         with collector_paused():  # a plan makes no cycles; the graphs in memory make collections slow
             async with self._units() as uow:
-                stored, made = await self.draft(uow, access, environment_id, request, state)
+                stored, made = await self.draft(uow, access, environment_id, request, state, head=head)
                 await record(uow.audit(access.scope), made)
                 await uow.commit()
         return stored
@@ -265,24 +277,32 @@ class PlanService:
         environment_id: uuid.UUID,
         request: PlanRequest,
         state: Manifest | None = None,
+        *,
+        head: GraphVersionRecord | None = None,
+        created_by: str | None = None,
     ) -> tuple[PlanRecord, AuditEvent]:
         """`create` in the caller's transaction: the stored plan and its audit event, which the caller records
-        last (the audit chain's lock is the last one a command takes) before it commits."""
+        last (the audit chain's lock is the last one a command takes) before it commits.
+
+        `head`: the graph to plan on (a commit's), else the environment's current one. `created_by`: who the plan
+        is made for when DVT makes it (a worker planning a person's run), else the caller."""
         if not request.as_of:
             request = replace(request, as_of=self._clock().date().isoformat())
         environment, where = await self._environment(uow, access, environment_id)
         access.require(Permission.PLAN, where, "plan runs in this environment")
-        head_version = await uow.graphs(access.scope).latest_version(environment.id)
+        head_version = head if head is not None else await uow.graphs(access.scope).latest_version(environment.id)
         if head_version is None:
             raise ValidationError(f"environment {environment.slug!r} has no graph yet: ingest its artifacts first")
-        head = await self._graphs.load(uow, access.scope, head_version)
+        if head_version.environment_id != environment.id:
+            raise NotFoundError("graph version not found in this environment")
+        graph = await self._graphs.load(uow, access.scope, head_version)
         base_version = None
         if state is not None:
             base: VersionGraph | None = _manifest_graph(state)
         else:
             base_version = await self._base_version(uow, access.scope, head_version, request.state_version_id)
             base = await self._graphs.load(uow, access.scope, base_version) if base_version else None
-        context = await self._context(uow, access, environment, request, head, base)
+        context = await self._context(uow, access, environment, request, graph, base)
         plan = make_plan(
             context,
             self._registry.ordered(),
@@ -302,16 +322,31 @@ class PlanService:
                 fingerprint=fingerprint,
                 document=body,
                 summary=_summary(plan),
-                created_by=access.actor.label,
+                created_by=created_by or access.actor.label,
                 created_at=None,
                 expires_at=self._clock() + self._ttl,
                 decided_by="policy" if approved_by_policy else None,
                 decided_at=self._clock() if approved_by_policy else None,
                 decision_note="no approval required by policy" if approved_by_policy else None,
+                commit_sha=head_version.commit_sha,
             )
         )
         details = {"fingerprint": fingerprint, "run": plan.totals.run, "skip": plan.totals.skip}
         return stored, access.event("plan.create", "plan", stored.id, details)
+
+    async def _commit_head(self, access: Access, environment_id: uuid.UUID, ref: str) -> GraphVersionRecord:
+        """The graph of the commit `ref` names (parsed now if never before), for a caller who may plan here."""
+        if self._commits is None:
+            raise ValidationError("this DVT plans from uploaded artifacts only: --ref needs a worker's dbt")
+        async with self._units() as uow:
+            _, where = await self._environment(uow, access, environment_id)
+        access.require(Permission.PLAN, where, "plan runs in this environment")
+        try:
+            return (await self._commits.graph_of(access.scope, environment_id, ref)).version
+        except CommitUnavailable as error:
+            raise ValidationError(str(error)) from None
+        except ParseFailed as error:
+            raise ValidationError(f"dbt could not parse {ref!r}: {error}") from None
 
     async def _base_version(
         self, uow: UnitOfWork, scope: TenantScope, head: GraphVersionRecord, state: uuid.UUID | None

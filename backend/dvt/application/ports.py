@@ -120,6 +120,7 @@ class GraphRepository(Protocol):
     async def version_by_invocation(
         self, environment_id: uuid.UUID, invocation_id: str
     ) -> GraphVersionRecord | None: ...
+    async def version_by_commit(self, environment_id: uuid.UUID, commit_sha: str) -> GraphVersionRecord | None: ...
     async def create_version(
         self,
         environment: Environment,
@@ -130,6 +131,9 @@ class GraphRepository(Protocol):
         macros: Mapping[str, Macro],
         nodes: AsyncIterable[Sequence[StoredNode]],
         graph_of: Callable[[], Links],
+        *,
+        commit_sha: str | None = None,
+        current: bool = True,  # False: a preview of another ref, never the environment's graph by itself
     ) -> GraphVersionRecord:
         """Store `nodes` as they come, then the edges `graph_of()` links (called once every node is sent)."""
         ...

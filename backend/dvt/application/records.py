@@ -30,6 +30,7 @@ class GraphVersionRecord:
     created_at: datetime
     project_name: str | None = None  # the root dbt project
     selectors: dict[str, Any] = field(default_factory=dict)  # the manifest's YAML selectors
+    commit_sha: str | None = None  # the commit DVT parsed into this version (None: artifacts uploaded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,7 @@ class PlanRecord:
     decided_by: str | None = None
     decided_at: datetime | None = None
     decision_note: str | None = None
+    commit_sha: str | None = None  # the commit its head graph was parsed from, when DVT parsed it
 
 
 class NodeHistoryRecord(NamedTuple):

@@ -107,7 +107,9 @@ async def keep_artifacts(
     files = [ArtifactFile(name, result.artifacts[name]) for name in INGESTED if name in result.artifacts]
     if "manifest.json" not in result.artifacts:
         return KeptArtifacts(stored)
-    target = IngestTarget(claim.project.slug, claim.environment.slug, create_missing=False, same_project=True)
+    target = IngestTarget(
+        claim.project.slug, claim.environment.slug, create_missing=False, same_project=True, commit_sha=result.commit
+    )
     try:
         report = await ingest.ingest(Access.system(scope), target, files)
     except Exception as error:  # reported on the run; a refusal also fails it
@@ -210,7 +212,7 @@ async def end_run(
         uow, scope, current, final, reason,
         exit_code=result.exit_code, graph_version_id=kept.graph_version_id, invocation_id=kept.invocation_id,
         actual_cost_micros=total, regressions=regressions, artifacts=kept.stored,
-        limits={**current.limits, **result.limits},
+        limits={**current.limits, **result.limits}, commit_sha=current.commit_sha or result.commit,
     )  # fmt: skip
     await runs_service.dispatch_in(uow, scope)  # its slot is free again
     return final

@@ -54,6 +54,42 @@ class QueryTag:
 
 
 @dataclass(frozen=True, slots=True)
+class GitSource:
+    """Where a project's code is: its repository, the dbt project's folder in it, and the token git may use."""
+
+    repository: str  # git URL or local path of a git repository
+    subdirectory: str | None = None
+    token: str | None = field(default=None, repr=False)
+
+
+class CommitUnavailable(Exception):
+    """The repository or the ref could not be reached or does not exist; the message is for people."""
+
+
+class ParseFailed(Exception):
+    """dbt could not parse the commit (a Jinja or YAML error, a missing package...): dbt's own message."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParseJob:
+    """A commit to parse for an environment: its profile comes from the environment's settings and secrets."""
+
+    environment_id: uuid.UUID  # parses of one environment share a folder, so dbt's partial parse carries over
+    source: GitSource
+    commit: str
+    adapter: str
+    settings: dict[str, Any]
+    secrets: dict[str, str] = field(repr=False)
+
+
+class ProjectParser(Protocol):
+    """The project's code at a ref, as dbt's manifest: resolve the ref to a commit, then parse that commit."""
+
+    async def resolve(self, source: GitSource, ref: str) -> str: ...  # raises CommitUnavailable
+    async def parse(self, job: ParseJob) -> bytes: ...  # manifest.json; raises CommitUnavailable, ParseFailed
+
+
+@dataclass(frozen=True, slots=True)
 class RunSpec:
     run_id: uuid.UUID
     repository: str  # git URL or local path of a git repository
@@ -78,6 +114,11 @@ class RunSpec:
     indirect_selection: str = "empty"
     limits: RunLimits = field(default_factory=RunLimits)
     git_token: str | None = None
+    commit: str | None = None  # the commit the run planned from; None: the one `git_ref` names when it starts
+
+    @property
+    def source(self) -> GitSource:
+        return GitSource(self.repository, self.subdirectory, self.git_token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +141,7 @@ class RunnerOutcome:
     error: str | None = None  # why the runner failed before or around dbt, for people
     artifacts: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes (manifest.json, ...)
     limits: dict[str, Any] = field(default_factory=dict)  # the limits actually applied to the dbt process
+    commit: str | None = None  # the commit dbt ran, once checked out
 
 
 class RunSink(Protocol):
@@ -151,6 +193,7 @@ class JobQueue(Protocol):
     """The run queue, in the caller's transaction: a job exists exactly when its run's state says so."""
 
     async def enqueue_run(self, tenant_id: uuid.UUID, run_id: uuid.UUID, attempt: int) -> None: ...
+    async def enqueue_planning(self, tenant_id: uuid.UUID, run_id: uuid.UUID) -> None: ...  # a worker plans it
     async def waiting_tenants(self) -> list[uuid.UUID]: ...  # tenants with runs in `queued` (the sweep's list)
 
 

@@ -77,6 +77,7 @@ async def run_spec(
         full_refresh=bool(request.get("full_refresh")),
         limits=limits,
         git_token=revealed.get("DBT_ENV_SECRET_GIT_TOKEN"),
+        commit=claim.run.commit_sha,  # the commit it was planned from: it runs that code, whatever the branch is now
     )
     return spec, ephemeral
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from dvt.application.access import Access
 from dvt.application.audit import record
+from dvt.application.commit_graphs import CommitGraph
 from dvt.application.plans import PlanService
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import Page, PlanRecord
@@ -136,11 +137,12 @@ class RunService:
         retry_of: uuid.UUID | None = None,
         idempotency_key: str | None = None,
     ) -> RunRecord:
-        """A run of a plan (made now from `request` when no plan is given), queued, then dispatched if capacity allows.
+        """A run of a plan, or of `request` when no plan is given: then a worker plans it from the commit the
+        environment's branch names when its turn comes (`planning`). Queued, then dispatched if capacity allows.
 
         With an idempotency key, the environment's run with that key when there is one: a client's retry.
-        One transaction: the plan made now (if any), the run, its status event, its dispatch (and queue job)
-        and the audit records commit together, or nothing does.
+        One transaction: the run, its status event, its dispatch (and queue job) and the audit records commit
+        together, or nothing does.
         """
         key = client_key(idempotency_key)
         async with self._units() as uow:
@@ -162,16 +164,46 @@ class RunService:
         retry_of: uuid.UUID | None,
         key: str | None,
     ) -> tuple[RunRecord, bool]:
-        """`trigger` in the caller's transaction, making the plan from `request` when no plan is given."""
-        made: list[AuditEvent] = []
-        if plan_id is None:  # refused, or a retry of a call that made its run: then no plan is made either
-            await self._may_run(uow, access, environment_id)
-            earlier = await uow.runs(access.scope).by_idempotency_key(environment_id, key) if key else None
-            if earlier is not None:
-                return earlier, False
-            plan, audited = await self._plans.draft(uow, access, environment_id, request or PlanRequest())
-            plan_id, made = plan.id, [audited]
-        return await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, made)
+        """`trigger` in the caller's transaction."""
+        if plan_id is None:
+            return await self._trigger_unplanned(
+                uow, access, environment_id, request or PlanRequest(), trigger, retry_of, key
+            )
+        return await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, [])
+
+    async def _trigger_unplanned(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        environment_id: uuid.UUID,
+        request: PlanRequest,
+        trigger: Trigger,
+        retry_of: uuid.UUID | None,
+        key: str | None,
+    ) -> tuple[RunRecord, bool]:
+        """A run whose plan a worker makes from the branch's commit (the caller may plan and run here)."""
+        _, where = await self._environment(uow, access, environment_id)
+        access.require(Permission.RUN, where, "trigger runs in this environment")
+        access.require(Permission.PLAN, where, "plan runs in this environment")
+        runs = uow.runs(access.scope)
+        earlier = await runs.by_idempotency_key(environment_id, key) if key is not None else None
+        if earlier is not None:
+            return earlier, False
+        added = await runs.add(
+            RunRecord(
+                id=uuid.uuid4(),
+                environment_id=environment_id,
+                plan_id=None,
+                status=RunStatus.QUEUED.value,
+                trigger=trigger.value,
+                actor=access.actor.label,
+                trace_id=(access.trace_id or uuid.uuid4().hex)[:32],
+                request=request.as_document(),
+                retry_of=retry_of,
+                idempotency_key=key,
+            )
+        )
+        return await self._queued(uow, access, added, environment_id, key, {"trigger": trigger.value}, [])
 
     async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
         _, where = await self._environment(uow, access, environment_id)
@@ -216,8 +248,24 @@ class RunService:
                 retry_of=retry_of,
                 estimated_cost_micros=int(plan.summary.get("p50_cost_micros") or 0),
                 idempotency_key=key,
+                commit_sha=plan.commit_sha,
             )
         )
+        details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
+        return await self._queued(uow, access, added, environment_id, key, details, audits)
+
+    async def _queued(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        added: RunRecord | None,
+        environment_id: uuid.UUID,
+        key: str | None,
+        details: dict[str, Any],
+        audits: list[AuditEvent],
+    ) -> tuple[RunRecord, bool]:
+        """A run just added: its queued event, a dispatch pass and the audit records (last: the lock order)."""
+        runs = uow.runs(access.scope)
         if added is None:  # a concurrent call with the same key committed its run first: that run is the answer
             assert key is not None
             earlier = await runs.by_idempotency_key(environment_id, key)
@@ -227,7 +275,6 @@ class RunService:
             added.id, NewRunEvent(RunEventKind.STATUS, "status:queued", status=RunStatus.QUEUED.value, message="queued")
         )
         await self._dispatch(uow, access.scope)
-        details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
         for event in (*audits, access.event("run.trigger", "run", added.id, details)):
             await record(uow.audit(access.scope), event)
         run = await runs.get(added.id)
@@ -282,8 +329,16 @@ class RunService:
                 if run.reason != blocked:
                     await runs.update(run.id, reason=blocked)
                 continue
+            if run.plan_id is None:  # a worker plans it from the branch's commit, then moves it on
+                ref = environment.git_ref
+                await move(uow, scope, run, RunStatus.PLANNING, f"planning from the commit {ref!r} names now")
+                await uow.jobs.enqueue_planning(scope.tenant_id, run.id)
+                capacity.take(run, environment)
+                moved += 1
+                continue
+            plan_id = run.plan_id
             run = await move(uow, scope, run, RunStatus.PLANNING, "checking the plan")
-            plan = await uow.plans(scope).get(run.plan_id) if run.plan_id else None
+            plan = await uow.plans(scope).get(plan_id)
             stale = await self._plans.staleness(scope, plan, uow) if plan else "plan_expired: the plan is gone"
             if plan is None or stale is not None:
                 await move(uow, scope, run, RunStatus.FAILED, stale)
@@ -339,6 +394,42 @@ class RunService:
                 failed = True
         if failed:  # the failed runs' slots are free again
             await self._dispatch(uow, scope)
+
+    async def planned(self, scope: TenantScope, run_id: uuid.UUID, graph: CommitGraph) -> RunStatus | None:
+        """A worker's plan of a run in `planning`, made on its commit's graph; then the run waits for approval or
+        for a worker. One transaction: the plan, the run's plan and commit, its nodes, its next state (and queue
+        job) and the audit record. None when the run moved meanwhile (canceled, or planned by an earlier try)."""
+        try:
+            async with self._units() as uow:
+                runs = uow.runs(scope)
+                run = await runs.get(run_id, for_update=True)
+                if run is None or run.status != RunStatus.PLANNING.value or run.plan_id is not None:
+                    return None
+                plan, audited = await self._plans.draft(
+                    uow, Access.system(scope), run.environment_id, PlanRequest.from_document(run.request),
+                    head=graph.version, created_by=run.actor,
+                )  # fmt: skip
+                estimated = int(plan.summary.get("p50_cost_micros") or 0)
+                await runs.update(run.id, plan_id=plan.id, commit_sha=graph.commit_sha, estimated_cost_micros=estimated)
+                run = replace(run, plan_id=plan.id, commit_sha=graph.commit_sha, estimated_cost_micros=estimated)
+                await self._await_approval(uow, scope, run, plan, PlanStatus(plan.status))
+                await record(uow.audit(scope), audited)
+                after = await runs.get(run.id)
+                await uow.commit()
+        except (ValidationError, NotFoundError) as error:  # the request does not fit this commit's graph
+            return await self.planning_failed(scope, run_id, f"{FailureReason.PLANNING.value}: {error}")
+        return RunStatus(after.status) if after else None
+
+    async def planning_failed(self, scope: TenantScope, run_id: uuid.UUID, reason: str) -> RunStatus | None:
+        """A run whose planning could not make a plan ends `failed` with why; its slot is free again."""
+        async with self._units() as uow:
+            run = await uow.runs(scope).get(run_id, for_update=True)
+            if run is None or run.status != RunStatus.PLANNING.value:
+                return None
+            await move(uow, scope, run, RunStatus.FAILED, reason)
+            await self._dispatch(uow, scope)
+            await uow.commit()
+        return RunStatus.FAILED
 
     async def cancel(self, access: Access, run_id: uuid.UUID) -> RunRecord:
         """Cancel now if the run has not started; else ask its worker to stop dbt (it ends `canceled`)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from dvt.application.access import AccessService, RateLimiter
 from dvt.application.audit import AuditService
 from dvt.application.canvas import CanvasService
+from dvt.application.commit_graphs import CommitGraphs
 from dvt.application.credentials import CredentialChecks
 from dvt.application.graph import GraphQueries
 from dvt.application.health import HealthService
@@ -14,6 +15,7 @@ from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
 from dvt.application.plans import PlanService
 from dvt.application.run_execution import RunExecutor
+from dvt.application.run_planning import RunPlanner
 from dvt.application.runs import RunService
 from dvt.application.secrets import SecretService
 from dvt.application.tenancy import TenancyService
@@ -32,6 +34,8 @@ class Services:
     plans: PlanService
     runs: RunService
     run_executor: RunExecutor
+    run_planner: RunPlanner  # a worker's planning of runs triggered without a plan
+    commits: CommitGraphs  # a ref's commit and its graph, parsed once
     canvas: CanvasService
     credentials: CredentialChecks  # of long-lived connections (WebSockets)
     health: HealthService  # readiness: can this process reach its database now

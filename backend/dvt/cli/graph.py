@@ -65,6 +65,10 @@ def ingest(
     settings: Annotated[
         list[str] | None, typer.Option("--set", help="Connection setting KEY=VALUE of an environment created here")
     ] = None,
+    commit: Annotated[
+        str | None,
+        typer.Option(help="The git commit (full sha) the manifest was built from: runs of it reuse this graph"),
+    ] = None,
     tenant: TenantOption = DEFAULT_TENANT,
     as_json: JsonOption = False,
 ) -> None:
@@ -78,7 +82,9 @@ def ingest(
         guessed = str(first.parent if first.name == "target" or first.is_file() else first)
         async with scoped(tenant) as (built, access):
             pairs = settings_pairs(settings or [])
-            target = IngestTarget(project, environment, repository=repository or guessed, settings=pairs)
+            target = IngestTarget(
+                project, environment, repository=repository or guessed, settings=pairs, commit_sha=commit
+            )
             return await built.ingest.ingest(access, target, files)
 
     report = run(work)

@@ -30,6 +30,10 @@ def plan(
     state_version: Annotated[str | None, typer.Option(help="Graph version id to compare with")] = None,
     state: Annotated[Path | None, typer.Option(help="A manifest.json (or its target/ folder) to compare with")] = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Rebuild everything selected")] = False,
+    ref: Annotated[
+        str | None,
+        typer.Option(help="Plan the commit this branch, tag or sha names (parsed by dbt if new), not the current graph"),
+    ] = None,
     tenant: TenantOption = DEFAULT_TENANT,
     as_json: JsonOption = False,
 ) -> None:
@@ -51,7 +55,7 @@ def plan(
         )
         async with scoped(tenant) as (built, access):
             found = await built.tenancy.environment(access, project, environment)
-            return await built.plans.create(access, found.id, request, manifest[0] if manifest else None)
+            return await built.plans.create(access, found.id, request, manifest[0] if manifest else None, ref=ref)
 
     import orjson
 
@@ -60,7 +64,10 @@ def plan(
     stored = run(work)
     plan = ExecutionPlan.from_document(stored.document)
     if as_json:
-        sealed = {**plan.contract_document(), "plan_id": str(stored.id), "status": stored.status}
+        sealed = {
+            **plan.contract_document(), "plan_id": str(stored.id), "status": stored.status,
+            "commit_sha": stored.commit_sha,
+        }  # fmt: skip
         # orjson: json.dumps with an indent falls back to its pure-Python encoder, seconds for a plan of 6,000 nodes
         typer.echo(orjson.dumps(sealed, option=orjson.OPT_INDENT_2).decode())
         return
@@ -92,6 +99,8 @@ def _print(stored: PlanRecord, plan: ExecutionPlan) -> None:
     from dvt.domain.plan.plan import MICROS, Action
 
     typer.echo(f"plan {stored.id} ({stored.status}) fingerprint {stored.fingerprint}")
+    if stored.commit_sha:
+        typer.echo(f"planned on commit {stored.commit_sha}")
     typer.echo(plan.explanation)
     for item in plan.items:
         if item.action is Action.SKIP and item.decisions[-1].reason == "NOT_EXECUTED":

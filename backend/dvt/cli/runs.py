@@ -16,9 +16,24 @@ from dvt.domain.runs import RunStatus, Trigger
 from dvt.domain.tenancy import DEFAULT_TENANT
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dvt.application.access import Access
     from dvt.application.run_records import RunRecord
+    from dvt.application.services import Services
 
 WAIT_POLL_SECONDS = 0.5
+_PLANNING = (RunStatus.QUEUED.value, RunStatus.PLANNING.value)
+
+
+async def _until(built: Services, access: Access, run: RunRecord, reached: Callable[[str], bool]) -> RunRecord:
+    """The run once its status is one `reached` accepts (read every half second)."""
+    while not reached(run.status):
+        await asyncio.sleep(WAIT_POLL_SECONDS)
+        fetched = await built.runs.run(access, run.id)
+        assert fetched is not None
+        run = fetched
+    return run
 
 
 @app.command(name="run")
@@ -37,41 +52,47 @@ def run_command(
     tenant: TenantOption = DEFAULT_TENANT,
     as_json: JsonOption = False,
 ) -> None:
-    """Plan the selection, then run it with dbt (it waits for approval unless policy or --approve gives it)."""
+    """Run the selection with dbt: a worker plans it from the commit the environment's branch names now, then it
+    runs (it waits for approval unless policy or --approve gives it)."""
 
     async def work() -> tuple[RunRecord, list[dict[str, str]]]:
         from dvt.bootstrap import run_worker
-        from dvt.domain.plan.plan import PlanRequest, PlanStatus
+        from dvt.domain.plan.plan import PlanRequest
 
         settings = load_settings()
         async with scoped(tenant) as (built, access):
             found = await built.tenancy.environment(access, project, environment)
             request = PlanRequest(select=tuple(select or ()), exclude=tuple(exclude or ()), full_refresh=full_refresh)
-            plan = await built.plans.create(access, found.id, request)
-            if approve and plan.status == PlanStatus.DRAFT.value:
-                plan = await built.plans.approve(access, plan.id, plan.fingerprint)
             started = await built.runs.trigger(
-                access, found.id, plan_id=plan.id, trigger=Trigger.CLI, idempotency_key=idempotency_key
+                access, found.id, request=request, trigger=Trigger.CLI, idempotency_key=idempotency_key
             )
             if not as_json:
-                typer.echo(f"run {started.id}: {started.status} ({started.reason or 'plan ' + plan.status})")
-            if not wait:
+                typer.echo(f"run {started.id}: {started.status} ({started.reason or 'queued'})")
+            if not wait and not approve:
                 return started, []
+            # Planning and running are a worker's: this process runs one meanwhile unless workers run elsewhere.
             worker = run_worker(settings, built) if settings.embedded_worker else None
             working = asyncio.create_task(worker.run()) if worker else None
             try:
-                current = started
-                while not RunStatus(current.status).finished:
-                    await asyncio.sleep(WAIT_POLL_SECONDS)
-                    fetched = await built.runs.run(access, started.id)
-                    assert fetched is not None
-                    current = fetched
+                current = await _until(built, access, started, lambda s: s not in _PLANNING)
+                if approve and current.status == RunStatus.AWAITING_APPROVAL.value and current.plan_id:
+                    plan = await built.plans.plan(access, current.plan_id)
+                    assert plan is not None
+                    await built.plans.approve(access, plan.id, plan.fingerprint)
+                    if not as_json:
+                        typer.echo(f"plan {plan.id} approved")
+                if not as_json and current.commit_sha:
+                    typer.echo(f"run {current.id}: planned from commit {current.commit_sha[:12]}")
+                if wait:
+                    current = await _until(built, access, current, lambda s: RunStatus(s).finished)
+                else:
+                    current = await _until(built, access, current, lambda s: s != RunStatus.AWAITING_APPROVAL.value)
             finally:
                 if worker is not None and working is not None:
                     worker.stop()
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(working, 30)
-            nodes = await built.runs.nodes(access, [current.id])
+            nodes = await built.runs.nodes(access, [current.id]) if wait else []
             return current, [{"unique_id": n.unique_id, "status": n.status} for n in nodes]
 
     finished, nodes = run(work)
@@ -80,10 +101,13 @@ def run_command(
             "run_id": str(finished.id),
             "status": finished.status,
             "reason": finished.reason,
+            "commit_sha": finished.commit_sha,
             "nodes": nodes,
         }
         typer.echo(json.dumps(body, indent=2))
-    elif wait:
+    elif not wait:
+        typer.echo(f"run {finished.id}: {finished.status}" + (f" ({finished.reason})" if finished.reason else ""))
+    else:
         for node in nodes:
             typer.echo(f"  {node['status']:<10} {node['unique_id']}")
         typer.echo(f"run {finished.id}: {finished.status}" + (f" ({finished.reason})" if finished.reason else ""))

@@ -76,6 +76,9 @@ class FailureReason(StrEnum):
     DBT_ERROR = "dbt_error"  # dbt finished with errors
     WORKER_LOST = "worker_lost"  # the worker running it stopped sending heartbeats
     SETUP = "setup"  # checkout, profiles or deps failed before dbt ran
+    CHECKOUT = "checkout_failed"  # planning: the repository or the ref could not be reached
+    PARSE = "parse_failed"  # planning: dbt could not parse the commit (its message follows)
+    PLANNING = "planning_failed"  # planning: the request does not fit the commit's graph (e.g. an unknown selector)
     TIMEOUT = "timeout"
     GRAPH_MOVED = "graph_moved"  # the environment has a newer graph than the plan: re-plan
     PLAN_REJECTED = "plan_rejected"

@@ -114,7 +114,8 @@ class GraphVersionRow(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     # Each time a version becomes the environment's graph (created, or its manifest ingested again) it takes
     # the environment's next activation number: the current graph is the highest, whatever its sequence.
-    activation: Mapped[int] = mapped_column(Integer)
+    # A version parsed only to preview another ref (`dvt plan --ref`) was never the environment's graph: None.
+    activation: Mapped[int | None] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     manifest_schema_version: Mapped[str] = mapped_column(String(16))
     dbt_version: Mapped[str | None] = mapped_column(Text)

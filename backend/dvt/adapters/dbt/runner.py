@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from dvt.adapters.dbt.logs import RunnerReports
 from dvt.adapters.dbt.process import ProcessOutcome, applied_limits, supervise
 from dvt.adapters.dbt.profiles import Profile, write_profile
 from dvt.adapters.dbt.tagging import inject_query_tag
-from dvt.adapters.dbt.workspace import checkout, head_commit
+from dvt.adapters.dbt.workspace import GitMirrors
 from dvt.adapters.secrets.redaction import redact, register
 from dvt.application.run_ports import RunnerEvent, RunnerOutcome, RunSink, RunSpec
 from dvt.domain.errors import ValidationError
@@ -40,9 +41,9 @@ _KEPT_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
 class SubprocessDbtRunner:
     """Runs dbt as a subprocess of this server, in the run's own work directory."""
 
-    def __init__(self, dbt_executable: str, *, git_timeout_seconds: float = 600.0) -> None:
+    def __init__(self, dbt_executable: str, mirrors: GitMirrors) -> None:
         self._dbt = dbt_executable
-        self._git_timeout = git_timeout_seconds
+        self._mirrors = mirrors
 
     async def execute(self, spec: RunSpec, sink: RunSink) -> RunnerOutcome:
         register(*spec.secrets.values())
@@ -51,19 +52,24 @@ class SubprocessDbtRunner:
         output = RunnerReports(sink)
         work = Path(spec.work_dir)
         limits = applied_limits(spec.limits)
+        checked_out: list[str] = []  # the commit, once known
         try:
-            project, profile = await self._prepare(spec, sink, work)
+            project, profile = await self._prepare(spec, sink, work, checked_out)
         except (RunnerSetupError, OSError) as error:
             return await _not_started(output, redact(str(error)), limits)
+        commit = checked_out[0]
         env = dbt_environment(spec.secrets)
         if await sink.cancel_requested():  # checkout can take a while; no need to start dbt at all
-            return RunnerOutcome(exit_code=None, canceled=True, error="canceled before dbt started", limits=limits)
+            return RunnerOutcome(
+                exit_code=None, canceled=True, error="canceled before dbt started", limits=limits, commit=commit
+            )
         deadline = asyncio.get_running_loop().time() + spec.limits.timeout_seconds
 
         try:
-            return await self._run(spec, sink, output, project, profile, env, limits, deadline)
+            outcome = await self._run(spec, sink, output, project, profile, env, limits, deadline)
         except RunnerSetupError as error:  # the dbt executable could not be started
-            return await _not_started(output, redact(str(error)), limits)
+            outcome = await _not_started(output, redact(str(error)), limits)
+        return replace(outcome, commit=commit)
 
     async def _run(
         self,
@@ -91,7 +97,7 @@ class SubprocessDbtRunner:
         artifacts = await asyncio.to_thread(read_artifacts, run_dir / "target")  # a manifest can be large
         return _outcome(outcome, limits, artifacts, None)
 
-    async def _prepare(self, spec: RunSpec, sink: RunSink, work: Path) -> tuple[Path, Profile]:
+    async def _prepare(self, spec: RunSpec, sink: RunSink, work: Path, checked_out: list[str]) -> tuple[Path, Profile]:
         if spec.command not in COMMANDS:
             raise RunnerSetupError(f"dbt command {spec.command!r} is not one a run may use ({', '.join(COMMANDS)})")
         if not spec.select and not spec.selector:
@@ -105,15 +111,10 @@ class SubprocessDbtRunner:
             raise RunnerSetupError(str(error)) from None
         if bad := [name for name in spec.secrets if not _SECRET_NAME.match(name)]:
             raise RunnerSetupError(f"secret names must start with DBT_ENV_SECRET_: {', '.join(sorted(bad))}")
-        project = await checkout(
-            spec.repository,
-            spec.git_ref,
-            work / "project",
-            spec.subdirectory,
-            spec.git_token,
-            timeout_seconds=self._git_timeout,
-        )
-        commit = await head_commit(project)
+        # The commit the run was planned from; a run of a plan made from uploaded artifacts takes the ref's now.
+        commit = spec.commit or await self._mirrors.resolve(spec.source, spec.git_ref)
+        checked_out.append(commit)
+        project = await self._mirrors.export(spec.source, commit, work / "project")
         await _stage(sink, "checkout", f"checked out {commit[:12]} ({spec.git_ref})", {"commit": commit})
         state = Path(spec.state_dir) if spec.state_dir else None
         profile = write_profile(spec.adapter, spec.settings, spec.secrets, project, work, state)

@@ -22,9 +22,10 @@ from pgqueuer.domain.models import Job
 from pgqueuer.qm import QueueManager
 from pgqueuer.queries import Queries
 
-from dvt.adapters.db.repositories.runs import RUN_JOB
+from dvt.adapters.db.repositories.runs import PLANNING, RUN_JOB
 from dvt.adapters.queue.sweep import sweep_forever
 from dvt.application.run_execution import RunExecutor
+from dvt.application.run_planning import RunPlanner
 from dvt.application.run_sink import RunStillHeld
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class RunWorker:
         self,
         dsn: str,
         executor: RunExecutor,
+        planner: RunPlanner,
         *,
         concurrency: int = 2,
         heartbeat_timeout: timedelta = timedelta(seconds=30),
@@ -45,6 +47,7 @@ class RunWorker:
     ) -> None:
         self._dsn = dsn
         self._executor = executor
+        self._planner = planner
         self._concurrency = max(2, concurrency)
         self._heartbeat = heartbeat_timeout
         self._poll = poll
@@ -66,10 +69,13 @@ class RunWorker:
 
         @manager.entrypoint(RUN_JOB)
         async def execute_run(job: Job) -> None:
-            tenant, run = (job.payload or b"").decode().split(":", 1)
+            tenant, run, *planning = (job.payload or b"").decode().split(":")
             executor.metrics.worker_busy(1)
             try:
-                await executor.execute(uuid.UUID(tenant), uuid.UUID(run), self._heartbeat)
+                if planning == [PLANNING]:
+                    await self._planner.plan(uuid.UUID(tenant), uuid.UUID(run))
+                else:
+                    await executor.execute(uuid.UUID(tenant), uuid.UUID(run), self._heartbeat)
             except RunStillHeld as held:
                 log.warning("%s", held)
                 raise RetryRequested(timedelta(seconds=held.retry_after), str(held)) from None

@@ -14,7 +14,7 @@ import hashlib
 import json
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -121,6 +121,22 @@ class PlanRequest:
             object.__setattr__(self, "selector", check_selector_name(self.selector))
         object.__setattr__(self, "indirect_selection", indirect_selection(self.indirect_selection).value)
         object.__setattr__(self, "vars", check_vars(self.vars))
+
+    @classmethod
+    def from_document(cls, data: Mapping[str, Any]) -> PlanRequest:
+        """A request as `as_document` wrote it, checked again (a run planned by a worker keeps it this way)."""
+        state = data.get("state_version_id")
+        return cls(
+            select=tuple(data.get("select") or ()),
+            exclude=tuple(data.get("exclude") or ()),
+            selector=data.get("selector"),
+            indirect_selection=data.get("indirect_selection") or "eager",
+            full_refresh=bool(data.get("full_refresh")),
+            vars=dict(data.get("vars") or {}),
+            state_version_id=uuid.UUID(state) if state else None,
+            state_manifest_sha256=data.get("state_manifest_sha256"),
+            as_of=data.get("as_of") or "",
+        )
 
     def as_document(self) -> dict[str, Any]:
         """The request as the plan's document (and a run's row) holds it."""

@@ -90,6 +90,7 @@ def _version(row: GraphVersionRow) -> GraphVersionRecord:
         created_at=row.created_at,
         project_name=row.project_name,
         selectors=dict(row.selectors),
+        commit_sha=row.commit_sha,
     )
 
 
@@ -122,7 +123,7 @@ class SqlGraphRepository:
         """The environment's current graph: the version made current last (not always the newest)."""
         row = await self._session.scalar(
             self._versions()
-            .where(GraphVersionRow.environment_id == environment_id)
+            .where(GraphVersionRow.environment_id == environment_id, GraphVersionRow.activation.is_not(None))
             .order_by(GraphVersionRow.activation.desc())
             .limit(1)
         )
@@ -154,7 +155,7 @@ class SqlGraphRepository:
                 GraphVersionRow.id == version_id,
                 GraphVersionRow.tenant_id == self._tenant,
                 GraphVersionRow.environment_id == environment_id,
-                GraphVersionRow.activation < activation,
+                or_(GraphVersionRow.activation.is_(None), GraphVersionRow.activation < activation),
             )
             .values(activation=activation + 1)
         )
@@ -172,11 +173,21 @@ class SqlGraphRepository:
     async def latest_versions(self, environment_ids: Sequence[uuid.UUID]) -> list[GraphVersionRecord]:
         rows = await self._session.scalars(
             self._versions()
-            .where(GraphVersionRow.environment_id.in_(environment_ids))
+            .where(GraphVersionRow.environment_id.in_(environment_ids), GraphVersionRow.activation.is_not(None))
             .distinct(GraphVersionRow.environment_id)
             .order_by(GraphVersionRow.environment_id, GraphVersionRow.activation.desc())
         )
         return [_version(r) for r in rows]
+
+    async def version_by_commit(self, environment_id: uuid.UUID, commit_sha: str) -> GraphVersionRecord | None:
+        """The newest version parsed from (or run at) this commit."""
+        row = await self._session.scalar(
+            self._versions()
+            .where(GraphVersionRow.environment_id == environment_id, GraphVersionRow.commit_sha == commit_sha)
+            .order_by(GraphVersionRow.sequence.desc())
+            .limit(1)
+        )
+        return _version(row) if row else None
 
     async def version_by_invocation(self, environment_id: uuid.UUID, invocation_id: str) -> GraphVersionRecord | None:
         row = await self._session.scalar(
@@ -200,6 +211,9 @@ class SqlGraphRepository:
         macros: Mapping[str, Macro],
         nodes: AsyncIterable[Sequence[StoredNode]],
         graph_of: Callable[[], Links],
+        *,
+        commit_sha: str | None = None,
+        current: bool = True,
     ) -> GraphVersionRecord:
         last, activation = await self._lock_numbers(environment.id)
         row = GraphVersionRow(
@@ -207,7 +221,7 @@ class SqlGraphRepository:
             tenant_id=self._tenant,
             environment_id=environment.id,
             sequence=last + 1,
-            activation=activation + 1,
+            activation=activation + 1 if current else None,
             content_hash=content_hash,
             manifest_schema_version=metadata.schema_version,
             dbt_version=metadata.dbt_version,
@@ -220,6 +234,7 @@ class SqlGraphRepository:
             selectors=selectors,
             macros=orjson.dumps(macros),
             project_name=metadata.project_name,
+            commit_sha=commit_sha,
         )
         self._session.add(row)
         await self._session.flush()
@@ -424,6 +439,7 @@ class SqlGraphRepository:
             .where(
                 GraphVersionRow.environment_id == version.environment_id,
                 GraphVersionRow.sequence < version.sequence,
+                GraphVersionRow.activation.is_not(None),  # a preview of another ref is no one's predecessor
             )
             .order_by(GraphVersionRow.sequence.desc())
             .limit(1)

@@ -30,6 +30,7 @@ def _plan(row: PlanRow) -> PlanRecord:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         decision_note=row.decision_note,
+        commit_sha=row.commit_sha,
     )
 
 
@@ -54,6 +55,7 @@ class SqlPlanRepository:
             decided_by=plan.decided_by,
             decided_at=plan.decided_at,
             decision_note=plan.decision_note,
+            commit_sha=plan.commit_sha,
         )
         self._session.add(row)
         await self._session.flush()

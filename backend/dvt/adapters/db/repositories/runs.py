@@ -33,7 +33,8 @@ from dvt.domain.errors import NotFoundError
 from dvt.domain.runs import ACTIVE, NODE_ENDS, RunEventKind, RunStatus, check_event
 from dvt.domain.tenancy import TenantScope
 
-RUN_JOB = "dvt.run"  # the queue entrypoint that executes a run
+RUN_JOB = "dvt.run"  # the queue entrypoint that executes a run (or, payload ending `:plan`, plans it)
+PLANNING = "plan"
 CHANNEL = "dvt_run_events"  # NOTIFY payload: the run id whose events or logs grew
 DISPATCH_LOCK = 7_204_552  # advisory lock space of run dispatch (one key per tenant); migrations use 7_204_551
 
@@ -411,12 +412,17 @@ class SqlJobQueue:
         self._session = session
 
     async def enqueue_run(self, tenant_id: uuid.UUID, run_id: uuid.UUID, attempt: int) -> None:
+        # The dedupe key makes a second enqueue of the same attempt a no-op instead of a second execution.
+        await self._enqueue(f"{tenant_id}:{run_id}", f"{run_id}:{attempt}")
+
+    async def enqueue_planning(self, tenant_id: uuid.UUID, run_id: uuid.UUID) -> None:
+        await self._enqueue(f"{tenant_id}:{run_id}:{PLANNING}", f"{run_id}:{PLANNING}")
+
+    async def _enqueue(self, payload: str, dedupe_key: str) -> None:
         connection = await self._session.connection()
         raw = await connection.get_raw_connection()
         queries = Queries.from_asyncpg_connection(raw.driver_connection)
-        # The dedupe key makes a second enqueue of the same attempt a no-op instead of a second execution.
-        payload = f"{tenant_id}:{run_id}".encode()
-        await queries.enqueue(RUN_JOB, payload, dedupe_key=f"{run_id}:{attempt}", on_conflict="skip")
+        await queries.enqueue(RUN_JOB, payload.encode(), dedupe_key=dedupe_key, on_conflict="skip")
 
     async def waiting_tenants(self) -> list[uuid.UUID]:
         # Across tenants on purpose: the dispatch sweep then works tenant by tenant, each in its own scope.
