@@ -116,7 +116,8 @@ async def test_a_plan_stored_with_deep_vars_before_the_checks_does_not_break_the
     database_url: str, gql: GraphQLClient, environment: str
 ) -> None:
     """A plan of depth-250 vars, as an older DVT stored it, is served back instead of failing every listing."""
-    await gql.data(TRIGGER, input={"environmentId": environment, "select": ["orders"]})
+    made = (await gql.data(PLAN, input={"environmentId": environment, "select": ["orders"]}))["createPlan"]
+    await gql.data(TRIGGER, input={"environmentId": environment, "planId": made["id"]})
     plan_id = uuid.UUID(from_base64((await runs_of(gql, environment))[0]["plan"]["id"])[1])
     connection = await asyncpg.connect(_asyncpg_dsn(database_url))
     try:

@@ -21,8 +21,8 @@ import pytest
 
 from dvt.adapters.dbt import SubprocessDbtRunner
 from dvt.adapters.dbt.errors import CheckoutError
-from dvt.adapters.dbt.workspace import checkout
-from dvt.application.run_ports import QueryTag, RunLimits, RunnerEvent, RunSpec
+from dvt.adapters.dbt.workspace import GitMirrors
+from dvt.application.run_ports import GitSource, QueryTag, RunLimits, RunnerEvent, RunSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 DBT = ROOT / ".venv-dbt" / "bin" / "dbt"
@@ -116,8 +116,8 @@ def spec_for(repo: Path, work: Path, select: tuple[str, ...], **overrides: objec
     return RunSpec(**values)  # type: ignore[arg-type]
 
 
-def runner() -> SubprocessDbtRunner:
-    return SubprocessDbtRunner(str(DBT))
+def runner(root: Path) -> SubprocessDbtRunner:
+    return SubprocessDbtRunner(str(DBT), GitMirrors(root / "mirrors"))
 
 
 async def test_runs_exactly_the_selected_nodes_and_reports_them(tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ async def test_runs_exactly_the_selected_nodes_and_reports_them(tmp_path: Path) 
     sink = RecordingSink()
     spec = spec_for(repo, tmp_path / "work", ("fqn:demo_shop.raw_customers", "fqn:demo_shop.staging.stg_customers"))
 
-    outcome = await runner().execute(spec, sink)
+    outcome = await runner(tmp_path).execute(spec, sink)
 
     assert (outcome.exit_code, outcome.error, outcome.canceled, outcome.timed_out) == (0, None, False, False)
     assert sorted(e.unique_id or "" for e in sink.of("node_started")) == [MODEL, SEED]
@@ -163,7 +163,7 @@ async def test_a_secret_printed_by_a_model_reaches_the_log_redacted(tmp_path: Pa
         repo, tmp_path / "work", ("fqn:demo_shop.leak.leak",), command="run", secrets={"DBT_ENV_SECRET_TOKEN": secret}
     )
 
-    outcome = await runner().execute(spec, sink)
+    outcome = await runner(tmp_path).execute(spec, sink)
 
     assert outcome.exit_code == 0
     assert not [line for _, line in sink.logs if secret in line]
@@ -180,7 +180,7 @@ async def test_cancel_stops_dbt_and_its_process_group(tmp_path: Path) -> None:
     )
 
     # A bound against hanging only: SIGINT stops duckdb's query straight away.
-    outcome = await asyncio.wait_for(runner().execute(spec, sink), timeout=120)
+    outcome = await asyncio.wait_for(runner(tmp_path).execute(spec, sink), timeout=120)
 
     assert outcome.canceled and not outcome.timed_out
     assert outcome.exit_code is not None and outcome.exit_code != 0
@@ -196,7 +196,7 @@ async def test_a_run_past_its_timeout_is_stopped_and_ran_under_its_limits(tmp_pa
     limits = RunLimits(timeout_seconds=8, cpu_seconds=600, memory_bytes=32 * 2**30, cancel_grace_seconds=5)
     spec = spec_for(repo, tmp_path / "work", ("fqn:demo_shop.slow.slow",), command="run", limits=limits)
 
-    outcome = await asyncio.wait_for(runner().execute(spec, sink), timeout=120)
+    outcome = await asyncio.wait_for(runner(tmp_path).execute(spec, sink), timeout=120)
 
     assert outcome.timed_out and not outcome.canceled
     assert outcome.error is not None and "timed out" in outcome.error
@@ -210,7 +210,7 @@ async def test_a_dbt_that_cannot_start_is_reported_not_raised(tmp_path: Path) ->
     sink = RecordingSink()
     spec = spec_for(repo, tmp_path / "work", ("fqn:demo_shop.raw_customers",))
 
-    outcome = await SubprocessDbtRunner(str(tmp_path / "no-dbt-here")).execute(spec, sink)
+    outcome = await SubprocessDbtRunner(str(tmp_path / "no-dbt-here"), GitMirrors(tmp_path / "mirrors")).execute(spec, sink)
 
     assert outcome.exit_code is None
     assert outcome.error is not None and "could not start no-dbt-here" in outcome.error
@@ -221,7 +221,7 @@ async def test_a_ref_that_does_not_exist_fails_before_dbt(tmp_path: Path) -> Non
     sink = RecordingSink()
     spec = spec_for(repo, tmp_path / "work", ("fqn:demo_shop.raw_customers",), git_ref="no-such-branch")
 
-    outcome = await runner().execute(spec, sink)
+    outcome = await runner(tmp_path).execute(spec, sink)
 
     assert outcome.exit_code is None and outcome.artifacts == {}
     assert outcome.error is not None and "no-such-branch" in outcome.error
@@ -229,22 +229,36 @@ async def test_a_ref_that_does_not_exist_fails_before_dbt(tmp_path: Path) -> Non
     assert not [event for event in sink.events if event.kind != "stage"]
 
 
-async def test_checkout_of_a_commit_and_of_a_subdirectory(tmp_path: Path) -> None:
+async def test_a_commit_is_exported_from_a_mirror_that_is_fetched_not_cloned_again(tmp_path: Path) -> None:
     repo = make_repository(tmp_path)
     first = _git("rev-parse", "HEAD", cwd=repo)
+    mirrors = GitMirrors(tmp_path / "mirrors")
+    source = GitSource(str(repo))
+    assert await mirrors.resolve(source, "main") == first
+    [mirror] = (tmp_path / "mirrors").glob("*.git")
+    (mirror / "kept-by-dvt").write_text("a clone would not have this")  # proof the mirror is not cloned again
+
     (repo / "later.txt").write_text("a later commit")
     _git("add", "later.txt", cwd=repo)
     _git("commit", "--quiet", "--message", "later", cwd=repo)
+    later = _git("rev-parse", "HEAD", cwd=repo)
+    assert await mirrors.resolve(source, "main") == later  # fetched
+    assert await mirrors.resolve(source, first[:10]) == first  # a short sha names its commit
+    assert (mirror / "kept-by-dvt").exists()
 
-    project = await checkout(str(repo), first, tmp_path / "by-commit")
+    project = await mirrors.export(source, first, tmp_path / "by-commit")
     assert project == (tmp_path / "by-commit").resolve()
-    assert _git("rev-parse", "HEAD", cwd=project) == first
-    assert not (project / "later.txt").exists()
+    assert (project / "dbt_project.yml").is_file() and not (project / "later.txt").exists()
+    assert not (project / ".git").exists()  # a plain tree: nothing a run does reaches the mirror
 
+    with pytest.raises(CheckoutError, match="not a branch, tag or commit"):
+        await mirrors.resolve(source, "no-such-branch")
+    with pytest.raises(CheckoutError, match="not a git ref"):
+        await mirrors.resolve(source, "--upload-pack=touch /tmp/x")
     with pytest.raises(CheckoutError, match=r"no dbt_project\.yml"):
-        await checkout(str(repo), "main", tmp_path / "sub", subdirectory="models")
+        await mirrors.export(GitSource(str(repo), "models"), later, tmp_path / "sub")
     with pytest.raises(CheckoutError, match="outside the repository"):
-        await checkout(str(repo), "main", tmp_path / "escape", subdirectory="../..")
+        await mirrors.export(GitSource(str(repo), "../.."), later, tmp_path / "escape")
 
 
 class _GitOverHttp(http.server.CGIHTTPRequestHandler):
@@ -305,12 +319,15 @@ async def test_a_git_token_reaches_the_server_but_no_message(
     url, credentials = http_repository
     token = f"ghs_{uuid.uuid4().hex}"
 
-    project = await checkout(url, "main", tmp_path / "with-token", git_token=token)
+    mirrors = GitMirrors(tmp_path / "mirrors")
+    commit = await mirrors.resolve(GitSource(url, token=token), "main")
+    project = await mirrors.export(GitSource(url, token=token), commit, tmp_path / "with-token")
 
     assert (project / "dbt_project.yml").is_file()
     assert set(credentials) == {f"x-access-token:{token}"}
-    assert token not in (project / ".git" / "config").read_text()
+    stored = "".join(p.read_text(errors="replace") for p in (tmp_path / "mirrors").rglob("*") if p.is_file())
+    assert token not in stored  # neither in the mirror's config nor anywhere else on disk
 
     with pytest.raises(CheckoutError) as refused:  # no token: git may not prompt, so it fails at once
-        await checkout(url, "main", tmp_path / "without-token")
+        await GitMirrors(tmp_path / "other").resolve(GitSource(url), "main")
     assert url in str(refused.value)

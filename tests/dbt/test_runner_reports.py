@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dvt.adapters.dbt import SubprocessDbtRunner
+from dvt.adapters.dbt.workspace import GitMirrors
 from dvt.application.run_ports import RunnerEvent
 from tests.dbt.test_dbt_runner import make_repository, spec_for
 
@@ -85,7 +86,7 @@ async def test_reports_reach_the_sink_while_its_cancel_poll_waits_for_the_databa
     sink = StuckDatabaseSink(go=tmp_path / "work" / "go")
 
     outcome = await asyncio.wait_for(
-        SubprocessDbtRunner(str(stand_in_dbt(tmp_path))).execute(spec, sink), HANG_GUARD_SECONDS
+        SubprocessDbtRunner(str(stand_in_dbt(tmp_path)), GitMirrors(tmp_path / "mirrors")).execute(spec, sink), HANG_GUARD_SECONDS
     )
 
     assert outcome.exit_code == 0 and sink.polls_while_stuck >= 1

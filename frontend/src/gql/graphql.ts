@@ -45,6 +45,8 @@ export type CreatePlanInput = {
   fullRefresh?: boolean;
   /** eager, cautious, buildable or empty */
   indirectSelection?: string;
+  /** Plan the commit this branch, tag or sha names now (dbt parses it if DVT never did); without it, the environment's current graph */
+  ref?: string | null | undefined;
   /** dbt selection (--select) */
   select?: Array<string> | null | undefined;
   /** A YAML selector of the project */
@@ -228,7 +230,7 @@ export type TriggerRunInput = {
   fullRefresh?: boolean;
   /** A key of the client's choosing: the same key again (in this environment) returns the run it made instead of a new one, so a retried call never runs twice */
   idempotencyKey?: string | null | undefined;
-  /** Run this plan; without it, a plan is made now from the selection below */
+  /** Run this plan; without it, a worker plans the selection below from the commit the environment's branch names when the run's turn comes (the run is `planning` meanwhile) */
   planId?: string | number | null | undefined;
   select?: Array<string> | null | undefined;
   selector?: string | null | undefined;
@@ -404,7 +406,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdByName: string, createdAt: string | null, expiresAt: string, decidedByName: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, itemCount: number, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdByName: string, commitSha: string | null, createdAt: string | null, expiresAt: string, decidedByName: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, itemCount: number, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -465,7 +467,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, nodeCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
+export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, commitSha: string | null, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, nodeCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
 
 export type RunNodesQueryVariables = Exact<{
   id: string | number;
@@ -1140,6 +1142,7 @@ export const PlanDetailDocument = new TypedDocumentString(`
     fingerprint
     status
     createdByName
+    commitSha
     createdAt
     expiresAt
     decidedByName
@@ -1283,6 +1286,7 @@ export const RunDetailDocument = new TypedDocumentString(`
     actorName
     attempt
     traceId
+    commitSha
     worker
     exitCode
     createdAt

@@ -447,6 +447,10 @@ class GraphVersionType(relay.Node):
     counts: JSON
     warnings: list[str]
     created_at: datetime
+    commit_sha: str | None = strawberry.field(
+        description="The git commit DVT parsed into this version (or a run executed); null for uploaded artifacts "
+        "that named none"
+    )
     environment_id: strawberry.Private[uuid.UUID]
 
     @staticmethod
@@ -468,6 +472,7 @@ class GraphVersionType(relay.Node):
             counts=dict(v.counts),
             warnings=list(v.warnings),
             created_at=v.created_at,
+            commit_sha=v.commit_sha,
             environment_id=v.environment_id,
         )
 

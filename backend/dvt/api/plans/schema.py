@@ -30,6 +30,11 @@ class CreatePlanInput:
     state_version_id: strawberry.ID | None = strawberry.field(
         default=None, description="The graph version to compare with; the previous one when omitted"
     )
+    ref: str | None = strawberry.field(
+        default=None,
+        description="Plan the commit this branch, tag or sha names now (dbt parses it if DVT never did); "
+        "without it, the environment's current graph",
+    )
 
 
 @strawberry.input
@@ -95,7 +100,8 @@ class PlanMutation:
             vars={} if input.vars is None else input.vars,  # PlanRequest refuses anything but an object
             state_version_id=state,
         )
-        return PlanType.of(await info.context.services.plans.create(info.context.access, environment, request))
+        plans = info.context.services.plans
+        return PlanType.of(await plans.create(info.context.access, environment, request, ref=input.ref))
 
     @permissions.mutation(
         Permission.APPROVE, raises=PLAN_ERRORS, description="Approve exactly the plan with this fingerprint"

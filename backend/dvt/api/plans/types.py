@@ -139,6 +139,9 @@ class PlanType(relay.Node):
     decided_by: str | None = strawberry.field(description="Who approved or rejected it; `policy` when none was needed")
     decided_at: datetime | None
     decision_note: str | None
+    commit_sha: str | None = strawberry.field(
+        description="The git commit whose graph it was planned on, when DVT parsed it from the repository"
+    )
     record: strawberry.Private[PlanRecord]
 
     @staticmethod
@@ -152,6 +155,7 @@ class PlanType(relay.Node):
             decided_by=plan.decided_by,
             decided_at=plan.decided_at,
             decision_note=plan.decision_note,
+            commit_sha=plan.commit_sha,
             record=plan,
         )
 

@@ -26,7 +26,9 @@ from dvt.domain.plan.plan import PlanRequest
 class TriggerRunInput:
     environment_id: strawberry.ID
     plan_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Run this plan; without it, a plan is made now from the selection below"
+        default=None,
+        description="Run this plan; without it, a worker plans the selection below from the commit the "
+        "environment's branch names when the run's turn comes (the run is `planning` meanwhile)",
     )
     select: list[str] | None = None
     exclude: list[str] | None = None

@@ -153,6 +153,9 @@ class RunType(relay.Node):
     limits: JSON = strawberry.field(description="The resource limits applied to the dbt process")
     artifacts: JSON = strawberry.field(description="Artifact files dbt wrote: name -> sha256 and size")
     event_count: int
+    commit_sha: str | None = strawberry.field(
+        description="The git commit it was planned from and executes (null until planning resolved it)"
+    )
     record: strawberry.Private[RunRecord]
 
     @staticmethod
@@ -164,7 +167,7 @@ class RunType(relay.Node):
             created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
             cancel_requested_at=run.cancel_requested_at, estimated_cost=_money(run.estimated_cost_micros),
             actual_cost=_money(run.actual_cost_micros), regressions=run.regressions, limits=run.limits,
-            artifacts=run.artifacts, event_count=run.event_seq, record=run,
+            artifacts=run.artifacts, event_count=run.event_seq, commit_sha=run.commit_sha, record=run,
         )  # fmt: skip
 
     @strawberry.field(description="Who triggered it, as people know them: the account's or token's name, or DVT")

@@ -10,6 +10,10 @@ export const planFormSchema = z.object({
   select: z.string(),
   exclude: z.string(),
   selector: z.string().trim(),
+  // git's own rules are checked by the server; here only what can never be a ref (spaces, a leading dash).
+  ref: z.string().trim().refine((text) => !/\s/.test(text) && !text.startsWith("-"), {
+    message: "a branch, tag or commit sha: no spaces, not starting with -",
+  }),
   fullRefresh: z.boolean(),
   vars: z.string().refine(
     (text) => {
@@ -31,6 +35,7 @@ export interface PlanRequestInput {
   select: string[] | null;
   exclude: string[] | null;
   selector: string | null;
+  ref: string | null;
   fullRefresh: boolean;
   vars: Record<string, unknown> | null;
 }
@@ -43,6 +48,7 @@ export function toPlanRequest(values: PlanFormValues): PlanRequestInput {
     select: select.length ? select : null,
     exclude: exclude.length ? exclude : null,
     selector: values.selector || null,
+    ref: values.ref.trim() || null,
     fullRefresh: values.fullRefresh,
     vars: values.vars.trim() ? (JSON.parse(values.vars) as Record<string, unknown>) : null,
   };
@@ -51,7 +57,7 @@ export function toPlanRequest(values: PlanFormValues): PlanRequestInput {
 export function PlanForm({ onSubmit, disabled }: { onSubmit: (request: PlanRequestInput) => Promise<void>; disabled: boolean }) {
   const form = useForm<PlanFormValues>({
     resolver: zodResolver(planFormSchema),
-    defaultValues: { select: "", exclude: "", selector: "", fullRefresh: false, vars: "" },
+    defaultValues: { select: "", exclude: "", selector: "", ref: "", fullRefresh: false, vars: "" },
   });
   const { errors, isSubmitting } = form.formState;
   return (
@@ -67,6 +73,11 @@ export function PlanForm({ onSubmit, disabled }: { onSubmit: (request: PlanReque
       <label>
         Selector
         <input {...form.register("selector")} placeholder="a YAML selector of the project" />
+      </label>
+      <label>
+        Git ref
+        <input {...form.register("ref")} placeholder="a branch, tag or sha to plan (empty: the current graph)" />
+        {errors.ref && <span className="field-error">{errors.ref.message}</span>}
       </label>
       <label className="inline">
         <input type="checkbox" {...form.register("fullRefresh")} /> Full refresh

@@ -117,6 +117,11 @@ export default function PlanPage() {
         <dt>Created</dt>
         <dd>
           {when(p.createdAt)} by {p.createdByName}; expires {when(p.expiresAt)}
+          {p.commitSha && (
+            <>
+              {" "}· commit <code title={p.commitSha}>{p.commitSha.slice(0, 12)}</code>
+            </>
+          )}
         </dd>
         {p.decidedByName && (
           <>

@@ -73,6 +73,7 @@ export const PlanQuery = graphql(`
       fingerprint
       status
       createdByName
+      commitSha
       createdAt
       expiresAt
       decidedByName

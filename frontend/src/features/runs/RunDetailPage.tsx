@@ -129,6 +129,8 @@ export default function RunDetailPage() {
         <dd>
           estimated {money(r.estimatedCost, currency)} · actual {money(r.actualCost, currency)} · {r.regressions} regression(s)
         </dd>
+        <dt>Commit</dt>
+        <dd>{r.commitSha ? <code title={r.commitSha}>{r.commitSha.slice(0, 12)}</code> : "— (not resolved yet)"}</dd>
         <dt>Trace</dt>
         <dd>
           <code>{r.traceId}</code>

@@ -83,6 +83,7 @@ export const RunQuery = graphql(`
       actorName
       attempt
       traceId
+      commitSha
       worker
       exitCode
       createdAt
