@@ -12,6 +12,8 @@ from dvt.application.graph import GraphQueries
 from dvt.application.health import HealthService
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
+from dvt.application.job_scheduler import JobScheduler
+from dvt.application.jobs import JobService
 from dvt.application.plans import PlanService
 from dvt.application.run_execution import RunExecutor
 from dvt.application.runs import RunService
@@ -33,6 +35,8 @@ class Services:
     runs: RunService
     run_executor: RunExecutor
     canvas: CanvasService
+    jobs: JobService
+    scheduler: JobScheduler  # started by `dvt serve` and `dvt worker`
     credentials: CredentialChecks  # of long-lived connections (WebSockets)
     health: HealthService  # readiness: can this process reach its database now
     database_url: str = ""  # for the processes that hold their own connections: workers, notifier
