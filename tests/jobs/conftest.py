@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 
 from dvt.application.access import Access
 from dvt.application.ingest import ArtifactFile, IngestTarget
@@ -79,11 +80,16 @@ def clock() -> Clock:
 async def place(app: Services, clock: Clock) -> AsyncIterator[Place]:
     made = await make_place(app, clock)
     yield made
-    await cancel_unfinished(made)
+    await clean_up(made)
 
 
-async def cancel_unfinished(place: Place) -> None:
-    """No run of a test is left for another test's worker to take."""
+async def clean_up(place: Place) -> None:
+    """No job of a test is left for another test's scheduler to fire (schedulers serve every tenant), and no
+    run for another test's worker to take."""
+    async with place.services.jobs._units() as uow:
+        session = uow.session  # type: ignore[attr-defined]
+        await session.execute(text("DELETE FROM jobs WHERE tenant_id = :t"), {"t": place.scope.tenant_id})
+        await uow.commit()
     page = await place.services.runs.runs(place.access, place.environment.id, RunQuery(limit=1000))
     for run in page.items:
         if not RunStatus(run.status).finished:

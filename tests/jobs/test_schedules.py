@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -46,7 +47,7 @@ def test_every_fire_is_strictly_later_than_the_one_before_across_both_transition
     schedule = Schedule.of("*/10 * * * *", BERLIN)
     for start in (datetime(2026, 3, 28, 23, tzinfo=UTC), datetime(2026, 10, 24, 23, tzinfo=UTC)):
         fires = schedule.next_fires(start, 40)
-        assert all(a < b for a, b in zip(fires, fires[1:], strict=False))
+        assert all(a < b for a, b in itertools.pairwise(fires))
         assert len(set(fires)) == 40
 
 

@@ -69,8 +69,11 @@ class Schedule:
 
         Walked backwards from `now`, so a month of missed minutes costs one step, not forty thousand."""
         tz = self.zone
-        # An hour past `now` in wall time covers a repeated hour; instants past `now` are stepped over.
-        walk = croniter(self.cron, now.astimezone(tz).replace(tzinfo=None) + timedelta(hours=1))
+        shown = now.astimezone(tz)
+        # In the second showing of a repeated hour, its wall times fired at their first showing: start an hour
+        # later in wall time (instants past `now` are stepped over).
+        ahead = timedelta(hours=1) if shown.fold else timedelta(seconds=1)
+        walk = croniter(self.cron, shown.replace(tzinfo=None) + ahead)
         for _ in range(MAX_STEPS):
             try:
                 wall: datetime = walk.get_prev(datetime)

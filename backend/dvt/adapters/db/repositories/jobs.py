@@ -127,18 +127,13 @@ class SqlJobRepository:
         return {job: upstream for job, upstream in found.tuples() if upstream is not None}
 
     async def add_fire(self, fire: JobFireRecord) -> bool:
+        values = {
+            "id": fire.id, "tenant_id": self._tenant, "job_id": fire.job_id, "fire_at": fire.fire_at,
+            "trigger": fire.trigger, "outcome": fire.outcome, "run_id": fire.run_id, "reason": fire.reason,
+        }  # fmt: skip
         statement = (
             insert(JobFireRow)
-            .values(
-                id=fire.id,
-                tenant_id=self._tenant,
-                job_id=fire.job_id,
-                fire_at=fire.fire_at,
-                trigger=fire.trigger,
-                outcome=fire.outcome,
-                run_id=fire.run_id,
-                reason=fire.reason,
-            )  # fmt: skip
+            .values(**values)
             .on_conflict_do_nothing(index_elements=["job_id", "fire_at"])
             .returning(JobFireRow.id)
         )
