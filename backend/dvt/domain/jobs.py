@@ -138,6 +138,10 @@ class JobStep:
         if not words:
             raise ValidationError("a step needs a dbt command (build, run, test, seed or snapshot)")
         command, rest = _command_of(words)
+        if command not in (*RUNNABLE_COMMANDS, *LATER_COMMANDS):
+            raise ValidationError(
+                f"{command!r} is not a dbt command a job can run: use one of {', '.join(RUNNABLE_COMMANDS)}"
+            )
         select: list[str] = []
         exclude: list[str] = []
         selector: str | None = None
