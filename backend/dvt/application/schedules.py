@@ -1,6 +1,6 @@
 """A job's schedule: a cron expression read in an IANA time zone, and the instants it fires at.
 
-The cron library (croniter, docs/decisions/0012-cron-schedules.md) walks wall-clock times; this module maps
+The cron library (croniter, docs/decisions/0009-cron-schedules.md) walks wall-clock times; this module maps
 them to instants, so daylight saving time is decided here, once, and tested on a fixed clock:
 
 - a wall time the clock skips (02:30 on a spring-forward night) fires at the instant the clock jumps (03:00),
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import CroniterError, croniter  # type: ignore[import-untyped]
+from croniter import CroniterError, croniter
 
 from dvt.domain.errors import ValidationError
 
