@@ -104,18 +104,20 @@ async def serve_scheduler() -> None:
 
 
 async def observe(url: str, scopes: list[uuid.UUID], jobs: int, due: datetime, limit: float) -> dict[uuid.UUID, float]:
-    """Fire id -> seconds from the occurrence to the moment this poller first saw the fire committed."""
+    """Job id -> seconds from the due minute to the moment this poller first saw a fire of it committed."""
     seen: dict[uuid.UUID, float] = {}
     connection = await asyncpg.connect(_dsn(url))
     try:
         deadline = time.monotonic() + limit
         while len(seen) < jobs and time.monotonic() < deadline:
+            # Per job, its first fire of any occurrence: a job reached after the misfire grace fires for a later
+            # occurrence (run_once), and its lag still counts from the minute all were due.
             rows = await connection.fetch(
-                "SELECT id FROM job_fires WHERE tenant_id = ANY($1::uuid[]) AND fire_at = $2", scopes, due
+                "SELECT DISTINCT job_id FROM job_fires WHERE tenant_id = ANY($1::uuid[]) AND fire_at >= $2", scopes, due
             )
             now = datetime.now(UTC)
             for row in rows:
-                seen.setdefault(row["id"], (now - due).total_seconds())
+                seen.setdefault(row["job_id"], (now - due).total_seconds())
             await asyncio.sleep(0.05)
     finally:
         await connection.close()
