@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from dvt.adapters.db import audit_models, identity_models, run_models, secret_models  # noqa: F401  (every table)
+from dvt.adapters.db import audit_models, identity_models, job_models, run_models, secret_models  # noqa: F401  (every table)
 from dvt.adapters.db.engine import create_engine
 from dvt.adapters.db.models import Base
 

@@ -44,6 +44,8 @@ from dvt.application.graph import GraphQueries
 from dvt.application.health import HealthService
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
+from dvt.application.job_scheduler import JobScheduler
+from dvt.application.jobs import JobService
 from dvt.application.plans import PlanService
 from dvt.application.run_execution import RunExecutor
 from dvt.application.run_planning import RunPlanner
@@ -178,6 +180,12 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         plans = PlanService(units, PolicyRegistry(), ttl=timedelta(hours=settings.plan_ttl_hours), commits=commits)
         runs = RunService(units, plans, notifier, exclusive=exclusive_databases(settings))
         plans.decided_listeners.append(runs.plan_decided)
+        jobs = JobService(units, runs)
+        runs.ended_listeners.append(jobs.run_ended)
+        scheduler = JobScheduler(
+            units, runs, interval=timedelta(seconds=settings.scheduler_interval_seconds),
+            grace=timedelta(seconds=settings.scheduler_misfire_grace_seconds),
+        )  # fmt: skip
         executor = RunExecutor(
             units, runs, plans, secrets, ingest, store, SubprocessDbtRunner(dbt_executable(settings), mirrors),
             read=read_artifact, work_root=settings.work_root, limits=run_limits(settings), worker_id=worker_id(),
@@ -203,6 +211,8 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             run_planner=RunPlanner(units, commits, runs),
             commits=commits,
             canvas=CanvasService(units),
+            jobs=jobs,
+            scheduler=scheduler,
             health=HealthService(SqlDatabaseProbe(engine)),
             database_url=url,
             max_page_size=settings.max_page_size,

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     git_timeout_seconds: float = 600  # a clone or fetch of a project's repository taking longer fails
     run_retention_days: float = 90  # events and log chunks of runs finished longer ago are deleted (workers, hourly)
 
+    # Jobs. Every `dvt serve` and `dvt worker` runs the scheduler: each occurrence fires once whatever their number.
+    scheduler_enabled: bool = True
+    scheduler_interval_seconds: float = 2  # how often a process looks for due jobs
+    scheduler_misfire_grace_seconds: float = 60  # an occurrence later than this was missed (misfire policy)
+
     @property
     def work_root(self) -> Path:
         return (self.data_dir / "runs").resolve()  # dbt runs inside the checkout: relative paths would move

@@ -210,7 +210,9 @@ async def test_a_dbt_that_cannot_start_is_reported_not_raised(tmp_path: Path) ->
     sink = RecordingSink()
     spec = spec_for(repo, tmp_path / "work", ("fqn:demo_shop.raw_customers",))
 
-    outcome = await SubprocessDbtRunner(str(tmp_path / "no-dbt-here"), GitMirrors(tmp_path / "mirrors")).execute(spec, sink)
+    outcome = await SubprocessDbtRunner(str(tmp_path / "no-dbt-here"), GitMirrors(tmp_path / "mirrors")).execute(
+        spec, sink
+    )
 
     assert outcome.exit_code is None
     assert outcome.error is not None and "could not start no-dbt-here" in outcome.error

@@ -86,7 +86,8 @@ async def test_reports_reach_the_sink_while_its_cancel_poll_waits_for_the_databa
     sink = StuckDatabaseSink(go=tmp_path / "work" / "go")
 
     outcome = await asyncio.wait_for(
-        SubprocessDbtRunner(str(stand_in_dbt(tmp_path)), GitMirrors(tmp_path / "mirrors")).execute(spec, sink), HANG_GUARD_SECONDS
+        SubprocessDbtRunner(str(stand_in_dbt(tmp_path)), GitMirrors(tmp_path / "mirrors")).execute(spec, sink),
+        HANG_GUARD_SECONDS,
     )
 
     assert outcome.exit_code == 0 and sink.polls_while_stuck >= 1

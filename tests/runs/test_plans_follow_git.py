@@ -21,8 +21,10 @@ from tests.runs.conftest import FINISH_SECONDS, Place, finished
 from tests.support.dbt_repos import demo_repo, git
 
 STG_CUSTOMERS = "models/staging/stg_customers.sql"
-CHANGED_CUSTOMERS = (Path(__file__).resolve().parents[2] / "examples/demo_shop" / STG_CUSTOMERS).read_text().replace(
-    "lower(email) as email", "lower(trim(email)) as email"
+CHANGED_CUSTOMERS = (
+    (Path(__file__).resolve().parents[2] / "examples/demo_shop" / STG_CUSTOMERS)
+    .read_text()
+    .replace("lower(email) as email", "lower(trim(email)) as email")
 )
 # A Jinja error dbt reports while parsing: the call's parenthesis is never closed.
 BROKEN_JINJA = "select * from {{ ref('stg_orders' }}\n"

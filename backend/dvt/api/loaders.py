@@ -15,6 +15,7 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader as BaseDataLoader
 
 from dvt.application.access import Access
+from dvt.application.job_records import JobRecord
 from dvt.application.records import (
     ArtifactRecord,
     GraphVersionRecord,
@@ -141,6 +142,9 @@ class Loaders:
         )
         self.plan: DataLoader[uuid.UUID, PlanRecord | None] = _one(
             lambda ids: services.plans.plans_by_ids(access, ids), lambda p: p.id
+        )
+        self.job: DataLoader[uuid.UUID, JobRecord | None] = _one(
+            lambda ids: services.jobs.jobs_by_ids(access, ids), lambda j: j.id
         )
         self.run: DataLoader[uuid.UUID, RunRecord | None] = _one(
             lambda ids: services.runs.runs_by_ids(access, ids), lambda r: r.id

@@ -30,6 +30,8 @@ from dvt.api.errors import (
 )
 from dvt.api.graph.schema import GraphMutation, GraphQuery
 from dvt.api.graph.types import ArtifactType, GraphNodeType, GraphVersionType, InvocationType
+from dvt.api.jobs.schema import JobMutation, JobQuery
+from dvt.api.jobs.types import JobType
 from dvt.api.plans.diff import DiffQuery
 from dvt.api.plans.schema import PlanMutation, PlanQuery
 from dvt.api.plans.types import PlanType
@@ -46,7 +48,7 @@ MAX_TOKENS = 5_000
 
 
 @strawberry.type
-class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery, RunQueryFields, CanvasQuery):
+class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery, RunQueryFields, CanvasQuery, JobQuery):
     @permissions.field(Permission.VIEW, description="Any object by its global id, if you may see it")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -57,7 +59,7 @@ class Query(TenancyQuery, GraphQuery, AccessQuery, PlanQuery, DiffQuery, RunQuer
 
 
 @strawberry.type
-class Mutation(TenancyMutation, GraphMutation, AccessMutation, PlanMutation, RunMutation, CanvasMutation):
+class Mutation(TenancyMutation, GraphMutation, AccessMutation, PlanMutation, RunMutation, CanvasMutation, JobMutation):
     pass
 
 
@@ -103,6 +105,7 @@ def create_schema() -> strawberry.Schema:
             InvocationType,
             PlanType,
             RunType,
+            JobType,
         ],
         extensions=EXTENSIONS,
         scalar_overrides=SCALAR_OVERRIDES,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, Self
 
 from dvt.application.audit_ports import AuditTrail
 from dvt.application.identity_ports import IdentityRepository
+from dvt.application.job_records import DueJobs, JobRepository
 from dvt.application.records import (
     ArtifactRecord,
     EdgeRecord,
@@ -293,6 +295,9 @@ class UnitOfWork(Protocol):
     def plans(self, scope: TenantScope) -> PlanRepository: ...
     def runs(self, scope: TenantScope) -> RunRepository: ...
     def canvases(self, scope: TenantScope) -> CanvasRepository: ...
+    def job_definitions(self, scope: TenantScope) -> JobRepository: ...  # jobs people define (not the run queue)
+    @property
+    def due_jobs(self) -> DueJobs: ...
     @property
     def jobs(self) -> JobQueue: ...
     @property
@@ -303,6 +308,10 @@ class UnitOfWork(Protocol):
     @property
     def rate_limits(self) -> RateLimitRepository: ...
     async def commit(self) -> None: ...
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A step that may fail on its own: its writes roll back with it, the transaction goes on."""
+        ...
+
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
 

@@ -208,12 +208,13 @@ async def end_run(
         (now - started).total_seconds() if started else None,
         (started - created).total_seconds() if started and created else None,
     )
-    await move(
+    ended = await move(
         uow, scope, current, final, reason,
         exit_code=result.exit_code, graph_version_id=kept.graph_version_id, invocation_id=kept.invocation_id,
         actual_cost_micros=total, regressions=regressions, artifacts=kept.stored,
         limits={**current.limits, **result.limits}, commit_sha=current.commit_sha or result.commit,
     )  # fmt: skip
+    await runs_service.ended(uow, scope, ended)  # jobs chained after it start in this transaction
     await runs_service.dispatch_in(uow, scope)  # its slot is free again
     return final
 

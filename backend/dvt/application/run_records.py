@@ -42,6 +42,7 @@ class RunRecord:
     idempotency_key: str | None = None  # the client's key: the same key again returns this run
     heartbeat_at: datetime | None = None  # the holding worker's last heartbeat, by the database's clock
     number: int = 0  # the run's number in its environment, given when it is stored (0 before)
+    job_id: uuid.UUID | None = None  # the job it is a run of
     commit_sha: str | None = None  # the commit it planned from (and executes), once known
 
 
@@ -102,3 +103,4 @@ class RunQuery:
     actor: str | None = None
     before: tuple[datetime, uuid.UUID] | None = None
     limit: int = 50
+    job_id: uuid.UUID | None = None  # only this job's runs

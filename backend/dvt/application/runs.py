@@ -112,6 +112,8 @@ class RunService:
         self._exclusive = exclusive
         self._clock = clock
         self._event_feeds: FeedHub[RunEventRecord] = FeedHub(notifier)
+        # Called in the transaction that ends a run (after its terminal move): jobs chained after it start there.
+        self.ended_listeners: list[Callable[[UnitOfWork, TenantScope, RunRecord], Awaitable[None]]] = []
         self._log_feeds: FeedHub[RunLogRecord] = FeedHub(notifier)
 
     async def _environment(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> tuple[Environment, str]:
@@ -153,6 +155,29 @@ class RunService:
                 await uow.commit()
         return run
 
+    async def trigger_in(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        environment_id: uuid.UUID,
+        request: PlanRequest,
+        trigger: Trigger,
+        *,
+        job_id: uuid.UUID | None = None,
+        command: str = "build",
+    ) -> RunRecord:
+        """`trigger` of a plan made now from `request`, as a step of the caller's command (a job's fire): the
+        caller commits. `job_id` and `command`: the job whose run it is, and the dbt command its step runs."""
+        run, _ = await self._trigger_from(
+            uow, access, environment_id, None, request, trigger, None, None, job_id=job_id, command=command
+        )
+        return run
+
+    async def ended(self, uow: UnitOfWork, scope: TenantScope, run: RunRecord) -> None:
+        """A run reached its terminal status in the caller's transaction: tell the listeners (job chains)."""
+        for listener in self.ended_listeners:
+            await listener(uow, scope, run)
+
     async def _trigger_from(
         self,
         uow: UnitOfWork,
@@ -163,13 +188,19 @@ class RunService:
         trigger: Trigger,
         retry_of: uuid.UUID | None,
         key: str | None,
+        *,
+        job_id: uuid.UUID | None = None,
+        command: str = "build",
     ) -> tuple[RunRecord, bool]:
-        """`trigger` in the caller's transaction."""
+        """`trigger` in the caller's transaction. `job_id` and `command`: the job whose run it is (if any), and the
+        dbt command it runs."""
         if plan_id is None:
             return await self._trigger_unplanned(
-                uow, access, environment_id, request or PlanRequest(), trigger, retry_of, key
+                uow, access, environment_id, request or PlanRequest(), trigger, retry_of, key, job_id, command
             )
-        return await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, [])
+        return await self._trigger(
+            uow, access, environment_id, plan_id, trigger, retry_of, key, [], job_id=job_id, command=command
+        )
 
     async def _trigger_unplanned(
         self,
@@ -180,6 +211,8 @@ class RunService:
         trigger: Trigger,
         retry_of: uuid.UUID | None,
         key: str | None,
+        job_id: uuid.UUID | None,
+        command: str,
     ) -> tuple[RunRecord, bool]:
         """A run whose plan a worker makes from the branch's commit (the caller may plan and run here)."""
         _, where = await self._environment(uow, access, environment_id)
@@ -201,9 +234,12 @@ class RunService:
                 request=request.as_document(),
                 retry_of=retry_of,
                 idempotency_key=key,
+                job_id=job_id,
+                command=command,
             )
         )
-        return await self._queued(uow, access, added, environment_id, key, {"trigger": trigger.value}, [])
+        details = {"trigger": trigger.value, **({"job_id": str(job_id)} if job_id else {})}
+        return await self._queued(uow, access, added, environment_id, key, details, [])
 
     async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
         _, where = await self._environment(uow, access, environment_id)
@@ -219,6 +255,9 @@ class RunService:
         retry_of: uuid.UUID | None,
         key: str | None,
         audits: list[AuditEvent],
+        *,
+        job_id: uuid.UUID | None = None,
+        command: str = "build",
     ) -> tuple[RunRecord, bool]:
         """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above),
         after `audits`, the caller's own events of this command."""
@@ -249,9 +288,13 @@ class RunService:
                 estimated_cost_micros=int(plan.summary.get("p50_cost_micros") or 0),
                 idempotency_key=key,
                 commit_sha=plan.commit_sha,
+                job_id=job_id,
+                command=command,
             )
         )
         details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
+        if job_id is not None:
+            details["job_id"] = str(job_id)
         return await self._queued(uow, access, added, environment_id, key, details, audits)
 
     async def _queued(
@@ -434,35 +477,48 @@ class RunService:
     async def cancel(self, access: Access, run_id: uuid.UUID) -> RunRecord:
         """Cancel now if the run has not started; else ask its worker to stop dbt (it ends `canceled`)."""
         async with self._units() as uow:
-            run = await self._visible(uow, access, run_id, for_update=True)
-            _, where = await self._environment(uow, access, run.environment_id)
-            access.require(Permission.CANCEL, where, "cancel runs in this environment")
-            status = RunStatus(run.status)
-            if status is not RunStatus.RUNNING:
-                # A finished run: refused (and audited) before anything is written, since nothing may follow
-                # its terminal status event.
-                try:
-                    check_transition(status, RunStatus.CANCELED)
-                except IllegalTransition as error:
-                    await self._refuse(uow, access, run_id, error)
-                    raise
-            runs = uow.runs(access.scope)
-            # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
-            occurrence = await runs.count_events(run.id, "cancel:") + 1
-            event = NewRunEvent(
-                RunEventKind.CANCEL_REQUESTED, f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
-            )
-            await runs.append_event(run.id, event)
-            if status is RunStatus.RUNNING:
-                if run.cancel_requested_at is None:
-                    await runs.update(run.id, cancel_requested_at=self._clock())
-            else:
-                await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
-                await self._dispatch(uow, access.scope)  # its slot is free again
-            details = {"was": status.value}  # audited last: locks in the one order
-            await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
-            found = await runs.get(run_id)
+            found = await self._cancel(uow, access, run_id, standalone=True)
             await uow.commit()
+        return found
+
+    async def cancel_in(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID) -> RunRecord:
+        """`cancel` as a step of the caller's command (a job's fire cancelling its earlier run). No dispatch:
+        the caller triggers next, which dispatches (and takes the dispatch lock in the one order)."""
+        return await self._cancel(uow, access, run_id, standalone=False)
+
+    async def _cancel(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID, *, standalone: bool) -> RunRecord:
+        run = await self._visible(uow, access, run_id, for_update=True)
+        _, where = await self._environment(uow, access, run.environment_id)
+        access.require(Permission.CANCEL, where, "cancel runs in this environment")
+        status = RunStatus(run.status)
+        if status is not RunStatus.RUNNING:
+            # A finished run: refused (and audited) before anything is written, since nothing may follow
+            # its terminal status event.
+            try:
+                check_transition(status, RunStatus.CANCELED)
+            except IllegalTransition as error:
+                if not standalone:  # a step of another command: a run that ended meanwhile needs no cancel
+                    return run
+                await self._refuse(uow, access, run_id, error)
+                raise
+        runs = uow.runs(access.scope)
+        # Every request is an event of its own (the occurrence number): asking twice is recorded twice.
+        occurrence = await runs.count_events(run.id, "cancel:") + 1
+        event = NewRunEvent(
+            RunEventKind.CANCEL_REQUESTED, f"cancel:{occurrence}", message=f"cancel asked by {access.actor.label}"
+        )
+        await runs.append_event(run.id, event)
+        if status is RunStatus.RUNNING:
+            if run.cancel_requested_at is None:
+                await runs.update(run.id, cancel_requested_at=self._clock())
+        else:
+            ended = await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
+            await self.ended(uow, access.scope, ended)
+            if standalone:
+                await self._dispatch(uow, access.scope)  # its slot is free again
+        details = {"was": status.value}  # audited last: locks in the one order
+        await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
+        found = await runs.get(run_id)
         assert found is not None
         return found
 

@@ -13,6 +13,8 @@ from dvt.application.graph import GraphQueries
 from dvt.application.health import HealthService
 from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
+from dvt.application.job_scheduler import JobScheduler
+from dvt.application.jobs import JobService
 from dvt.application.plans import PlanService
 from dvt.application.run_execution import RunExecutor
 from dvt.application.run_planning import RunPlanner
@@ -37,6 +39,8 @@ class Services:
     run_planner: RunPlanner  # a worker's planning of runs triggered without a plan
     commits: CommitGraphs  # a ref's commit and its graph, parsed once
     canvas: CanvasService
+    jobs: JobService
+    scheduler: JobScheduler  # started by `dvt serve` and `dvt worker`
     credentials: CredentialChecks  # of long-lived connections (WebSockets)
     health: HealthService  # readiness: can this process reach its database now
     database_url: str = ""  # for the processes that hold their own connections: workers, notifier

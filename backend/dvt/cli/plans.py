@@ -32,7 +32,9 @@ def plan(
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Rebuild everything selected")] = False,
     ref: Annotated[
         str | None,
-        typer.Option(help="Plan the commit this branch, tag or sha names (parsed by dbt if new), not the current graph"),
+        typer.Option(
+            help="Plan the commit this branch, tag or sha names (parsed by dbt if new), not the current graph"
+        ),
     ] = None,
     tenant: TenantOption = DEFAULT_TENANT,
     as_json: JsonOption = False,

@@ -130,8 +130,12 @@ def worker() -> None:
             for sent in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sent, stop.set)
             typer.echo(f"worker {built.run_executor.worker_id} waiting for runs")
+            # Every process fires due jobs: each occurrence fires once, whatever the number of processes.
+            scheduling = asyncio.create_task(built.scheduler.run(stop) if settings.scheduler_enabled else stop.wait())
             # The database going away (a restart, an outage) does not end the worker: it reconnects.
             await run_forever(lambda: run_worker(settings, built), stop)
+            stop.set()
+            await scheduling
 
     run(work)
 

@@ -54,6 +54,8 @@ def serve(
             worker = asyncio.create_task(
                 run_forever(lambda: run_worker(settings, built), stop) if settings.embedded_worker else stop.wait()
             )
+            # Every process fires due jobs: each occurrence fires once, whatever the number of processes.
+            scheduling = asyncio.create_task(built.scheduler.run(stop) if settings.scheduler_enabled else stop.wait())
             credentials = await welcome_admin(built)
             typer.echo(f"DVT is running at http://{host}:{port}/ (GraphQL at http://{host}:{port}/graphql)")
             if credentials is not None:
@@ -68,6 +70,7 @@ def serve(
             yield
             stop.set()
             await worker
+            await scheduling
             if supervisor is not None:
                 supervisor.cancel()  # before the server is let go: it must not start it again
                 with contextlib.suppress(asyncio.CancelledError):

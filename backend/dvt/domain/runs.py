@@ -70,6 +70,8 @@ class Trigger(StrEnum):
     CLI = "cli"
     RETRY = "retry"
     API = "api"  # a token or another system
+    SCHEDULE = "schedule"  # a job's cron schedule fired
+    JOB_COMPLETION = "job_completion"  # a job ran after another job's run ended
 
 
 class FailureReason(StrEnum):

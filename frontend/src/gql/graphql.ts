@@ -197,8 +197,10 @@ export type RunStatus =
 export type RunTrigger =
   | 'API'
   | 'CLI'
+  | 'JOB_COMPLETION'
   | 'MANUAL'
-  | 'RETRY';
+  | 'RETRY'
+  | 'SCHEDULE';
 
 export type SaveCanvasStateInput = {
   /** The revision your layout was based on: 0 before the first save. Another one is a conflict */

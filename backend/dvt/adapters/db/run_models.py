@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dvt.adapters.db import job_models  # noqa: F401  (runs.job_id refers to its table)
 from dvt.adapters.db.models import Base, _now, _tenant
 
 
@@ -23,6 +24,7 @@ class RunRow(Base):
         Index("ix_runs_status", "tenant_id", "status"),
         Index("uq_runs_idempotency_key", "tenant_id", "environment_id", "idempotency_key", unique=True),
         UniqueConstraint("environment_id", "number", name="uq_runs_environment_number"),
+        Index("ix_runs_job", "job_id", "created_at"),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
@@ -38,6 +40,7 @@ class RunRow(Base):
     command: Mapped[str] = mapped_column(String(16), server_default="build")
     trace_id: Mapped[str] = mapped_column(String(32))
     commit_sha: Mapped[str | None] = mapped_column(String(40))  # the commit it planned from and executed
+    job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))  # whose run
     idempotency_key: Mapped[str | None] = mapped_column(Text)  # the client's key: a retried trigger finds its run
     worker: Mapped[str | None] = mapped_column(Text)
     attempt: Mapped[int] = mapped_column(Integer, server_default="0")

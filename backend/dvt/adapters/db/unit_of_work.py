@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Self
 
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -14,6 +16,7 @@ from dvt.adapters.db.repositories.audit import SqlAuditRepository
 from dvt.adapters.db.repositories.canvas import SqlCanvasRepository
 from dvt.adapters.db.repositories.graph import SqlGraphRepository
 from dvt.adapters.db.repositories.identity import SqlIdentityRepository
+from dvt.adapters.db.repositories.jobs import SqlDueJobs, SqlJobRepository
 from dvt.adapters.db.repositories.plans import SqlPlanRepository
 from dvt.adapters.db.repositories.results import SqlResultRepository
 from dvt.adapters.db.repositories.runs import SqlJobQueue, SqlRunRepository
@@ -62,6 +65,18 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        async with self.session.begin_nested():  # released on success, rolled back (and re-raised) on error
+            yield
+
+    def job_definitions(self, scope: TenantScope) -> SqlJobRepository:
+        return SqlJobRepository(self.session, scope)
+
+    @property
+    def due_jobs(self) -> SqlDueJobs:
+        return SqlDueJobs(self.session)
 
     def tenancy(self, scope: TenantScope) -> SqlTenancyRepository:
         return SqlTenancyRepository(self.session, scope)

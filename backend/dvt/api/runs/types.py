@@ -28,6 +28,7 @@ from dvt.domain.plan.plan import MICROS
 
 if TYPE_CHECKING:
     from dvt.api.graph.types import GraphVersionType
+    from dvt.api.jobs.types import JobType
     from dvt.api.plans.types import PlanType
     from dvt.api.tenancy.types import EnvironmentType
 
@@ -243,6 +244,15 @@ class RunType(relay.Node):
             return None
         found = await info.context.loaders.graph_version.load(self.record.graph_version_id)
         return GraphVersionType.of(found) if found else None
+
+    @strawberry.field(description="The job it is a run of")
+    async def job(self, info: Info) -> Annotated[JobType, strawberry.lazy("dvt.api.jobs.types")] | None:
+        from dvt.api.jobs.types import JobType
+
+        if self.record.job_id is None:
+            return None
+        found = await info.context.loaders.job.load(self.record.job_id)
+        return JobType.of(found) if found else None
 
     @strawberry.field(description="The run this one retries")
     async def retry_of(self, info: Info) -> RunType | None:

@@ -25,7 +25,14 @@ const GOING: Record<RunStatus, boolean> = {
 export const RUN_STATUSES = Object.keys(GOING) as RunStatus[];
 export const ACTIVE: ReadonlySet<string> = new Set(RUN_STATUSES.filter((s) => GOING[s]));
 /** Every trigger (the schema's RunTrigger), as people read it. */
-export const RUN_TRIGGERS: Record<RunTrigger, string> = { MANUAL: "manual", CLI: "cli", RETRY: "retry", API: "api" };
+export const RUN_TRIGGERS: Record<RunTrigger, string> = {
+  MANUAL: "manual",
+  CLI: "cli",
+  RETRY: "retry",
+  API: "api",
+  SCHEDULE: "schedule",
+  JOB_COMPLETION: "after another job",
+};
 
 export interface RunFilters {
   status: RunStatus | "";

@@ -116,6 +116,8 @@ class SqlRunRepository:
             statement = statement.where(RunRow.trigger == query.trigger)
         if query.actor:
             statement = statement.where(RunRow.actor == query.actor)
+        if query.job_id:
+            statement = statement.where(RunRow.job_id == query.job_id)
         if query.before is not None:
             created_at, run_id = query.before
             statement = statement.where(
