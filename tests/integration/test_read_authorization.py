@@ -18,6 +18,7 @@ import inspect
 import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -27,6 +28,8 @@ from dvt.adapters.db.unit_of_work import SqlUnitOfWork
 from dvt.application.access import Access
 from dvt.application.audit_ports import AuditQuery
 from dvt.application.ingest import ArtifactFile, IngestTarget
+from dvt.application.job_records import JobFireRecord, JobRecord
+from dvt.application.jobs import JobDefinition
 from dvt.application.ports import NodeFilter
 from dvt.application.records import (
     ArtifactRecord,
@@ -42,6 +45,7 @@ from dvt.config import Settings
 from dvt.domain.authorization import TENANT_SCOPE, environment_scope
 from dvt.domain.errors import NotFoundError, PermissionDeniedError
 from dvt.domain.identity import SYSTEM, Actor, ActorKind
+from dvt.domain.jobs import FireOutcome, JobStep
 from dvt.domain.plan.plan import PlanRequest
 from dvt.domain.runs import Trigger
 from dvt.domain.tenancy import Environment, Organization, Project, Tenant, TenantScope
@@ -74,6 +78,7 @@ class World:
     freshness: InvocationRecord
     plan: PlanRecord
     run: RunRecord
+    job: JobRecord
     callers: dict[str, Access]
 
     def theirs(self, item: Any) -> bool:
@@ -127,10 +132,15 @@ async def world(app: Services, settings: Settings) -> World:
     artifact = (await app.graph.artifacts_of(system, [version.id]))[0]
     plan = await app.plans.create(system, environment.id, PlanRequest(select=(node.name,)))
     run = await app.runs.trigger(system, environment.id, plan_id=plan.id, trigger=Trigger.API)
+    nightly = JobDefinition(name="nightly", steps=(JobStep.parse(f"build -s {node.name}"),), cron="0 2 * * *")
+    job = await app.jobs.create(system, environment.id, nightly)
+    await app.jobs.trigger(system, job.id)  # a fire and a run of the job
     await app.secrets.put(system, environment.id, "WAREHOUSE_PASSWORD", "hunter2")
     engine = create_engine(settings.database_url or "", pool_size=1)
     async with SqlUnitOfWork(create_session_factory(engine)) as uow:
         await uow.runs(system.scope).append_log(run.id, "dbt", ["a line of the run's log"])
+        fire = JobFireRecord(uuid.uuid4(), job.id, datetime.now(UTC), Trigger.SCHEDULE.value, FireOutcome.MISSED.value)
+        await uow.job_definitions(system.scope).add_fire(fire)  # a schedule's occurrence of the job
         await uow.commit()
     await engine.dispose()
 
@@ -148,7 +158,7 @@ async def world(app: Services, settings: Settings) -> World:
     }
     return World(
         tenant, organization, project, environment, other_organization, other_project, other_environment,
-        version, node, artifact, invocation, freshness, plan, run, callers,
+        version, node, artifact, invocation, freshness, plan, run, job, callers,
     )  # fmt: skip
 
 
@@ -224,6 +234,12 @@ CASES: dict[str, tuple[Call, bool]] = {
     "runs.logs": (lambda app, w, a: app.runs.logs(a, w.run.id, 0, 100), False),
     "runs.follow_events": (lambda app, w, a: _first(app.runs.follow_events(a, w.run.id, 0)), False),
     "runs.follow_logs": (lambda app, w, a: _first(app.runs.follow_logs(a, w.run.id, 0)), False),
+    "jobs.job": (lambda app, w, a: app.jobs.job(a, w.job.id), False),
+    "jobs.jobs_by_ids": (lambda app, w, a: app.jobs.jobs_by_ids(a, [w.job.id]), False),
+    "jobs.jobs": (lambda app, w, a: app.jobs.jobs(a, w.environment.id), False),
+    "jobs.job_named": (lambda app, w, a: app.jobs.job_named(a, w.environment.id, w.job.name), False),
+    "jobs.fires": (lambda app, w, a: app.jobs.fires(a, w.job.id), False),
+    "jobs.runs": (lambda app, w, a: app.jobs.runs(a, w.job.id, RunQuery()), False),
     "secrets.list": (lambda app, w, a: app.secrets.list(a, w.environment.id), False),
     "canvas.load": (lambda app, w, a: app.canvas.load(a, w.project.id), False),
     "audit.log": (lambda app, w, a: app.audit.log(a, AuditQuery(), None, 10), False),
@@ -240,7 +256,15 @@ NOT_READS = {
     "tenancy.set_quotas", "ingest.ingest", "access.grant", "access.revoke", "identity.create_api_token",
     "identity.revoke_api_token", "identity.create_account", "identity.change_password", "secrets.put",
     "secrets.retire", "plans.create", "plans.approve", "plans.reject", "plans.configure", "runs.trigger",
-    "runs.cancel", "runs.retry", "canvas.save",
+    "runs.cancel", "runs.retry", "canvas.save", "jobs.create", "jobs.update", "jobs.delete", "jobs.pause",
+    "jobs.resume", "jobs.trigger",
+    # a command's part, handed the command's own transaction: a job's fire triggering or cancelling its runs, a
+    # run's end telling the jobs chained after it
+    "runs.trigger_in", "runs.cancel_in", "runs.ended", "jobs.run_ended",
+    # no read: the next fire times computed from a job record the caller already holds
+    "jobs.next_fires",
+    # the scheduler of each process, acting as DVT
+    "scheduler.run", "scheduler.tick",
     # a command's part, handed the command's own transaction: drafting the plan a trigger runs
     "plans.draft",
     # signing in, before there is an Access: the tenant named by a login, the caller's own credentials
@@ -253,6 +277,8 @@ NOT_READS = {
     # workers and the dispatcher, acting as DVT inside a command's own transaction
     "secrets.reveal_for_run", "plans.staleness", "runs.dispatch", "runs.dispatch_in", "runs.sweep", "runs.prune", "runs.plan_decided",
     "run_executor.execute", "run_executor.maintain", "health.readiness",
+    # a worker planning a run triggered without a plan: DVT acting for a run its trigger authorized
+    "commits.graph_of", "run_planner.plan", "runs.planned", "runs.planning_failed",
 }  # fmt: skip
 
 

@@ -102,10 +102,12 @@ def definition(name: str, step: str = "build -s stg_customers", **values: object
 
 
 async def end_run(place: Place, run_id: uuid.UUID, status: RunStatus) -> RunRecord:
-    """End a run as a worker would (through `running`), telling the listeners in the same transaction."""
+    """End a run as workers would (planned, then through `running`), telling the listeners in one transaction."""
     async with place.services.jobs._units() as uow:
         run = await uow.runs(place.scope).get(run_id, for_update=True)
         assert run is not None
+        if run.status == RunStatus.PLANNING.value:  # no worker plans it here: as if its plan needed no approval
+            run = await move(uow, place.scope, run, RunStatus.AWAITING_WORKER)
         if run.status == RunStatus.AWAITING_APPROVAL.value:
             run = await move(uow, place.scope, run, RunStatus.AWAITING_WORKER)
         if run.status == RunStatus.AWAITING_WORKER.value:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from dvt.application.job_scheduler import JobScheduler
 from dvt.application.services import Services
+from dvt.domain.errors import ValidationError
 from dvt.domain.jobs import AfterOutcome, FireOutcome, MisfirePolicy, OverlapPolicy
 from dvt.domain.runs import RunStatus
 from tests.jobs.conftest import Clock, Place, clean_up, definition, end_run, job_runs, make_place
@@ -135,19 +136,26 @@ async def test_a_chained_job_runs_after_its_upstream_on_the_outcome_it_follows(p
 
 @pytest.fixture
 async def bare(app: Services, clock: Clock) -> AsyncIterator[Place]:
-    """An environment without a graph: no plan can be made in it."""
+    """An environment without a graph (its runs are planned from git by a worker, and none runs here)."""
     made = await make_place(app, clock, ingest=False)
     yield made
     await clean_up(made)
 
 
-async def test_a_fire_refused_by_the_run_service_is_recorded_and_the_schedule_moves_on(bare: Place) -> None:
+async def test_a_fire_refused_by_the_run_service_is_recorded_and_the_schedule_moves_on(
+    bare: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
     place = bare
     job = await place.jobs.create(place.access, place.environment.id, definition("often", cron=MINUTE, timezone="UTC"))
+
+    async def refused(*args: object, **kwargs: object) -> None:
+        raise ValidationError("the environment's quota refuses new runs")
+
+    monkeypatch.setattr(place.services.runs, "trigger_in", refused)
     place.clock.now = datetime(2026, 3, 20, 10, 0, 1, tzinfo=UTC)
     assert await place.scheduler.tick() == 1
     [fired] = await place.jobs.fires(place.access, job.id)
-    assert fired.outcome == FireOutcome.FAILED.value and fired.reason and "graph" in fired.reason
+    assert fired.outcome == FireOutcome.FAILED.value and fired.reason and "quota" in fired.reason
     again = await place.jobs.job(place.access, job.id)
     assert again is not None and again.next_fire_at == datetime(2026, 3, 20, 10, 1, tzinfo=UTC)
 

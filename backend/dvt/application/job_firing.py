@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 async def start_run(uow: UnitOfWork, runs: RunService, access: Access, job: JobRecord, trigger: Trigger) -> RunRecord:
-    """A run of the job's step, triggered in the caller's transaction (its plan made now)."""
+    """A run of the job's step, triggered in the caller's transaction (a worker plans it from the branch)."""
     step = job.steps[0]  # one step a job, in this phase (domain.jobs.check_steps)
     return await runs.trigger_in(
         uow, access, job.environment_id, step.request(), trigger, job_id=job.id, command=step.command
@@ -93,7 +93,7 @@ async def release_waiting(uow: UnitOfWork, runs: RunService, scope: TenantScope,
 async def _start(
     uow: UnitOfWork, runs: RunService, access: Access, job: JobRecord, trigger: Trigger
 ) -> tuple[uuid.UUID | None, str | None]:
-    """(the run's id, None), or (None, why not): a refused trigger (no graph yet, a selector gone) is the fire's
+    """(the run's id, None), or (None, why not): a refused trigger (the job's environment gone, say) is the fire's
     outcome, and its writes roll back alone, so the fire's record and the job's next occurrence still commit."""
     try:
         async with uow.savepoint():
