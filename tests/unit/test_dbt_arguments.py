@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from dvt.adapters.dbt.profiles import Profile
-from dvt.adapters.dbt.runner import BARE_FLAGS, VALUED_FLAGS, dbt_arguments
+from dvt.adapters.dbt.runner import BARE_FLAGS, VALUED_FLAGS, dbt_arguments, side_arguments
 from dvt.application.run_ports import QueryTag, RunSpec
 from dvt.domain.errors import ValidationError
 from dvt.domain.graph.selection import check_selection
+from dvt.domain.runs import RunStep
 
 PROFILE = Profile("dvt", Path("/work/run/profiles"), "dvt")
 RUN_DIR = Path("/work/run/run")
@@ -148,3 +149,16 @@ def test_a_selection_dbt_could_misread_is_refused(item: str) -> None:
 )  # fmt: skip
 def test_ordinary_selections_pass(item: str) -> None:
     assert check_selection("selection", item) == item
+
+
+@pytest.mark.parametrize("command", ["source freshness", "docs generate"])
+def test_a_side_steps_selections_stay_selections(command: str) -> None:
+    rng = random.Random(f"side:{command}")
+    for _ in range(300):
+        step = RunStep(command, tuple(word(rng) for _ in range(rng.randrange(3))), (word(rng),))
+        argv = side_arguments("dbt", spec(vars={"day": word(rng)}), step, PROFILE, RUN_DIR)
+        words = len(command.split())
+        assert argv[: 1 + words] == ["dbt", *command.split()]
+        read = options_of(["dbt", "-", *argv[1 + words :]])  # options_of reads after the command's one word
+        assert [v for f, v in read if f == "--select"] == list(step.select)
+        assert [v for f, v in read if f == "--exclude"] == list(step.exclude)

@@ -15,10 +15,10 @@ from dvt.application.access import Access
 from dvt.application.audit import record
 from dvt.application.job_records import JobFireRecord, JobRecord
 from dvt.application.ports import UnitOfWork
-from dvt.application.run_records import RunRecord
+from dvt.application.run_records import JobRunSpec, RunRecord
 from dvt.application.runs import RunService
 from dvt.domain.errors import DomainError
-from dvt.domain.jobs import FireOutcome, OverlapPolicy
+from dvt.domain.jobs import FireOutcome, OverlapPolicy, planned_step, run_steps
 from dvt.domain.runs import Trigger
 from dvt.domain.tenancy import TenantScope
 
@@ -26,11 +26,10 @@ log = logging.getLogger(__name__)
 
 
 async def start_run(uow: UnitOfWork, runs: RunService, access: Access, job: JobRecord, trigger: Trigger) -> RunRecord:
-    """A run of the job's step, triggered in the caller's transaction (a worker plans it from the branch)."""
-    step = job.steps[0]  # one step a job, in this phase (domain.jobs.check_steps)
-    return await runs.trigger_in(
-        uow, access, job.environment_id, step.request(), trigger, job_id=job.id, command=step.command
-    )
+    """A run of the job's steps, triggered in the caller's transaction (a worker plans it from the branch): its plan
+    is the planned step's; the side steps (freshness, docs) run around it in the same checkout."""
+    spec = JobRunSpec(job.id, run_steps(job.steps), job.timeout_seconds)
+    return await runs.trigger_in(uow, access, job.environment_id, planned_step(job.steps).request(), trigger, job=spec)
 
 
 async def fire(

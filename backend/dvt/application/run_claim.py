@@ -69,14 +69,17 @@ async def claim(
         return None  # finished or canceled meanwhile, or a duplicate delivery: nothing to run
     stale = await plans.staleness(scope, plan, uow)  # in this transaction: one connection
     if stale is not None:
-        await move(uow, scope, run, RunStatus.FAILED, stale)
+        await runs.end_in(uow, scope, run, RunStatus.FAILED, stale)
         await runs.dispatch_in(uow, scope)  # its slot is free again
         return None
     if plan.status != PlanStatus.APPROVED.value:
         return None
+    limits = claimant.limits
+    if asked := run.limits.get("timeout_seconds"):  # a job's timeout; the worker's own limit still holds
+        limits = replace(limits, timeout_seconds=min(limits.timeout_seconds, float(asked)))
     run = await move(
         uow, scope, run, RunStatus.RUNNING, f"running on {claimant.worker_id}",
-        worker=claimant.worker_id, attempt=run.attempt + 1, limits=claimant.limits.to_json(),
+        worker=claimant.worker_id, attempt=run.attempt + 1, limits=limits.to_json(),
     )  # fmt: skip
     return Claim(run, plan, environments[0], projects[0])
 
@@ -101,6 +104,6 @@ async def _take_over(
         await uow.runs(scope).update(run.id, worker=claimant.worker_id, attempt=run.attempt + 1)
         return replace(held, run=replace(run, worker=claimant.worker_id, attempt=run.attempt + 1))
     await uow.runs(scope).append_event(run.id, NewRunEvent(RunEventKind.WORKER_LOST, "worker_lost", message=lost))
-    await move(uow, scope, run, RunStatus.FAILED, FailureReason.WORKER_LOST.value)
+    await runs.end_in(uow, scope, run, RunStatus.FAILED, FailureReason.WORKER_LOST.value)
     await runs.dispatch_in(uow, scope)  # its slot is free again
     return None

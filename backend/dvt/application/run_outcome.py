@@ -83,7 +83,10 @@ def verdict(result: RunnerOutcome, statuses: Mapping[str, str], refused: str | N
         final, reason = RunStatus.FAILED, f"{FailureReason.SETUP.value}: {result.error or 'dbt did not start'}"
     else:
         final = outcome(result.exit_code, statuses.values())
-        reason = FailureReason.DBT_ERROR.value if final is RunStatus.FAILED else None
+        reason = None
+        if final is RunStatus.FAILED:  # `error`: a side step that failed (dbt source freshness...), named
+            failed = FailureReason.DBT_ERROR.value
+            reason = f"{failed}: {result.error}" if result.error else failed
     if refused is not None and final is not RunStatus.CANCELED:  # whatever dbt said, not from these artifacts
         final, reason = RunStatus.FAILED, f"{FailureReason.ARTIFACTS_REFUSED.value}: {refused}"
     return final, reason

@@ -22,13 +22,13 @@ from dvt.application.run_records import (
     RunQuery,
     RunRecord,
 )
-from dvt.domain.runs import RunEventKind
+from dvt.domain.runs import RunEventKind, RunStep
 from dvt.domain.tenancy import Environment
 
 
 @dataclass(frozen=True, slots=True)
 class RunLimits:
-    timeout_seconds: float = 3600.0  # wall clock of the whole dbt invocation
+    timeout_seconds: float = 3600.0  # wall clock of all the run's dbt invocations together
     cpu_seconds: int | None = None  # RLIMIT_CPU of the dbt process
     memory_bytes: int | None = None  # RLIMIT_AS of the dbt process
     cancel_grace_seconds: float = 10.0  # SIGINT, then SIGTERM after this, then SIGKILL after as long again
@@ -115,6 +115,9 @@ class RunSpec:
     limits: RunLimits = field(default_factory=RunLimits)
     git_token: str | None = None
     commit: str | None = None  # the commit the run planned from; None: the one `git_ref` names when it starts
+    # Its dbt invocations in order: the planned `command` and side steps (freshness, docs) around it; empty: the
+    # planned command alone.
+    steps: tuple[RunStep, ...] = ()
 
     @property
     def source(self) -> GitSource:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dvt.domain.runs import RunEventKind
+from dvt.domain.runs import RunEventKind, RunStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,28 @@ class RunRecord:
     heartbeat_at: datetime | None = None  # the holding worker's last heartbeat, by the database's clock
     number: int = 0  # the run's number in its environment, given when it is stored (0 before)
     job_id: uuid.UUID | None = None  # the job it is a run of
+    steps: list[dict[str, Any]] = field(default_factory=list)  # RunStep documents, in order; []: `command` alone
     commit_sha: str | None = None  # the commit it planned from (and executes), once known
+
+
+@dataclass(frozen=True, slots=True)
+class JobRunSpec:
+    """What a job gives the run it triggers: itself, its steps in order, and its timeout."""
+
+    job_id: uuid.UUID
+    steps: tuple[RunStep, ...]
+    timeout_seconds: int | None = None
+
+    def run_values(self) -> dict[str, Any]:
+        """The run row's values these make: the job, the planned command, the steps, the timeout asked for."""
+        planned = next(s for s in self.steps if s.planned)
+        limits = {"timeout_seconds": self.timeout_seconds} if self.timeout_seconds else {}
+        return {
+            "job_id": self.job_id,
+            "command": planned.command,
+            "steps": [s.as_document() for s in self.steps],
+            "limits": limits,
+        }
 
 
 @dataclass(frozen=True, slots=True)

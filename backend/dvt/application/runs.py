@@ -27,6 +27,7 @@ from dvt.application.run_dispatch import Capacity
 from dvt.application.run_feeds import FeedHub
 from dvt.application.run_ports import ExclusiveDatabase, RunNotifier
 from dvt.application.run_records import (
+    JobRunSpec,
     NewRunEvent,
     RunEventRecord,
     RunLogRecord,
@@ -163,15 +164,20 @@ class RunService:
         request: PlanRequest,
         trigger: Trigger,
         *,
-        job_id: uuid.UUID | None = None,
-        command: str = "build",
+        job: JobRunSpec | None = None,
     ) -> RunRecord:
-        """`trigger` of a plan made now from `request`, as a step of the caller's command (a job's fire): the
-        caller commits. `job_id` and `command`: the job whose run it is, and the dbt command its step runs."""
-        run, _ = await self._trigger_from(
-            uow, access, environment_id, None, request, trigger, None, None, job_id=job_id, command=command
-        )
+        """`trigger` of `request` (a worker plans it from the branch), as a step of the caller's command (a job's
+        fire): the caller commits. `job`: the job whose run it is, its steps and timeout."""
+        run, _ = await self._trigger_from(uow, access, environment_id, None, request, trigger, None, None, job=job)
         return run
+
+    async def end_in(
+        self, uow: UnitOfWork, scope: TenantScope, run: RunRecord, status: RunStatus, reason: str | None
+    ) -> RunRecord:
+        """A run's terminal move in the caller's transaction, told to the listeners (jobs chained after it)."""
+        ended = await move(uow, scope, run, status, reason)
+        await self.ended(uow, scope, ended)
+        return ended
 
     async def ended(self, uow: UnitOfWork, scope: TenantScope, run: RunRecord) -> None:
         """A run reached its terminal status in the caller's transaction: tell the listeners (job chains)."""
@@ -189,18 +195,14 @@ class RunService:
         retry_of: uuid.UUID | None,
         key: str | None,
         *,
-        job_id: uuid.UUID | None = None,
-        command: str = "build",
+        job: JobRunSpec | None = None,
     ) -> tuple[RunRecord, bool]:
-        """`trigger` in the caller's transaction. `job_id` and `command`: the job whose run it is (if any), and the
-        dbt command it runs."""
+        """`trigger` in the caller's transaction. `job`: the job whose run it is (if any)."""
         if plan_id is None:
             return await self._trigger_unplanned(
-                uow, access, environment_id, request or PlanRequest(), trigger, retry_of, key, job_id, command
+                uow, access, environment_id, request or PlanRequest(), trigger, retry_of, key, job
             )
-        return await self._trigger(
-            uow, access, environment_id, plan_id, trigger, retry_of, key, [], job_id=job_id, command=command
-        )
+        return await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, [], job=job)
 
     async def _trigger_unplanned(
         self,
@@ -211,8 +213,7 @@ class RunService:
         trigger: Trigger,
         retry_of: uuid.UUID | None,
         key: str | None,
-        job_id: uuid.UUID | None,
-        command: str,
+        job: JobRunSpec | None,
     ) -> tuple[RunRecord, bool]:
         """A run whose plan a worker makes from the branch's commit (the caller may plan and run here)."""
         _, where = await self._environment(uow, access, environment_id)
@@ -234,11 +235,10 @@ class RunService:
                 request=request.as_document(),
                 retry_of=retry_of,
                 idempotency_key=key,
-                job_id=job_id,
-                command=command,
+                **(job.run_values() if job else {}),
             )
         )
-        details = {"trigger": trigger.value, **({"job_id": str(job_id)} if job_id else {})}
+        details = {"trigger": trigger.value, **({"job_id": str(job.job_id)} if job else {})}
         return await self._queued(uow, access, added, environment_id, key, details, [])
 
     async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
@@ -256,8 +256,7 @@ class RunService:
         key: str | None,
         audits: list[AuditEvent],
         *,
-        job_id: uuid.UUID | None = None,
-        command: str = "build",
+        job: JobRunSpec | None = None,
     ) -> tuple[RunRecord, bool]:
         """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above),
         after `audits`, the caller's own events of this command."""
@@ -288,13 +287,12 @@ class RunService:
                 estimated_cost_micros=int(plan.summary.get("p50_cost_micros") or 0),
                 idempotency_key=key,
                 commit_sha=plan.commit_sha,
-                job_id=job_id,
-                command=command,
+                **(job.run_values() if job else {}),
             )
         )
         details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
-        if job_id is not None:
-            details["job_id"] = str(job_id)
+        if job is not None:
+            details["job_id"] = str(job.job_id)
         return await self._queued(uow, access, added, environment_id, key, details, audits)
 
     async def _queued(
@@ -363,6 +361,7 @@ class RunService:
         tenant_limit = tenants[0].quotas.max_concurrent_runs if tenants else None
         capacity = Capacity.held_by(active, environments, tenant_limit, self._exclusive)
         moved = 0
+        ended: list[RunRecord] = []  # told to the listeners once this pass is over: a chained trigger dispatches
         for run in waiting:
             environment = environments.get(run.environment_id)
             if environment is None:
@@ -384,13 +383,15 @@ class RunService:
             plan = await uow.plans(scope).get(plan_id)
             stale = await self._plans.staleness(scope, plan, uow) if plan else "plan_expired: the plan is gone"
             if plan is None or stale is not None:
-                await move(uow, scope, run, RunStatus.FAILED, stale)
+                ended.append(await move(uow, scope, run, RunStatus.FAILED, stale))
             elif plan.status == PlanStatus.REJECTED.value:
-                await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
+                ended.append(await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value))
             else:
                 await self._await_approval(uow, scope, run, plan, PlanStatus(plan.status))
                 capacity.take(run, environment)
             moved += 1
+        for run in ended:
+            await self.ended(uow, scope, run)
         return moved
 
     async def _await_approval(
@@ -433,7 +434,7 @@ class RunService:
             if plan.status == PlanStatus.APPROVED.value:
                 await self._await_worker(uow, scope, run, APPROVED_WAITING)
             else:
-                await move(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
+                await self.end_in(uow, scope, run, RunStatus.FAILED, FailureReason.PLAN_REJECTED.value)
                 failed = True
         if failed:  # the failed runs' slots are free again
             await self._dispatch(uow, scope)
@@ -469,7 +470,7 @@ class RunService:
             run = await uow.runs(scope).get(run_id, for_update=True)
             if run is None or run.status != RunStatus.PLANNING.value:
                 return None
-            await move(uow, scope, run, RunStatus.FAILED, reason)
+            await self.end_in(uow, scope, run, RunStatus.FAILED, reason)
             await self._dispatch(uow, scope)
             await uow.commit()
         return RunStatus.FAILED

@@ -2,9 +2,9 @@
 
 A job is a name, ordered steps (each a dbt command line), a timeout, an overlap policy, a misfire policy, a
 paused flag and its triggers: a schedule (cron + IANA time zone, computed in the application layer), "after
-another job" on an outcome, and always by API/CLI. Steps are stored as a list; this phase's runner executes
-one dbt command per run, so a job has exactly one step of a command the runner knows, and anything else is
-refused by name (`check_steps`).
+another job" on an outcome, and always by API/CLI. A job's run executes its steps in order in one checkout:
+exactly one planned command (its plan decides the nodes) and `source freshness` / `docs generate` steps around
+it (`check_steps`); several planned commands in one job are refused by name, not supported yet.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ from typing import Any
 from dvt.domain.errors import ValidationError
 from dvt.domain.plan.plan import PlanRequest
 from dvt.domain.plan.variables import check_vars
+from dvt.domain.runs import PLANNED_COMMANDS, SIDE_COMMANDS, RunStep
 from dvt.domain.tenancy import check_slug
 
-RUNNABLE_COMMANDS = ("build", "run", "test", "seed", "snapshot")  # what the runner executes today
-LATER_COMMANDS = ("source freshness", "docs generate")  # dbt commands a job will run in a later phase
 MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
 DEFAULT_TIMEOUT_SECONDS = 3600
 
@@ -63,7 +62,7 @@ class FireOutcome(StrEnum):
     SKIPPED = "skipped"  # overlap policy skip: the previous run was still active
     WAITING = "waiting"  # overlap policy queue: its run starts when the active one ends
     MISSED = "missed"  # misfire policy skip: it fell while no DVT process was up
-    FAILED = "failed"  # the trigger was refused (no graph yet, a selector gone...): `reason` says why
+    FAILED = "failed"  # the trigger was refused (the job's environment gone...): `reason` says why
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +137,10 @@ class JobStep:
         if not words:
             raise ValidationError("a step needs a dbt command (build, run, test, seed or snapshot)")
         command, rest = _command_of(words)
-        if command not in (*RUNNABLE_COMMANDS, *LATER_COMMANDS):
+        if command not in (*PLANNED_COMMANDS, *SIDE_COMMANDS):
             raise ValidationError(
-                f"{command!r} is not a dbt command a job can run: use one of {', '.join(RUNNABLE_COMMANDS)}"
+                f"{command!r} is not a dbt command a job can run: use one of "
+                f"{', '.join((*PLANNED_COMMANDS, *SIDE_COMMANDS))}"
             )
         select: list[str] = []
         exclude: list[str] = []
@@ -208,7 +208,7 @@ def _vars(line: str, text: str) -> dict[str, Any]:
 
 
 def _command_of(words: Sequence[str]) -> tuple[str, list[str]]:
-    for later in LATER_COMMANDS:
+    for later in SIDE_COMMANDS:
         parts = later.split()
         if list(words[: len(parts)]) == parts:
             return later, list(words[len(parts) :])
@@ -216,24 +216,37 @@ def _command_of(words: Sequence[str]) -> tuple[str, list[str]]:
 
 
 def check_steps(steps: Sequence[JobStep]) -> tuple[JobStep, ...]:
-    """The steps a job may have in this phase: exactly one, of a command the runner executes."""
+    """A job's steps, in order: exactly one planned command (build, run, test, seed or snapshot: the run's plan
+    decides its nodes) and any number of `source freshness` / `docs generate` steps before or after it."""
     if not steps:
         raise ValidationError("a job needs a step: a dbt command such as 'build -s tag:daily'")
-    if len(steps) > 1:
-        raise ValidationError(
-            f"multi-step jobs are not supported yet: a run executes one dbt command, and this job has {len(steps)}"
-        )
     for step in steps:
-        if step.command in LATER_COMMANDS:
+        if step.command not in (*PLANNED_COMMANDS, *SIDE_COMMANDS):
             raise ValidationError(
-                f"'{step.command}' steps are not supported yet: a job's step is one of {', '.join(RUNNABLE_COMMANDS)}"
+                f"{step.command!r} is not a dbt command a job can run: use one of "
+                f"{', '.join((*PLANNED_COMMANDS, *SIDE_COMMANDS))}"
             )
-        if step.command not in RUNNABLE_COMMANDS:
-            raise ValidationError(
-                f"{step.command!r} is not a dbt command a job can run: use one of {', '.join(RUNNABLE_COMMANDS)}"
-            )
+        if step.command in SIDE_COMMANDS and (step.selector or step.vars or step.full_refresh):
+            raise ValidationError(f"a '{step.command}' step takes only --select and --exclude")
         step.request()
+    planned = [s.command for s in steps if s.command in PLANNED_COMMANDS]
+    if len(planned) != 1:
+        raise ValidationError(
+            f"a job has exactly one planned step ({', '.join(PLANNED_COMMANDS)}), with source freshness or docs "
+            f"generate steps around it; this one has {len(planned)}"
+            + (": several planned steps in one job are not supported yet" if planned else "")
+        )
     return tuple(steps)
+
+
+def planned_step(steps: Sequence[JobStep]) -> JobStep:
+    """The step the run's plan decides (check_steps made sure there is exactly one)."""
+    return next(s for s in steps if s.command in PLANNED_COMMANDS)
+
+
+def run_steps(steps: Sequence[JobStep]) -> tuple[RunStep, ...]:
+    """The job's steps as its run executes them, in order."""
+    return tuple(RunStep(s.command, s.select, s.exclude) for s in steps)
 
 
 def check_job_name(name: str) -> str:

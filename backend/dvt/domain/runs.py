@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from dvt.domain.errors import ConflictError
 
@@ -72,6 +73,33 @@ class Trigger(StrEnum):
     API = "api"  # a token or another system
     SCHEDULE = "schedule"  # a job's cron schedule fired
     JOB_COMPLETION = "job_completion"  # a job ran after another job's run ended
+
+
+PLANNED_COMMANDS = ("build", "run", "test", "seed", "snapshot")  # what a run's plan decides, node by node
+SIDE_COMMANDS = ("source freshness", "docs generate")  # run beside the planned command, in the same checkout
+
+
+@dataclass(frozen=True, slots=True)
+class RunStep:
+    """One dbt invocation of a run, in order: the planned command, or a side step (freshness, docs)."""
+
+    command: str
+    select: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def planned(self) -> bool:
+        return self.command in PLANNED_COMMANDS
+
+    def as_document(self) -> dict[str, Any]:
+        return {"command": self.command, "select": list(self.select), "exclude": list(self.exclude)}
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> RunStep:
+        command = str(document["command"])
+        if command not in (*PLANNED_COMMANDS, *SIDE_COMMANDS):
+            raise ValueError(f"{command!r} is not a step a run executes")
+        return cls(command, tuple(document.get("select") or ()), tuple(document.get("exclude") or ()))
 
 
 class FailureReason(StrEnum):

@@ -10,7 +10,20 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dvt.adapters.db import job_models  # noqa: F401  (runs.job_id refers to its table)
@@ -49,6 +62,8 @@ class RunRow(Base):
     cancel_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     exit_code: Mapped[int | None] = mapped_column(Integer)
     limits: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    # The dbt invocations it executes in order (RunStep documents); empty: the planned command alone.
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     graph_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("graph_versions.id", ondelete="SET NULL"))
     invocation_id: Mapped[str | None] = mapped_column(Text)
     estimated_cost_micros: Mapped[int | None] = mapped_column(BigInteger)

@@ -27,11 +27,13 @@ from dvt.adapters.secrets.redaction import redact, register
 from dvt.application.run_ports import RunnerEvent, RunnerOutcome, RunSink, RunSpec
 from dvt.domain.errors import ValidationError
 from dvt.domain.graph.selection import check_selections, check_selector_name
-from dvt.domain.runs import RunEventKind
+from dvt.domain.runs import RunEventKind, RunStep
 
 COMMANDS = ("build", "run", "test", "seed", "snapshot")
 _FULL_REFRESH_COMMANDS = ("build", "run", "seed")
 ARTIFACTS = ("manifest.json", "run_results.json", "catalog.json", "sources.json")
+# What DVT keeps of a side step's target: the catalog (columns and types, from the warehouse) and the freshness.
+SIDE_ARTIFACTS = {"docs generate": ("catalog.json",), "source freshness": ("sources.json",)}
 TAIL_SECONDS = 0.05  # how often the JSON log is read: an event reaches the sink within about this
 _SECRET_NAME = re.compile(r"^DBT_ENV_SECRET_[A-Za-z0-9_]+$")
 # What dbt needs from the server's environment; nothing else (no DBT_* settings, no cloud credentials).
@@ -90,11 +92,31 @@ class SubprocessDbtRunner:
             if outcome.exit_code != 0 or outcome.canceled or outcome.timed_out:
                 return _outcome(outcome, limits, {}, f"dbt deps failed (exit code {outcome.exit_code})")
 
-        run_dir = work / "run"
-        argv = dbt_arguments(self._dbt, spec, profile, run_dir)
-        await _stage(sink, "dbt", f"dbt {spec.command}", {"command": spec.command, "selectors": len(spec.select)})
-        outcome = await self._supervised(argv, project, env, spec, deadline, sink, output, run_dir / "dbt.log")
-        artifacts = await asyncio.to_thread(read_artifacts, run_dir / "target")  # a manifest can be large
+        artifacts: dict[str, bytes] = {}
+        outcome = ProcessOutcome(exit_code=0)
+        # The planned command and the side steps around it, in order, in this one checkout; a failed step ends
+        # the run there (the steps after it do not run), as a failed step of a dbt Cloud job does.
+        for index, step in enumerate(spec.steps or (RunStep(spec.command),)):
+            error = None
+            if step.planned:
+                run_dir = work / "run"
+                argv = dbt_arguments(self._dbt, spec, profile, run_dir)
+                await _stage(
+                    sink, "dbt", f"dbt {spec.command}", {"command": spec.command, "selectors": len(spec.select)}
+                )
+                outcome = await self._supervised(argv, project, env, spec, deadline, sink, output, run_dir / "dbt.log")
+                artifacts.update(await asyncio.to_thread(read_artifacts, run_dir / "target"))  # a manifest is large
+            else:
+                # Its own target path: `docs generate` would overwrite the planned command's run_results.json.
+                step_dir = work / f"step-{index}"
+                await _stage(sink, "step", f"dbt {step.command}", {"command": step.command, "step": index})
+                argv = side_arguments(self._dbt, spec, step, profile, step_dir)
+                outcome = await self._supervised(argv, project, env, spec, deadline, sink, output, None)
+                found = await asyncio.to_thread(read_artifacts, step_dir / "target")
+                artifacts.update({name: found[name] for name in SIDE_ARTIFACTS[step.command] if name in found})
+                error = f"dbt {step.command} failed (exit code {outcome.exit_code})"
+            if outcome.exit_code != 0 or outcome.canceled or outcome.timed_out:
+                return _outcome(outcome, limits, artifacts, error)
         return _outcome(outcome, limits, artifacts, None)
 
     async def _prepare(self, spec: RunSpec, sink: RunSink, work: Path, checked_out: list[str]) -> tuple[Path, Profile]:
@@ -109,6 +131,13 @@ class SubprocessDbtRunner:
                 check_selector_name(spec.selector)
         except ValidationError as error:
             raise RunnerSetupError(str(error)) from None
+        for step in spec.steps:
+            if not step.planned:
+                try:
+                    check_selections(f"'{step.command}' selection", step.select)
+                    check_selections(f"'{step.command}' exclusion", step.exclude)
+                except ValidationError as error:
+                    raise RunnerSetupError(str(error)) from None
         if bad := [name for name in spec.secrets if not _SECRET_NAME.match(name)]:
             raise RunnerSetupError(f"secret names must start with DBT_ENV_SECRET_: {', '.join(sorted(bad))}")
         # The commit the run was planned from; a run of a plan made from uploaded artifacts takes the ref's now.
@@ -194,6 +223,18 @@ def dbt_arguments(dbt: str, spec: RunSpec, profile: Profile, run_dir: Path) -> l
         argv.append("--vars=" + json.dumps(spec.vars))  # ASCII JSON: control characters escaped
     if spec.full_refresh and spec.command in _FULL_REFRESH_COMMANDS:
         argv.append("--full-refresh")
+    return argv
+
+
+def side_arguments(dbt: str, spec: RunSpec, step: RunStep, profile: Profile, step_dir: Path) -> list[str]:
+    """dbt's command line for a side step (`source freshness`, `docs generate`): every value joined to its flag."""
+    argv = [dbt, *step.command.split()]
+    argv += [f"--select={item}" for item in step.select]
+    argv += [f"--exclude={item}" for item in step.exclude]
+    argv += [f"--log-path={step_dir}", f"--target-path={step_dir / 'target'}", "--no-use-colors"]
+    argv += [f"--profiles-dir={profile.directory}", f"--profile={profile.name}", f"--target={profile.target}"]
+    if spec.vars:
+        argv.append("--vars=" + json.dumps(spec.vars))
     return argv
 
 

@@ -44,7 +44,9 @@ _NODE_FIELDS = [f.name for f in fields(RunNodeRecord)]
 
 def _run(row: RunRow) -> RunRecord:
     values = {name: getattr(row, name) for name in _RUN_FIELDS}
-    return RunRecord(**{**values, "request": dict(row.request), "limits": dict(row.limits)})
+    return RunRecord(
+        **{**values, "request": dict(row.request), "limits": dict(row.limits), "steps": list(row.steps or [])}
+    )
 
 
 def _node(row: RunNodeRow) -> RunNodeRecord:

@@ -1,0 +1,64 @@
+"""A job's steps in one run: `source freshness` and `docs generate` around the planned `build`, in one checkout,
+their artifacts kept (freshness history, the catalog), a failed step ending the run there; and the job's
+timeout applied. Real dbt on the demo project, a real worker."""
+
+from __future__ import annotations
+
+from dvt.application.jobs import JobDefinition
+from dvt.application.services import Services
+from dvt.domain.jobs import JobStep
+from dvt.domain.runs import RunStatus
+from tests.runs.conftest import Place, finished
+
+STAGING = "stg_orders"  # its source, raw.orders, is the demo's one with a freshness rule (its seed loads it)
+
+
+async def test_side_steps_run_in_order_around_the_planned_build_and_their_artifacts_are_kept(
+    app: Services, place: Place, worker: object
+) -> None:
+    steps = ("build", "source freshness", f"docs generate -s {STAGING}")
+    job = await app.jobs.create(
+        place.access, place.environment.id, JobDefinition(name="nightly", steps=tuple(map(JobStep.parse, steps)))
+    )
+    run = await app.jobs.trigger(place.access, job.id)
+    done = await finished(app, place.scope, run.id)
+
+    assert done.status in (RunStatus.SUCCESS.value, RunStatus.WARNING.value), done.reason
+    events = await app.runs.events(place.access, run.id, 0, 1000)
+    stages = [e.message for e in events if e.kind == "stage" and e.message.startswith("dbt ")]
+    assert stages == ["dbt build", "dbt source freshness", "dbt docs generate"]
+    assert {"manifest.json", "run_results.json", "catalog.json", "sources.json"} <= set(done.artifacts)
+    invocations = (await app.graph.invocations(place.access, place.environment.id, None, 20)).items
+    assert "source freshness" in {i.command for i in invocations}  # per-source freshness history kept
+    assert done.graph_version_id is not None
+    node = await app.graph.node_by_unique_id(place.access, done.graph_version_id, f"model.demo_shop.{STAGING}")
+    assert node is not None
+    [detail] = await app.graph.details(place.access, [(done.graph_version_id, node.node_uuid)])
+    assert detail.catalog_columns, "the catalog docs generate wrote gives the model's columns and types"
+
+
+async def test_a_failed_side_step_fails_the_run_there_and_the_steps_after_it_do_not_run(
+    app: Services, place: Place, worker: object
+) -> None:
+    # Before the build, the source's table does not exist yet in this environment's new database: dbt errors.
+    steps = ("source freshness", f"build -s +{STAGING}")
+    job = await app.jobs.create(
+        place.access, place.environment.id, JobDefinition(name="strict", steps=tuple(map(JobStep.parse, steps)))
+    )
+    run = await app.jobs.trigger(place.access, job.id)
+    done = await finished(app, place.scope, run.id)
+
+    assert done.status == RunStatus.FAILED.value
+    assert done.reason == "dbt_error: dbt source freshness failed (exit code 1)"
+    events = await app.runs.events(place.access, run.id, 0, 1000)
+    assert [e.message for e in events if e.kind == "stage" and e.message.startswith("dbt ")] == ["dbt source freshness"]
+    statuses = {n.unique_id: n.status for n in await app.runs.nodes(place.access, [run.id])}
+    assert statuses[f"model.demo_shop.{STAGING}"] == "not_run"  # the build never ran
+
+
+async def test_a_jobs_timeout_is_the_runs_limit(app: Services, place: Place, worker: object) -> None:
+    definition = JobDefinition(name="quick", steps=(JobStep.parse(f"build -s {STAGING}"),), timeout_seconds=120)
+    job = await app.jobs.create(place.access, place.environment.id, definition)
+    run = await app.jobs.trigger(place.access, job.id)
+    done = await finished(app, place.scope, run.id)
+    assert done.limits["timeout_seconds"] == 120  # the worker's own limit is an hour
