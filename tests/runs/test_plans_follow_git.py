@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from dvt.application.access import Access
-from dvt.application.run_records import RunRecord
+from dvt.application.jobs import JobDefinition
+from dvt.application.run_records import RunQuery, RunRecord
 from dvt.application.services import Services
 from dvt.domain.errors import ValidationError
 from dvt.domain.identity import SYSTEM
+from dvt.domain.jobs import AfterOutcome, JobStep
 from dvt.domain.plan.plan import ExecutionPlan, PlanRequest
 from dvt.domain.runs import RunStatus
 from dvt.domain.tenancy import TenantScope
@@ -157,3 +159,24 @@ async def test_a_preview_of_another_branch_plans_its_commit_and_leaves_the_envir
 
     with pytest.raises(ValidationError, match="no-such-branch"):
         await app.plans.create(place.access, place.environment.id, request, ref="no-such-branch")
+
+
+async def test_a_run_failed_in_planning_starts_the_jobs_chained_after_its_job_on_failure(
+    app: Services, tmp_path: Path, worker: object
+) -> None:
+    repo = demo_repo(tmp_path / "shop", {"models/marts/finance/broken.sql": BROKEN_JINJA})
+    place = await unconnected_place(app, repo)
+    load = await app.jobs.create(
+        place.access, place.environment.id, JobDefinition(name="load", steps=(JobStep.parse("build"),))
+    )
+    chained = JobDefinition(
+        name="alert", steps=(JobStep.parse("test"),), after_job_id=load.id, after_outcome=AfterOutcome.FAILURE
+    )
+    alert = await app.jobs.create(place.access, place.environment.id, chained)
+
+    run = await app.jobs.trigger(place.access, load.id)
+    done = await finished(app, place.scope, run.id)
+
+    assert done.status == RunStatus.FAILED.value and (done.reason or "").startswith("parse_failed: ")
+    [followed] = (await app.jobs.runs(place.access, alert.id, RunQuery())).items
+    assert followed.trigger == "job_completion"
