@@ -97,12 +97,12 @@ async def bench(models: int, rounds: int, out: Path) -> None:
     assert first != second
     table = Table(
         f"Planning from git: {models:,} models",
-        ["case", "time", "against dbt parse"],
+        ["case", "time", "cheaper than dbt parse"],
         [
             [f"`dbt parse` of the commit (full, median of {rounds}): baseline", seconds(baseline), "1.0x"],
-            ["first plan of a commit: clone, export, dbt parse, ingest, plan", seconds(cold), ratio(cold, baseline)],
-            [f"plan of the same commit again (median of {rounds})", seconds(cached), ratio(cached, baseline)],
-            ["plan of a new commit changing one model (partial parse)", seconds(partial), ratio(partial, baseline)],
+            ["first plan of a commit: clone, export, dbt parse, ingest, plan", seconds(cold), ratio(baseline, cold)],
+            [f"plan of the same commit again (median of {rounds})", seconds(cached), ratio(baseline, cached)],
+            ["plan of a new commit changing one model (partial parse)", seconds(partial), ratio(baseline, partial)],
         ],
         [
             f"A repeated commit's planning is {baseline / cached:.1f}x cheaper than parsing it "
