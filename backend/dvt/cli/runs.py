@@ -26,14 +26,45 @@ WAIT_POLL_SECONDS = 0.5
 _PLANNING = (RunStatus.QUEUED.value, RunStatus.PLANNING.value)
 
 
-async def _until(built: Services, access: Access, run: RunRecord, reached: Callable[[str], bool]) -> RunRecord:
-    """The run once its status is one `reached` accepts (read every half second)."""
+async def _until(
+    built: Services,
+    access: Access,
+    run: RunRecord,
+    reached: Callable[[str], bool],
+    progress: _ProgressLine | None = None,
+) -> RunRecord:
+    """The run once its status is one `reached` accepts (read every half second), its progress shown meanwhile."""
     while not reached(run.status):
         await asyncio.sleep(WAIT_POLL_SECONDS)
         fetched = await built.runs.run(access, run.id)
         assert fetched is not None
         run = fetched
+        if progress is not None and run.status == RunStatus.RUNNING.value:
+            await progress.show(run)
     return run
+
+
+class _ProgressLine:
+    """`dvt run --wait`'s "N of M nodes · about X s left", printed each time a node finishes."""
+
+    def __init__(self, built: Services, access: Access) -> None:
+        self._built, self._access = built, access
+        self._planned: dict[str, int] | None = None
+        self._last: int | None = None
+
+    async def show(self, run: RunRecord) -> None:
+        from dvt.domain.plan.plan import ExecutionPlan
+        from dvt.domain.runs import run_progress
+
+        if self._planned is None:
+            plan = await self._built.plans.plan(self._access, run.plan_id) if run.plan_id else None
+            items = ExecutionPlan.from_document(plan.document).executed() if plan else ()
+            self._planned = {i.unique_id: i.estimate.p50_ms for i in items}
+        nodes = await self._built.runs.nodes(self._access, [run.id])
+        progress = run_progress(self._planned, {n.unique_id: n.status for n in nodes})
+        if progress.finished != self._last:
+            self._last = progress.finished
+            typer.echo(f"  {progress.text()}")
 
 
 @app.command(name="run")
@@ -84,7 +115,8 @@ def run_command(
                 if not as_json and current.commit_sha:
                     typer.echo(f"run {current.id}: planned from commit {current.commit_sha[:12]}")
                 if wait:
-                    current = await _until(built, access, current, lambda s: RunStatus(s).finished)
+                    shown = None if as_json else _ProgressLine(built, access)
+                    current = await _until(built, access, current, lambda s: RunStatus(s).finished, shown)
                 else:
                     current = await _until(built, access, current, lambda s: s != RunStatus.AWAITING_APPROVAL.value)
             finally:

@@ -102,6 +102,40 @@ class RunStep:
         return cls(command, tuple(document.get("select") or ()), tuple(document.get("exclude") or ()))
 
 
+@dataclass(frozen=True, slots=True)
+class RunProgress:
+    """ "N of M nodes" and an ETA: M is what the plan runs (ephemeral models, compiled into others, excepted)."""
+
+    finished: int
+    total: int
+    eta_seconds: float | None  # the plan's p50 estimates of what is left, added up; None: nothing estimated
+
+    def text(self) -> str:
+        count = f"{self.finished} of {self.total} node{'' if self.total == 1 else 's'}"
+        if self.finished >= self.total or self.eta_seconds is None:
+            return count
+        return f"{count} · about {self.eta_seconds:.0f} s left by the plan's p50 estimates"
+
+
+_UNFINISHED = frozenset({"", "pending", "running"})
+
+
+def run_progress(planned_p50_ms: Mapping[str, int], statuses: Mapping[str, str]) -> RunProgress:
+    """The progress of a run from its plan's nodes (unique id -> p50 ms) and their statuses now. The ETA is the
+    same serial sum as the plan's own estimated total (dbt's threads make it an upper bound), as the SPA shows."""
+    finished = total = left = 0
+    for unique_id, p50 in planned_p50_ms.items():
+        status = statuses.get(unique_id, "")
+        if status == "ephemeral":
+            continue
+        total += 1
+        if status in _UNFINISHED:
+            left += p50
+        else:
+            finished += 1
+    return RunProgress(finished, total, left / 1000 if planned_p50_ms else None)
+
+
 class FailureReason(StrEnum):
     DBT_ERROR = "dbt_error"  # dbt finished with errors
     WORKER_LOST = "worker_lost"  # the worker running it stopped sending heartbeats
