@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import signal
+import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -42,6 +43,21 @@ async def _until(
         if progress is not None and run.status == RunStatus.RUNNING.value:
             await progress.show(run)
     return run
+
+
+async def _approved(built: Services, access: Access, run_id: uuid.UUID, as_json: bool) -> RunRecord:
+    """The run, its plan approved by the CLI's identity if it was waiting for approval."""
+    current = await built.runs.run(access, run_id)
+    assert current is not None
+    if current.status == RunStatus.AWAITING_APPROVAL.value and current.plan_id:
+        plan = await built.plans.plan(access, current.plan_id)
+        assert plan is not None
+        await built.plans.approve(access, plan.id, plan.fingerprint)
+        if not as_json:
+            typer.echo(f"plan {plan.id} approved")
+        current = await built.runs.run(access, run_id)
+        assert current is not None
+    return current
 
 
 class _ProgressLine:
@@ -101,24 +117,22 @@ def run_command(
                 typer.echo(f"run {started.id}: {started.status} ({started.reason or 'queued'})")
             if not wait and not approve:
                 return started, []
+            if not wait:  # --approve alone: plan it here (a worker elsewhere may be first: one of us wins), approve
+                if started.status == RunStatus.PLANNING.value and started.plan_id is None:
+                    await built.run_planner.plan(access.scope.tenant_id, started.id)
+                current = await _approved(built, access, started.id, as_json)
+                return current, []
             # Planning and running are a worker's: this process runs one meanwhile unless workers run elsewhere.
             worker = run_worker(settings, built) if settings.embedded_worker else None
             working = asyncio.create_task(worker.run()) if worker else None
             try:
                 current = await _until(built, access, started, lambda s: s not in _PLANNING)
-                if approve and current.status == RunStatus.AWAITING_APPROVAL.value and current.plan_id:
-                    plan = await built.plans.plan(access, current.plan_id)
-                    assert plan is not None
-                    await built.plans.approve(access, plan.id, plan.fingerprint)
-                    if not as_json:
-                        typer.echo(f"plan {plan.id} approved")
+                if approve:
+                    current = await _approved(built, access, current.id, as_json)
                 if not as_json and current.commit_sha:
                     typer.echo(f"run {current.id}: planned from commit {current.commit_sha[:12]}")
-                if wait:
-                    shown = None if as_json else _ProgressLine(built, access)
-                    current = await _until(built, access, current, lambda s: RunStatus(s).finished, shown)
-                else:
-                    current = await _until(built, access, current, lambda s: s != RunStatus.AWAITING_APPROVAL.value)
+                shown = None if as_json else _ProgressLine(built, access)
+                current = await _until(built, access, current, lambda s: RunStatus(s).finished, shown)
             finally:
                 if worker is not None and working is not None:
                     worker.stop()
