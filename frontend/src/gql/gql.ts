@@ -29,6 +29,17 @@ type Documents = {
     "\n  query LatestRunStatus($environmentId: ID!) {\n    runs(environmentId: $environmentId, first: 1) {\n      nodes {\n        id\n        status\n        createdAt\n        nodes {\n          uniqueId\n          status\n          statusText\n          actualCost\n          estimatedCost\n          executionTime\n        }\n      }\n    }\n  }\n": typeof types.LatestRunStatusDocument,
     "\n  query CanvasState($projectId: ID!) {\n    canvasState(projectId: $projectId) {\n      revision\n      state\n      updatedAt\n    }\n  }\n": typeof types.CanvasStateDocument,
     "\n  mutation SaveCanvasState($input: SaveCanvasStateInput!) {\n    saveCanvasState(input: $input) {\n      __typename\n      ... on CanvasState {\n        revision\n        state\n        updatedAt\n      }\n      ... on CanvasConflictError {\n        message\n        current {\n          revision\n          state\n          updatedAt\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.SaveCanvasStateDocument,
+    "\n  fragment JobFields on Job {\n    id\n    name\n    paused\n    cron\n    timezone\n    nextFireAt\n    timeoutSeconds\n    overlap\n    misfire\n    afterOutcome\n    afterJob {\n      id\n      name\n    }\n    steps {\n      commandLine\n    }\n  }\n": typeof types.JobFieldsFragmentDoc,
+    "\n  query EnvironmentJobs($environmentId: ID!) {\n    jobs(environmentId: $environmentId) {\n      ...JobFields\n      runs(first: 1) {\n        nodes {\n          id\n          number\n          status\n        }\n      }\n    }\n  }\n": typeof types.EnvironmentJobsDocument,
+    "\n  query JobDetail($id: ID!) {\n    job(id: $id) {\n      ...JobFields\n      createdBy\n      createdAt\n      updatedAt\n      nextFires(count: 5)\n      fires(first: 20) {\n        fireAt\n        trigger\n        outcome\n        reason\n        createdAt\n        run {\n          id\n          number\n          status\n        }\n      }\n      runs(first: 20) {\n        nodes {\n          id\n          number\n          status\n          trigger\n          commitSha\n          createdAt\n          durationSeconds\n        }\n      }\n    }\n  }\n": typeof types.JobDetailDocument,
+    "\n  query SchedulePreview($cron: String!, $timezone: String!) {\n    schedulePreview(cron: $cron, timezone: $timezone, count: 5) {\n      __typename\n      ... on SchedulePreview {\n        fires\n      }\n      ... on ValidationError {\n        message\n      }\n    }\n  }\n": typeof types.SchedulePreviewDocument,
+    "\n  fragment JobOutcome on JobResult {\n    __typename\n    ... on Job {\n      id\n      name\n    }\n    ... on Error {\n      message\n    }\n  }\n": typeof types.JobOutcomeFragmentDoc,
+    "\n  mutation CreateJob($input: CreateJobInput!) {\n    createJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": typeof types.CreateJobDocument,
+    "\n  mutation UpdateJob($input: UpdateJobInput!) {\n    updateJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": typeof types.UpdateJobDocument,
+    "\n  mutation DeleteJob($input: JobInput!) {\n    deleteJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": typeof types.DeleteJobDocument,
+    "\n  mutation PauseJob($input: JobInput!) {\n    pauseJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": typeof types.PauseJobDocument,
+    "\n  mutation ResumeJob($input: JobInput!) {\n    resumeJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": typeof types.ResumeJobDocument,
+    "\n  mutation TriggerJob($input: JobInput!) {\n    triggerJob(input: $input) {\n      ...RunOutcome\n    }\n  }\n": typeof types.TriggerJobDocument,
     "\n  query EnvironmentPlans($environmentId: ID!) {\n    node(id: $environmentId) {\n      ... on Environment {\n        plans(first: 50) {\n          nodes {\n            id\n            status\n            createdByName\n            createdAt\n            decidedByName\n            totals {\n              run\n              skip\n              partial\n              p50Cost\n            }\n            approvalsRequired {\n              role\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.EnvironmentPlansDocument,
     "\n  fragment PlanOutcome on PlanResult {\n    __typename\n    ... on Plan {\n      id\n      status\n    }\n    ... on Error {\n      message\n    }\n  }\n": typeof types.PlanOutcomeFragmentDoc,
     "\n  mutation CreatePlan($input: CreatePlanInput!) {\n    createPlan(input: $input) {\n      ...PlanOutcome\n    }\n  }\n": typeof types.CreatePlanDocument,
@@ -79,6 +90,17 @@ const documents: Documents = {
     "\n  query LatestRunStatus($environmentId: ID!) {\n    runs(environmentId: $environmentId, first: 1) {\n      nodes {\n        id\n        status\n        createdAt\n        nodes {\n          uniqueId\n          status\n          statusText\n          actualCost\n          estimatedCost\n          executionTime\n        }\n      }\n    }\n  }\n": types.LatestRunStatusDocument,
     "\n  query CanvasState($projectId: ID!) {\n    canvasState(projectId: $projectId) {\n      revision\n      state\n      updatedAt\n    }\n  }\n": types.CanvasStateDocument,
     "\n  mutation SaveCanvasState($input: SaveCanvasStateInput!) {\n    saveCanvasState(input: $input) {\n      __typename\n      ... on CanvasState {\n        revision\n        state\n        updatedAt\n      }\n      ... on CanvasConflictError {\n        message\n        current {\n          revision\n          state\n          updatedAt\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.SaveCanvasStateDocument,
+    "\n  fragment JobFields on Job {\n    id\n    name\n    paused\n    cron\n    timezone\n    nextFireAt\n    timeoutSeconds\n    overlap\n    misfire\n    afterOutcome\n    afterJob {\n      id\n      name\n    }\n    steps {\n      commandLine\n    }\n  }\n": types.JobFieldsFragmentDoc,
+    "\n  query EnvironmentJobs($environmentId: ID!) {\n    jobs(environmentId: $environmentId) {\n      ...JobFields\n      runs(first: 1) {\n        nodes {\n          id\n          number\n          status\n        }\n      }\n    }\n  }\n": types.EnvironmentJobsDocument,
+    "\n  query JobDetail($id: ID!) {\n    job(id: $id) {\n      ...JobFields\n      createdBy\n      createdAt\n      updatedAt\n      nextFires(count: 5)\n      fires(first: 20) {\n        fireAt\n        trigger\n        outcome\n        reason\n        createdAt\n        run {\n          id\n          number\n          status\n        }\n      }\n      runs(first: 20) {\n        nodes {\n          id\n          number\n          status\n          trigger\n          commitSha\n          createdAt\n          durationSeconds\n        }\n      }\n    }\n  }\n": types.JobDetailDocument,
+    "\n  query SchedulePreview($cron: String!, $timezone: String!) {\n    schedulePreview(cron: $cron, timezone: $timezone, count: 5) {\n      __typename\n      ... on SchedulePreview {\n        fires\n      }\n      ... on ValidationError {\n        message\n      }\n    }\n  }\n": types.SchedulePreviewDocument,
+    "\n  fragment JobOutcome on JobResult {\n    __typename\n    ... on Job {\n      id\n      name\n    }\n    ... on Error {\n      message\n    }\n  }\n": types.JobOutcomeFragmentDoc,
+    "\n  mutation CreateJob($input: CreateJobInput!) {\n    createJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": types.CreateJobDocument,
+    "\n  mutation UpdateJob($input: UpdateJobInput!) {\n    updateJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": types.UpdateJobDocument,
+    "\n  mutation DeleteJob($input: JobInput!) {\n    deleteJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": types.DeleteJobDocument,
+    "\n  mutation PauseJob($input: JobInput!) {\n    pauseJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": types.PauseJobDocument,
+    "\n  mutation ResumeJob($input: JobInput!) {\n    resumeJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n": types.ResumeJobDocument,
+    "\n  mutation TriggerJob($input: JobInput!) {\n    triggerJob(input: $input) {\n      ...RunOutcome\n    }\n  }\n": types.TriggerJobDocument,
     "\n  query EnvironmentPlans($environmentId: ID!) {\n    node(id: $environmentId) {\n      ... on Environment {\n        plans(first: 50) {\n          nodes {\n            id\n            status\n            createdByName\n            createdAt\n            decidedByName\n            totals {\n              run\n              skip\n              partial\n              p50Cost\n            }\n            approvalsRequired {\n              role\n            }\n          }\n        }\n      }\n    }\n  }\n": types.EnvironmentPlansDocument,
     "\n  fragment PlanOutcome on PlanResult {\n    __typename\n    ... on Plan {\n      id\n      status\n    }\n    ... on Error {\n      message\n    }\n  }\n": types.PlanOutcomeFragmentDoc,
     "\n  mutation CreatePlan($input: CreatePlanInput!) {\n    createPlan(input: $input) {\n      ...PlanOutcome\n    }\n  }\n": types.CreatePlanDocument,
@@ -171,6 +193,50 @@ export function graphql(source: "\n  query CanvasState($projectId: ID!) {\n    c
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SaveCanvasState($input: SaveCanvasStateInput!) {\n    saveCanvasState(input: $input) {\n      __typename\n      ... on CanvasState {\n        revision\n        state\n        updatedAt\n      }\n      ... on CanvasConflictError {\n        message\n        current {\n          revision\n          state\n          updatedAt\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').SaveCanvasStateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment JobFields on Job {\n    id\n    name\n    paused\n    cron\n    timezone\n    nextFireAt\n    timeoutSeconds\n    overlap\n    misfire\n    afterOutcome\n    afterJob {\n      id\n      name\n    }\n    steps {\n      commandLine\n    }\n  }\n"): typeof import('./graphql').JobFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EnvironmentJobs($environmentId: ID!) {\n    jobs(environmentId: $environmentId) {\n      ...JobFields\n      runs(first: 1) {\n        nodes {\n          id\n          number\n          status\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').EnvironmentJobsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query JobDetail($id: ID!) {\n    job(id: $id) {\n      ...JobFields\n      createdBy\n      createdAt\n      updatedAt\n      nextFires(count: 5)\n      fires(first: 20) {\n        fireAt\n        trigger\n        outcome\n        reason\n        createdAt\n        run {\n          id\n          number\n          status\n        }\n      }\n      runs(first: 20) {\n        nodes {\n          id\n          number\n          status\n          trigger\n          commitSha\n          createdAt\n          durationSeconds\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').JobDetailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SchedulePreview($cron: String!, $timezone: String!) {\n    schedulePreview(cron: $cron, timezone: $timezone, count: 5) {\n      __typename\n      ... on SchedulePreview {\n        fires\n      }\n      ... on ValidationError {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql').SchedulePreviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment JobOutcome on JobResult {\n    __typename\n    ... on Job {\n      id\n      name\n    }\n    ... on Error {\n      message\n    }\n  }\n"): typeof import('./graphql').JobOutcomeFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateJob($input: CreateJobInput!) {\n    createJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n"): typeof import('./graphql').CreateJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateJob($input: UpdateJobInput!) {\n    updateJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n"): typeof import('./graphql').UpdateJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteJob($input: JobInput!) {\n    deleteJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n"): typeof import('./graphql').DeleteJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseJob($input: JobInput!) {\n    pauseJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n"): typeof import('./graphql').PauseJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeJob($input: JobInput!) {\n    resumeJob(input: $input) {\n      ...JobOutcome\n    }\n  }\n"): typeof import('./graphql').ResumeJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TriggerJob($input: JobInput!) {\n    triggerJob(input: $input) {\n      ...RunOutcome\n    }\n  }\n"): typeof import('./graphql').TriggerJobDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
