@@ -658,7 +658,7 @@ export type RunDetailQueryVariables = Exact<{
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, commitSha: string | null, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, nodeCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
+export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, commitSha: string | null, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, nodeCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, job: { id: string, name: string } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
 
 export type RunNodesQueryVariables = Exact<{
   id: string | number;
@@ -668,6 +668,15 @@ export type RunNodesQueryVariables = Exact<{
 
 
 export type RunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: NodeStatus, statusText: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
+
+export type RunPlanEstimatesQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  offset: number;
+}>;
+
+
+export type RunPlanEstimatesQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: PlanAction, estimate: { p50Ms: number } }> } | null };
 
 export type RunLogsSubscriptionVariables = Exact<{
   runId: string | number;
@@ -1723,6 +1732,10 @@ export const RunDetailDocument = new TypedDocumentString(`
       id
       status
     }
+    job {
+      id
+      name
+    }
     retryOf {
       id
     }
@@ -1762,6 +1775,20 @@ export const RunNodesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RunNodesQuery, RunNodesQueryVariables>;
+export const RunPlanEstimatesDocument = new TypedDocumentString(`
+    query RunPlanEstimates($id: ID!, $first: Int!, $offset: Int!) {
+  plan(id: $id) {
+    id
+    items(first: $first, offset: $offset) {
+      uniqueId
+      action
+      estimate {
+        p50Ms
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunPlanEstimatesQuery, RunPlanEstimatesQueryVariables>;
 export const RunLogsDocument = new TypedDocumentString(`
     subscription RunLogs($runId: ID!, $after: Int!) {
   runLogs(runId: $runId, after: $after) {
