@@ -152,8 +152,8 @@ export default function JobPage() {
         <dt>Timeout</dt>
         <dd>{duration(j.timeoutSeconds)}</dd>
         <dt>Defined</dt>
-        <dd>
-          {when(j.createdAt)} by {j.createdBy}; changed {when(j.updatedAt)}
+        <dd title={`by ${j.createdBy}`}>
+          {when(j.createdAt)}; changed {when(j.updatedAt)}
         </dd>
       </dl>
       <section>
