@@ -71,6 +71,10 @@ export const RunsQuery = graphql(`
         estimatedCost
         actualCost
         regressions
+        job {
+          id
+          name
+        }
       }
       pageInfo {
         hasNextPage
