@@ -61,7 +61,9 @@ export default function RunDetailPage() {
   const runIds = useMemo(() => new Set(nodes.nodes.map((n) => n.uniqueId)), [nodes.nodes]);
   const estimates = usePlannedEstimates(run.data?.plan?.id);
   const startedAt = useMemo(() => new Map(bars.map((b) => [b.uniqueId, b.start])), [bars]);
-  const progress = useMemo(() => progressOf(estimates.planned, statuses, startedAt, now), [estimates.planned, statuses, startedAt, now]);
+  // The run's nodes bound M once they are all in and there are any (a run is given its nodes at dispatch).
+  const dispatched = nodes.complete && runIds.size > 0 ? runIds : null;
+  const progress = useMemo(() => progressOf(estimates.planned, statuses, startedAt, now, dispatched), [estimates.planned, statuses, startedAt, now, dispatched]);
 
   // Made once per set of statuses and currency: new columns would make the table read every row again.
   const nodeColumns = useMemo<Column<RunNode>[]>(

@@ -44,6 +44,12 @@ describe("a run's progress", () => {
     expect(progressOf(new Map([["model.a", 10]]), statuses, new Map(), NOW)).toEqual({ finished: 1, total: 1, etaSeconds: 0 });
   });
 
+  it("once the run's nodes are known, waits only for the planned ones it was given", () => {
+    const dispatched = new Set(["model.a", "model.c", "exposure.x"]);
+    const statuses = new Map([["model.a", "success"]]);
+    expect(progressOf(planned, statuses, new Map(), NOW, dispatched)).toEqual({ finished: 1, total: 2, etaSeconds: 6 });
+  });
+
   it("has no ETA without estimates, and says it in words", () => {
     expect(progressOf(new Map(), new Map(), new Map(), NOW)).toEqual({ finished: 0, total: 0, etaSeconds: null });
     const seconds = (s: number) => `${s} s`;

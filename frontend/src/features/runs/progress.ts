@@ -19,19 +19,22 @@ export interface Progress {
  * @param statuses each node's status word, as the run's nodes and its live events say
  * @param startedAt when each node that has started did, in ms since the epoch
  * @param now the clock, in ms since the epoch
+ * @param dispatched the run's own nodes once all are read (fixed at dispatch), else null: a planned node the
+ *   run was not given is not waited for
  */
 export function progressOf(
   planned: ReadonlyMap<string, number>,
   statuses: ReadonlyMap<string, string>,
   startedAt: ReadonlyMap<string, number>,
   now: number,
+  dispatched: ReadonlySet<string> | null = null,
 ): Progress {
   let total = 0;
   let finished = 0;
   let leftMs = 0;
   for (const [uniqueId, p50Ms] of planned) {
     const status = statuses.get(uniqueId) ?? "";
-    if (status === "ephemeral") continue;
+    if (status === "ephemeral" || (dispatched && !dispatched.has(uniqueId))) continue;
     total += 1;
     if (!UNFINISHED.has(status)) {
       finished += 1;
