@@ -175,6 +175,12 @@ try {
     await page.locator("h1 .badge", { hasText: /^(success|warning|failed)$/ }).waitFor({ timeout: RUN_SECONDS * 1000 });
     const status = await page.locator("h1 .badge").first().textContent();
     need(status === "success", `the run ended ${status}`);
+    // Progress: every node the plan runs has finished ("N of N nodes").
+    await page.waitForFunction(() => {
+      const shown = document.querySelector('[aria-label="progress"]');
+      return shown && Number(shown.getAttribute("data-total")) >= 3 && shown.getAttribute("data-finished") === shown.getAttribute("data-total");
+    });
+    need(/^\d+ of \d+ nodes$/.test((await page.locator('[aria-label="progress"] span').textContent()) ?? ""), "progress is not in words");
     // Named as people name it: its number in the environment, and who started it by name, not by id.
     await page.locator("h1", { hasText: /^Run #\d+/ }).waitFor();
     const facts = await page.locator("dl.facts").textContent();
@@ -306,6 +312,43 @@ try {
     await page.locator(".kbar-item.active", { hasText: "fct_orders" }).waitFor();
     await page.keyboard.press("Enter");
     await page.getByText("Focused on model.demo_shop.fct_orders").waitFor();
+  });
+
+  await step("jobs: define a scheduled job (five fires previewed), trigger it, its run shows job and trigger", async () => {
+    await page.getByRole("link", { name: "Jobs", exact: true }).click();
+    await page.getByText("No jobs yet: define one below.").waitFor();
+    const form = page.getByRole("form", { name: "job" });
+    await form.getByLabel("Name").fill("nightly");
+    await form.getByLabel("Step (a dbt command line)").fill("build -s stg_orders+\ntest");
+    // The server's cron library refuses what the form's shape check lets through, before saving.
+    await form.getByLabel("Schedule (cron)").fill("61 2 * * *");
+    await form.getByRole("alert").filter({ hasText: /61/ }).waitFor();
+    await form.getByLabel("Schedule (cron)").fill("30 2 * * *");
+    await form.getByLabel("Time zone").fill("Europe/Berlin");
+    await page.waitForFunction(() => document.querySelectorAll('[aria-label="schedule preview"] li').length === 5);
+    need((await form.locator('[aria-label="schedule preview"] li').first().textContent())?.includes("Europe/Berlin"), "the fires are not shown in the job's zone");
+    // Two steps: the server's refusal shows next to the form, nothing is saved.
+    await form.getByRole("button", { name: "Create job" }).click();
+    await form.getByRole("alert").filter({ hasText: "multi-step jobs are not supported yet" }).waitFor();
+    need((await page.locator('table[aria-label="jobs"] tbody tr', { hasText: "nightly" }).count()) === 0, "a refused job was saved");
+    await form.getByLabel("Step (a dbt command line)").fill("build -s stg_orders+");
+    await form.getByRole("button", { name: "Create job" }).click();
+    await page.waitForURL(/\/jobs\/.+/);
+    await page.getByRole("heading", { name: /^Job nightly/ }).waitFor();
+    need((await page.locator('ol[aria-label="next fires"] li').count()) === 5, "the job page does not list five next fires");
+    await page.getByText("30 2 * * * (Europe/Berlin)").first().waitFor();
+    await shot("jobs");
+    await page.getByRole("button", { name: "Trigger now" }).click();
+    await page.getByRole("link", { name: "open its run" }).click();
+    await page.waitForURL(/\/runs\/.+/);
+    await page.locator("dl.facts").getByRole("link", { name: "nightly", exact: true }).waitFor();
+    // Triggered by a person in the browser: a manual run.
+    await page.locator("dl.facts dd", { hasText: /^manual \// }).waitFor();
+    // The list shows it with its schedule and its run.
+    await page.getByRole("link", { name: "Jobs", exact: true }).click();
+    const row = page.locator('table[aria-label="jobs"] tbody tr', { hasText: "nightly" });
+    await row.getByText("30 2 * * * (Europe/Berlin)").waitFor();
+    await row.getByRole("link", { name: /^#\d+/ }).waitFor();
   });
 
   need(problems.length === 0, `the page reported errors:\n${problems.join("\n")}`);

@@ -77,7 +77,7 @@ async def test_every_view_in_chromium(app: Services, server: str, node: str, tmp
         "DVT_MANIFEST": str(manifest),
     }
     await _browse(node, "e2e/spa.e2e.mjs", env)
-    for view in ("login", "dashboard", "graph", "plan", "run", "runs", "artifacts", "diff", "docs", "settings"):
+    for view in ("login", "dashboard", "graph", "plan", "run", "runs", "artifacts", "diff", "docs", "settings", "jobs"):
         assert (screenshots / f"{view}.png").exists(), f"no screenshot of {view}"
 
 

@@ -3,6 +3,7 @@ import { createBrowserRouter, Navigate, type LoaderFunctionArgs, type Params } f
 import { docsListQuery } from "../features/docs/api";
 import { planItemsQuery, planQuery } from "../features/plans/api";
 import { runNodesQuery, runQuery } from "../features/runs/api";
+import { jobQuery } from "../features/jobs/api";
 import { currentSession } from "../lib/auth";
 import { queryClient } from "./queryClient";
 import { Loading } from "../components/States";
@@ -17,6 +18,8 @@ const GraphPage = lazy(() => import("../features/graph/GraphPage"));
 const PlansPage = lazy(() => import("../features/plans/PlansPage"));
 const PlanPage = lazy(() => import("../features/plans/PlanPage"));
 const RunDetailPage = lazy(() => import("../features/runs/RunDetailPage"));
+const JobsPage = lazy(() => import("../features/jobs/JobsPage"));
+const JobPage = lazy(() => import("../features/jobs/JobPage"));
 const ArtifactsPage = lazy(() => import("../features/artifacts/ArtifactsPage"));
 const DiffPage = lazy(() => import("../features/diff/DiffPage"));
 const DocsPage = lazy(() => import("../features/docs/DocsPage"));
@@ -55,6 +58,8 @@ export const router = createBrowserRouter([
         loader: prefetch(({ runId = "" }) => Promise.all([queryClient.prefetchQuery(runQuery(runId)), queryClient.prefetchInfiniteQuery(runNodesQuery(runId))])),
         element: later(<RunDetailPage />),
       },
+      { path: "jobs", element: later(<JobsPage />) },
+      { path: "jobs/:jobId", loader: prefetch(({ jobId = "" }) => queryClient.prefetchQuery(jobQuery(jobId))), element: later(<JobPage />) },
       { path: "artifacts", element: later(<ArtifactsPage />) },
       { path: "diff", element: later(<DiffPage />) },
       { path: "docs", loader: prefetchDocs, element: later(<DocsPage />) },

@@ -4,6 +4,7 @@ export const VIEWS: readonly { path: string; label: string; title: string }[] = 
   { path: "graph", label: "Graph", title: "Graph workspace" },
   { path: "plans", label: "Plans", title: "Plans" },
   { path: "runs", label: "Runs", title: "Runs" },
+  { path: "jobs", label: "Jobs", title: "Jobs" },
   { path: "artifacts", label: "Artifacts", title: "Artifacts" },
   { path: "diff", label: "Diff", title: "Diff" },
   { path: "docs", label: "Docs", title: "Docs" },

@@ -39,6 +39,24 @@ export type CreateEnvironmentInput = {
   slug: string;
 };
 
+export type CreateJobInput = {
+  /** Run after this job's runs */
+  afterJobId?: string | number | null | undefined;
+  afterOutcome?: JobAfterOutcome | null | undefined;
+  /** Five cron fields; with `timezone` */
+  cron?: string | null | undefined;
+  environmentId: string | number;
+  misfire?: JobMisfirePolicy | null | undefined;
+  name: string;
+  overlap?: JobOverlapPolicy | null | undefined;
+  paused?: boolean;
+  /** Each a dbt command line: `build -s tag:daily --exclude x --full-refresh` (one step in this phase) */
+  steps: Array<string>;
+  timeoutSeconds?: number | null | undefined;
+  /** An IANA time zone (default UTC) */
+  timezone?: string | null | undefined;
+};
+
 export type CreatePlanInput = {
   environmentId: string | number;
   exclude?: Array<string> | null | undefined;
@@ -95,6 +113,35 @@ export type IngestArtifactsInput = {
   files: Array<File>;
   project: string;
 };
+
+/** On which outcome of the upstream job's run */
+export type JobAfterOutcome =
+  | 'ALWAYS'
+  | 'FAILURE'
+  | 'SUCCESS';
+
+/** What became of one fire of a job */
+export type JobFireOutcome =
+  | 'FAILED'
+  | 'MISSED'
+  | 'SKIPPED'
+  | 'TRIGGERED'
+  | 'WAITING';
+
+export type JobInput = {
+  jobId: string | number;
+};
+
+/** Fires missed while no DVT process was up */
+export type JobMisfirePolicy =
+  | 'RUN_ONCE'
+  | 'SKIP';
+
+/** What a fire does while the job's run is active */
+export type JobOverlapPolicy =
+  | 'CANCEL'
+  | 'QUEUE'
+  | 'SKIP';
 
 export type NodeFilterInput = {
   packages?: Array<string> | null | undefined;
@@ -239,6 +286,24 @@ export type TriggerRunInput = {
   vars?: unknown;
 };
 
+export type UpdateJobInput = {
+  afterJobId?: string | number | null | undefined;
+  afterOutcome?: JobAfterOutcome | null | undefined;
+  /** Stop running after another job */
+  clearAfter?: boolean;
+  /** Remove the schedule */
+  clearSchedule?: boolean;
+  cron?: string | null | undefined;
+  jobId: string | number;
+  misfire?: JobMisfirePolicy | null | undefined;
+  name?: string | null | undefined;
+  overlap?: JobOverlapPolicy | null | undefined;
+  /** Each a dbt command line: `build -s tag:daily --exclude x --full-refresh` (one step in this phase) */
+  steps?: Array<string> | null | undefined;
+  timeoutSeconds?: number | null | undefined;
+  timezone?: string | null | undefined;
+};
+
 export type PaletteRecentQueryVariables = Exact<{
   environmentId: string | number;
 }>;
@@ -362,6 +427,130 @@ export type SaveCanvasStateMutation = { saveCanvasState:
     | { __typename: 'ValidationError', message: string }
    };
 
+export type JobFieldsFragment = { id: string, name: string, paused: boolean, cron: string | null, timezone: string | null, nextFireAt: string | null, timeoutSeconds: number, overlap: JobOverlapPolicy, misfire: JobMisfirePolicy, afterOutcome: JobAfterOutcome | null, afterJob: { id: string, name: string } | null, steps: Array<{ commandLine: string }> };
+
+export type EnvironmentJobsQueryVariables = Exact<{
+  environmentId: string | number;
+}>;
+
+
+export type EnvironmentJobsQuery = { jobs: Array<{ id: string, name: string, paused: boolean, cron: string | null, timezone: string | null, nextFireAt: string | null, timeoutSeconds: number, overlap: JobOverlapPolicy, misfire: JobMisfirePolicy, afterOutcome: JobAfterOutcome | null, runs: { nodes: Array<{ id: string, number: number, status: RunStatus }> }, afterJob: { id: string, name: string } | null, steps: Array<{ commandLine: string }> }> };
+
+export type JobDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobDetailQuery = { job: { createdBy: string, createdAt: string | null, updatedAt: string | null, nextFires: Array<string>, id: string, name: string, paused: boolean, cron: string | null, timezone: string | null, nextFireAt: string | null, timeoutSeconds: number, overlap: JobOverlapPolicy, misfire: JobMisfirePolicy, afterOutcome: JobAfterOutcome | null, fires: Array<{ fireAt: string, trigger: RunTrigger, outcome: JobFireOutcome, reason: string | null, createdAt: string | null, run: { id: string, number: number, status: RunStatus } | null }>, runs: { nodes: Array<{ id: string, number: number, status: RunStatus, trigger: RunTrigger, commitSha: string | null, createdAt: string | null, durationSeconds: number | null }> }, afterJob: { id: string, name: string } | null, steps: Array<{ commandLine: string }> } | null };
+
+export type SchedulePreviewQueryVariables = Exact<{
+  cron: string;
+  timezone: string;
+}>;
+
+
+export type SchedulePreviewQuery = { schedulePreview:
+    | { __typename: 'SchedulePreview', fires: Array<string> }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+type JobOutcome_ConflictError_Fragment = { __typename: 'ConflictError', message: string };
+
+type JobOutcome_Job_Fragment = { __typename: 'Job', id: string, name: string };
+
+type JobOutcome_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type JobOutcome_PermissionDeniedError_Fragment = { __typename: 'PermissionDeniedError', message: string };
+
+type JobOutcome_ValidationError_Fragment = { __typename: 'ValidationError', message: string };
+
+export type JobOutcomeFragment =
+  | JobOutcome_ConflictError_Fragment
+  | JobOutcome_Job_Fragment
+  | JobOutcome_NotFoundError_Fragment
+  | JobOutcome_PermissionDeniedError_Fragment
+  | JobOutcome_ValidationError_Fragment
+;
+
+export type CreateJobMutationVariables = Exact<{
+  input: CreateJobInput;
+}>;
+
+
+export type CreateJobMutation = { createJob:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'Job', id: string, name: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type UpdateJobMutationVariables = Exact<{
+  input: UpdateJobInput;
+}>;
+
+
+export type UpdateJobMutation = { updateJob:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'Job', id: string, name: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type DeleteJobMutationVariables = Exact<{
+  input: JobInput;
+}>;
+
+
+export type DeleteJobMutation = { deleteJob:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'Job', id: string, name: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type PauseJobMutationVariables = Exact<{
+  input: JobInput;
+}>;
+
+
+export type PauseJobMutation = { pauseJob:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'Job', id: string, name: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type ResumeJobMutationVariables = Exact<{
+  input: JobInput;
+}>;
+
+
+export type ResumeJobMutation = { resumeJob:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'Job', id: string, name: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type TriggerJobMutationVariables = Exact<{
+  input: JobInput;
+}>;
+
+
+export type TriggerJobMutation = { triggerJob:
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PermissionDeniedError', message: string }
+    | { __typename: 'QuotaExceededError', message: string }
+    | { __typename: 'Run', id: string, status: RunStatus }
+    | { __typename: 'ValidationError', message: string }
+   };
+
 export type EnvironmentPlansQueryVariables = Exact<{
   environmentId: string | number;
 }>;
@@ -462,14 +651,14 @@ export type RunsQueryVariables = Exact<{
 }>;
 
 
-export type RunsQuery = { runs: { nodes: Array<{ id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, createdAt: string | null, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type RunsQuery = { runs: { nodes: Array<{ id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, createdAt: string | null, startedAt: string | null, finishedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, job: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type RunDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, commitSha: string | null, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, nodeCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
+export type RunDetailQuery = { run: { id: string, number: number, status: RunStatus, reason: string | null, trigger: RunTrigger, actor: string, actorName: string, attempt: number, traceId: string, commitSha: string | null, worker: string | null, exitCode: number | null, createdAt: string | null, startedAt: string | null, finishedAt: string | null, cancelRequestedAt: string | null, durationSeconds: number | null, queueWaitSeconds: number | null, estimatedCost: number | null, actualCost: number | null, regressions: number, artifacts: unknown, eventCount: number, nodeCount: number, limits: unknown, plan: { id: string, status: PlanStatus } | null, job: { id: string, name: string } | null, retryOf: { id: string } | null, graphVersion: { id: string, sequence: number, artifacts: Array<{ id: string, kind: string, schemaVersion: string, dbtVersion: string | null, sizeBytes: number, fileName: string, downloadPath: string }> } | null } | null };
 
 export type RunNodesQueryVariables = Exact<{
   id: string | number;
@@ -479,6 +668,15 @@ export type RunNodesQueryVariables = Exact<{
 
 
 export type RunNodesQuery = { run: { id: string, nodes: Array<{ uniqueId: string, status: NodeStatus, statusText: string, startedAt: string | null, finishedAt: string | null, executionTime: number | null, rowsAffected: number | null, message: string | null, estimatedCost: number | null, actualCost: number | null, regression: boolean }> } | null };
+
+export type RunPlanEstimatesQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  offset: number;
+}>;
+
+
+export type RunPlanEstimatesQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: PlanAction, estimate: { p50Ms: number } }> } | null };
 
 export type RunLogsSubscriptionVariables = Exact<{
   runId: string | number;
@@ -756,6 +954,39 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const JobFieldsFragmentDoc = new TypedDocumentString(`
+    fragment JobFields on Job {
+  id
+  name
+  paused
+  cron
+  timezone
+  nextFireAt
+  timeoutSeconds
+  overlap
+  misfire
+  afterOutcome
+  afterJob {
+    id
+    name
+  }
+  steps {
+    commandLine
+  }
+}
+    `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
+export const JobOutcomeFragmentDoc = new TypedDocumentString(`
+    fragment JobOutcome on JobResult {
+  __typename
+  ... on Job {
+    id
+    name
+  }
+  ... on Error {
+    message
+  }
+}
+    `, {"fragmentName":"JobOutcome"}) as unknown as TypedDocumentString<JobOutcomeFragment, unknown>;
 export const PlanOutcomeFragmentDoc = new TypedDocumentString(`
     fragment PlanOutcome on PlanResult {
   __typename
@@ -1095,6 +1326,199 @@ export const SaveCanvasStateDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SaveCanvasStateMutation, SaveCanvasStateMutationVariables>;
+export const EnvironmentJobsDocument = new TypedDocumentString(`
+    query EnvironmentJobs($environmentId: ID!) {
+  jobs(environmentId: $environmentId) {
+    ...JobFields
+    runs(first: 1) {
+      nodes {
+        id
+        number
+        status
+      }
+    }
+  }
+}
+    fragment JobFields on Job {
+  id
+  name
+  paused
+  cron
+  timezone
+  nextFireAt
+  timeoutSeconds
+  overlap
+  misfire
+  afterOutcome
+  afterJob {
+    id
+    name
+  }
+  steps {
+    commandLine
+  }
+}`) as unknown as TypedDocumentString<EnvironmentJobsQuery, EnvironmentJobsQueryVariables>;
+export const JobDetailDocument = new TypedDocumentString(`
+    query JobDetail($id: ID!) {
+  job(id: $id) {
+    ...JobFields
+    createdBy
+    createdAt
+    updatedAt
+    nextFires(count: 5)
+    fires(first: 20) {
+      fireAt
+      trigger
+      outcome
+      reason
+      createdAt
+      run {
+        id
+        number
+        status
+      }
+    }
+    runs(first: 20) {
+      nodes {
+        id
+        number
+        status
+        trigger
+        commitSha
+        createdAt
+        durationSeconds
+      }
+    }
+  }
+}
+    fragment JobFields on Job {
+  id
+  name
+  paused
+  cron
+  timezone
+  nextFireAt
+  timeoutSeconds
+  overlap
+  misfire
+  afterOutcome
+  afterJob {
+    id
+    name
+  }
+  steps {
+    commandLine
+  }
+}`) as unknown as TypedDocumentString<JobDetailQuery, JobDetailQueryVariables>;
+export const SchedulePreviewDocument = new TypedDocumentString(`
+    query SchedulePreview($cron: String!, $timezone: String!) {
+  schedulePreview(cron: $cron, timezone: $timezone, count: 5) {
+    __typename
+    ... on SchedulePreview {
+      fires
+    }
+    ... on ValidationError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SchedulePreviewQuery, SchedulePreviewQueryVariables>;
+export const CreateJobDocument = new TypedDocumentString(`
+    mutation CreateJob($input: CreateJobInput!) {
+  createJob(input: $input) {
+    ...JobOutcome
+  }
+}
+    fragment JobOutcome on JobResult {
+  __typename
+  ... on Job {
+    id
+    name
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<CreateJobMutation, CreateJobMutationVariables>;
+export const UpdateJobDocument = new TypedDocumentString(`
+    mutation UpdateJob($input: UpdateJobInput!) {
+  updateJob(input: $input) {
+    ...JobOutcome
+  }
+}
+    fragment JobOutcome on JobResult {
+  __typename
+  ... on Job {
+    id
+    name
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<UpdateJobMutation, UpdateJobMutationVariables>;
+export const DeleteJobDocument = new TypedDocumentString(`
+    mutation DeleteJob($input: JobInput!) {
+  deleteJob(input: $input) {
+    ...JobOutcome
+  }
+}
+    fragment JobOutcome on JobResult {
+  __typename
+  ... on Job {
+    id
+    name
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<DeleteJobMutation, DeleteJobMutationVariables>;
+export const PauseJobDocument = new TypedDocumentString(`
+    mutation PauseJob($input: JobInput!) {
+  pauseJob(input: $input) {
+    ...JobOutcome
+  }
+}
+    fragment JobOutcome on JobResult {
+  __typename
+  ... on Job {
+    id
+    name
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<PauseJobMutation, PauseJobMutationVariables>;
+export const ResumeJobDocument = new TypedDocumentString(`
+    mutation ResumeJob($input: JobInput!) {
+  resumeJob(input: $input) {
+    ...JobOutcome
+  }
+}
+    fragment JobOutcome on JobResult {
+  __typename
+  ... on Job {
+    id
+    name
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<ResumeJobMutation, ResumeJobMutationVariables>;
+export const TriggerJobDocument = new TypedDocumentString(`
+    mutation TriggerJob($input: JobInput!) {
+  triggerJob(input: $input) {
+    ...RunOutcome
+  }
+}
+    fragment RunOutcome on RunResult {
+  __typename
+  ... on Run {
+    id
+    status
+  }
+  ... on Error {
+    message
+  }
+}`) as unknown as TypedDocumentString<TriggerJobMutation, TriggerJobMutationVariables>;
 export const EnvironmentPlansDocument = new TypedDocumentString(`
     query EnvironmentPlans($environmentId: ID!) {
   node(id: $environmentId) {
@@ -1268,6 +1692,10 @@ export const RunsDocument = new TypedDocumentString(`
       estimatedCost
       actualCost
       regressions
+      job {
+        id
+        name
+      }
     }
     pageInfo {
       hasNextPage
@@ -1308,6 +1736,10 @@ export const RunDetailDocument = new TypedDocumentString(`
       id
       status
     }
+    job {
+      id
+      name
+    }
     retryOf {
       id
     }
@@ -1347,6 +1779,20 @@ export const RunNodesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RunNodesQuery, RunNodesQueryVariables>;
+export const RunPlanEstimatesDocument = new TypedDocumentString(`
+    query RunPlanEstimates($id: ID!, $first: Int!, $offset: Int!) {
+  plan(id: $id) {
+    id
+    items(first: $first, offset: $offset) {
+      uniqueId
+      action
+      estimate {
+        p50Ms
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunPlanEstimatesQuery, RunPlanEstimatesQueryVariables>;
 export const RunLogsDocument = new TypedDocumentString(`
     subscription RunLogs($runId: ID!, $after: Int!) {
   runLogs(runId: $runId, after: $after) {

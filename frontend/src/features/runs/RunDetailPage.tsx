@@ -10,7 +10,8 @@ import { download } from "../../lib/download";
 import { bytes, duration, money, when } from "../../lib/format";
 import { subscribe } from "../../lib/subscriptions";
 import { statusWord } from "../../lib/vocabulary";
-import { ACTIVE, applyEvent, RUN_TRIGGERS, RunLogsSubscription, runKeys, runQuery, useCancelRun, useRetryRun, useRunEvents, useRunNodes, type RunNode } from "./api";
+import { ACTIVE, applyEvent, RUN_TRIGGERS, RunLogsSubscription, runKeys, runQuery, useCancelRun, usePlannedEstimates, useRetryRun, useRunEvents, useRunNodes, type RunNode } from "./api";
+import { progressOf, progressText } from "./progress";
 import { barsOf, Timeline } from "./Timeline";
 import { useLogicalGraph } from "../graph/api";
 import { SubgraphView } from "../../components/graph/SubgraphView";
@@ -39,6 +40,11 @@ export default function RunDetailPage() {
   useEffect(() => {
     if (feed.complete) void client.invalidateQueries({ queryKey: runKeys.detail(runId) });
   }, [feed.complete, client, runId]);
+  // Each change of state may bring what the record lacked: the plan and commit once planned, the nodes once
+  // dispatched. A handful per run.
+  useEffect(() => {
+    if (feed.runStatus) void client.invalidateQueries({ queryKey: runKeys.detail(runId) });
+  }, [feed.runStatus, client, runId]);
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => setNow(Date.now()), 500);
@@ -53,6 +59,11 @@ export default function RunDetailPage() {
   }, [nodes.nodes, feed.events]);
   const bars = useMemo(() => barsOf(nodes.nodes, feed.events), [nodes.nodes, feed.events]);
   const runIds = useMemo(() => new Set(nodes.nodes.map((n) => n.uniqueId)), [nodes.nodes]);
+  const estimates = usePlannedEstimates(run.data?.plan?.id);
+  const startedAt = useMemo(() => new Map(bars.map((b) => [b.uniqueId, b.start])), [bars]);
+  // The run's nodes bound M once they are all in and there are any (a run is given its nodes at dispatch).
+  const dispatched = nodes.complete && runIds.size > 0 ? runIds : null;
+  const progress = useMemo(() => progressOf(estimates.planned, statuses, startedAt, now, dispatched), [estimates.planned, statuses, startedAt, now, dispatched]);
 
   // Made once per set of statuses and currency: new columns would make the table read every row again.
   const nodeColumns = useMemo<Column<RunNode>[]>(
@@ -115,6 +126,14 @@ export default function RunDetailPage() {
       <dl className="facts">
         <dt>Reason</dt>
         <dd>{r.reason ?? "—"}</dd>
+        {r.job && (
+          <>
+            <dt>Job</dt>
+            <dd>
+              <Link to={`${base}/jobs/${encodeURIComponent(r.job.id)}`}>{r.job.name}</Link>
+            </dd>
+          </>
+        )}
         <dt>Trigger / actor</dt>
         <dd>
           {RUN_TRIGGERS[r.trigger]} / <span title={r.actor}>{r.actorName}</span>
@@ -138,6 +157,12 @@ export default function RunDetailPage() {
       </dl>
       <section>
         <h2>Progress</h2>
+        {r.plan && estimates.complete && progress.total > 0 && (
+          <div className="progress" aria-label="progress" data-finished={progress.finished} data-total={progress.total}>
+            <progress max={progress.total} value={progress.finished} />
+            <span>{progressText(active ? progress : { ...progress, etaSeconds: null }, duration)}</span>
+          </div>
+        )}
         <Timeline bars={bars} now={now} />
       </section>
       <section>

@@ -77,6 +77,19 @@ export function RunsPage() {
               { id: "actual", header: "Cost", cell: (r) => money(r.actualCost, currency), value: (r) => r.actualCost },
               { id: "regressions", header: "Regressions", cell: (r) => r.regressions, value: (r) => r.regressions },
               { id: "trigger", header: "Trigger", cell: (r) => RUN_TRIGGERS[r.trigger] },
+              {
+                id: "job",
+                header: "Job",
+                cell: (r) =>
+                  r.job ? (
+                    <Link to={`${base}/jobs/${encodeURIComponent(r.job.id)}`} onClick={(e) => e.stopPropagation()}>
+                      {r.job.name}
+                    </Link>
+                  ) : (
+                    ""
+                  ),
+                value: (r) => r.job?.name,
+              },
               { id: "actor", header: "Actor", cell: (r) => <span title={r.actor}>{r.actorName}</span>, value: (r) => r.actorName },
               { id: "reason", header: "Reason", cell: (r) => r.reason ?? "" },
             ]}

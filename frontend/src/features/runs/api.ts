@@ -47,6 +47,8 @@ export const runKeys = {
   detail: (runId: string) => [...runKeys.all, "detail", runId] as const,
   // Under the run's key: invalidating the run reads its nodes again too.
   nodes: (runId: string) => [...runKeys.detail(runId), "nodes"] as const,
+  // A sealed plan never changes: its estimates are read once per plan.
+  estimates: (planId: string) => [...runKeys.all, "estimates", planId] as const,
 };
 
 export const RunsQuery = graphql(`
@@ -69,6 +71,10 @@ export const RunsQuery = graphql(`
         estimatedCost
         actualCost
         regressions
+        job {
+          id
+          name
+        }
       }
       pageInfo {
         hasNextPage
@@ -110,6 +116,10 @@ export const RunQuery = graphql(`
         id
         status
       }
+      job {
+        id
+        name
+      }
       retryOf {
         id
       }
@@ -148,6 +158,23 @@ export const RunNodesQuery = graphql(`
         estimatedCost
         actualCost
         regression
+      }
+    }
+  }
+`);
+
+// What the run's plan runs, with each node's p50 estimate: the progress's M and its ETA. A page at a time, as
+// the plan's own table reads its items.
+const RunPlanEstimatesQuery = graphql(`
+  query RunPlanEstimates($id: ID!, $first: Int!, $offset: Int!) {
+    plan(id: $id) {
+      id
+      items(first: $first, offset: $offset) {
+        uniqueId
+        action
+        estimate {
+          p50Ms
+        }
       }
     }
   }
@@ -261,6 +288,31 @@ export function useRunNodes(runId: string | null | undefined, more = true) {
   useRemainingPages(query, more);
   const nodes = useMemo(() => query.data?.pages.flatMap((p) => p.run?.nodes ?? []) ?? [], [query.data]);
   return { ...query, nodes, complete: !!query.data && !query.hasNextPage };
+}
+
+const ESTIMATE_PAGE = 1000;
+
+/** The plan's nodes that run (RUN and PARTIAL items): unique id -> p50 estimate in ms. */
+export function plannedEstimatesQuery(planId: string | null | undefined) {
+  return infiniteQueryOptions({
+    queryKey: runKeys.estimates(planId ?? ""),
+    enabled: !!planId,
+    staleTime: Infinity,
+    initialPageParam: 0,
+    queryFn: ({ pageParam }) => request(RunPlanEstimatesQuery, { id: planId!, first: ESTIMATE_PAGE, offset: pageParam }),
+    getNextPageParam: (last, pages) => ((last.plan?.items.length ?? 0) === ESTIMATE_PAGE ? pages.length * ESTIMATE_PAGE : undefined),
+  });
+}
+
+export function usePlannedEstimates(planId: string | null | undefined) {
+  const query = useInfiniteQuery(plannedEstimatesQuery(planId));
+  useRemainingPages(query, true);
+  const planned = useMemo(() => {
+    const map = new Map<string, number>();
+    for (const page of query.data?.pages ?? []) for (const item of page.plan?.items ?? []) if (item.action !== "SKIP") map.set(item.uniqueId, item.estimate.p50Ms);
+    return map;
+  }, [query.data]);
+  return { planned, complete: !!query.data && !query.hasNextPage };
 }
 
 /** Start a run (of a plan, or of a selection planned now); the answer is the run or the refusal. */
