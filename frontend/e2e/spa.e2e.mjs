@@ -319,7 +319,7 @@ try {
     await page.getByText("No jobs yet: define one below.").waitFor();
     const form = page.getByRole("form", { name: "job" });
     await form.getByLabel("Name").fill("nightly");
-    await form.getByLabel("Step (a dbt command line)").fill("build -s stg_orders+\ntest");
+    await form.getByLabel("Steps (a dbt command line each)").fill("build -s stg_orders+\ntest");
     // The server's cron library refuses what the form's shape check lets through, before saving.
     await form.getByLabel("Schedule (cron)").fill("61 2 * * *");
     await form.getByRole("alert").filter({ hasText: /61/ }).waitFor();
@@ -327,11 +327,11 @@ try {
     await form.getByLabel("Time zone").fill("Europe/Berlin");
     await page.waitForFunction(() => document.querySelectorAll('[aria-label="schedule preview"] li').length === 5);
     need((await form.locator('[aria-label="schedule preview"] li').first().textContent())?.includes("Europe/Berlin"), "the fires are not shown in the job's zone");
-    // Two steps: the server's refusal shows next to the form, nothing is saved.
+    // Two planned steps: the server's refusal shows next to the form, nothing is saved.
     await form.getByRole("button", { name: "Create job" }).click();
-    await form.getByRole("alert").filter({ hasText: "multi-step jobs are not supported yet" }).waitFor();
+    await form.getByRole("alert").filter({ hasText: "several planned steps in one job are not supported yet" }).waitFor();
     need((await page.locator('table[aria-label="jobs"] tbody tr', { hasText: "nightly" }).count()) === 0, "a refused job was saved");
-    await form.getByLabel("Step (a dbt command line)").fill("build -s stg_orders+");
+    await form.getByLabel("Steps (a dbt command line each)").fill("build -s stg_orders+");
     await form.getByRole("button", { name: "Create job" }).click();
     await page.waitForURL(/\/jobs\/.+/);
     await page.getByRole("heading", { name: /^Job nightly/ }).waitFor();

@@ -47,8 +47,8 @@ export function JobForm({
         {errors.name && <span className="field-error">{errors.name.message}</span>}
       </label>
       <label className="wide">
-        Step (a dbt command line)
-        <textarea {...form.register("steps")} rows={1} placeholder="build -s tag:daily --exclude tag:slow" />
+        Steps (a dbt command line each)
+        <textarea {...form.register("steps")} rows={3} placeholder={"build -s tag:daily --exclude tag:slow\nsource freshness\ndocs generate"} />
         {errors.steps && <span className="field-error">{errors.steps.message}</span>}
       </label>
       <label>
