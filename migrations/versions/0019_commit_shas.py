@@ -29,9 +29,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Previews become the oldest activations, below every version that was current.
-    op.execute(
-        "UPDATE graph_versions v SET activation = -v.sequence WHERE activation IS NULL"
-    )
+    op.execute("UPDATE graph_versions v SET activation = -v.sequence WHERE activation IS NULL")
     op.alter_column("graph_versions", "activation", nullable=False)
     op.drop_index("ix_graph_versions_commit", table_name="graph_versions")
     for table in ("runs", "plans", "graph_versions"):

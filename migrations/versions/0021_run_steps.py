@@ -18,9 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column(
-        "runs", sa.Column("steps", postgresql.JSONB(), nullable=False, server_default=sa.text("'[]'::jsonb"))
-    )
+    op.add_column("runs", sa.Column("steps", postgresql.JSONB(), nullable=False, server_default=sa.text("'[]'::jsonb")))
 
 
 def downgrade() -> None:
