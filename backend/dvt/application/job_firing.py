@@ -25,11 +25,14 @@ from dvt.domain.tenancy import TenantScope
 log = logging.getLogger(__name__)
 
 
-async def start_run(uow: UnitOfWork, runs: RunService, access: Access, job: JobRecord, trigger: Trigger) -> RunRecord:
+async def start_run(
+    uow: UnitOfWork, runs: RunService, access: Access, job: JobRecord, trigger: Trigger, *, dispatch: bool = True
+) -> RunRecord:
     """A run of the job's steps, triggered in the caller's transaction (a worker plans it from the branch): its plan
     is the planned step's; the side steps (freshness, docs) run around it in the same checkout."""
     spec = JobRunSpec(job.id, run_steps(job.steps), job.timeout_seconds)
-    return await runs.trigger_in(uow, access, job.environment_id, planned_step(job.steps).request(), trigger, job=spec)
+    request = planned_step(job.steps).request()
+    return await runs.trigger_in(uow, access, job.environment_id, request, trigger, job=spec, dispatch=dispatch)
 
 
 async def fire(
@@ -40,6 +43,8 @@ async def fire(
     fire_at: datetime,
     trigger: Trigger,
     note: str | None = None,
+    *,
+    dispatch: bool = True,
 ) -> JobFireRecord | None:
     """Record the occurrence and act on it; None when it was recorded already (someone else fired it)."""
     jobs = uow.job_definitions(scope)
@@ -58,7 +63,7 @@ async def fire(
         if active:  # OverlapPolicy.CANCEL
             for earlier in active:
                 await runs.cancel_in(uow, access, earlier)
-        run_id, failure = await _start(uow, runs, access, job, trigger)
+        run_id, failure = await _start(uow, runs, access, job, trigger, dispatch)
         if failure is not None:
             outcome, reason = FireOutcome.FAILED, failure
     await jobs.set_fire(fire_id, outcome.value, run_id, reason)
@@ -81,7 +86,7 @@ async def release_waiting(uow: UnitOfWork, runs: RunService, scope: TenantScope,
     if not waiting:
         return False
     first = waiting[0]
-    run_id, failure = await _start(uow, runs, Access.system(scope), job, Trigger(first.trigger))
+    run_id, failure = await _start(uow, runs, Access.system(scope), job, Trigger(first.trigger), True)
     if failure is None:
         await jobs.set_fire(first.id, FireOutcome.TRIGGERED.value, run_id, "started after the job's previous run")
     else:
@@ -90,13 +95,13 @@ async def release_waiting(uow: UnitOfWork, runs: RunService, scope: TenantScope,
 
 
 async def _start(
-    uow: UnitOfWork, runs: RunService, access: Access, job: JobRecord, trigger: Trigger
+    uow: UnitOfWork, runs: RunService, access: Access, job: JobRecord, trigger: Trigger, dispatch: bool
 ) -> tuple[uuid.UUID | None, str | None]:
     """(the run's id, None), or (None, why not): a refused trigger (the job's environment gone, say) is the fire's
     outcome, and its writes roll back alone, so the fire's record and the job's next occurrence still commit."""
     try:
         async with uow.savepoint():
-            run = await start_run(uow, runs, access, job, trigger)
+            run = await start_run(uow, runs, access, job, trigger, dispatch=dispatch)
     except DomainError as refused:
         log.info("job %s: its run was refused: %s", job.id, refused)
         return None, str(refused)

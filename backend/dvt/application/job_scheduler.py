@@ -68,6 +68,14 @@ class JobScheduler:
                 for tenant, job in due:
                     recorded += await self._fire_due(uow, TenantScope(tenant), job, now)
                 await uow.commit()
+            # The batch's runs are dispatched once per tenant, each in its own transaction after the fires
+            # committed: one dispatch pass per fire would hold the tenant's dispatch lock once per fire, and the
+            # sweep starts them anyway if this process dies here.
+            for tenant in sorted({tenant for tenant, _ in due}):
+                try:
+                    await self._runs.dispatch(TenantScope(tenant))
+                except Exception:
+                    log.warning("dispatch after fires: tenant %s failed; the sweep tries again", tenant, exc_info=True)
         await self._release_waiting()
         return recorded
 
@@ -95,7 +103,8 @@ class JobScheduler:
                     fired = await self._missed(uow, scope, job, latest, due_at)
                 else:
                     note = f"run once for the occurrences missed since {due_at.isoformat()}" if missed else None
-                    fired = int(await fire(uow, self._runs, scope, job, latest, Trigger.SCHEDULE, note) is not None)
+                    made = await fire(uow, self._runs, scope, job, latest, Trigger.SCHEDULE, note, dispatch=False)
+                    fired = int(made is not None)
         except Exception as error:  # this job's fire alone rolls back; the others of the batch go on
             log.exception("job %s: firing %s failed", job.id, latest)
             fired = await self._failed(uow, scope, job, latest, error)

@@ -165,10 +165,14 @@ class RunService:
         trigger: Trigger,
         *,
         job: JobRunSpec | None = None,
+        dispatch: bool = True,
     ) -> RunRecord:
         """`trigger` of `request` (a worker plans it from the branch), as a step of the caller's command (a job's
-        fire): the caller commits. `job`: the job whose run it is, its steps and timeout."""
-        run, _ = await self._trigger_from(uow, access, environment_id, None, request, trigger, None, None, job=job)
+        fire): the caller commits. `job`: the job whose run it is, its steps and timeout. `dispatch=False`: the
+        caller dispatches once for many triggers, after its commit (the scheduler's batch of fires)."""
+        run, _ = await self._trigger_from(
+            uow, access, environment_id, None, request, trigger, None, None, job=job, dispatch=dispatch
+        )
         return run
 
     async def end_in(
@@ -196,13 +200,16 @@ class RunService:
         key: str | None,
         *,
         job: JobRunSpec | None = None,
+        dispatch: bool = True,
     ) -> tuple[RunRecord, bool]:
         """`trigger` in the caller's transaction. `job`: the job whose run it is (if any)."""
         if plan_id is None:
             return await self._trigger_unplanned(
-                uow, access, environment_id, request or PlanRequest(), trigger, retry_of, key, job
+                uow, access, environment_id, request or PlanRequest(), trigger, retry_of, key, job, dispatch
             )
-        return await self._trigger(uow, access, environment_id, plan_id, trigger, retry_of, key, [], job=job)
+        return await self._trigger(
+            uow, access, environment_id, plan_id, trigger, retry_of, key, [], job=job, dispatch=dispatch
+        )
 
     async def _trigger_unplanned(
         self,
@@ -214,6 +221,7 @@ class RunService:
         retry_of: uuid.UUID | None,
         key: str | None,
         job: JobRunSpec | None,
+        dispatch: bool,
     ) -> tuple[RunRecord, bool]:
         """A run whose plan a worker makes from the branch's commit (the caller may plan and run here)."""
         _, where = await self._environment(uow, access, environment_id)
@@ -239,7 +247,7 @@ class RunService:
             )
         )
         details = {"trigger": trigger.value, **({"job_id": str(job.job_id)} if job else {})}
-        return await self._queued(uow, access, added, environment_id, key, details, [])
+        return await self._queued(uow, access, added, environment_id, key, details, [], dispatch)
 
     async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
         _, where = await self._environment(uow, access, environment_id)
@@ -257,6 +265,7 @@ class RunService:
         audits: list[AuditEvent],
         *,
         job: JobRunSpec | None = None,
+        dispatch: bool = True,
     ) -> tuple[RunRecord, bool]:
         """(the run, whether it is new): the caller commits a new one. Audited last (see the lock order above),
         after `audits`, the caller's own events of this command."""
@@ -293,7 +302,7 @@ class RunService:
         details = {"plan_id": str(plan.id), "fingerprint": plan.fingerprint, "trigger": trigger.value}
         if job is not None:
             details["job_id"] = str(job.job_id)
-        return await self._queued(uow, access, added, environment_id, key, details, audits)
+        return await self._queued(uow, access, added, environment_id, key, details, audits, dispatch)
 
     async def _queued(
         self,
@@ -304,6 +313,7 @@ class RunService:
         key: str | None,
         details: dict[str, Any],
         audits: list[AuditEvent],
+        dispatch: bool = True,
     ) -> tuple[RunRecord, bool]:
         """A run just added: its queued event, a dispatch pass and the audit records (last: the lock order)."""
         runs = uow.runs(access.scope)
@@ -315,7 +325,8 @@ class RunService:
         await runs.append_event(
             added.id, NewRunEvent(RunEventKind.STATUS, "status:queued", status=RunStatus.QUEUED.value, message="queued")
         )
-        await self._dispatch(uow, access.scope)
+        if dispatch:
+            await self._dispatch(uow, access.scope)
         for event in (*audits, access.event("run.trigger", "run", added.id, details)):
             await record(uow.audit(access.scope), event)
         run = await runs.get(added.id)
