@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import uuid
 
 import pytest
 
@@ -12,15 +12,17 @@ from tests.integration.test_cli import JAFFLE, as_json, run
 pytestmark = pytest.mark.slow  # processes started
 
 
-@pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     # No scheduler in these processes: the test decides what fires.
-    return {**os.environ, "DVT_DATABASE_URL": database_url, "DVT_DATA_DIR": str(tmp_path / "data")}
+    data = tmp_path_factory.mktemp("cli-jobs") / "data"
+    return {**os.environ, "DVT_DATABASE_URL": database_url, "DVT_DATA_DIR": str(data)}
 
 
-@pytest.fixture
-def tenant(env: dict[str, str], tmp_path: Path) -> str:
-    slug = f"cli-{tmp_path.name[-12:].lower().replace('_', '-').strip('-')}"
+@pytest.fixture(scope="module")
+def tenant(env: dict[str, str]) -> str:
+    """One tenant for the module (each `dvt` process takes seconds): every test leaves its jobs as it found them."""
+    slug = f"cli-{uuid.uuid4().hex[:10]}"
     for args in (
         ("tenant", "create", slug),
         ("project", "create", "shop", "--repository", "/nonexistent", "--tenant", slug),
@@ -53,6 +55,7 @@ def test_a_job_is_created_shown_triggered_and_its_runs_listed(env: dict[str, str
     run(env, "runs", "list", *where)  # the table form prints too
     assert run(env, "job", "delete", "report", *where).returncode == 0
     assert [j["name"] for j in as_json(run(env, "job", "list", *where, "--json"))] == ["nightly"]
+    assert run(env, "job", "delete", "nightly", *where).returncode == 0  # the module's tenant, as it was
 
 
 @pytest.mark.parametrize(
