@@ -4,11 +4,17 @@ timeout applied. Real dbt on the demo project, a real worker."""
 
 from __future__ import annotations
 
-from dvt.application.jobs import JobDefinition
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from dvt.application.job_scheduler import JobScheduler
+from dvt.application.jobs import JobDefinition, JobService
+from dvt.application.run_records import RunQuery
 from dvt.application.services import Services
 from dvt.domain.jobs import JobStep
 from dvt.domain.runs import RunStatus
-from tests.runs.conftest import Place, finished
+from tests.jobs.conftest import Clock
+from tests.runs.conftest import FINISH_SECONDS, Place, finished
 
 STAGING = "stg_orders"  # its source, raw.orders, is the demo's one with a freshness rule (its seed loads it)
 
@@ -62,3 +68,34 @@ async def test_a_jobs_timeout_is_the_runs_limit(app: Services, place: Place, wor
     run = await app.jobs.trigger(place.access, job.id)
     done = await finished(app, place.scope, run.id)
     assert done.limits["timeout_seconds"] == 120  # the worker's own limit is an hour
+
+
+async def test_an_every_minute_job_fires_by_itself_and_its_run_is_planned_and_run_by_a_worker(
+    app: Services, place: Place, worker: object
+) -> None:
+    """The scheduler's own loop (as `dvt serve` and `dvt worker` run it) and a real worker, nothing called by hand:
+    the minute comes (on a clock the test moves), the job fires, a worker plans the run from the branch and runs it."""
+    clock = Clock(datetime(2026, 3, 20, 9, 59, 59, tzinfo=UTC))
+    jobs = JobService(app.jobs._units, app.runs, clock=clock)
+    definition = JobDefinition(name="every-minute", steps=(JobStep.parse("seed -s raw_orders"),), cron="* * * * *")
+    job = await jobs.create(place.access, place.environment.id, definition)
+    scheduler = JobScheduler(app.jobs._units, app.runs, clock=clock, interval=timedelta(seconds=0.1))
+    stop = asyncio.Event()
+    looping = asyncio.create_task(scheduler.run(stop))
+    try:
+        await asyncio.sleep(0.5)
+        assert (await app.jobs.runs(place.access, job.id, RunQuery())).items == []  # not yet due
+        clock.now = datetime(2026, 3, 20, 10, 0, 1, tzinfo=UTC)
+        async with asyncio.timeout(FINISH_SECONDS):
+            found = []
+            while not found:  # polled: the fire happens in another task, on the loop's own schedule
+                await asyncio.sleep(0.1)
+                found = (await app.jobs.runs(place.access, job.id, RunQuery())).items
+    finally:
+        stop.set()
+        await looping
+    [run] = found
+    assert run.trigger == "schedule"
+    done = await finished(app, place.scope, run.id)
+    assert done.status in (RunStatus.SUCCESS.value, RunStatus.WARNING.value), done.reason
+    assert done.commit_sha is not None and done.plan_id is not None
