@@ -110,6 +110,8 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.plans
 	$(BIN)/python -m tests.benchmarks.security
 	$(BIN)/python -m tests.benchmarks.runs
+	$(BIN)/python -m tests.benchmarks.git_planning
+	$(BIN)/python -m tests.benchmarks.schedules --out docs/benchmarks.md
 	$(MAKE) frontend chromium
 	$(BIN)/python -m tests.benchmarks.spa
 
