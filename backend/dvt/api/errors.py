@@ -243,7 +243,9 @@ class RefuseNul(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         literal = _LiteralNul()
-        if context.graphql_document is not None:
+        # A literal holds a NUL only if the text does, raw or as a \u escape: most documents skip the walk.
+        text = context.query
+        if context.graphql_document is not None and (text is None or "\x00" in text or "\\u" in text):
             visit(context.graphql_document, literal)
         if literal.found or _holds_nul(context.variables):
             context.pre_execution_errors = [GraphQLError(NUL_REFUSED, extensions={"code": "BAD_REQUEST"})]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from functools import cache
 
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
@@ -68,11 +72,48 @@ class Subscription(RunSubscription):
     pass
 
 
+# The limits' validation rules, made once: the validation cache is keyed by the rules, so rules made anew for
+# every request would never hit it.
+LIMITS = (
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+)
+# Documents a client sends again and again (the SPA's, a CI script's) are parsed and validated once per process:
+# both are pure functions of the text, the schema and the rules, and cost more than most resolvers. Bounded, so
+# unique texts only churn the caches.
+DOCUMENTS_CACHED = 256
+
+
+class CachedParsing(ParserCache):
+    """strawberry's parser cache, leaving a document that does not parse to strawberry's own parse: it reports
+    the syntax error as the request's error on every transport (raised here, it would end a WebSocket)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None:
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        yield
+
+
+class CachedValidation(ValidationCache):
+    """strawberry's validation cache, handing each request its own list of the cached errors (a request's
+    error handling must not edit the list the next request gets)."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        schema, document, rules = context.schema._schema, context.graphql_document, context.validation_rules
+        errors = self.cached_validate_document(schema, document, rules)
+        context.pre_execution_errors = list(errors)
+        yield
+
+
 # Factories, so every request gets fresh extension state.
 EXTENSIONS: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-    lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-    lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    lambda: AddValidationRules(list(LIMITS)),
     lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    lambda: CachedParsing(maxsize=DOCUMENTS_CACHED),
+    lambda: CachedValidation(maxsize=DOCUMENTS_CACHED),
     MaskUnexpectedErrors,
     AuditDenials,
     IntrospectionSwitch,
