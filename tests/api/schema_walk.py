@@ -458,13 +458,20 @@ def strings_in(value: Any) -> Iterator[str]:
             yield from strings_in(item)
 
 
+def _as_pattern(value: str) -> str:
+    """A number (an audit event's id) counts only as a whole number: 1090 inside the microseconds of a
+    timestamp such as 19:06:23.891090 is not that event's id."""
+    escaped = re.escape(value)
+    return rf"(?<![0-9]){escaped}(?![0-9])" if value.isdigit() else escaped
+
+
 class Secrets:
     """Values that must never reach a caller: another tenant's ids and markers, a secret's value."""
 
     def __init__(self, values: Iterable[str], equivalents: Mapping[str, Iterable[str]] | None = None) -> None:
         self.values = frozenset(v for v in values if len(v) >= 4)
         ordered = sorted(self.values, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._pattern = re.compile("|".join(map(_as_pattern, ordered))) if ordered else None
         # Other spellings of a value (the uuid inside a relay id): sending one is sending them all.
         self._equivalents = {k: set(v) for k, v in (equivalents or {}).items()}
 
