@@ -38,6 +38,14 @@ SLOW_FILES = frozenset({"integration/test_cli.py", "integration/test_cli_selecti
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _mark(items)
+    # Files holding slow or dbt tests first: `make test` hands files to its processes (pytest-xdist, --dist loadfile) in
+    # this order, and a slow file started last would run alone at the end. Stable: tests keep their order.
+    slow = {item.path for item in items if item.get_closest_marker("slow") or item.get_closest_marker("dbt")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
+def _mark(items: list[pytest.Item]) -> None:
     for item in items:
         path = item.path.resolve()
         folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
