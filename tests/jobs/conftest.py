@@ -14,6 +14,7 @@ from dvt.application.access import Access
 from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.job_scheduler import JobScheduler
 from dvt.application.jobs import JobDefinition, JobService
+from dvt.application.ports import UnitOfWork
 from dvt.application.run_records import RunQuery, RunRecord
 from dvt.application.runs import move
 from dvt.application.services import Services
@@ -107,15 +108,21 @@ async def end_run(place: Place, run_id: uuid.UUID, status: RunStatus) -> RunReco
     async with place.services.jobs._units() as uow:
         run = await uow.runs(place.scope).get(run_id, for_update=True)
         assert run is not None
-        if run.status == RunStatus.PLANNING.value:  # no worker plans it here: as if its plan needed no approval
-            run = await move(uow, place.scope, run, RunStatus.AWAITING_WORKER)
-        if run.status == RunStatus.AWAITING_APPROVAL.value:
-            run = await move(uow, place.scope, run, RunStatus.AWAITING_WORKER)
-        if run.status == RunStatus.AWAITING_WORKER.value:
-            run = await move(uow, place.scope, run, RunStatus.RUNNING)
-        ended = await move(uow, place.scope, run, status)
-        await place.services.runs.ended(uow, place.scope, ended)
+        ended = await end_in(uow, place, run, status)
         await uow.commit()
+    return ended
+
+
+async def end_in(uow: UnitOfWork, place: Place, run: RunRecord, status: RunStatus) -> RunRecord:
+    """`end_run` in the caller's transaction, which holds the run's lock."""
+    if run.status == RunStatus.PLANNING.value:  # no worker plans it here: as if its plan needed no approval
+        run = await move(uow, place.scope, run, RunStatus.AWAITING_WORKER)
+    if run.status == RunStatus.AWAITING_APPROVAL.value:
+        run = await move(uow, place.scope, run, RunStatus.AWAITING_WORKER)
+    if run.status == RunStatus.AWAITING_WORKER.value:
+        run = await move(uow, place.scope, run, RunStatus.RUNNING)
+    ended = await move(uow, place.scope, run, status)
+    await place.services.runs.ended(uow, place.scope, ended)
     return ended
 
 

@@ -16,7 +16,7 @@ from dvt.application.services import Services
 from dvt.domain.errors import ValidationError
 from dvt.domain.jobs import AfterOutcome, FireOutcome, MisfirePolicy, OverlapPolicy
 from dvt.domain.runs import RunStatus
-from tests.jobs.conftest import Clock, Place, clean_up, definition, end_run, job_runs, make_place
+from tests.jobs.conftest import Clock, Place, clean_up, definition, end_in, end_run, job_runs, make_place
 
 RACED_JOBS = 300  # jobs due in the same minute: enough for three loops to meet
 
@@ -102,6 +102,46 @@ async def test_overlap_queue_starts_the_waiting_fire_when_the_active_run_ends(pl
     assert runs[0].id == first.id and len(runs) == 2
     fires = await place.jobs.fires(place.access, job_id)
     assert [(f.outcome, f.run_id) for f in fires] == [("triggered", runs[1].id), ("triggered", first.id)]
+
+
+async def test_a_job_deleted_while_its_run_ends_is_deleted_after_that_end_without_a_deadlock(place: Place) -> None:
+    """The run's end holds the run, then locks the job (to start the fire waiting behind it); the delete, which
+    nulls the job_id of the job's runs, must take the run first too, or one of the two dies as a deadlock."""
+    job_id = await _due_twice(place, OverlapPolicy.QUEUE)
+    [first] = await job_runs(place, job_id)
+    async with place.services.jobs._units() as ending:
+        run = await ending.runs(place.scope).get(first.id, for_update=True)  # the end holds its run
+        assert run is not None
+        deleting = asyncio.create_task(place.jobs.delete(place.access, job_id))
+        await _until_a_lock_is_awaited(place, deleting)
+        await end_in(ending, place, run, RunStatus.SUCCESS)
+        await ending.commit()
+    deleted = await asyncio.wait_for(deleting, 30)
+    assert deleted.id == job_id
+    async with place.services.jobs._units() as uow:
+        rows = await uow.session.execute(  # type: ignore[attr-defined]
+            text("SELECT status, job_id FROM runs WHERE tenant_id = :t ORDER BY number"), {"t": place.scope.tenant_id}
+        )
+        # The end started the fire waiting behind its run; the delete then kept both runs, without their job.
+        assert [(status == "success", job) for status, job in rows] == [(True, None), (False, None)]
+
+
+async def _until_a_lock_is_awaited(place: Place, task: asyncio.Task[object]) -> None:
+    """Until a transaction of this database waits for a row lock (the task's, behind the run's end)."""
+    for _ in range(300):
+        if task.done():
+            raise AssertionError(f"the task ended without waiting: {task.exception() or task.result()}")
+        async with place.services.jobs._units() as uow:
+            waiting = await uow.session.scalar(  # type: ignore[attr-defined]
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the delete never waited for the run's lock")
 
 
 async def test_overlap_cancel_cancels_the_earlier_run_then_starts_a_new_one(place: Place) -> None:

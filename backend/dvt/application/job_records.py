@@ -62,6 +62,7 @@ class JobRepository(Protocol):
     async def waiting_fires(self, job_id: uuid.UUID) -> list[JobFireRecord]: ...  # oldest first
     async def fires(self, job_id: uuid.UUID, limit: int) -> list[JobFireRecord]: ...  # newest first
     async def active_runs(self, job_id: uuid.UUID) -> list[uuid.UUID]: ...  # queued or active, oldest first
+    async def lock_runs(self, job_id: uuid.UUID) -> None: ...  # every run of the job, FOR UPDATE
 
 
 class DueJobs(Protocol):

@@ -167,6 +167,14 @@ class SqlJobRepository:
         )
         return [_fire(r) for r in rows]
 
+    async def lock_runs(self, job_id: uuid.UUID) -> None:
+        await self._session.execute(
+            select(RunRow.id)
+            .where(RunRow.tenant_id == self._tenant, RunRow.job_id == job_id)
+            .order_by(RunRow.id)
+            .with_for_update()
+        )
+
     async def active_runs(self, job_id: uuid.UUID) -> list[uuid.UUID]:
         found = await self._session.scalars(
             select(RunRow.id)
