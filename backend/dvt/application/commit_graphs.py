@@ -20,12 +20,10 @@ from dvt.application.access import Access
 from dvt.application.ingest import ArtifactFile, IngestService, IngestTarget
 from dvt.application.ports import UnitOfWorkFactory
 from dvt.application.records import GraphVersionRecord
-from dvt.application.run_ports import GitSource, ParseJob, ProjectParser
+from dvt.application.run_ports import GIT_TOKEN, GitSource, ParseJob, ProjectParser
 from dvt.application.secrets import SecretService
 from dvt.domain.errors import NotFoundError
 from dvt.domain.tenancy import TenantScope
-
-GIT_TOKEN = "DBT_ENV_SECRET_GIT_TOKEN"  # the environment's secret git may use to fetch
 
 
 @dataclass(frozen=True, slots=True)

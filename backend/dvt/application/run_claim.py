@@ -74,9 +74,7 @@ async def claim(
         return None
     if plan.status != PlanStatus.APPROVED.value:
         return None
-    limits = claimant.limits
-    if asked := run.limits.get("timeout_seconds"):  # a job's timeout; the worker's own limit still holds
-        limits = replace(limits, timeout_seconds=min(limits.timeout_seconds, float(asked)))
+    limits = claimant.limits.capped(run.limits)  # a job's timeout, recorded on the run as it starts
     run = await move(
         uow, scope, run, RunStatus.RUNNING, f"running on {claimant.worker_id}",
         worker=claimant.worker_id, attempt=run.attempt + 1, limits=limits.to_json(),

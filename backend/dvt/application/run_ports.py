@@ -8,8 +8,8 @@ other's storage.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -25,6 +25,8 @@ from dvt.application.run_records import (
 from dvt.domain.runs import RunEventKind, RunStep
 from dvt.domain.tenancy import Environment
 
+GIT_TOKEN = "DBT_ENV_SECRET_GIT_TOKEN"  # the environment's secret git may use to fetch its repository
+
 
 @dataclass(frozen=True, slots=True)
 class RunLimits:
@@ -32,6 +34,11 @@ class RunLimits:
     cpu_seconds: int | None = None  # RLIMIT_CPU of the dbt process
     memory_bytes: int | None = None  # RLIMIT_AS of the dbt process
     cancel_grace_seconds: float = 10.0  # SIGINT, then SIGTERM after this, then SIGKILL after as long again
+
+    def capped(self, asked: Mapping[str, Any]) -> RunLimits:
+        """These limits with a run's own timeout (a job's) where it is shorter: the worker's limit still holds."""
+        timeout = asked.get("timeout_seconds")
+        return replace(self, timeout_seconds=min(self.timeout_seconds, float(timeout))) if timeout else self
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -7,13 +7,12 @@ Reads only: the run was claimed in its own transaction; this reads the graph and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from dvt.application.ports import UnitOfWorkFactory
 from dvt.application.run_claim import Claim
-from dvt.application.run_ports import QueryTag, RunLimits, RunSpec
+from dvt.application.run_ports import GIT_TOKEN, QueryTag, RunLimits, RunSpec
 from dvt.application.secrets import SecretService
 from dvt.domain.plan.context import RUNNABLE
 from dvt.domain.plan.plan import Action, ExecutionPlan, PlanItem
@@ -52,9 +51,6 @@ async def run_spec(
     for item in items:
         variables.update(((item.partition or {}).get("vars")) or {})
     revealed = await secrets.reveal_for_run(scope, claim.environment.id)
-    asked = claim.run.limits.get("timeout_seconds")  # a job's timeout: the worker's own limit still holds
-    if asked:
-        limits = replace(limits, timeout_seconds=min(limits.timeout_seconds, float(asked)))
     tag = QueryTag(
         run_id=claim.run.id,
         tenant=tenants[0].slug if tenants else str(scope.tenant_id),
@@ -80,8 +76,8 @@ async def run_spec(
         state_dir=str(state_dir),
         vars=variables,
         full_refresh=bool(request.get("full_refresh")),
-        limits=limits,
-        git_token=revealed.get("DBT_ENV_SECRET_GIT_TOKEN"),
+        limits=limits.capped(claim.run.limits),
+        git_token=revealed.get(GIT_TOKEN),
         commit=claim.run.commit_sha,  # the commit it was planned from: it runs that code, whatever the branch is now
         steps=tuple(RunStep.from_document(step) for step in claim.run.steps),
     )
