@@ -19,6 +19,15 @@ function useDebounced<T>(value: T, delay: number): T {
   return settled;
 }
 
+/** The options of a select whose values are a closed set of the schema, each with its label. */
+function Choices({ labels }: { labels: Readonly<Record<string, string>> }) {
+  return Object.entries(labels).map(([value, label]) => (
+    <option key={value} value={value}>
+      {label}
+    </option>
+  ));
+}
+
 export function JobForm({
   initial = BLANK_JOB,
   jobs,
@@ -76,31 +85,19 @@ export function JobForm({
       <label>
         On its outcome
         <select {...form.register("afterOutcome")} disabled={!afterJobId}>
-          {Object.entries(AFTER_OUTCOMES).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          <Choices labels={AFTER_OUTCOMES} />
         </select>
       </label>
       <label>
         While a run is active
         <select {...form.register("overlap")}>
-          {Object.entries(OVERLAP_POLICIES).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          <Choices labels={OVERLAP_POLICIES} />
         </select>
       </label>
       <label>
         Missed fires
         <select {...form.register("misfire")}>
-          {Object.entries(MISFIRE_POLICIES).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          <Choices labels={MISFIRE_POLICIES} />
         </select>
       </label>
       <label>
