@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 import httpx
@@ -317,6 +318,7 @@ def document(
     return text, dict(arguments)
 
 
+@cache  # a field's document is the same for every caller and argument it is tried with
 def token_count(text: str) -> int:
     """Tokens as the server's token limit counts them."""
     lexer = Lexer(Source(text))
