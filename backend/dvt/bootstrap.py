@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dvt.adapters.artifacts.readers import open_artifact, read_artifact
 from dvt.adapters.artifacts.store import LocalArtifactStore
@@ -30,7 +30,6 @@ from dvt.adapters.dbt.profiles import exclusive_database
 from dvt.adapters.dbt.runner import SubprocessDbtRunner
 from dvt.adapters.dbt.workspace import GitMirrors
 from dvt.adapters.queue.notifier import PgRunNotifier
-from dvt.adapters.queue.worker import RunWorker
 from dvt.adapters.secrets.envelope import EnvelopeCipher, UnconfiguredCipher
 from dvt.adapters.secrets.keyring import KeyringError, load_keyring
 from dvt.adapters.secrets.redaction import install_log_redaction
@@ -59,6 +58,9 @@ from dvt.config import Settings
 from dvt.domain.authentication import ClaimsMapping
 from dvt.domain.plan.policies.registry import PolicyRegistry
 from dvt.domain.tenancy import Environment
+
+if TYPE_CHECKING:
+    from dvt.adapters.queue.worker import RunWorker
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,8 @@ def worker_id() -> str:
 
 def run_worker(settings: Settings, built: Services) -> RunWorker:
     """A worker for this process, taking runs from the queue in the database `built` is connected to."""
+    from dvt.adapters.queue.worker import RunWorker  # here: only `dvt serve` and `dvt worker` run one (pgqueuer)
+
     return RunWorker(
         plain_dsn(built.database_url),
         built.run_executor,

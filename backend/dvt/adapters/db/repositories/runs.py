@@ -13,7 +13,6 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from pgqueuer.queries import Queries
 from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -423,6 +422,8 @@ class SqlJobQueue:
         await self._enqueue(f"{tenant_id}:{run_id}:{PLANNING}", f"{run_id}:{PLANNING}")
 
     async def _enqueue(self, payload: str, dedupe_key: str) -> None:
+        from pgqueuer.queries import Queries  # here: a CLI command that enqueues nothing never imports pgqueuer
+
         connection = await self._session.connection()
         raw = await connection.get_raw_connection()
         queries = Queries.from_asyncpg_connection(raw.driver_connection)
