@@ -152,12 +152,12 @@ class JobService:
 
     async def delete(self, access: Access, job_id: uuid.UUID) -> JobRecord:
         async with self._units() as uow:
-            await self._visible(uow, access, job_id)
+            seen = await self._visible(uow, access, job_id)
+            await self._may(uow, access, seen.environment_id, Permission.EDIT, "delete jobs in this environment")
             # Its runs' locks before the job's, the order of a run's end (its run, then its job, to start a fire
             # waiting behind it): the job first would deadlock with that end (nulling the run's job_id).
             await uow.job_definitions(access.scope).lock_runs(job_id)
             current = await self._visible(uow, access, job_id, for_update=True)
-            await self._may(uow, access, current.environment_id, Permission.EDIT, "delete jobs in this environment")
             # Its runs stay (their job_id becomes null); jobs chained after it lose that trigger.
             await uow.job_definitions(access.scope).delete(job_id)
             details = {"name": current.name}
