@@ -23,6 +23,7 @@ from dvt.adapters.artifacts.readers import read_artifact
 from dvt.domain.graph.comparison import macro_changes, modifications, state_modified
 from dvt.domain.graph.model import Manifest
 from tests.benchmarks.project_generator import generate_project
+from tests.support.dbt_repos import dbt_release
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "comparison"
@@ -169,9 +170,7 @@ def _write_case(base: Path, root: Path, edits: list[tuple[str, str, str]]) -> No
 
 def _digest(root: Path) -> str:
     digest = hashlib.sha256(json.dumps([CASES, SELECTORS, DRIVER]).encode())
-    digest.update(
-        ",".join(sorted(p.name for p in (ROOT / ".venv-dbt" / "lib").glob("*/site-packages/dbt_*.dist-info"))).encode()
-    )
+    digest.update(dbt_release().encode())
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]

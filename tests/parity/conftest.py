@@ -30,6 +30,7 @@ from dvt.domain.graph.comparison import macro_changes, modifications, state_modi
 from dvt.domain.graph.model import Manifest
 from dvt.domain.graph.selection import GraphIndex, fresher_sources
 from tests.benchmarks.project_generator import generate_project
+from tests.support.dbt_repos import dbt_release
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "parity"
@@ -445,11 +446,6 @@ def _digest(roots: Sequence[Path], extra: str) -> str:
     return digest.hexdigest()
 
 
-def _dbt_release() -> str:
-    found = sorted((ROOT / ".venv-dbt" / "lib").glob("python*/site-packages/dbt_*.dist-info"))
-    return ",".join(p.name for p in found)
-
-
 def ask_dbt(cases: Sequence[Mapping[str, Any]]) -> ParityWorld:
     """dbt's answers to the battery (cached), and the projects and evidence to put the same questions to DVT.
 
@@ -476,7 +472,7 @@ def ask_dbt(cases: Sequence[Mapping[str, Any]]) -> ParityWorld:
             {"name": "demo", "dir": str(demo), "after_parse": {}, "cases": by_project["demo"]},
         ]
     }
-    key = _digest([gen, changed, demo], json.dumps(request, sort_keys=True) + DRIVER.read_text() + _dbt_release())
+    key = _digest([gen, changed, demo], json.dumps(request, sort_keys=True) + DRIVER.read_text() + dbt_release())
     answers_path = CACHE / "answers.json"
     manifests = [
         gen / "target" / "manifest.json",

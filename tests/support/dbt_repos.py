@@ -61,11 +61,12 @@ def parse(repo: Path, target: Path) -> bytes:
 
 
 def _digest(repo: Path) -> str:
-    digest = hashlib.sha256(_dbt_release().encode())
+    digest = hashlib.sha256(dbt_release().encode())
     for path in sorted(p for p in repo.rglob("*") if p.is_file() and ".git" not in p.relative_to(repo).parts):
         digest.update(path.relative_to(repo).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]
 
 
-def _dbt_release() -> str:
+def dbt_release() -> str:
+    """The dbt packages of .venv-dbt with their versions: part of every cache key of dbt's output."""
     return ",".join(sorted(p.name for p in (ROOT / ".venv-dbt" / "lib").glob("*/site-packages/dbt_*.dist-info")))
