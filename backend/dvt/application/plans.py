@@ -39,7 +39,7 @@ from dvt.domain.plan.compose import make_plan
 from dvt.domain.plan.context import RUNNABLE, NodeHistory, PlanContext, PolicyConfig
 from dvt.domain.plan.engine import selection_decisions
 from dvt.domain.plan.estimate import RateCard, estimate
-from dvt.domain.plan.plan import MICROS, ExecutionPlan, PlanRequest, PlanStatus
+from dvt.domain.plan.plan import MICROS, Estimate, ExecutionPlan, PlanRequest, PlanStatus
 from dvt.domain.plan.policies.registry import PolicyRegistry
 from dvt.domain.tenancy import Environment, TenantScope
 
@@ -205,7 +205,7 @@ class _Chosen:
     """A selection on a (base, head) pair and what follows from it on the pair alone: kept with the pair's
     state, so the next plan of the same request on the same versions works none of it out again."""
 
-    __slots__ = ("decided", "modifications", "new_nodes", "runnable", "selection")
+    __slots__ = ("decided", "history", "modifications", "new_nodes", "runnable", "selection")
 
     def __init__(self, selection: Selection, head: VersionGraph, state: _State, *, compared: bool) -> None:
         selected = selection.unique_ids
@@ -214,6 +214,8 @@ class _Chosen:
         self.modifications = {uid: state.modifications(uid) for uid in selected - self.new_nodes} if compared else {}
         self.runnable = [uid for uid in sorted(selected) if head.nodes[uid].resource_type in RUNNABLE]
         self.decided = selection_decisions(head.nodes, selected, selection.reasons)
+        # (the environment's history mark and rate card, the runnable nodes' history, their estimates)
+        self.history: tuple[tuple[tuple[int, int], RateCard], dict[str, NodeHistory], dict[str, Estimate]] | None = None
 
 
 def _month_start(now: datetime) -> datetime:
@@ -398,11 +400,9 @@ class PlanService:
             chosen = _Chosen(selection, head, state, compared=base is not None)
             if pure:
                 state.selections[key] = chosen
-        selection, runnable = chosen.selection, chosen.runnable
-        history_rows = await results.history_for(environment.id, [head.uuids[u] for u in runnable], HISTORY_RUNS)
-        history, durations = await self._history(uow, access.scope, head, history_rows)
+        selection = chosen.selection
         rate = RateCard.parse(environment.rate_card, environment.adapter.value)
-        estimates = estimate(head.nodes, runnable, durations, head.index.parents, rate)
+        history, estimates = await self._history_of(uow, access.scope, environment.id, head, chosen, rate)
         budget = await self._budget_remaining(uow, access.scope, environment, rate)
         return PlanContext(
             request=request,
@@ -422,6 +422,29 @@ class PlanService:
             ranks=head.ranks,
             selection_decided=chosen.decided,
         )
+
+    async def _history_of(
+        self,
+        uow: UnitOfWork,
+        scope: TenantScope,
+        environment_id: uuid.UUID,
+        head: VersionGraph,
+        chosen: _Chosen,
+        rate: RateCard,
+    ) -> tuple[dict[str, NodeHistory], dict[str, Estimate]]:
+        """The history and estimates of the selection's runnable nodes. Kept with the selection until the
+        environment's results move (their mark) or its rate card changes: the plans made between two runs
+        read and weigh the same history, so only the first of them does."""
+        results = uow.results(scope)
+        mark = (await results.history_mark(environment_id), rate)
+        kept = chosen.history
+        if kept is not None and kept[0] == mark:
+            return kept[1], kept[2]
+        rows = await results.history_for(environment_id, [head.uuids[u] for u in chosen.runnable], HISTORY_RUNS)
+        history, durations = await self._history(uow, scope, head, rows)
+        estimates = estimate(head.nodes, chosen.runnable, durations, head.index.parents, rate)
+        chosen.history = (mark, history, estimates)
+        return history, estimates
 
     async def _history(
         self, uow: UnitOfWork, scope: TenantScope, head: VersionGraph, rows: list[NodeHistoryRecord]

@@ -236,6 +236,23 @@ class SqlResultRepository:
         # Columns in the record's order: each row becomes one without a call per field.
         return list(map(NodeHistoryRecord._make, result.tuples()))
 
+    async def history_mark(self, environment_id: uuid.UUID) -> tuple[int, int]:
+        # Results are written only with their invocation's row (inserted or upserted in the same transaction),
+        # attached by updating it, and deleted with it; every such write gives the row a new xmin. So the count
+        # and a hash of (id, xmin) over the environment's invocations move with any change of its results.
+        row = (
+            await self._session.execute(
+                text(
+                    """
+                    SELECT count(*), coalesce(sum(hashtextextended(id::text || ':' || xmin::text, 0)), 0)::text
+                    FROM invocations WHERE tenant_id = :tenant AND environment_id = :environment
+                    """
+                ),
+                {"tenant": self._tenant, "environment": environment_id},
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
     async def last_run_statuses(self, environment_id: uuid.UUID) -> dict[str, str]:
         """unique_id -> status in the environment's latest invocation that executed nodes (for `result:`)."""
         latest = (
