@@ -36,6 +36,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,24 @@ _DURATIONS = {
     "test": (0.1, 5.0),
     "snapshot": (1.0, 30.0),
 }
+
+
+def docs_run_results(manifest: dict[str, Any]) -> bytes:
+    """The run_results of a `dbt docs generate` of the manifest's project in an invocation of its own."""
+    return orjson.dumps(
+        {
+            "metadata": {
+                "dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json",
+                "dbt_version": manifest["metadata"].get("dbt_version", "1.11.0"),
+                "generated_at": "2026-01-05T07:00:00Z",
+                "invocation_id": str(uuid.uuid4()),
+                "env": {},
+            },
+            "results": [],
+            "elapsed_time": 1.0,
+            "args": {"which": "generate"},
+        }
+    )
 
 
 def base_run_results(manifest: dict[str, Any], n_models: int) -> bytes:
@@ -308,6 +327,8 @@ async def _timed(
 class DvtPlans:
     warm: float
     warm_runs: list[float]
+    moved: float  # warm, but each plan after new results moved the environment's history mark
+    moved_runs: list[float]
     cold: float
     cold_runs: list[float]
     selected: list[str]
@@ -318,7 +339,13 @@ class DvtPlans:
     fingerprints: int  # distinct fingerprints over every plan made (1: deterministic)
 
 
-async def dvt_plans(units: UnitOfWorkFactory, access: Access, environment_id: uuid.UUID) -> DvtPlans:
+async def dvt_plans(
+    units: UnitOfWorkFactory,
+    access: Access,
+    environment_id: uuid.UUID,
+    new_results: Callable[[], Awaitable[None]],
+) -> DvtPlans:
+    """Cold, warm, and warm after `new_results` (untimed) moved the history each time."""
     request = PlanRequest(select=(SELECT,))
     records: list[PlanRecord] = []
 
@@ -337,11 +364,20 @@ async def dvt_plans(units: UnitOfWorkFactory, access: Access, environment_id: uu
         warm_runs.append(elapsed)
         records.append(record)
 
+    moved_runs: list[float] = []
+    for _ in range(PLAN_RUNS):
+        await new_results()
+        elapsed, record = await _timed(service, access, environment_id, request)
+        moved_runs.append(elapsed)
+        records.append(record)
+
     document = orjson.loads(records[-1].document)
     items = document["items"]
     return DvtPlans(
         warm=statistics.median(warm_runs),
         warm_runs=warm_runs,
+        moved=statistics.median(moved_runs),
+        moved_runs=moved_runs,
         cold=statistics.median(cold_runs),
         cold_runs=cold_runs,
         selected=list(document["selected"]),
@@ -466,9 +502,16 @@ async def measure_size(
     history = len(orjson.loads(results)["results"])
     print(f"  ingested base + run_results ({history} results) and head into {target.environment}", flush=True)
 
-    dvt = await dvt_plans(units, access, environment.id)
+    async def new_results() -> None:
+        # A `docs generate` of its own: a new invocation moves the history mark, and adds no history (dbt's
+        # docs execute nothing), so every plan stays the same and reads the same history again.
+        files = [ArtifactFile("run_results.json", docs_run_results(orjson.loads(head_data)))]
+        await built.ingest.ingest(access, target, files)
+
+    dvt = await dvt_plans(units, access, environment.id, new_results)
     print(
         f"  DVT plan: warm {seconds(dvt.warm)} {[seconds(t) for t in dvt.warm_runs]}, "
+        f"after new results {seconds(dvt.moved)} {[seconds(t) for t in dvt.moved_runs]}, "
         f"cold {seconds(dvt.cold)} {[seconds(t) for t in dvt.cold_runs]}; {len(dvt.selected)} selected, "
         f"{dvt.run} run, {dvt.skip} skip, {dvt.fingerprints} fingerprint(s)",
         flush=True,
@@ -531,6 +574,7 @@ def tables(results: list[SizeResult]) -> list[Table]:
             "change",
             "selected nodes",
             "DVT warm (judged)",
+            "DVT warm, after new results",
             "DVT cold",
             "`dvt plan` process",
             "`dbt ls`",
@@ -545,7 +589,12 @@ def tables(results: list[SizeResult]) -> list[Table]:
             "indirect test selection, dbt's `state:modified` rules, the history of the base's run_results, "
             "the policies, the estimate, sealing and storing the plan and its audit event; median of "
             f"{PLAN_RUNS}, with a `gc.collect()` before each run and the collector on. **Warm**: the "
-            "service's `GraphCache` already holds both graph versions (after one untimed plan); **cold**: "
+            "service's `GraphCache` already holds both graph versions (after one untimed plan), and with "
+            "them the selection's history and estimates, kept until the environment's results move (each "
+            "plan checks that with one query); **warm, after new results**: the same server, but before each "
+            "plan a run's results arrive (an untimed ingestion of a `docs generate` run_results, a new "
+            "invocation that adds no history), so each plan reads and weighs the history again, as the first "
+            "plan after a run does; **cold**: "
             "a fresh `GraphCache` per run, so both versions' nodes and macros are read from PostgreSQL and "
             "indexed. **The targets are judged on the warm time**: a server keeps the versions it planned "
             "recently in memory, and the head version is the one every plan of an environment reads until "
@@ -579,6 +628,7 @@ def tables(results: list[SizeResult]) -> list[Table]:
             "plan items (run / skip)",
             "fingerprints",
             "DVT warm runs",
+            "DVT warm runs after new results",
             "DVT cold runs",
             "`dbt ls` runs",
             "dbt's partial parsing",
@@ -595,7 +645,7 @@ def tables(results: list[SizeResult]) -> list[Table]:
             "benchmark generates from the base manifest (same invocation id: every model except ephemeral "
             "ones, seed and test succeeded, execution times drawn log-uniformly per materialization from a "
             "seeded RNG), then the head is ingested into the same environment. Fingerprints: the distinct "
-            f"fingerprints among the {2 * PLAN_RUNS + 1} plans made for a size (1: every plan the same). "
+            f"fingerprints among the {3 * PLAN_RUNS + 1} plans made for a size (1: every plan the same). "
             "Plan items that SKIP are typed: an exposure selected by `state:modified+` is skipped by the "
             "`selection` policy because `dbt build` executes nothing for it.",
         ],
@@ -609,6 +659,7 @@ def tables(results: list[SizeResult]) -> list[Table]:
                 r.change,
                 f"{len(r.dbt.unique_ids):,}" + ("" if r.equal else f" (DVT {len(r.dvt.selected):,})"),
                 seconds(r.dvt.warm),
+                seconds(r.dvt.moved),
                 seconds(r.dvt.cold),
                 seconds(statistics.median(r.cli)),
                 seconds(r.dbt.median),
@@ -631,6 +682,7 @@ def tables(results: list[SizeResult]) -> list[Table]:
                 _skipped(r.dvt),
                 str(r.dvt.fingerprints),
                 ", ".join(seconds(t) for t in r.dvt.warm_runs),
+                ", ".join(seconds(t) for t in r.dvt.moved_runs),
                 ", ".join(seconds(t) for t in r.dvt.cold_runs),
                 ", ".join(seconds(t) for t in r.dbt.runs),
                 r.dbt.parsing.replace("|", "/"),
