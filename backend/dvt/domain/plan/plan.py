@@ -245,28 +245,7 @@ def document(plan: ExecutionPlan) -> dict[str, Any]:
         "head_version_id": str(plan.head_version_id),
         "request": plan.request.as_document(),
         "selected": list(plan.selected),
-        "items": [
-            {
-                "node_uuid": str(i.node_uuid),
-                "unique_id": i.unique_id,
-                "resource_type": i.resource_type,
-                "action": i.action.value,
-                "decisions": [_decision(d) for d in i.decisions],
-                "wave": i.wave,
-                "priority": i.priority,
-                "estimate": {
-                    "p50_ms": i.estimate.p50_ms,
-                    "p90_ms": i.estimate.p90_ms,
-                    "p50_cost_micros": i.estimate.p50_cost_micros,
-                    "p90_cost_micros": i.estimate.p90_cost_micros,
-                    "confidence": i.estimate.confidence.value,
-                    "evidence": i.estimate.evidence,
-                    "runs": i.estimate.runs,
-                },
-                "partition": i.partition,
-            }
-            for i in plan.items
-        ],
+        "items": _items(plan.items),
         "totals": {
             "run": plan.totals.run,
             "skip": plan.totals.skip,
@@ -285,12 +264,46 @@ def document(plan: ExecutionPlan) -> dict[str, Any]:
     }
 
 
+def _items(items: tuple[PlanItem, ...]) -> list[dict[str, Any]]:
+    # An estimate is shared by the many items with the same history: written once, the same dict in each.
+    # str() of a StrEnum member is its value, without the enum's `.value` property (thousands of items).
+    written: dict[int, dict[str, Any]] = {}
+    out = []
+    for i in items:
+        e = i.estimate
+        estimate = written.get(id(e))
+        if estimate is None:
+            estimate = written[id(e)] = {
+                "p50_ms": e.p50_ms,
+                "p90_ms": e.p90_ms,
+                "p50_cost_micros": e.p50_cost_micros,
+                "p90_cost_micros": e.p90_cost_micros,
+                "confidence": str(e.confidence),
+                "evidence": e.evidence,
+                "runs": e.runs,
+            }
+        out.append(
+            {
+                "node_uuid": str(i.node_uuid),
+                "unique_id": i.unique_id,
+                "resource_type": i.resource_type,
+                "action": str(i.action),
+                "decisions": [_decision(d) for d in i.decisions],
+                "wave": i.wave,
+                "priority": i.priority,
+                "estimate": estimate,
+                "partition": i.partition,
+            }
+        )
+    return out
+
+
 def _decision(d: Decision) -> dict[str, Any]:
     return {
         "policy": d.policy,
         "reason": d.reason,
         "message": d.message,
-        "action": d.action.value if d.action else None,
+        "action": str(d.action) if d.action else None,
         "final": d.final,
         "priority": d.priority,
         "approval_role": d.approval_role,
