@@ -9,6 +9,7 @@ use case.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -33,6 +34,11 @@ def seal_event(event: AuditEvent, sequence: int, occurred_at: datetime, prev_has
 async def record(trail: AuditTrail, event: AuditEvent) -> AuditRecord:
     """Append `event` in the caller's transaction: it is kept only if the caller commits."""
     return await trail.append(event, seal_event)
+
+
+async def record_many(trail: AuditTrail, events: Sequence[AuditEvent]) -> list[AuditRecord]:
+    """`record` of each event in order, in one append (one lock and one write whatever their number)."""
+    return await trail.append_many(events, seal_event)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
@@ -35,6 +35,10 @@ class AuditTrail(Protocol):
 
     async def append(self, event: AuditEvent, seal: Seal) -> AuditRecord:
         """Add the event after the chain's head, in the caller's transaction, timed by the database clock."""
+        ...
+
+    async def append_many(self, events: Sequence[AuditEvent], seal: Seal) -> list[AuditRecord]:
+        """`append` of each event in order, with one lock and one write: a batch of fires records at once."""
         ...
 
     async def chain(self, after_sequence: int, limit: int) -> list[AuditRecord]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Select, func, insert, select, text
+from sqlalchemy import ColumnElement, DateTime, Select, Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dvt.adapters.db.audit_models import AuditEventRow
@@ -48,9 +50,16 @@ class SqlAuditRepository:
         return AuditEventRow.tenant_id == self._tenant
 
     async def append(self, event: AuditEvent, seal: Seal) -> AuditRecord:
-        if event.tenant_id != self._tenant:
+        return (await self.append_many([event], seal))[0]
+
+    async def append_many(self, events: Sequence[AuditEvent], seal: Seal) -> list[AuditRecord]:
+        """The events after the chain's head in their order: one lock, one read of the head and one insert
+        whatever their number, each hash chained to the one before it here (they share the append's time)."""
+        if not events:
+            return []
+        if any(event.tenant_id != self._tenant for event in events):
             raise ValueError("an audit event is appended to its own tenant's chain only")
-        # Held until the transaction ends, so the next append of this chain reads our row as its head.
+        # Held until the transaction ends, so the next append of this chain reads our rows as its head.
         # A hash collision between two tenants' keys only makes them wait for each other.
         # Needs READ COMMITTED: the head is read by a statement that starts after the lock is granted.
         chain = str(self._tenant) if self._tenant is not None else PLATFORM_CHAIN
@@ -68,32 +77,34 @@ class SqlAuditRepository:
                 )
             )
         ).one()
-        occurred_at, head_sequence, head_hash = row
-        sequence = (head_sequence or 0) + 1
-        prev_hash = head_hash or GENESIS
-        sealed = seal(event, sequence, occurred_at, prev_hash)
-        event_id = await self._session.scalar(
-            insert(AuditEventRow)
-            .values(
-                tenant_id=self._tenant,
-                sequence=sequence,
-                occurred_at=occurred_at,
-                actor_kind=event.actor_kind.value,
-                actor_subject=event.actor_subject,
-                action=event.action,
-                result=event.result.value,
-                resource_type=event.resource_type,
-                resource_id=event.resource_id,
-                details=event.details,
-                correlation_id=event.correlation_id,
-                trace_id=event.trace_id,
-                prev_hash=prev_hash,
-                hash=sealed,
-            )
-            .returning(AuditEventRow.id)
-        )
-        assert event_id is not None
-        return AuditRecord(event_id, sequence, occurred_at, event, prev_hash, sealed)
+        occurred_at, head_sequence, prev_hash = row[0], row[1] or 0, row[2] or GENESIS
+        sealed: list[tuple[AuditEvent, int, str, str]] = []  # (event, sequence, prev_hash, hash)
+        for sequence, event in enumerate(events, start=head_sequence + 1):
+            digest = seal(event, sequence, occurred_at, prev_hash)
+            sealed.append((event, sequence, prev_hash, digest))
+            prev_hash = digest
+        rows = [
+            self._values(event, sequence, occurred_at, before, hashed) for event, sequence, before, hashed in sealed
+        ]
+        table = AuditEventRow.__table__
+        assert isinstance(table, Table)
+        inserted = await self._session.execute(insert(table).returning(table.c.sequence, table.c.id), rows)
+        ids = {sequence: event_id for sequence, event_id in inserted.tuples()}
+        return [
+            AuditRecord(ids[sequence], sequence, occurred_at, event, before, digest)
+            for event, sequence, before, digest in sealed
+        ]
+
+    def _values(
+        self, event: AuditEvent, sequence: int, occurred_at: datetime, prev_hash: str, digest: str
+    ) -> dict[str, Any]:
+        return {
+            "tenant_id": self._tenant, "sequence": sequence, "occurred_at": occurred_at,
+            "actor_kind": event.actor_kind.value, "actor_subject": event.actor_subject, "action": event.action,
+            "result": event.result.value, "resource_type": event.resource_type, "resource_id": event.resource_id,
+            "details": event.details, "correlation_id": event.correlation_id, "trace_id": event.trace_id,
+            "prev_hash": prev_hash, "hash": digest,
+        }  # fmt: skip
 
     async def chain(self, after_sequence: int, limit: int) -> list[AuditRecord]:
         rows = await self._session.scalars(
