@@ -56,12 +56,15 @@ class JobRepository(Protocol):
     async def after(self, upstream_id: uuid.UUID) -> list[JobRecord]: ...  # jobs chained after it
     async def upstream_of(self, environment_id: uuid.UUID) -> dict[uuid.UUID, uuid.UUID]: ...  # job -> upstream
     async def add_fire(self, fire: JobFireRecord) -> bool: ...  # False: that occurrence is already recorded
+    async def add_fires(self, fires: Sequence[JobFireRecord]) -> set[uuid.UUID]: ...  # the ids stored
     async def set_fire(
         self, fire_id: uuid.UUID, outcome: str, run_id: uuid.UUID | None, reason: str | None
     ) -> None: ...
+    async def set_fires(self, fires: Sequence[JobFireRecord]) -> None: ...  # outcome, run and reason of each
     async def waiting_fires(self, job_id: uuid.UUID) -> list[JobFireRecord]: ...  # oldest first
     async def fires(self, job_id: uuid.UUID, limit: int) -> list[JobFireRecord]: ...  # newest first
     async def active_runs(self, job_id: uuid.UUID) -> list[uuid.UUID]: ...  # queued or active, oldest first
+    async def active_runs_of(self, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]: ...
     async def lock_runs(self, job_id: uuid.UUID) -> None: ...  # every run of the job, FOR UPDATE
 
 
@@ -69,4 +72,7 @@ class DueJobs(Protocol):
     """The scheduler's view across tenants: jobs whose next occurrence is due, claimed with their row lock."""
 
     async def claim(self, now: datetime, limit: int) -> list[tuple[uuid.UUID, JobRecord]]: ...  # (tenant, job)
+    async def advance(
+        self, next_fires: Sequence[tuple[uuid.UUID, uuid.UUID, datetime | None]]
+    ) -> None: ...  # (tenant, job, next occurrence) of claimed jobs
     async def with_waiting_fires(self, limit: int) -> list[tuple[uuid.UUID, uuid.UUID]]: ...  # (tenant, job)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -127,23 +127,43 @@ class SqlJobRepository:
         return {job: upstream for job, upstream in found.tuples() if upstream is not None}
 
     async def add_fire(self, fire: JobFireRecord) -> bool:
-        values = {
-            "id": fire.id, "tenant_id": self._tenant, "job_id": fire.job_id, "fire_at": fire.fire_at,
-            "trigger": fire.trigger, "outcome": fire.outcome, "run_id": fire.run_id, "reason": fire.reason,
-        }  # fmt: skip
-        statement = (
-            insert(JobFireRow)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["job_id", "fire_at"])
-            .returning(JobFireRow.id)
-        )
-        return await self._session.scalar(statement) is not None
+        return bool(await self.add_fires([fire]))
+
+    async def add_fires(self, fires: Sequence[JobFireRecord]) -> set[uuid.UUID]:
+        """One insert; the ids of the fires stored (an occurrence recorded already is not: the unique (job,
+        fire_at) is what makes a fire happen once across processes)."""
+        if not fires:
+            return set()
+        values = [
+            {
+                "id": fire.id, "tenant_id": self._tenant, "job_id": fire.job_id, "fire_at": fire.fire_at,
+                "trigger": fire.trigger, "outcome": fire.outcome, "run_id": fire.run_id, "reason": fire.reason,
+            }
+            for fire in fires
+        ]  # fmt: skip
+        table = JobFireRow.__table__
+        assert isinstance(table, Table)
+        statement = insert(table).on_conflict_do_nothing(index_elements=["job_id", "fire_at"]).returning(table.c.id)
+        return set(await self._session.scalars(statement, values))
 
     async def set_fire(self, fire_id: uuid.UUID, outcome: str, run_id: uuid.UUID | None, reason: str | None) -> None:
         await self._session.execute(
             update(JobFireRow)
             .where(JobFireRow.tenant_id == self._tenant, JobFireRow.id == fire_id)
             .values(outcome=outcome, run_id=run_id, reason=reason)
+        )
+
+    async def set_fires(self, fires: Sequence[JobFireRecord]) -> None:
+        """`set_fire` of each fire (its outcome, run and reason), in one round trip."""
+        if not fires:
+            return
+        table = JobFireRow.__table__
+        assert isinstance(table, Table)
+        await self._session.execute(
+            update(table)
+            .where(table.c.tenant_id == self._tenant, table.c.id == bindparam("fire"))
+            .values(outcome=bindparam("v_outcome"), run_id=bindparam("v_run_id"), reason=bindparam("v_reason")),
+            [{"fire": f.id, "v_outcome": f.outcome, "v_run_id": f.run_id, "v_reason": f.reason} for f in fires],
         )
 
     async def waiting_fires(self, job_id: uuid.UUID) -> list[JobFireRecord]:
@@ -176,12 +196,20 @@ class SqlJobRepository:
         )
 
     async def active_runs(self, job_id: uuid.UUID) -> list[uuid.UUID]:
-        found = await self._session.scalars(
-            select(RunRow.id)
-            .where(RunRow.tenant_id == self._tenant, RunRow.job_id == job_id, RunRow.status.in_(_UNFINISHED))
+        return (await self.active_runs_of([job_id])).get(job_id, [])
+
+    async def active_runs_of(self, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+        """Each job's queued or active runs, oldest first (a job with none is absent), in one query."""
+        found = await self._session.execute(
+            select(RunRow.job_id, RunRow.id)
+            .where(RunRow.tenant_id == self._tenant, RunRow.job_id.in_(job_ids), RunRow.status.in_(_UNFINISHED))
             .order_by(RunRow.created_at, RunRow.id)
         )
-        return list(found)
+        runs: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for job_id, run_id in found.tuples():
+            if job_id is not None:
+                runs.setdefault(job_id, []).append(run_id)
+        return runs
 
 
 class SqlDueJobs:
@@ -202,6 +230,22 @@ class SqlDueJobs:
             .with_for_update(skip_locked=True, key_share=True)
         )
         return [(r.tenant_id, _job(r)) for r in rows]
+
+    async def advance(self, next_fires: Sequence[tuple[uuid.UUID, uuid.UUID, datetime | None]]) -> None:
+        """(tenant, job, its next occurrence) for jobs this transaction claimed, in one round trip."""
+        if not next_fires:
+            return
+        table = JobRow.__table__
+        assert isinstance(table, Table)
+        await self._session.execute(
+            update(table)
+            .where(table.c.tenant_id == bindparam("tenant"), table.c.id == bindparam("job"))
+            .values(next_fire_at=bindparam("v_next"), updated_at=bindparam("v_updated")),
+            [
+                {"tenant": tenant, "job": job, "v_next": upcoming, "v_updated": datetime.now().astimezone()}
+                for tenant, job, upcoming in next_fires
+            ],
+        )
 
     async def with_waiting_fires(self, limit: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
         found = await self._session.execute(

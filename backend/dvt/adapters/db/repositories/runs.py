@@ -8,12 +8,13 @@ can never skip a row that commits later with a smaller number.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import Table, Text, and_, bindparam, case, cast, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +40,13 @@ DISPATCH_LOCK = 7_204_552  # advisory lock space of run dispatch (one key per te
 
 _RUN_FIELDS = [f.name for f in fields(RunRecord)]
 _NODE_FIELDS = [f.name for f in fields(RunNodeRecord)]
+
+
+def _table(mapped: type[Any]) -> Table:
+    """The mapped class's table: Core statements skip the ORM's work per row (a batch of fires inserts hundreds)."""
+    table = mapped.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _run(row: RunRow) -> RunRecord:
@@ -76,6 +84,52 @@ class SqlRunRepository:
             await self._bump_run_seq(run.environment_id, -1)  # nothing stored: give the number back, no gap
             return None
         return await self.get(run.id)
+
+    async def add_many(self, runs: Sequence[RunRecord]) -> list[uuid.UUID]:
+        """Runs without idempotency keys, stored with one statement to number them and one to insert them; the
+        ids stored, in order (a run whose environment is not in this tenant, deleted meanwhile, is not).
+
+        Numbered in their order within each environment; the environment rows stay locked until commit, as
+        `add`'s do, so numbers follow commit order with no gap."""
+        if not runs:
+            return []
+        if any(run.idempotency_key is not None for run in runs):
+            raise ValueError("runs with an idempotency key are added one by one (`add`)")
+        counts = Counter(run.environment_id for run in runs)
+        last = await self._reserve_numbers(counts)
+        number = {
+            environment: last[environment] - count for environment, count in counts.items() if environment in last
+        }
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one insert per set of columns given
+        stored: list[uuid.UUID] = []
+        for run in runs:
+            if run.environment_id not in number:
+                continue
+            number[run.environment_id] += 1
+            values = {name: getattr(run, name) for name in _RUN_FIELDS if getattr(run, name) is not None}
+            values |= {"number": number[run.environment_id], "tenant_id": self._tenant}
+            shapes.setdefault(tuple(values), []).append(values)
+            stored.append(run.id)
+        for rows in shapes.values():  # executemany: one statement compiled once, sent as multi-row inserts
+            await self._session.execute(insert(_table(RunRow)), rows)
+        return stored
+
+    async def _reserve_numbers(self, counts: Mapping[uuid.UUID, int]) -> dict[uuid.UUID, int]:
+        """Each environment's run sequence moved on by its count: environment -> its last number reserved."""
+        if len(counts) > 1:  # rows locked in one order (an UPDATE of several rows locks them in none)
+            await self._session.execute(
+                select(EnvironmentRow.id)
+                .where(EnvironmentRow.tenant_id == self._tenant, EnvironmentRow.id.in_(counts))
+                .order_by(EnvironmentRow.id)
+                .with_for_update(key_share=True)
+            )
+        found = await self._session.execute(
+            update(EnvironmentRow)
+            .where(EnvironmentRow.tenant_id == self._tenant, EnvironmentRow.id.in_(counts))
+            .values(run_seq=EnvironmentRow.run_seq + case(dict(counts), value=EnvironmentRow.id))
+            .returning(EnvironmentRow.id, EnvironmentRow.run_seq)
+        )
+        return {environment: last for environment, last in found.tuples()}
 
     async def _bump_run_seq(self, environment_id: uuid.UUID, by: int) -> int:
         number = await self._session.scalar(
@@ -195,6 +249,44 @@ class SqlRunRepository:
             )  # fmt: skip
         await self._session.execute(insert(RunEventRow), rows)
         return numbers
+
+    async def append_to_each(self, run_ids: Sequence[uuid.UUID], event: NewRunEvent) -> None:
+        """`event` appended to each run, in four statements whatever their number (a run that has an event with
+        its key already gets none). The run rows are locked in no set order: for runs this transaction made."""
+        if not run_ids:
+            return
+        held = set(
+            await self._session.scalars(
+                select(RunEventRow.run_id).where(
+                    RunEventRow.run_id.in_(run_ids), RunEventRow.idempotency_key == event.key
+                )
+            )
+        )
+        fresh = [run_id for run_id in run_ids if run_id not in held]
+        if not fresh:
+            return
+        numbered = await self._session.execute(
+            update(RunRow)
+            .where(RunRow.tenant_id == self._tenant, RunRow.id.in_(fresh))
+            .values(event_seq=RunRow.event_seq + 1)
+            .returning(RunRow.id, RunRow.event_seq, RunRow.status)
+        )
+        rows = []
+        for run_id, seq, status in numbered.tuples():
+            check_event(RunStatus(status), event.kind, event.status)
+            rows.append(
+                {
+                    "run_id": run_id, "seq": seq, "tenant_id": self._tenant, "kind": event.kind,
+                    "unique_id": event.unique_id, "status": event.status, "message": event.message,
+                    "idempotency_key": event.key, "payload": event.payload,
+                }
+            )  # fmt: skip
+        await self._session.execute(insert(_table(RunEventRow)), rows)
+        await self._session.execute(
+            select(func.pg_notify(CHANNEL, cast(RunRow.id, Text))).where(
+                RunRow.tenant_id == self._tenant, RunRow.id.in_(fresh)
+            )
+        )
 
     async def events_after(self, run_id: uuid.UUID, after: int, limit: int) -> list[RunEventRecord]:
         rows = await self._session.scalars(
