@@ -260,7 +260,7 @@ NOT_READS = {
     "jobs.resume", "jobs.trigger",
     # a command's part, handed the command's own transaction: a job's fire triggering or cancelling its runs, a
     # run's end telling the jobs chained after it
-    "runs.trigger_in", "runs.cancel_in", "runs.ended", "runs.end_in", "jobs.run_ended",
+    "runs.trigger_in", "runs.trigger_many_in", "runs.cancel_in", "runs.ended", "runs.end_in", "jobs.run_ended",
     # no read: the next fire times computed from a job record the caller already holds
     "jobs.next_fires",
     # the scheduler of each process, acting as DVT

@@ -193,7 +193,7 @@ async def test_a_fire_refused_by_the_run_service_is_recorded_and_the_schedule_mo
     async def refused(*args: object, **kwargs: object) -> None:
         raise ValidationError("the environment's quota refuses new runs")
 
-    monkeypatch.setattr(place.services.runs, "trigger_in", refused)
+    monkeypatch.setattr(place.services.runs, "trigger_many_in", refused)
     place.clock.now = datetime(2026, 3, 20, 10, 0, 1, tzinfo=UTC)
     assert await place.scheduler.tick() == 1
     [fired] = await place.jobs.fires(place.access, job.id)

@@ -1,10 +1,11 @@
 """The scheduler: fires every due job exactly once, whichever of any number of DVT processes gets there first.
 
-Each pass claims due jobs with their row locks (`FOR NO KEY UPDATE SKIP LOCKED`: a job another process holds
-is skipped, never waited for), and for each one, in ONE transaction: computes the occurrence, records it in
-`job_fires` (unique per job and instant: a second guard), triggers the run (or skips or queues it by the
-overlap policy), and advances `next_fire_at`. Nothing is kept in memory between passes, so a process may die
-at any point: what it did not commit is claimed again by the next pass of any process.
+Each pass claims a batch of due jobs with their row locks (`FOR NO KEY UPDATE SKIP LOCKED`: a job another process
+holds is skipped, never waited for) and, in ONE transaction, computes each job's occurrence, fires each tenant's
+share as one batch (`job_firing.fire_many`: the occurrences recorded in `job_fires`, unique per job and instant, a
+second guard; the runs triggered, or the fires skipped or queued by the overlap policy) and advances every claimed
+job's `next_fire_at`. Nothing is kept in memory between passes, so a process may die at any point: what it did not
+commit is claimed again by the next pass of any process.
 
 Fires missed while no process was up follow the job's misfire policy: `run_once` fires once, for the latest
 missed occurrence; `skip` records that occurrence as missed and waits for the next one. An occurrence later
@@ -15,17 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from dvt.application.access import Access
-from dvt.application.audit import record
-from dvt.application.job_firing import fire, release_waiting
+from dvt.application.job_firing import Occurrence, fire_many, release_waiting
 from dvt.application.job_records import JobFireRecord, JobRecord
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
-from dvt.application.runs import RunService
+from dvt.application.runs import DISPATCH_BATCH, RunService
 from dvt.application.schedules import Schedule
 from dvt.domain.jobs import FireOutcome, MisfirePolicy
 from dvt.domain.runs import Trigger
@@ -33,7 +33,7 @@ from dvt.domain.tenancy import TenantScope
 
 log = logging.getLogger(__name__)
 
-CLAIM_BATCH = 20  # jobs one transaction claims and fires (each in a savepoint of its own)
+CLAIM_BATCH = 200  # jobs one transaction claims and fires, each tenant's share as one batch of fires
 WAITING_BATCH = 100
 
 
@@ -59,23 +59,28 @@ class JobScheduler:
         """One pass: every job due now fired (by this process or, concurrently, another); returns how many
         occurrences this process recorded."""
         recorded = 0
+        fired_in: set[uuid.UUID] = set()
         while True:
             async with self._units() as uow:
                 now = self._clock()
                 due = await uow.due_jobs.claim(now, self._batch)
                 if not due:
                     break
-                for tenant, job in due:
-                    recorded += await self._fire_due(uow, TenantScope(tenant), job, now)
+                upcoming: list[tuple[uuid.UUID, uuid.UUID, datetime | None]] = []
+                for tenant, jobs in _by_tenant(due):
+                    planned = [self._occurrence(job, now) for job in jobs]
+                    recorded += await self._fire(uow, TenantScope(tenant), [occurrence for occurrence, _ in planned])
+                    upcoming += [(tenant, occurrence.job.id, after) for occurrence, after in planned]
+                # Advanced whatever happened: a job that cannot fire must not be claimed again and again.
+                await uow.due_jobs.advance(upcoming)
                 await uow.commit()
-            # The batch's runs are dispatched once per tenant, each in its own transaction after the fires
-            # committed: one dispatch pass per fire would hold the tenant's dispatch lock once per fire, and the
-            # sweep starts them anyway if this process dies here.
-            for tenant in sorted({tenant for tenant, _ in due}):
-                try:
-                    await self._runs.dispatch(TenantScope(tenant))
-                except Exception:
-                    log.warning("dispatch after fires: tenant %s failed; the sweep tries again", tenant, exc_info=True)
+            fired_in |= {tenant for tenant, _ in due}
+        # The pass's runs are dispatched once its fires have committed, tenant by tenant, each dispatch in its own
+        # transaction: dispatching between batches would hold back the fires after them (a pass of due jobs ends
+        # in seconds), and one dispatch per fire would take the tenant's dispatch lock per fire. The sweep starts
+        # them anyway if this process dies here.
+        for tenant in sorted(fired_in):
+            await self._dispatch(TenantScope(tenant))
         await self._release_waiting()
         return recorded
 
@@ -89,41 +94,46 @@ class JobScheduler:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self._interval.total_seconds())
 
-    async def _fire_due(self, uow: UnitOfWork, scope: TenantScope, job: JobRecord, now: datetime) -> int:
-        """Fire the job's due occurrence (misfire policy applied) and advance it, in the caller's transaction."""
+    def _occurrence(self, job: JobRecord, now: datetime) -> tuple[Occurrence, datetime | None]:
+        """The job's due occurrence (misfire policy applied), and the occurrence after it."""
         assert job.next_fire_at is not None and job.cron and job.timezone
-        schedule = Schedule(job.cron, job.timezone)
         due_at = job.next_fire_at
-        latest = schedule.latest_until(now, due_at) or due_at
+        latest, upcoming = _instants(job.cron, job.timezone, due_at, now)
         missed = latest > due_at or now - latest > self._grace
-        fired = 0
+        if missed and MisfirePolicy(job.misfire) is MisfirePolicy.SKIP and now - latest > self._grace:
+            reason = f"missed while no DVT process was up (since {due_at.isoformat()}): misfire policy skip"
+            return Occurrence(job, latest, Trigger.SCHEDULE, reason, missed=True), upcoming
+        note = f"run once for the occurrences missed since {due_at.isoformat()}" if missed else None
+        return Occurrence(job, latest, Trigger.SCHEDULE, note), upcoming
+
+    async def _fire(self, uow: UnitOfWork, scope: TenantScope, occurrences: list[Occurrence]) -> int:
+        """The tenant's due fires as one batch, in the caller's transaction; how many were recorded. Should the
+        batch fail, it rolls back and each fire is made alone (the same path, a batch of one), so one job's
+        failure is recorded as its own fire's and the others still commit."""
+        if len(occurrences) > 1:
+            try:
+                async with uow.savepoint():
+                    made = await fire_many(uow, self._runs, scope, occurrences, dispatch=False)
+                return sum(1 for fire in made if fire is not None)
+            except Exception:
+                log.warning("a batch of %d fires failed: firing them one by one", len(occurrences), exc_info=True)
+        return sum([await self._fire_alone(uow, scope, occurrence) for occurrence in occurrences])
+
+    async def _fire_alone(self, uow: UnitOfWork, scope: TenantScope, occurrence: Occurrence) -> int:
         try:
             async with uow.savepoint():
-                if missed and MisfirePolicy(job.misfire) is MisfirePolicy.SKIP and now - latest > self._grace:
-                    fired = await self._missed(uow, scope, job, latest, due_at)
-                else:
-                    note = f"run once for the occurrences missed since {due_at.isoformat()}" if missed else None
-                    made = await fire(uow, self._runs, scope, job, latest, Trigger.SCHEDULE, note, dispatch=False)
-                    fired = int(made is not None)
+                [made] = await fire_many(uow, self._runs, scope, [occurrence], dispatch=False)
+            return int(made is not None)
         except Exception as error:  # this job's fire alone rolls back; the others of the batch go on
-            log.exception("job %s: firing %s failed", job.id, latest)
-            fired = await self._failed(uow, scope, job, latest, error)
-        # Advanced whatever happened: a job that cannot fire must not be claimed again and again.
-        upcoming = schedule.next_after(max(latest, now))
-        await uow.job_definitions(scope).update(job.id, next_fire_at=upcoming)
-        return fired
+            log.exception("job %s: firing %s failed", occurrence.job.id, occurrence.fire_at)
+            return await self._failed(uow, scope, occurrence.job, occurrence.fire_at, error)
 
-    async def _missed(
-        self, uow: UnitOfWork, scope: TenantScope, job: JobRecord, latest: datetime, due_at: datetime
-    ) -> int:
-        reason = f"missed while no DVT process was up (since {due_at.isoformat()}): misfire policy skip"
-        added = await uow.job_definitions(scope).add_fire(
-            JobFireRecord(uuid.uuid4(), job.id, latest, Trigger.SCHEDULE.value, FireOutcome.MISSED.value, None, reason)
-        )
-        if added:
-            details = {"fire_at": latest.isoformat(), "outcome": FireOutcome.MISSED.value, "reason": reason}
-            await record(uow.audit(scope), Access.system(scope).event("job.fire", "job", job.id, details))
-        return int(added)
+    async def _dispatch(self, scope: TenantScope) -> None:
+        try:
+            while await self._runs.dispatch(scope) >= DISPATCH_BATCH:  # a full dispatch pass: more may be queued
+                pass
+        except Exception:
+            log.warning("dispatch after fires: tenant %s failed; the sweep tries again", scope.tenant_id, exc_info=True)
 
     async def _failed(self, uow: UnitOfWork, scope: TenantScope, job: JobRecord, at: datetime, error: Exception) -> int:
         reason = f"internal error: {type(error).__name__}"
@@ -144,3 +154,20 @@ class JobScheduler:
                         await uow.commit()
             except Exception:
                 log.warning("job %s: starting its waiting fire failed", job_id, exc_info=True)
+
+
+def _by_tenant(due: list[tuple[uuid.UUID, JobRecord]]) -> list[tuple[uuid.UUID, list[JobRecord]]]:
+    """The claimed jobs of each tenant, tenants in one order: two passes take the tenants' locks in that order."""
+    jobs: dict[uuid.UUID, list[JobRecord]] = {}
+    for tenant, job in due:
+        jobs.setdefault(tenant, []).append(job)
+    return sorted(jobs.items())
+
+
+@functools.lru_cache(maxsize=256)
+def _instants(cron: str, timezone: str, due_at: datetime, now: datetime) -> tuple[datetime, datetime | None]:
+    """(the occurrence to fire: the latest one due by `now`, the one after it). Cached: the jobs a pass claims are
+    mostly due at one instant on a few schedules, and walking a schedule costs more than firing its job."""
+    schedule = Schedule(cron, timezone)
+    latest = schedule.latest_until(now, due_at) or due_at
+    return latest, schedule.next_after(max(latest, now))

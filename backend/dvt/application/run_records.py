@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dvt.domain.runs import RunEventKind, RunStep
+from dvt.domain.plan.plan import PlanRequest
+from dvt.domain.runs import RunEventKind, RunStep, Trigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,17 @@ class JobRunSpec:
             "steps": [s.as_document() for s in self.steps],
             "limits": limits,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class UnplannedTrigger:
+    """A run to trigger without a plan (a worker plans it from the branch's commit): where, what, why, and the job
+    it is a run of, if any."""
+
+    environment_id: uuid.UUID
+    request: PlanRequest
+    trigger: Trigger
+    job: JobRunSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)

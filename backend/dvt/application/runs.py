@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dvt.application.access import Access
-from dvt.application.audit import record
+from dvt.application.audit import record, record_many
 from dvt.application.commit_graphs import CommitGraph
 from dvt.application.plans import PlanService
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
@@ -34,12 +34,13 @@ from dvt.application.run_records import (
     RunNodeRecord,
     RunQuery,
     RunRecord,
+    UnplannedTrigger,
 )
 from dvt.application.tenancy import visible_environment
 from dvt.application.visibility import note, only_visible, visible_environments, visible_ids
 from dvt.domain.audit import AuditEvent
 from dvt.domain.authorization import Permission
-from dvt.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from dvt.domain.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationError
 from dvt.domain.plan.plan import ExecutionPlan, PlanItem, PlanRequest, PlanStatus
 from dvt.domain.runs import (
     FailureReason,
@@ -60,6 +61,14 @@ RUN = "run"  # its kind in Access.whereabouts
 # Why an approved run waits. Who approved is the plan's `decided_by` and its audit event, not this text: a reason
 # is shown as it is, and a principal id (user:UUID) is no name to show people.
 APPROVED_WAITING = "plan approved: waiting for a worker"
+
+
+_QUEUED = NewRunEvent(RunEventKind.STATUS, "status:queued", status=RunStatus.QUEUED.value, message="queued")
+
+
+def _trigger_details(trigger: Trigger, job: JobRunSpec | None) -> dict[str, Any]:
+    """What a run.trigger audit record of an unplanned run says."""
+    return {"trigger": trigger.value, **({"job_id": str(job.job_id)} if job else {})}
 
 
 def client_key(key: str | None) -> str | None:
@@ -168,12 +177,67 @@ class RunService:
         dispatch: bool = True,
     ) -> RunRecord:
         """`trigger` of `request` (a worker plans it from the branch), as a step of the caller's command (a job's
-        fire): the caller commits. `job`: the job whose run it is, its steps and timeout. `dispatch=False`: the
-        caller dispatches once for many triggers, after its commit (the scheduler's batch of fires)."""
-        run, _ = await self._trigger_from(
-            uow, access, environment_id, None, request, trigger, None, None, job=job, dispatch=dispatch
+        run): the caller commits. `job`: the job whose run it is, its steps and timeout. A batch of one: see
+        `trigger_many_in`; a refusal is raised."""
+        [made] = await self.trigger_many_in(
+            uow, access, [UnplannedTrigger(environment_id, request, trigger, job)], dispatch=dispatch
         )
+        if isinstance(made, DomainError):
+            raise made
+        run = await uow.runs(access.scope).get(made)
+        assert run is not None
         return run
+
+    async def trigger_many_in(
+        self, uow: UnitOfWork, access: Access, triggers: Sequence[UnplannedTrigger], *, dispatch: bool = True
+    ) -> list[uuid.UUID | DomainError]:
+        """Many `trigger_in`s as one step of the caller's command, in a handful of statements whatever their number
+        (a scheduler pass fires hundreds of jobs): for each, its run's id, or why it was refused (nothing of it is
+        written). `dispatch=False`: the caller dispatches once, after its commit (the scheduler's batch of fires).
+
+        The lock order of a trigger: the environment rows (the runs' numbers), the dispatch lock, the audit chain."""
+        if not triggers:
+            return []
+        refused = await self._refusals(uow, access, {t.environment_id for t in triggers})
+        wanted = [
+            self._unplanned_run(access, t.environment_id, t.request, t.trigger, None, None, t.job)
+            for t in triggers
+            if t.environment_id not in refused
+        ]
+        runs = uow.runs(access.scope)
+        stored = set(await runs.add_many(wanted))
+        await runs.append_to_each([run.id for run in wanted if run.id in stored], _QUEUED)
+        if dispatch:
+            await self._dispatch(uow, access.scope)
+        made: list[uuid.UUID | DomainError] = []
+        audits: list[AuditEvent] = []
+        runs_of = iter(wanted)
+        for t in triggers:
+            if t.environment_id in refused:
+                made.append(refused[t.environment_id])
+                continue
+            run = next(runs_of)
+            if run.id not in stored:  # its environment went between the check and the numbering
+                made.append(NotFoundError(f"environment {t.environment_id} is not in this tenant"))
+                continue
+            made.append(run.id)
+            audits.append(access.event("run.trigger", "run", run.id, _trigger_details(t.trigger, t.job)))
+        await record_many(uow.audit(access.scope), audits)
+        return made
+
+    async def _refusals(
+        self, uow: UnitOfWork, access: Access, environment_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, DomainError]:
+        """Why the caller may not trigger unplanned runs in each environment that refuses them."""
+        refused: dict[uuid.UUID, DomainError] = {}
+        for environment_id in sorted(environment_ids):
+            try:
+                _, where = await self._environment(uow, access, environment_id)
+                access.require(Permission.RUN, where, "trigger runs in this environment")
+                access.require(Permission.PLAN, where, "plan runs in this environment")
+            except DomainError as refusal:
+                refused[environment_id] = refusal
+        return refused
 
     async def end_in(
         self, uow: UnitOfWork, scope: TenantScope, run: RunRecord, status: RunStatus, reason: str | None
@@ -224,30 +288,40 @@ class RunService:
         dispatch: bool,
     ) -> tuple[RunRecord, bool]:
         """A run whose plan a worker makes from the branch's commit (the caller may plan and run here)."""
-        _, where = await self._environment(uow, access, environment_id)
-        access.require(Permission.RUN, where, "trigger runs in this environment")
-        access.require(Permission.PLAN, where, "plan runs in this environment")
+        refused = await self._refusals(uow, access, [environment_id])
+        if environment_id in refused:
+            raise refused[environment_id]
         runs = uow.runs(access.scope)
         earlier = await runs.by_idempotency_key(environment_id, key) if key is not None else None
         if earlier is not None:
             return earlier, False
-        added = await runs.add(
-            RunRecord(
-                id=uuid.uuid4(),
-                environment_id=environment_id,
-                plan_id=None,
-                status=RunStatus.QUEUED.value,
-                trigger=trigger.value,
-                actor=access.actor.label,
-                trace_id=(access.trace_id or uuid.uuid4().hex)[:32],
-                request=request.as_document(),
-                retry_of=retry_of,
-                idempotency_key=key,
-                **(job.run_values() if job else {}),
-            )
-        )
-        details = {"trigger": trigger.value, **({"job_id": str(job.job_id)} if job else {})}
+        added = await runs.add(self._unplanned_run(access, environment_id, request, trigger, retry_of, key, job))
+        details = _trigger_details(trigger, job)
         return await self._queued(uow, access, added, environment_id, key, details, [], dispatch)
+
+    @staticmethod
+    def _unplanned_run(
+        access: Access,
+        environment_id: uuid.UUID,
+        request: PlanRequest,
+        trigger: Trigger,
+        retry_of: uuid.UUID | None,
+        key: str | None,
+        job: JobRunSpec | None,
+    ) -> RunRecord:
+        return RunRecord(
+            id=uuid.uuid4(),
+            environment_id=environment_id,
+            plan_id=None,
+            status=RunStatus.QUEUED.value,
+            trigger=trigger.value,
+            actor=access.actor.label,
+            trace_id=(access.trace_id or uuid.uuid4().hex)[:32],
+            request=request.as_document(),
+            retry_of=retry_of,
+            idempotency_key=key,
+            **(job.run_values() if job else {}),
+        )
 
     async def _may_run(self, uow: UnitOfWork, access: Access, environment_id: uuid.UUID) -> None:
         _, where = await self._environment(uow, access, environment_id)
@@ -322,9 +396,7 @@ class RunService:
             earlier = await runs.by_idempotency_key(environment_id, key)
             assert earlier is not None
             return earlier, False
-        await runs.append_event(
-            added.id, NewRunEvent(RunEventKind.STATUS, "status:queued", status=RunStatus.QUEUED.value, message="queued")
-        )
+        await runs.append_event(added.id, _QUEUED)
         if dispatch:
             await self._dispatch(uow, access.scope)
         for event in (*audits, access.event("run.trigger", "run", added.id, details)):
