@@ -106,6 +106,23 @@ async def move(
     return replace(run, status=target.value, reason=reason, **values)
 
 
+async def move_all(
+    uow: UnitOfWork, scope: TenantScope, runs: Sequence[RunRecord], target: RunStatus, reason: str
+) -> None:
+    """`move` of many runs to a state that neither starts nor ends them, with one reason, in one statement per step
+    whatever their number (a dispatch pass sends hundreds of a schedule's runs to `planning`)."""
+    if target is RunStatus.RUNNING or target.finished:
+        raise ValueError(f"runs become {target.value} one by one (`move`)")
+    if not runs:
+        return
+    for run in runs:
+        check_transition(RunStatus(run.status), target)
+    ids = [run.id for run in runs]
+    await uow.runs(scope).update_all(ids, status=target.value, reason=reason)
+    event = NewRunEvent(RunEventKind.STATUS, f"status:{target.value}", status=target.value, message=reason)
+    await uow.runs(scope).append_to_each(ids, event)
+
+
 class RunService:
     def __init__(
         self,
@@ -445,6 +462,7 @@ class RunService:
         capacity = Capacity.held_by(active, environments, tenant_limit, self._exclusive)
         moved = 0
         ended: list[RunRecord] = []  # told to the listeners once this pass is over: a chained trigger dispatches
+        to_plan: dict[str, list[RunRecord]] = {}  # by reason: runs its workers plan, moved together after the loop
         for run in waiting:
             environment = environments.get(run.environment_id)
             if environment is None:
@@ -455,9 +473,7 @@ class RunService:
                     await runs.update(run.id, reason=blocked)
                 continue
             if run.plan_id is None:  # a worker plans it from the branch's commit, then moves it on
-                ref = environment.git_ref
-                await move(uow, scope, run, RunStatus.PLANNING, f"planning from the commit {ref!r} names now")
-                await uow.jobs.enqueue_planning(scope.tenant_id, run.id)
+                to_plan.setdefault(f"planning from the commit {environment.git_ref!r} names now", []).append(run)
                 capacity.take(run, environment)
                 moved += 1
                 continue
@@ -473,6 +489,10 @@ class RunService:
                 await self._await_approval(uow, scope, run, plan, PlanStatus(plan.status))
                 capacity.take(run, environment)
             moved += 1
+        # Before the listeners: a chained trigger dispatches again, and must find these runs moved on.
+        for reason, planned_by_workers in to_plan.items():
+            await move_all(uow, scope, planned_by_workers, RunStatus.PLANNING, reason)
+        await uow.jobs.enqueue_planning(scope.tenant_id, [run.id for group in to_plan.values() for run in group])
         for run in ended:
             await self.ended(uow, scope, run)
         return moved

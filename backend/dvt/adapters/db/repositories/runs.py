@@ -190,6 +190,12 @@ class SqlRunRepository:
             update(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id == run_id).values(**values)
         )
 
+    async def update_all(self, run_ids: Sequence[uuid.UUID], **values: Any) -> None:
+        if run_ids:
+            await self._session.execute(
+                update(RunRow).where(RunRow.tenant_id == self._tenant, RunRow.id.in_(run_ids)).values(**values)
+            )
+
     async def _next(self, run_id: uuid.UUID, column: Any, count: int = 1) -> tuple[int, RunStatus]:
         """Reserve `count` numbers of the run's sequence (the last one is returned, with the run's status as
         this transaction sees it under the row lock) and wake its followers."""
@@ -252,7 +258,8 @@ class SqlRunRepository:
 
     async def append_to_each(self, run_ids: Sequence[uuid.UUID], event: NewRunEvent) -> None:
         """`event` appended to each run, in four statements whatever their number (a run that has an event with
-        its key already gets none). The run rows are locked in no set order: for runs this transaction made."""
+        its key already gets none). The run rows are locked in no set order: for runs this transaction made or
+        holds already (a dispatch pass's)."""
         if not run_ids:
             return
         held = set(
@@ -508,18 +515,23 @@ class SqlJobQueue:
 
     async def enqueue_run(self, tenant_id: uuid.UUID, run_id: uuid.UUID, attempt: int) -> None:
         # The dedupe key makes a second enqueue of the same attempt a no-op instead of a second execution.
-        await self._enqueue(f"{tenant_id}:{run_id}", f"{run_id}:{attempt}")
+        await self._enqueue([(f"{tenant_id}:{run_id}", f"{run_id}:{attempt}")])
 
-    async def enqueue_planning(self, tenant_id: uuid.UUID, run_id: uuid.UUID) -> None:
-        await self._enqueue(f"{tenant_id}:{run_id}:{PLANNING}", f"{run_id}:{PLANNING}")
+    async def enqueue_planning(self, tenant_id: uuid.UUID, run_ids: Sequence[uuid.UUID]) -> None:
+        await self._enqueue([(f"{tenant_id}:{run_id}:{PLANNING}", f"{run_id}:{PLANNING}") for run_id in run_ids])
 
-    async def _enqueue(self, payload: str, dedupe_key: str) -> None:
+    async def _enqueue(self, jobs: Sequence[tuple[str, str]]) -> None:
+        """(payload, dedupe key) of each job, inserted in one statement."""
+        if not jobs:
+            return
         from pgqueuer.queries import Queries  # here: a CLI command that enqueues nothing never imports pgqueuer
 
         connection = await self._session.connection()
         raw = await connection.get_raw_connection()
         queries = Queries.from_asyncpg_connection(raw.driver_connection)
-        await queries.enqueue(RUN_JOB, payload.encode(), dedupe_key=dedupe_key, on_conflict="skip")
+        payloads: list[bytes | None] = [payload.encode() for payload, _ in jobs]
+        keys: list[str | None] = [key for _, key in jobs]
+        await queries.enqueue([RUN_JOB] * len(jobs), payloads, [0] * len(jobs), dedupe_key=keys, on_conflict="skip")
 
     async def waiting_tenants(self) -> list[uuid.UUID]:
         # Across tenants on purpose: the dispatch sweep then works tenant by tenant, each in its own scope.
