@@ -18,7 +18,7 @@ from dvt.adapters.db.engine import create_engine, create_session_factory
 from dvt.adapters.db.repositories.audit import SqlAuditRepository
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
 from dvt.application.access import Access
-from dvt.application.audit import AuditService, canonical_json, record, seal_event
+from dvt.application.audit import AuditService, canonical_json, record, record_many, seal_event
 from dvt.application.audit_ports import AuditQuery
 from dvt.domain.audit import GENESIS, REDACTED, AuditEvent, AuditRecord, AuditResult, first_broken_link
 from dvt.domain.errors import ValidationError
@@ -115,6 +115,21 @@ async def test_each_event_hashes_the_previous_one(units: Units, scope: TenantSco
         assert stored.event.details == details
         assert stored.hash == seal_event(stored.event, stored.sequence, stored.occurred_at, stored.prev_hash)
     assert first_broken_link(chain, scope.tenant_id, canonical_json) is None
+
+
+async def test_events_appended_together_chain_after_the_head_as_one_by_one_appends_do(
+    units: Units, audit: AuditService, scope: TenantScope
+) -> None:
+    await _append(units, scope, _event(scope))
+    together = [_event(scope, details={"n": n}) for n in range(3)]
+    async with units() as uow:
+        stored = await record_many(uow.audit(scope), together)
+        await uow.commit()
+    await _append(units, scope, _event(scope))
+    assert [(r.sequence, r.event) for r in stored] == [(2, together[0]), (3, together[1]), (4, together[2])]
+    assert (await _chain(units, scope))[1:4] == stored  # stored as the append returned them
+    report = await audit.verify(scope)
+    assert report.ok and report.events_checked == 5
 
 
 async def test_verify_passes_on_an_untouched_chain(units: Units, audit: AuditService, scope: TenantScope) -> None:

@@ -7,10 +7,15 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from dvt.application import job_scheduler
+from dvt.application.audit_ports import AuditQuery
+from dvt.application.job_firing import fire_many
+from dvt.application.job_records import JobFireRecord
 from dvt.application.job_scheduler import JobScheduler
 from dvt.application.services import Services
 from dvt.domain.errors import ValidationError
@@ -240,10 +245,76 @@ async def test_three_concurrent_schedulers_fire_each_of_many_occurrences_once(ba
         runs = await session.scalar(
             text("SELECT count(*) FROM runs WHERE tenant_id = :t AND job_id IS NOT NULL"), {"t": place.scope.tenant_id}
         )
+        numbers = (
+            await session.execute(
+                text("SELECT min(number), max(number), count(DISTINCT number) FROM runs WHERE environment_id = :e"),
+                {"e": place.environment.id},
+            )
+        ).one()
         late = await session.scalar(
             text("SELECT count(*) FROM jobs WHERE tenant_id = :t AND next_fire_at <> :next"),
             {"t": place.scope.tenant_id, "next": datetime(2026, 3, 20, 10, 1, tzinfo=UTC)},
         )
     assert tuple(fires) == (RACED_JOBS, RACED_JOBS)
     assert runs == RACED_JOBS  # one run an occurrence
+    assert tuple(numbers) == (1, RACED_JOBS, RACED_JOBS)  # the environment's run numbers: no gap, no repeat
     assert late == 0  # every job advanced once, to its next occurrence
+
+
+async def test_a_batch_of_fires_records_run_triggers_and_other_fires_as_one_by_one_fires_did(place: Place) -> None:
+    """Run numbers follow the batch's order in the environment; each triggered run is audited as run.trigger with
+    its job, each other fire as job.fire with its outcome and reason, and the tenant's chain still verifies."""
+    jobs = [
+        await place.jobs.create(
+            place.access, place.environment.id, definition(f"often-{n}", cron=MINUTE, timezone="UTC")
+        )
+        for n in range(3)
+    ]
+    place.clock.now = datetime(2026, 3, 20, 10, 0, 1, tzinfo=UTC)
+    assert await place.scheduler.tick() == 3
+    place.clock.now = datetime(2026, 3, 20, 10, 1, 1, tzinfo=UTC)  # the first runs are still active: skipped
+    assert await place.scheduler.tick() == 3
+    runs = {job.id: await job_runs(place, job.id) for job in jobs}
+    assert sorted(r.number for found in runs.values() for r in found) == [1, 2, 3]
+    audit = place.services.audit
+    triggers = await audit.log(place.access, AuditQuery(action_prefix="run.trigger"), None, 100)
+    assert {(e.event.resource_id, e.event.details["job_id"]) for e in triggers.items} == {
+        (str(found[0].id), str(job_id)) for job_id, found in runs.items()
+    }
+    fires = await audit.log(place.access, AuditQuery(action_prefix="job.fire"), None, 100)
+    assert {(e.event.resource_id, e.event.details["outcome"], e.event.details["fire_at"]) for e in fires.items} == {
+        (str(job.id), "skipped", "2026-03-20T10:01:00+00:00") for job in jobs
+    }
+    assert all(e.event.details["reason"].startswith("skipped: the job's previous run") for e in fires.items)
+    assert (await audit.verify(place.scope)).ok
+
+
+async def test_a_batch_that_fails_is_fired_again_job_by_job_and_only_the_failing_job_records_a_failure(
+    place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = [
+        await place.jobs.create(
+            place.access, place.environment.id, definition(f"often-{n}", cron=MINUTE, timezone="UTC")
+        )
+        for n in range(3)
+    ]
+    broken = jobs[1]
+
+    async def broken_for_one(*args: Any, **kwargs: Any) -> list[JobFireRecord | None]:
+        if any(occurrence.job.id == broken.id for occurrence in args[3]):
+            raise RuntimeError("a bug only this job meets")
+        return await fire_many(*args, **kwargs)
+
+    monkeypatch.setattr(job_scheduler, "fire_many", broken_for_one)
+    place.clock.now = datetime(2026, 3, 20, 10, 0, 1, tzinfo=UTC)
+    assert await place.scheduler.tick() == 3
+    outcomes = {job.id: [(f.outcome, f.reason) for f in await place.jobs.fires(place.access, job.id)] for job in jobs}
+    assert outcomes == {
+        jobs[0].id: [("triggered", None)],
+        broken.id: [("failed", "internal error: RuntimeError")],
+        jobs[2].id: [("triggered", None)],
+    }
+    assert [len(await job_runs(place, job.id)) for job in jobs] == [1, 0, 1]
+    for job in jobs:  # each advanced to its next occurrence, the failing one too
+        again = await place.jobs.job(place.access, job.id)
+        assert again is not None and again.next_fire_at == datetime(2026, 3, 20, 10, 1, tzinfo=UTC)
