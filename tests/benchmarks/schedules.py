@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 
 from dvt.application.access import Access
 from dvt.application.ingest import ArtifactFile, IngestTarget
+from dvt.application.job_scheduler import CLAIM_BATCH
 from dvt.bootstrap import services
 from dvt.config import Settings
 from dvt.domain.identity import SYSTEM
@@ -182,11 +183,15 @@ async def measure(jobs: int, processes: int, tenants: int) -> Table:
         notes=[
             f"Outcomes: {', '.join(f'{k} {v}' for k, v in sorted(outcomes.items()))}. Database: {server}. "
             f"Scheduler interval {INTERVAL} s; lag = when this poller (every 50 ms) first saw the fire committed, "
-            "minus the occurrence. Each fire records its occurrence and its run (`build -s stg_customers`, queued) "
-            "with the run's event and audit record in the fire's transaction (a batch of 20 jobs a transaction); "
-            "each batch's runs are then dispatched to `planning` once per tenant (a worker would plan them from "
-            "the branch; none runs here). Every fire of the one tenant takes its environment row (the run's "
-            "number) and its audit chain: the processes take turns.",
+            f"minus the occurrence. A scheduler pass claims up to {CLAIM_BATCH} due jobs a transaction and fires each "
+            "tenant's share as one batch, with a handful of statements whatever its size: the fires inserted "
+            "(the unique (job, occurrence) their guard), the jobs' active runs read at once, the runs "
+            "(`build -s stg_customers`, queued) numbered per environment by one UPDATE and inserted together with "
+            "their queued events, the fires' outcomes set, the audit records appended with one take of the chain's "
+            "lock, and the jobs' next occurrences set. The environment row (run numbers) and the tenant's audit "
+            "chain still serialise the batches of the one tenant, so the processes take turns, a batch at a time. "
+            "Once a pass has no due job left, its runs are dispatched to `planning` per tenant, many runs a "
+            "statement (a worker would plan them from the branch; none runs here).",
         ],
     )
     return table

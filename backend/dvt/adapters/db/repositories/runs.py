@@ -265,7 +265,9 @@ class SqlRunRepository:
         held = set(
             await self._session.scalars(
                 select(RunEventRow.run_id).where(
-                    RunEventRow.run_id.in_(run_ids), RunEventRow.idempotency_key == event.key
+                    RunEventRow.tenant_id == self._tenant,
+                    RunEventRow.run_id.in_(run_ids),
+                    RunEventRow.idempotency_key == event.key,
                 )
             )
         )
