@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dvt.adapters.db.models import ArtifactRow
@@ -58,7 +58,8 @@ class SqlArtifactRepository:
         file_name: str,
         storage_key: str,
     ) -> ArtifactRecord:
-        row = ArtifactRow(
+        # One round trip: INSERT ... RETURNING gives the row as stored (created_at is the server's).
+        statement = insert(ArtifactRow).values(
             id=uuid.uuid4(),
             tenant_id=self._tenant,
             environment_id=environment_id,
@@ -73,9 +74,7 @@ class SqlArtifactRepository:
             file_name=file_name,
             storage_key=storage_key,
         )
-        self._session.add(row)
-        await self._session.flush()
-        await self._session.refresh(row)
+        row = (await self._session.scalars(statement.returning(ArtifactRow))).one()
         return _artifact(row)
 
     async def of_versions(self, version_ids: Sequence[uuid.UUID]) -> list[ArtifactRecord]:

@@ -216,7 +216,8 @@ class SqlGraphRepository:
         current: bool = True,
     ) -> GraphVersionRecord:
         last, activation = await self._lock_numbers(environment.id)
-        row = GraphVersionRow(
+        # One round trip: the row comes back as PostgreSQL stored it (JSONB columns normalised), as a refresh reads it.
+        insert_version = insert(GraphVersionRow).values(
             id=uuid.uuid4(),
             tenant_id=self._tenant,
             environment_id=environment.id,
@@ -236,9 +237,7 @@ class SqlGraphRepository:
             project_name=metadata.project_name,
             commit_sha=commit_sha,
         )
-        self._session.add(row)
-        await self._session.flush()
-        await self._session.refresh(row)
+        row = (await self._session.scalars(insert_version.returning(GraphVersionRow))).one()
         project = environment.project_id
         # The driver's own UUIDs: it copies their bytes, where a uuid.UUID is converted for every row it is in.
         version, tenant = DriverUUID(row.id.bytes), DriverUUID(self._tenant.bytes)
