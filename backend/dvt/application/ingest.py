@@ -6,8 +6,9 @@ import asyncio
 import hashlib
 import re
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -46,6 +47,8 @@ R = TypeVar("R", NodeResult, SourceFreshness)
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _LISTED = 5  # unknown unique_ids named in a warning before "and N more"
 _SLICE = 1_000  # nodes normalised at a time, while the database stores the slice before
+_FIRST_SLICE = 250  # the first is small: the database has rows to store as soon as it is ready for them
+_AHEAD = 2  # slices queued for normalising: the thread never waits for the caller to ask for the next
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,18 +104,23 @@ class IngestService:
         reads = await asyncio.to_thread(self._read_all, files)
         async with self._units() as uow:
             environment = await self._environment(uow, access, target, reads)
-            report = await _Ingestion(uow, access.scope, environment, self._store, target).run(reads)
-            details = {
-                "graph_version_id": str(report.graph_version_id) if report.graph_version_id else None,
-                "created": report.created,
-                "made_current": report.made_current,
-                "artifacts": [{"kind": a.kind, "sha256": a.sha256} for a in report.artifacts],
-            }
-            await record(
-                uow.audit(access.scope),
-                access.event("artifacts.ingest", "environment", environment.id, details),
-            )
-            await uow.commit()
+            ingestion = _Ingestion(uow, access.scope, environment, self._store, target)
+            try:
+                report = await ingestion.run(reads)
+                details = {
+                    "graph_version_id": str(report.graph_version_id) if report.graph_version_id else None,
+                    "created": report.created,
+                    "made_current": report.made_current,
+                    "artifacts": [{"kind": a.kind, "sha256": a.sha256} for a in report.artifacts],
+                }
+                await record(
+                    uow.audit(access.scope),
+                    access.event("artifacts.ingest", "environment", environment.id, details),
+                )
+                await uow.commit()
+            finally:
+                if ingestion.slices is not None:
+                    await ingestion.slices.close()
         return report
 
     def _read_all(self, files: list[ArtifactFile]) -> list[_Read]:
@@ -174,6 +182,7 @@ class _Ingestion:
         self, uow: UnitOfWork, scope: TenantScope, environment: Environment, store: ArtifactStore, target: IngestTarget
     ) -> None:
         self.uow = uow
+        self.slices: _NodeSlices | None = None  # a new version's nodes, as they are normalised
         self.same_project = target.same_project
         self.target = target
         self.scope = scope
@@ -273,11 +282,14 @@ class _Ingestion:
     async def _new_version(
         self, read: _Read, manifest: OpenManifest, first: GraphVersionRecord | None
     ) -> GraphVersionRecord:
-        nodes: list[NodeOutline] = []
+        slices = self.slices = _NodeSlices(manifest)
+        nodes = slices.outlines
 
         def graph_of() -> Links:
             links = link(nodes, manifest.metadata, read.file.name)
             self._check_project(read, manifest, first, links.project_name)
+            # Every node is read: the parsed file is let go while the database stores the edges and commits.
+            slices.release()
             return links
 
         version = await self.uow.graphs(self.scope).create_version(
@@ -287,7 +299,7 @@ class _Ingestion:
             manifest.counts,
             manifest.selectors,
             manifest.macros,
-            _normalised(manifest, nodes),
+            slices,
             graph_of,
             commit_sha=self.target.commit_sha,
             current=self.target.current,
@@ -389,19 +401,48 @@ class _Ingestion:
             self.warnings.append(_unknown_warning(read.file.name, unknown, "freshness results"))
 
 
-async def _normalised(manifest: OpenManifest, into: list[NodeOutline]) -> AsyncIterator[list[StoredNode]]:
-    """The manifest's nodes a slice at a time, each normalised in a thread while the caller stores the one before;
-    every node is also appended to `into`, for the graph built once all are stored."""
-    loop = asyncio.get_running_loop()
-    count = manifest.node_count
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvt-ingest-nodes") as reading:
-        ahead = loop.run_in_executor(reading, manifest.read_nodes, 0, _SLICE)
-        for start in range(0, count, _SLICE):
-            stored = await ahead
-            if start + _SLICE < count:
-                ahead = loop.run_in_executor(reading, manifest.read_nodes, start + _SLICE, start + 2 * _SLICE)
-            into.extend(s.outline for s in stored)
+class _NodeSlices:
+    """A manifest's nodes a slice at a time, each normalised in a thread while the caller stores the ones before.
+    Every node's outline is kept, for the graph built once all are stored."""
+
+    def __init__(self, manifest: OpenManifest) -> None:
+        self.manifest = manifest
+        self.outlines: list[NodeOutline] = []
+        count = manifest.node_count
+        starts = [0, *range(min(_FIRST_SLICE, _SLICE), count, _SLICE)] if count else []
+        self._bounds = deque(zip(starts, [*starts[1:], count], strict=True))
+        self._reading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvt-ingest-nodes")
+        self._ahead: deque[Future[list[StoredNode]]] = deque()
+        self._released: Future[None] | None = None
+        # Only the first (small) slice before the rows are asked for: a thread holding the interpreter makes each
+        # of the caller's round trips until then wait for it.
+        self._queue(1)
+
+    def _queue(self, ahead: int = _AHEAD) -> None:
+        while self._bounds and len(self._ahead) < ahead:
+            start, stop = self._bounds.popleft()
+            self._ahead.append(self._reading.submit(self.manifest.read_nodes, start, stop))
+
+    async def __aiter__(self) -> AsyncIterator[list[StoredNode]]:
+        self._queue()
+        while self._ahead:
+            stored = await asyncio.wrap_future(self._ahead.popleft())
+            self._queue()
+            self.outlines.extend(s.outline for s in stored)
             yield stored
+
+    def release(self) -> None:
+        """Let the parsed nodes go, in the thread: freeing millions of objects takes a 10,000-model ingestion
+        tens of milliseconds, which it would otherwise spend after the database is done."""
+        self._released = self._reading.submit(self.manifest.release)
+
+    async def close(self) -> None:
+        """Stop reading ahead; wait for the release, so that its cost stays inside the ingestion that caused it."""
+        for ahead in self._ahead:
+            ahead.cancel()  # one being normalised finishes in its thread; nothing waits for it
+        self._reading.shutdown(wait=False)
+        if self._released is not None:
+            await asyncio.wrap_future(self._released)
 
 
 def _sha256(data: bytes) -> str:

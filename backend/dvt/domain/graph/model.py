@@ -176,6 +176,8 @@ class OpenManifest:
     node_count: int
     read_nodes: Callable[[int, int], list[StoredNode]]  # nodes [start, stop), in Manifest.nodes' order
     graph_nodes: Callable[[], tuple[GraphNode, ...]]  # every node, whole
+    # Frees the parsed nodes (neither of the above works after): for a caller done with them before it is done.
+    release: Callable[[], None] = lambda: None
 
     def read(self) -> Manifest:
         return Manifest(self.metadata, self.graph_nodes(), self.selectors, self.counts, self.macros)
