@@ -15,8 +15,8 @@ from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.job_scheduler import JobScheduler
 from dvt.application.jobs import JobDefinition, JobService
 from dvt.application.ports import UnitOfWork
+from dvt.application.run_moves import move
 from dvt.application.run_records import RunQuery, RunRecord
-from dvt.application.runs import move
 from dvt.application.services import Services
 from dvt.domain.identity import SYSTEM
 from dvt.domain.jobs import JobStep

@@ -15,8 +15,8 @@ from alembic import command
 from dvt.adapters.db.engine import create_engine, create_session_factory
 from dvt.adapters.db.migrate import alembic_config
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
+from dvt.application.run_moves import move
 from dvt.application.run_records import NewRunEvent
-from dvt.application.runs import move
 from dvt.application.services import Services
 from dvt.config import Settings
 from dvt.domain.runs import EventAfterEnd, IllegalTransition, RunEventKind, RunStatus

@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 from dvt.application.access import Access
-from dvt.application.runs import RunService
+from dvt.application.run_dispatch import RunDispatcher
 from dvt.bootstrap import services
 from dvt.config import Settings
 from dvt.domain.runs import Trigger
@@ -32,7 +32,7 @@ async def main(tenant: str, environment: str, plan: str, key: str, mode: str) ->
             os.kill(os.getpid(), signal.SIGKILL)
             raise AssertionError("unreachable")
 
-        RunService._dispatch = die  # type: ignore[method-assign]
+        RunDispatcher.dispatch_in = die  # type: ignore[method-assign]
     async with services(Settings(), migrate=False) as built:
         access = Access.system(TenantScope(uuid.UUID(tenant)))
         run = await built.runs.trigger(

@@ -25,7 +25,8 @@ from datetime import UTC, datetime, timedelta
 from dvt.application.job_firing import Occurrence, fire_many, release_waiting
 from dvt.application.job_records import JobFireRecord, JobRecord
 from dvt.application.ports import UnitOfWork, UnitOfWorkFactory
-from dvt.application.runs import DISPATCH_BATCH, RunService
+from dvt.application.run_dispatch import DISPATCH_BATCH
+from dvt.application.runs import RunService
 from dvt.application.schedules import Schedule
 from dvt.domain.jobs import FireOutcome, MisfirePolicy
 from dvt.domain.runs import Trigger

@@ -14,10 +14,11 @@ from datetime import timedelta
 from dvt.application.plans import PlanService
 from dvt.application.ports import UnitOfWork
 from dvt.application.records import PlanRecord
+from dvt.application.run_moves import move
 from dvt.application.run_ports import RunLimits
 from dvt.application.run_records import NewRunEvent, RunRecord
 from dvt.application.run_sink import RunStillHeld
-from dvt.application.runs import RunService, move
+from dvt.application.runs import RunService
 from dvt.domain.plan.plan import PlanStatus
 from dvt.domain.runs import FailureReason, RunEventKind, RunStatus, worker_presumed_lost
 from dvt.domain.tenancy import Environment, Project, TenantScope

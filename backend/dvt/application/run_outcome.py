@@ -22,10 +22,11 @@ from dvt.application.access import Access
 from dvt.application.ingest import ArtifactFile, IngestService, IngestTarget
 from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork
 from dvt.application.run_claim import Claim
+from dvt.application.run_moves import move
 from dvt.application.run_ports import RunMetrics, RunnerOutcome
 from dvt.application.run_records import NewRunEvent, RunNodeRecord
 from dvt.application.run_sink import holds
-from dvt.application.runs import RunService, move
+from dvt.application.runs import RunService
 from dvt.domain.cost import node_actual
 from dvt.domain.errors import ArtifactError, ValidationError
 from dvt.domain.graph.identity import node_uuid
