@@ -318,3 +318,36 @@ async def test_a_batch_that_fails_is_fired_again_job_by_job_and_only_the_failing
     for job in jobs:  # each advanced to its next occurrence, the failing one too
         again = await place.jobs.job(place.access, job.id)
         assert again is not None and again.next_fire_at == datetime(2026, 3, 20, 10, 1, tzinfo=UTC)
+
+
+async def test_a_stored_schedule_that_cannot_be_computed_fails_its_job_alone_and_the_others_fire(place: Place) -> None:
+    """The API refuses such schedules, but a row may hold one (stored before a check, or a zone this host's tz
+    database lacks): its job records one failed fire and stops being due, while the pass fires the other jobs."""
+    good, bad_cron, bad_zone = [
+        await place.jobs.create(place.access, place.environment.id, definition(name, cron=MINUTE, timezone="UTC"))
+        for name in ("good", "bad-cron", "bad-zone")
+    ]
+    async with place.services.jobs._units() as uow:
+        session = uow.session  # type: ignore[attr-defined]
+        update = "UPDATE jobs SET cron = :cron, timezone = :zone WHERE id = :id"
+        await session.execute(text(update), {"cron": "61 * * * *", "zone": "UTC", "id": bad_cron.id})
+        await session.execute(text(update), {"cron": MINUTE, "zone": "Mars/Olympus_Mons", "id": bad_zone.id})
+        await uow.commit()
+    place.clock.now = datetime(2026, 3, 20, 10, 0, 1, tzinfo=UTC)
+    assert await place.scheduler.tick() == 3
+    assert len(await job_runs(place, good.id)) == 1
+    for bad, named in ((bad_cron, "'61 * * * *'"), (bad_zone, "'Mars/Olympus_Mons'")):
+        [fired] = await place.jobs.fires(place.access, bad.id)
+        assert (fired.outcome, fired.fire_at) == (FireOutcome.FAILED.value, datetime(2026, 3, 20, 10, 0, tzinfo=UTC))
+        assert fired.reason and "cannot be computed" in fired.reason and named in fired.reason
+        assert await job_runs(place, bad.id) == []
+        again = await place.jobs.job(place.access, bad.id)
+        assert again is not None and again.next_fire_at is None  # no longer claimed, pass after pass
+    audited = await place.services.audit.log(place.access, AuditQuery(action_prefix="job.fire"), None, 100)
+    assert {(e.event.resource_id, e.event.details["outcome"]) for e in audited.items} == {
+        (str(bad_cron.id), "failed"),
+        (str(bad_zone.id), "failed"),
+    }
+    place.clock.now = datetime(2026, 3, 20, 10, 1, 1, tzinfo=UTC)
+    assert await place.scheduler.tick() == 1  # the good job alone (skipped: its first run is still active)
+    assert [len(await place.jobs.fires(place.access, bad.id)) for bad in (bad_cron, bad_zone)] == [1, 1]

@@ -34,13 +34,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     """A fire to make: the job (its row locked by the caller), the instant, what fired it and a note its record
-    keeps. `missed`: the misfire policy skips it, so it is recorded as missed (the note says why) and starts nothing."""
+    keeps. `settled`: its outcome is known before acting (missed by the misfire policy, or failed: its schedule
+    cannot be computed), so it is recorded with that outcome (the note says why) and starts nothing."""
 
     job: JobRecord
     fire_at: datetime
     trigger: Trigger
     note: str | None = None
-    missed: bool = False
+    settled: FireOutcome | None = None
 
 
 async def start_run(
@@ -79,7 +80,7 @@ async def fire_many(
     fires = [_recorded(occurrence) for occurrence in occurrences]
     added = await jobs.add_fires(fires)
     made = {fire.id: fire for fire in fires if fire.id in added}
-    acting = [(o, fire) for o, fire in zip(occurrences, fires, strict=True) if fire.id in added and not o.missed]
+    acting = [(o, fire) for o, fire in zip(occurrences, fires, strict=True) if fire.id in added and not o.settled]
     acted = await _act(uow, runs, scope, acting, dispatch)
     await jobs.set_fires(acted)
     made |= {fire.id: fire for fire in acted}
@@ -150,9 +151,9 @@ def _run_of(job: JobRecord, trigger: Trigger) -> UnplannedTrigger:
 
 
 def _recorded(occurrence: Occurrence) -> JobFireRecord:
-    """The fire as first inserted: triggered until its overlap policy says otherwise, or missed (final)."""
-    if occurrence.missed:
-        outcome, reason = FireOutcome.MISSED.value, occurrence.note
+    """The fire as first inserted: triggered until its overlap policy says otherwise, or settled (final)."""
+    if occurrence.settled is not None:
+        outcome, reason = occurrence.settled.value, occurrence.note
     else:
         outcome, reason = _TRIGGERED, None
     job, at, trigger = occurrence.job, occurrence.fire_at, occurrence.trigger.value

@@ -96,14 +96,27 @@ class JobScheduler:
                 await asyncio.wait_for(stop.wait(), self._interval.total_seconds())
 
     def _occurrence(self, job: JobRecord, now: datetime) -> tuple[Occurrence, datetime | None]:
-        """The job's due occurrence (misfire policy applied), and the occurrence after it."""
-        assert job.next_fire_at is not None and job.cron and job.timezone
+        """The job's due occurrence (misfire policy applied), and the occurrence after it.
+
+        A stored schedule that cannot be computed (a cron or time zone stored before the API refused it, or a zone
+        this host's tz database does not know) fails this job alone, never the pass: the job records one failed
+        fire at its due instant saying why (its history and the audit log show it, as Dagster shows a failed tick)
+        and stops being due, as a job without a schedule, until its schedule is edited (which computes its next
+        occurrence). There is no next instant to advance it to, and being claimed again every pass would only
+        repeat the failure. It is not paused: a pause is a person's decision, audited as theirs."""
+        assert job.next_fire_at is not None
         due_at = job.next_fire_at
-        latest, upcoming = _instants(job.cron, job.timezone, due_at, now)
+        try:
+            latest, upcoming = _instants(job.cron or "", job.timezone or "", due_at, now)
+        except Exception as error:  # pure computation (croniter, zoneinfo): what it raises is this schedule's fault
+            log.warning("job %s: its schedule %r in %r cannot be computed", job.id, job.cron, job.timezone)
+            reason = f"schedule {job.cron!r} in {job.timezone!r} cannot be computed ({_why(error)})"
+            reason += ": the job fires again once its schedule is edited"
+            return Occurrence(job, due_at, Trigger.SCHEDULE, reason, settled=FireOutcome.FAILED), None
         missed = latest > due_at or now - latest > self._grace
         if missed and MisfirePolicy(job.misfire) is MisfirePolicy.SKIP and now - latest > self._grace:
             reason = f"missed while no DVT process was up (since {due_at.isoformat()}): misfire policy skip"
-            return Occurrence(job, latest, Trigger.SCHEDULE, reason, missed=True), upcoming
+            return Occurrence(job, latest, Trigger.SCHEDULE, reason, settled=FireOutcome.MISSED), upcoming
         note = f"run once for the occurrences missed since {due_at.isoformat()}" if missed else None
         return Occurrence(job, latest, Trigger.SCHEDULE, note), upcoming
 
@@ -172,3 +185,7 @@ def _instants(cron: str, timezone: str, due_at: datetime, now: datetime) -> tupl
     schedule = Schedule(cron, timezone)
     latest = schedule.latest_until(now, due_at) or due_at
     return latest, schedule.next_after(max(latest, now))
+
+
+def _why(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
