@@ -156,6 +156,24 @@ async def test_overlap_cancel_cancels_the_earlier_run_then_starts_a_new_one(plac
     assert not RunStatus(second.status).finished
 
 
+async def test_overlap_cancel_audits_the_cancel_after_the_new_run_as_the_lock_order_wants(place: Place) -> None:
+    """The cancel's record is what a cancel records, taken last in the fire (after the new run's environment row
+    and the dispatch lock, where the audit chain's lock belongs), and the tenant's chain still verifies."""
+    job_id = await _due_twice(place, OverlapPolicy.CANCEL)
+    first, second = await job_runs(place, job_id)
+    audit = place.services.audit
+    [canceled] = (await audit.log(place.access, AuditQuery(action_prefix="run.cancel"), None, 100)).items
+    assert (canceled.event.resource_id, canceled.event.details) == (str(first.id), {"was": RunStatus.PLANNING.value})
+    assert (canceled.event.actor_kind, canceled.event.actor_subject) == (
+        place.access.actor.kind,
+        place.access.actor.subject,
+    )
+    triggers = await audit.log(place.access, AuditQuery(action_prefix="run.trigger"), None, 100)
+    [new_run] = [e for e in triggers.items if e.event.resource_id == str(second.id)]
+    assert canceled.sequence > new_run.sequence
+    assert (await audit.verify(place.scope)).ok
+
+
 async def test_a_chained_job_runs_after_its_upstream_on_the_outcome_it_follows(place: Place) -> None:
     upstream = await place.jobs.create(place.access, place.environment.id, definition("load"))
     on_success = await place.jobs.create(

@@ -81,12 +81,14 @@ async def fire_many(
     added = await jobs.add_fires(fires)
     made = {fire.id: fire for fire in fires if fire.id in added}
     acting = [(o, fire) for o, fire in zip(occurrences, fires, strict=True) if fire.id in added and not o.settled]
-    acted = await _act(uow, runs, scope, acting, dispatch)
+    acted, canceled = await _act(uow, runs, scope, acting, dispatch)
     await jobs.set_fires(acted)
     made |= {fire.id: fire for fire in acted}
-    # Last (the lock order). A triggered run is audited as run.trigger, with its job; any other fire as job.fire.
+    # Last (the lock order). A triggered run is audited as run.trigger, with its job; any other fire as job.fire;
+    # the earlier runs the overlap policy canceled as run.cancel.
     access = Access.system(scope)
-    await record_many(uow.audit(scope), [_audited(access, f) for f in made.values() if f.outcome != _TRIGGERED])
+    fired = [_audited(access, f) for f in made.values() if f.outcome != _TRIGGERED]
+    await record_many(uow.audit(scope), [*canceled, *fired])
     return [made.get(fire.id) for fire in fires]
 
 
@@ -166,14 +168,17 @@ async def _act(
     scope: TenantScope,
     fires: Sequence[tuple[Occurrence, JobFireRecord]],
     dispatch: bool,
-) -> list[JobFireRecord]:
-    """Each fire decided by its job's overlap policy, the runs they start triggered together."""
+) -> tuple[list[JobFireRecord], list[AuditEvent]]:
+    """Each fire decided by its job's overlap policy, the runs they start triggered together; and the audit events
+    of the earlier runs canceled (the caller records them last: the new runs' environment rows and the dispatch
+    lock are taken before the audit chain's)."""
     if not fires:
-        return []
+        return [], []
     access = Access.system(scope)
     active = await uow.job_definitions(scope).active_runs_of([occurrence.job.id for occurrence, _ in fires])
     decided: dict[uuid.UUID, JobFireRecord] = {}
     starting: list[tuple[Occurrence, JobFireRecord]] = []
+    canceled: list[AuditEvent] = []
     for occurrence, fire in fires:
         earlier = active.get(occurrence.job.id, [])
         overlap = OverlapPolicy(occurrence.job.overlap)
@@ -185,7 +190,8 @@ async def _act(
             decided[fire.id] = replace(fire, outcome=FireOutcome.WAITING.value, reason=reason)
         else:
             for earlier_run in earlier:  # OverlapPolicy.CANCEL: rare enough to cancel run by run
-                await runs.cancel_in(uow, access, earlier_run)
+                audited = await runs.cancel_in(uow, access, earlier_run)
+                canceled += [audited] if audited is not None else []
             starting.append((occurrence, fire))
     started = await start_runs(uow, runs, access, [(o.job, o.trigger) for o, _ in starting], dispatch)
     for (occurrence, fire), (run_id, failure) in zip(starting, started, strict=True):
@@ -193,7 +199,7 @@ async def _act(
             decided[fire.id] = replace(fire, run_id=run_id, reason=occurrence.note)
         else:
             decided[fire.id] = replace(fire, outcome=FireOutcome.FAILED.value, reason=failure)
-    return [decided[fire.id] for _, fire in fires]  # in the fires' order
+    return [decided[fire.id] for _, fire in fires], canceled  # in the fires' order
 
 
 def _audited(access: Access, fire: JobFireRecord) -> AuditEvent:

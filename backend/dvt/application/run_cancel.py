@@ -15,6 +15,7 @@ from dvt.application.run_moves import RunEnded, move
 from dvt.application.run_reads import visible_run
 from dvt.application.run_records import NewRunEvent, RunRecord
 from dvt.application.tenancy import visible_environment
+from dvt.domain.audit import AuditEvent
 from dvt.domain.authorization import Permission
 from dvt.domain.runs import IllegalTransition, RunEventKind, RunStatus, check_transition
 
@@ -31,16 +32,24 @@ class RunCancels:
     async def cancel(self, access: Access, run_id: uuid.UUID) -> RunRecord:
         """Cancel now if the run has not started; else ask its worker to stop dbt (it ends `canceled`)."""
         async with self._units() as uow:
-            found = await self._cancel(uow, access, run_id, standalone=True)
+            found, audited = await self._cancel(uow, access, run_id, standalone=True)
+            if audited is not None:
+                await record(uow.audit(access.scope), audited)  # last: locks in the one order
             await uow.commit()
         return found
 
-    async def cancel_in(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID) -> RunRecord:
-        """`cancel` as a step of the caller's command (a job's fire cancelling its earlier run). No dispatch:
-        the caller triggers next, which dispatches (and takes the dispatch lock in the one order)."""
-        return await self._cancel(uow, access, run_id, standalone=False)
+    async def cancel_in(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID) -> AuditEvent | None:
+        """`cancel` as a step of the caller's command (a job's fire cancelling its earlier run); its audit event,
+        for the caller to record once the rest of its command is written (None: the run had ended meanwhile, and
+        needs no cancel). The caller takes the environment rows and the dispatch lock next (its new run), and the
+        audit chain's lock must come after them. No dispatch: the caller's trigger dispatches."""
+        _, audited = await self._cancel(uow, access, run_id, standalone=False)
+        return audited
 
-    async def _cancel(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID, *, standalone: bool) -> RunRecord:
+    async def _cancel(
+        self, uow: UnitOfWork, access: Access, run_id: uuid.UUID, *, standalone: bool
+    ) -> tuple[RunRecord, AuditEvent | None]:
+        """The cancel written, but for its audit event: (the run now, the event to record last)."""
         run = await visible_run(uow, access, run_id, for_update=True)
         _, where = await visible_environment(uow, access, run.environment_id)
         access.require(Permission.CANCEL, where, "cancel runs in this environment")
@@ -52,7 +61,7 @@ class RunCancels:
                 check_transition(status, RunStatus.CANCELED)
             except IllegalTransition as error:
                 if not standalone:  # a step of another command: a run that ended meanwhile needs no cancel
-                    return run
+                    return run, None
                 await _refuse(uow, access, run_id, error)
                 raise
         runs = uow.runs(access.scope)
@@ -70,11 +79,9 @@ class RunCancels:
             await self._ended(uow, access.scope, ended)
             if standalone:
                 await self._dispatcher.dispatch_in(uow, access.scope)  # its slot is free again
-        details = {"was": status.value}  # audited last: locks in the one order
-        await record(uow.audit(access.scope), access.event("run.cancel", "run", run.id, details))
         found = await runs.get(run_id)
         assert found is not None
-        return found
+        return found, access.event("run.cancel", "run", run.id, {"was": status.value})
 
 
 async def _refuse(uow: UnitOfWork, access: Access, run_id: uuid.UUID, error: IllegalTransition) -> None:

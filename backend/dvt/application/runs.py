@@ -38,6 +38,7 @@ from dvt.application.run_records import (
     UnplannedTrigger,
 )
 from dvt.application.run_triggers import RunTriggers
+from dvt.domain.audit import AuditEvent
 from dvt.domain.errors import DomainError
 from dvt.domain.plan.plan import PlanRequest
 from dvt.domain.runs import RunStatus, Trigger
@@ -119,9 +120,9 @@ class RunService:
         """Cancel now if the run has not started; else ask its worker to stop dbt (it ends `canceled`)."""
         return await self._cancels.cancel(access, run_id)
 
-    async def cancel_in(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID) -> RunRecord:
-        """`cancel` as a step of the caller's command (a job's fire cancelling its earlier run): see
-        `RunCancels.cancel_in`."""
+    async def cancel_in(self, uow: UnitOfWork, access: Access, run_id: uuid.UUID) -> AuditEvent | None:
+        """`cancel` as a step of the caller's command (a job's fire cancelling its earlier run); returns its audit
+        event for the caller to record last (the lock order): see `RunCancels.cancel_in`."""
         return await self._cancels.cancel_in(uow, access, run_id)
 
     async def end_in(
