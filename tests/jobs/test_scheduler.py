@@ -369,3 +369,12 @@ async def test_a_stored_schedule_that_cannot_be_computed_fails_its_job_alone_and
     place.clock.now = datetime(2026, 3, 20, 10, 1, 1, tzinfo=UTC)
     assert await place.scheduler.tick() == 1  # the good job alone (skipped: its first run is still active)
     assert [len(await place.jobs.fires(place.access, bad.id)) for bad in (bad_cron, bad_zone)] == [1, 1]
+    # Its page offers pause and resume: pausing works; resuming says what is wrong with the schedule, as editing it
+    # would, instead of an internal error, and changes nothing.
+    await place.jobs.pause(place.access, bad_cron.id)
+    with pytest.raises(ValidationError, match="invalid cron expression '61 \\* \\* \\* \\*'"):
+        await place.jobs.resume(place.access, bad_cron.id)
+    with pytest.raises(ValidationError, match="Mars/Olympus_Mons"):
+        await place.jobs.resume(place.access, bad_zone.id)
+    still = await place.jobs.job(place.access, bad_cron.id)
+    assert still is not None and still.paused

@@ -280,7 +280,9 @@ def _scheduled(job: JobRecord, now: datetime) -> JobRecord:
     """The job with its next occurrence after now (none when paused or unscheduled)."""
     if job.paused or not job.cron or not job.timezone:
         return replace(job, next_fire_at=None)
-    return replace(job, next_fire_at=Schedule(job.cron, job.timezone).next_after(now))
+    # Checked again (`of`): a row may hold a schedule stored before a check, or a zone this host's tz database
+    # lacks; resuming such a job is then refused with what is wrong, as editing it would be.
+    return replace(job, next_fire_at=Schedule.of(job.cron, job.timezone).next_after(now))
 
 
 def _outcome(value: Any) -> str | None:
