@@ -263,6 +263,22 @@ async def test_a_commit_is_exported_from_a_mirror_that_is_fetched_not_cloned_aga
         await mirrors.export(GitSource(str(repo), "../.."), later, tmp_path / "escape")
 
 
+async def test_head_follows_the_repositorys_default_branch_after_the_mirror_was_cloned(tmp_path: Path) -> None:
+    repo = make_repository(tmp_path)
+    mirrors, source = GitMirrors(tmp_path / "mirrors"), GitSource(str(repo))
+    main = _git("rev-parse", "HEAD", cwd=repo)
+    assert await mirrors.resolve(source, "HEAD") == main  # cloned: HEAD is main
+
+    _git("checkout", "--quiet", "-b", "trunk", cwd=repo)  # the team moves its default branch
+    (repo / "later.txt").write_text("on trunk only")
+    _git("add", "later.txt", cwd=repo)
+    _git("commit", "--quiet", "--message", "trunk", cwd=repo)
+    trunk = _git("rev-parse", "HEAD", cwd=repo)
+
+    assert await mirrors.resolve(source, "main") == main  # a named branch is what it names
+    assert await mirrors.resolve(source, "HEAD") == trunk  # HEAD: the default branch now, not at the clone
+
+
 class _GitOverHttp(http.server.CGIHTTPRequestHandler):
     """git's smart HTTP (git http-backend as CGI) behind Basic auth; records the credentials it was sent."""
 

@@ -69,7 +69,7 @@ class GitMirrors:
         _check_ref(ref)
         mirror = self._mirror(source)
         async with self._updating(mirror):
-            await self._update(source, mirror)
+            await self._update(source, mirror, follow_head=ref == "HEAD")
             commit = await _rev_parse(mirror, ref)
         if commit is None:
             raise CheckoutError(f"{ref!r} is not a branch, tag or commit of {display_repository(source.repository)}")
@@ -97,7 +97,10 @@ class GitMirrors:
             archive.unlink(missing_ok=True)
         return _project_directory(dest, source.subdirectory)
 
-    async def _update(self, source: GitSource, mirror: Path) -> None:
+    async def _update(self, source: GitSource, mirror: Path, *, follow_head: bool = False) -> None:
+        """Fetch the mirror (clone it the first time). `follow_head`: also point its HEAD where the repository's
+        HEAD points now: a fetch moves branches, never HEAD, so a default branch renamed or switched after the
+        clone would otherwise stay what it was then."""
         shown = display_repository(source.repository)
         if source.token:
             register(source.token)
@@ -107,6 +110,8 @@ class GitMirrors:
                 failure = await _git(["-C", str(mirror), "fetch", "--quiet", "--prune", "origin"], env, self._timeout)
                 if failure is not None:
                     raise CheckoutError(f"could not fetch {shown}: {failure}")
+                if follow_head:
+                    await self._follow_head(mirror, env, shown)
                 return
             # Cloned beside its place and renamed: a clone cut short never looks like a mirror.
             partial = mirror.with_name(f"{mirror.name}.{uuid.uuid4().hex}.partial")
@@ -116,6 +121,18 @@ class GitMirrors:
                 shutil.rmtree(partial, ignore_errors=True)
                 raise CheckoutError(f"could not clone {shown}: {failure}")
             partial.rename(mirror)
+
+    async def _follow_head(self, mirror: Path, env: Mapping[str, str], shown: str) -> None:
+        asked = ["-C", str(mirror), "ls-remote", "--symref", "origin", "HEAD"]
+        failure, found = await _git_run(asked, env, self._timeout)
+        if failure is not None:
+            raise CheckoutError(f"could not ask {shown} for its default branch: {failure}")
+        # "ref: refs/heads/main\tHEAD" first; a server that does not say (an old git, a dumb protocol): HEAD stays.
+        target = next((line[5:].split("\t")[0] for line in found.splitlines() if line.startswith("ref: ")), None)
+        if target is not None and target.startswith("refs/heads/"):
+            failure = await _git(["-C", str(mirror), "symbolic-ref", "HEAD", target], env, self._timeout)
+            if failure is not None:
+                raise CheckoutError(f"could not follow {shown}'s default branch: {failure}")
 
     @contextlib.asynccontextmanager
     async def _updating(self, mirror: Path) -> AsyncIterator[None]:
@@ -194,25 +211,31 @@ def _git_environment(helper: Path, git_token: str | None) -> dict[str, str]:
 
 async def _git(args: list[str], env: Mapping[str, str], timeout_seconds: float) -> str | None:
     """None when git succeeded, else its stderr, redacted and cut to a readable length."""
+    failure, _ = await _git_run(args, env, timeout_seconds)
+    return failure
+
+
+async def _git_run(args: list[str], env: Mapping[str, str], timeout_seconds: float) -> tuple[str | None, str]:
+    """(None, what git printed) when it succeeded, else (its stderr, redacted and cut, "")."""
     process = await asyncio.create_subprocess_exec(
         "git",
         "-c",
         "protocol.ext.allow=never",
         *args,
         stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=dict(env),
     )
     try:
-        _, err = await asyncio.wait_for(process.communicate(), timeout_seconds)
+        out, err = await asyncio.wait_for(process.communicate(), timeout_seconds)
     except TimeoutError:
-        return f"git did not finish within {timeout_seconds:g} seconds"
+        return f"git did not finish within {timeout_seconds:g} seconds", ""
     finally:
         if process.returncode is None:  # timed out, or the run itself was cancelled
             process.kill()
             await process.wait()
     if process.returncode == 0:
-        return None
+        return None, out.decode("utf-8", errors="replace")
     text = redact(err.decode("utf-8", errors="replace").strip()) or f"git exited with {process.returncode}"
-    return text if len(text) <= _STDERR_LIMIT else text[:_STDERR_LIMIT] + " ..."
+    return (text if len(text) <= _STDERR_LIMIT else text[:_STDERR_LIMIT] + " ..."), ""
