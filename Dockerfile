@@ -4,7 +4,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends git make && rm 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY backend backend
-COPY migrations migrations
 COPY requirements requirements
 RUN python -m venv .venv && .venv/bin/pip install --no-cache-dir -e . \
  && python -m venv .venv-dbt && .venv-dbt/bin/pip install --no-cache-dir -r requirements/dbt.txt

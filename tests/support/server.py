@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +53,11 @@ def dvt_serve(data_dir: Path, settings: Mapping[str, str]) -> Iterator[str]:
 
 
 @contextmanager
-def served(data_dir: Path, settings: Mapping[str, str]) -> Iterator[Served]:
-    """`dvt_serve`, yielding its process too, for tests that signal it. It ends with SIGTERM (a clean stop)."""
+def served(
+    data_dir: Path, settings: Mapping[str, str], command: Sequence[str] | None = None, cwd: Path = ROOT
+) -> Iterator[Served]:
+    """`dvt_serve`, yielding its process too, for tests that signal it. It ends with SIGTERM (a clean stop).
+    `command`: another `dvt serve` (an installed wheel's), run in `cwd`."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("DVT_")}
@@ -62,8 +65,8 @@ def served(data_dir: Path, settings: Mapping[str, str]) -> Iterator[Served]:
     env.update(settings)
     log_path = data_dir / "serve.log"
     with log_path.open("ab") as log:
-        command = [sys.executable, "-c", "from dvt.cli import main; main()", "serve"]
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        argv = list(command or [sys.executable, "-c", "from dvt.cli import main; main()", "serve"])
+        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + STARTUP_SECONDS

@@ -84,5 +84,9 @@ def serve(
 
 
 def _spa_dir() -> Path:
-    # backend/dvt/cli/server.py -> the repository root holds frontend/dist
-    return Path(os.environ.get("DVT_SPA_DIR") or Path(__file__).resolve().parents[3] / "frontend" / "dist")
+    """DVT_SPA_DIR, else the SPA a wheel carries (dvt/spa), else a checkout's build (frontend/dist)."""
+    if configured := os.environ.get("DVT_SPA_DIR"):
+        return Path(configured)
+    package = Path(__file__).resolve().parents[1]  # backend/dvt/cli/server.py -> dvt
+    packaged = package / "spa"
+    return packaged if (packaged / "index.html").is_file() else package.parents[1] / "frontend" / "dist"

@@ -14,7 +14,8 @@ from dvt.domain.errors import DatabaseUnavailableError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parents[4] / "migrations"
+# Shipped inside the package (a wheel's install has no repository around it).
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration (tests/integration/test_migration_head.py checks it is Alembic's head). A database already
 # there needs no Alembic at all: every `dvt` command starts by making sure of it, and loading Alembic with every
 # migration script cost each CLI command about half a second.

@@ -31,6 +31,7 @@ def _run_key() -> sa.Column:  # type: ignore[type-arg]
 def _script(sql: str) -> None:
     """A multi-statement script (with function bodies) through asyncpg's simple protocol, in this transaction."""
     driver = op.get_bind().connection.driver_connection
+    assert driver is not None  # an open asyncpg connection while the migration runs
     await_only(driver.execute(sql))
 
 
