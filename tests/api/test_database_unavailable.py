@@ -102,15 +102,17 @@ async def test_readiness_reports_the_database_and_liveness_does_not_ask_it(
 ) -> None:
     down = dataclasses.replace(app, health=HealthService(SqlDatabaseProbe(nobody_listens)))
     async with await client_of(app) as up_http, await client_of(down) as down_http:
-        up, unavailable, live = (
+        up, unavailable, live, livez = (
             await up_http.get("/readyz"),
             await down_http.get("/readyz"),
             await down_http.get("/healthz"),
+            await down_http.get("/livez"),
         )
     assert (up.status_code, up.json()) == (200, {"status": "ready", "database": "ok"})
     assert unavailable.status_code == 503
     assert unavailable.json() == {"status": "unavailable", "database": "the database is unavailable: try again shortly"}
     assert (live.status_code, live.json()) == (200, {"status": "ok"})
+    assert (livez.status_code, livez.json()) == (200, {"status": "ok"})  # the name orchestrators probe
 
 
 async def test_readiness_gives_up_on_a_server_that_accepts_and_never_answers() -> None:

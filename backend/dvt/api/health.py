@@ -1,7 +1,8 @@
 """Liveness, readiness, and the answer every route gives while the database is unreachable.
 
-- `/healthz` is liveness: the process is up and serving HTTP. It asks nothing of the database, so an
-  orchestrator does not restart the API (and with it the embedded server's supervisor) during a database outage.
+- `/livez` (and `/healthz`, its older name) is liveness: the process is up and serving HTTP. It asks nothing of
+  the database, so an orchestrator does not restart the API (and with it the embedded server's supervisor) during
+  a database outage.
 - `/readyz` is readiness: `SELECT 1` within a short timeout; 503 `{"status": "unavailable", "database": ...}`
   while the database cannot be reached, so a load balancer sends requests elsewhere.
 - A request that meets an unreachable database (DatabaseUnavailableError) is answered 503 with
@@ -37,7 +38,7 @@ def health_routes(services: Services) -> list[Route]:
         body = {"status": "unavailable", "database": readiness.database}
         return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
-    return [Route("/healthz", live), Route("/readyz", ready)]
+    return [Route("/livez", live), Route("/healthz", live), Route("/readyz", ready)]
 
 
 async def database_unavailable(request: Request, error: Exception) -> Response:
