@@ -158,7 +158,13 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         mapping = claims_mapping(settings)
         issuer: LocalIssuer | None = None
         if settings.oidc_issuer:
-            verifier = OidcVerifier(settings.oidc_issuer, settings.oidc_audience, mapping, http=None)
+            verifier = OidcVerifier(
+                settings.oidc_issuer,
+                settings.oidc_audience,
+                mapping,
+                http=None,
+                reached_at=settings.oidc_issuer_internal_url,
+            )
             stack.push_async_callback(verifier.aclose)
         else:
             # No identity provider: DVT issues its own tokens, checked by the same verifier code.

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
 
     # Identity. With no issuer, DVT is its own issuer (local accounts) with the same claims.
     oidc_issuer: str | None = None
+    # Where DVT itself reaches the issuer, when that is not the issuer URL tokens and browsers carry (compose: the
+    # browser knows http://localhost:8080/realms/dvt, the API's container reaches http://keycloak:8080/...). The
+    # discovery document read there must still name `oidc_issuer`. None: the issuer URL.
+    oidc_issuer_internal_url: str | None = None
     oidc_audience: str = "dvt"
     oidc_client_id: str = "dvt-spa"  # the SPA's public client (Authorization Code + PKCE)
     oidc_tenant_claim: str = "dvt_tenant"

@@ -287,6 +287,27 @@ async def test_a_discovery_document_naming_another_issuer_is_refused(
     assert oidc_issuer.jwks_fetches == 0
 
 
+async def test_an_issuer_reached_at_another_address_than_its_name_verifies_its_tokens(
+    oidc_issuer: OidcIssuer,  # noqa: F811
+    http: httpx.AsyncClient,
+) -> None:
+    """Compose's Keycloak: browsers and tokens know it by one name, the API's container reaches it by another. The
+    document read at the internal address must name the public issuer, and tokens must carry that name."""
+    public = "https://login.dvt.invalid/realms/dvt"  # resolves nowhere: a fetch there would fail
+    oidc_issuer.discovery_issuer = public
+    verifier = OidcVerifier(public, oidc_issuer.audience, ClaimsMapping(), http, reached_at=oidc_issuer.issuer)
+
+    claims = await verifier.verify(oidc_issuer.mint(iss=public))
+    assert claims.subject == "user-123"
+    with pytest.raises(AuthenticationError):  # the internal name is not the issuer: its tokens are refused
+        await verifier.verify(oidc_issuer.mint(iss=oidc_issuer.issuer))
+    oidc_issuer.discovery_issuer = None  # the document names the internal address: not the issuer DVT trusts
+    with pytest.raises(IdentityProviderUnavailable, match="names issuer"):
+        await OidcVerifier(public, oidc_issuer.audience, ClaimsMapping(), http, reached_at=oidc_issuer.issuer).verify(
+            oidc_issuer.mint(iss=public)
+        )
+
+
 async def test_an_unreachable_issuer_is_an_identity_provider_error(http: httpx.AsyncClient) -> None:
     with pytest.raises(IdentityProviderUnavailable, match="cannot read the discovery document"):
         await OidcVerifier("http://127.0.0.1:9/realm", "dvt", http=http).verify(_segments({"alg": "RS256"}, {}) + ".x")

@@ -61,10 +61,14 @@ def _shown(value: object) -> str:
 
 
 class HttpDiscovery:
-    """An OIDC issuer's keys, found through `{issuer}/.well-known/openid-configuration` and its `jwks_uri`."""
+    """An OIDC issuer's keys, found through `{issuer}/.well-known/openid-configuration` and its `jwks_uri`.
 
-    def __init__(self, issuer: str, http: httpx.AsyncClient) -> None:
+    `reached_at`: where the issuer answers this process when that is not the issuer URL itself (a container
+    network); the document found there must still name `issuer`."""
+
+    def __init__(self, issuer: str, http: httpx.AsyncClient, *, reached_at: str | None = None) -> None:
         self._issuer = issuer
+        self._reached_at = reached_at or issuer
         self._http = http
         self._jwks_uri: str | None = None
 
@@ -74,7 +78,7 @@ class HttpDiscovery:
         return await self._get_json(self._jwks_uri, "JWKS")
 
     async def _discover(self) -> str:
-        url = self._issuer.rstrip("/") + "/.well-known/openid-configuration"
+        url = self._reached_at.rstrip("/") + "/.well-known/openid-configuration"
         document = await self._get_json(url, "discovery document")
         # OIDC Discovery 4.3: the document must name exactly the issuer we asked, or anyone serving a
         # document at that URL could vouch for another issuer's tokens.
@@ -166,6 +170,7 @@ class OidcVerifier:
         retry_after_failure_s: float = 5.0,
         max_token_bytes: int = MAX_TOKEN_BYTES,
         clock: Callable[[], float] = time.monotonic,
+        reached_at: str | None = None,
     ) -> None:
         unsafe = set(allowed_algs) - ASYMMETRIC_ALGS
         if unsafe or not allowed_algs:
@@ -179,7 +184,7 @@ class OidcVerifier:
         if key_source is None:
             if http is None:
                 http = self._own_http = httpx.AsyncClient(timeout=httpx.Timeout(5.0))
-            key_source = HttpDiscovery(issuer, http)
+            key_source = HttpDiscovery(issuer, http, reached_at=reached_at)
         self._source = key_source
         self._refresh_interval = refresh_interval_s
         self._retry_after_failure = retry_after_failure_s
