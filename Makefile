@@ -11,7 +11,7 @@ DEMO_REPO := $(DATA_DIR)/demo-repo
 export DO_NOT_TRACK := 1
 
 .PHONY: setup run test lint typecheck contracts schema schema-check pytest bench demo-artifacts demo-repo clean \
-	frontend frontend-check gql chromium wheel
+	frontend frontend-check gql chromium wheel compose-check
 
 setup: $(VENV)/.installed $(DBT_VENV)/.installed
 
@@ -105,7 +105,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
 
-test: lint typecheck contracts schema-check frontend-check frontend chromium pytest
+# The compose stack must be one docker-compose accepts (Debian's package; no container engine runs here).
+compose-check:
+	@command -v docker-compose >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q docker-compose)
+	KEYCLOAK_ADMIN_PASSWORD=check DVT_SECRET_KEYS=check docker-compose config -q
+
+test: lint typecheck contracts schema-check compose-check frontend-check frontend chromium pytest
 
 # The installable package: migrations and the built SPA inside (tests/integration/test_wheel.py installs and drives
 # one). Built from a copy, so the checkout's editable install never serves a stale SPA of its own.
