@@ -52,7 +52,7 @@ async def test_results_ingested_after_a_plan_are_in_the_next_plan(app: Services,
     assert Confidence.HISTORY in confidences
 
 
-async def test_the_mark_moves_with_every_change_of_the_results_and_only_then(
+async def test_the_mark_moves_when_results_attach_and_stays_when_nothing_is_written(
     app: Services, scope: TenantScope, settings: Settings
 ) -> None:
     assert settings.database_url

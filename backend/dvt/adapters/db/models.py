@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -37,6 +38,13 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSONB, uuid.UUID: UUID(as_uuid=True)}
+
+
+def table_of(mapped: type[Base]) -> Table:
+    """A mapped class's Core table: statements over many rows at once skip the ORM's work per row."""
+    table = mapped.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _now() -> Mapped[datetime]:

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Select, Table, func, insert, select, text
+from sqlalchemy import ColumnElement, DateTime, Select, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dvt.adapters.db.audit_models import AuditEventRow
+from dvt.adapters.db.models import table_of
 from dvt.application.audit_ports import AuditQuery, Seal
 from dvt.application.records import Page
 from dvt.domain.audit import GENESIS, AuditEvent, AuditRecord, AuditResult
@@ -86,8 +87,7 @@ class SqlAuditRepository:
         rows = [
             self._values(event, sequence, occurred_at, before, hashed) for event, sequence, before, hashed in sealed
         ]
-        table = AuditEventRow.__table__
-        assert isinstance(table, Table)
+        table = table_of(AuditEventRow)
         inserted = await self._session.execute(insert(table).returning(table.c.sequence, table.c.id), rows)
         ids = {sequence: event_id for sequence, event_id in inserted.tuples()}
         return [

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dvt.adapters.db.job_models import JobFireRow, JobRow
+from dvt.adapters.db.models import table_of
 from dvt.adapters.db.run_models import RunRow
 from dvt.application.job_records import JobFireRecord, JobRecord
 from dvt.domain.jobs import FireOutcome, JobStep, steps_document
@@ -141,8 +142,7 @@ class SqlJobRepository:
             }
             for fire in fires
         ]  # fmt: skip
-        table = JobFireRow.__table__
-        assert isinstance(table, Table)
+        table = table_of(JobFireRow)
         statement = insert(table).on_conflict_do_nothing(index_elements=["job_id", "fire_at"]).returning(table.c.id)
         return set(await self._session.scalars(statement, values))
 
@@ -157,8 +157,7 @@ class SqlJobRepository:
         """`set_fire` of each fire (its outcome, run and reason), in one round trip."""
         if not fires:
             return
-        table = JobFireRow.__table__
-        assert isinstance(table, Table)
+        table = table_of(JobFireRow)
         await self._session.execute(
             update(table)
             .where(table.c.tenant_id == self._tenant, table.c.id == bindparam("fire"))
@@ -235,8 +234,7 @@ class SqlDueJobs:
         """(tenant, job, its next occurrence) for jobs this transaction claimed, in one round trip."""
         if not next_fires:
             return
-        table = JobRow.__table__
-        assert isinstance(table, Table)
+        table = table_of(JobRow)
         await self._session.execute(
             update(table)
             .where(table.c.tenant_id == bindparam("tenant"), table.c.id == bindparam("job"))

@@ -14,11 +14,11 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, Text, and_, bindparam, case, cast, delete, func, or_, select, text, update
+from sqlalchemy import Text, and_, bindparam, case, cast, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dvt.adapters.db.models import EnvironmentRow
+from dvt.adapters.db.models import EnvironmentRow, table_of
 from dvt.adapters.db.run_models import RunEventRow, RunLogRow, RunNodeRow, RunRow
 from dvt.application.records import Page
 from dvt.application.run_records import (
@@ -40,13 +40,6 @@ DISPATCH_LOCK = 7_204_552  # advisory lock space of run dispatch (one key per te
 
 _RUN_FIELDS = [f.name for f in fields(RunRecord)]
 _NODE_FIELDS = [f.name for f in fields(RunNodeRecord)]
-
-
-def _table(mapped: type[Any]) -> Table:
-    """The mapped class's table: Core statements skip the ORM's work per row (a batch of fires inserts hundreds)."""
-    table = mapped.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 def _run(row: RunRow) -> RunRecord:
@@ -111,7 +104,7 @@ class SqlRunRepository:
             shapes.setdefault(tuple(values), []).append(values)
             stored.append(run.id)
         for rows in shapes.values():  # executemany: one statement compiled once, sent as multi-row inserts
-            await self._session.execute(insert(_table(RunRow)), rows)
+            await self._session.execute(insert(table_of(RunRow)), rows)
         return stored
 
     async def _reserve_numbers(self, counts: Mapping[uuid.UUID, int]) -> dict[uuid.UUID, int]:
@@ -290,7 +283,7 @@ class SqlRunRepository:
                     "idempotency_key": event.key, "payload": event.payload,
                 }
             )  # fmt: skip
-        await self._session.execute(insert(_table(RunEventRow)), rows)
+        await self._session.execute(insert(table_of(RunEventRow)), rows)
         await self._session.execute(
             select(func.pg_notify(CHANNEL, cast(RunRow.id, Text))).where(
                 RunRow.tenant_id == self._tenant, RunRow.id.in_(fresh)
@@ -379,8 +372,7 @@ class SqlRunRepository:
             groups.setdefault(tuple(sorted(values)), []).append(
                 {"node": unique_id, **{f"v_{k}": v for k, v in values.items()}}
             )
-        table = RunNodeRow.__table__
-        assert isinstance(table, Table)
+        table = table_of(RunNodeRow)
         for columns, rows in groups.items():
             statement = (
                 update(table)
@@ -395,8 +387,7 @@ class SqlRunRepository:
 
     async def end_unfinished_nodes(self, run_id: uuid.UUID, message: str) -> int:
         """Every node row still pending or running ends with its run (`NODE_ENDS`); how many did."""
-        table = RunNodeRow.__table__
-        assert isinstance(table, Table)
+        table = table_of(RunNodeRow)
         ended = 0
         for current, end in NODE_ENDS.items():
             values: dict[str, Any] = {"status": end, "message": func.coalesce(table.c.message, message)}
