@@ -319,7 +319,7 @@ try {
     await page.getByText("No jobs yet: define one below.").waitFor();
     const form = page.getByRole("form", { name: "job" });
     await form.getByLabel("Name").fill("nightly");
-    await form.getByLabel("Steps (a dbt command line each)").fill("build -s stg_orders+\ntest");
+    await form.getByLabel("Steps (a dbt command line each)").fill("source freshness\ndocs generate");
     // The server's cron library refuses what the form's shape check lets through, before saving.
     await form.getByLabel("Schedule (cron)").fill("61 2 * * *");
     await form.getByRole("alert").filter({ hasText: /61/ }).waitFor();
@@ -327,11 +327,12 @@ try {
     await form.getByLabel("Time zone").fill("Europe/Berlin");
     await page.waitForFunction(() => document.querySelectorAll('[aria-label="schedule preview"] li').length === 5);
     need((await form.locator('[aria-label="schedule preview"] li').first().textContent())?.includes("Europe/Berlin"), "the fires are not shown in the job's zone");
-    // Two planned steps: the server's refusal shows next to the form, nothing is saved.
+    // No planned step: the server's refusal shows next to the form, nothing is saved.
     await form.getByRole("button", { name: "Create job" }).click();
-    await form.getByRole("alert").filter({ hasText: "several planned steps in one job are not supported yet" }).waitFor();
+    await form.getByRole("alert").filter({ hasText: "a job needs a planned step" }).waitFor();
     need((await page.locator('table[aria-label="jobs"] tbody tr', { hasText: "nightly" }).count()) === 0, "a refused job was saved");
-    await form.getByLabel("Steps (a dbt command line each)").fill("build -s stg_orders+");
+    // Two planned steps: one plan of two steps.
+    await form.getByLabel("Steps (a dbt command line each)").fill("seed\nbuild -s stg_orders+");
     await form.getByRole("button", { name: "Create job" }).click();
     await page.waitForURL(/\/jobs\/.+/);
     await page.getByRole("heading", { name: /^Job nightly/ }).waitFor();
@@ -344,6 +345,12 @@ try {
     await page.locator("dl.facts").getByRole("link", { name: "nightly", exact: true }).waitFor();
     // Triggered by a person in the browser: a manual run.
     await page.locator("dl.facts dd", { hasText: /^manual \// }).waitFor();
+    // A worker plans it from the branch: its plan lists both steps, and its nodes say which step runs them.
+    await page.getByRole("link", { name: "Its plan" }).click({ timeout: 60000 });
+    await page.locator('ol[aria-label="Steps"] li').nth(1).waitFor();
+    need((await page.locator('ol[aria-label="Steps"] li').allTextContents()).join(" | ") === "dbt seed | dbt build -s stg_orders+", "the plan does not list the job's two steps");
+    await page.getByRole("columnheader", { name: "Step" }).waitFor();
+    await page.goBack();
     // The list shows it with its schedule and its run.
     await page.getByRole("link", { name: "Jobs", exact: true }).click();
     const row = page.locator('table[aria-label="jobs"] tbody tr', { hasText: "nightly" });

@@ -266,7 +266,7 @@ NOT_READS = {
     # the scheduler of each process, acting as DVT
     "scheduler.run", "scheduler.tick",
     # a command's part, handed the command's own transaction: drafting the plan a trigger runs
-    "plans.draft",
+    "plans.draft", "plans.draft_steps",
     # signing in, before there is an Access: the tenant named by a login, the caller's own credentials
     "tenancy.tenant", "tenancy.ensure_default", "access.access_for", "identity.authenticate_bearer",
     "identity.verify_bearer", "identity.login", "identity.bootstrap_admin", "rate_limiter.check",

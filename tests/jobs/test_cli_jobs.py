@@ -64,7 +64,7 @@ def test_a_job_is_created_shown_triggered_and_its_runs_listed(env: dict[str, str
         (("--schedule", "0 25 * * *"), "invalid cron expression"),
         (("--schedule", "0 2 * * *", "--timezone", "Europe/Atlantis"), "unknown time zone"),
         (("--step", "deploy"), "not a dbt command a job can run"),
-        (("--step", "build", "--step", "test"), "several planned steps in one job are not supported yet"),
+        (("--step", "source freshness"), "a job needs a planned step"),
         (("--after", "nightly"), "job 'nightly' not found"),
     ],
 )

@@ -12,6 +12,7 @@ from dvt.application.jobs import JobDefinition, JobService
 from dvt.application.run_records import RunQuery, RunRecord
 from dvt.application.services import Services
 from dvt.domain.jobs import JobStep
+from dvt.domain.plan.plan import ExecutionPlan
 from dvt.domain.runs import RunStatus
 from tests.jobs.conftest import Clock
 from tests.runs.conftest import FINISH_SECONDS, Place, finished
@@ -102,3 +103,44 @@ async def test_an_every_minute_job_fires_by_itself_and_its_run_is_planned_and_ru
         await jobs.delete(place.access, job.id)  # its minutes are long past: no other scheduler may fire it again
     assert done.status in (RunStatus.SUCCESS.value, RunStatus.WARNING.value), done.reason
     assert done.commit_sha is not None and done.plan_id is not None
+
+
+async def test_several_planned_steps_are_one_plan_and_each_runs_its_own_part_in_order(
+    app: Services, place: Place, worker: object
+) -> None:
+    """seed, run, test, then a build that seeds again: one plan of four steps, each step's part of the commands it
+    executes only, each run by its own dbt invocation, every step's results kept as history."""
+    # (its relationships tests read models this new environment has not built)
+    tested = f"test -s {STAGING} --exclude test_name:relationships"
+    steps = ("seed -s raw_orders", f"run -s {STAGING}", tested, "build -s raw_orders")
+    job = await app.jobs.create(
+        place.access, place.environment.id, JobDefinition(name="stepwise", steps=tuple(map(JobStep.parse, steps)))
+    )
+    run = await app.jobs.trigger(place.access, job.id)
+    done = await finished(app, place.scope, run.id)
+
+    assert done.status in (RunStatus.SUCCESS.value, RunStatus.WARNING.value), done.reason
+    events = await app.runs.events(place.access, run.id, 0, 1000)
+    assert [e.message for e in events if e.kind == "stage" and e.message.startswith("dbt ")] == [
+        "dbt seed",
+        "dbt run",
+        "dbt test",
+        "dbt build",
+    ]
+    assert done.plan_id is not None
+    stored = await app.plans.plan(place.access, done.plan_id)
+    assert stored is not None
+    plan = ExecutionPlan.from_document(stored.document)
+    assert [s.command for s in plan.steps] == ["seed", "run", "test", "build"]
+    kinds = [{i.resource_type for i in plan.items_of(index)} for index in range(4)]
+    assert kinds[:3] == [{"seed"}, {"model"}, {"test"}], "a step plans what its dbt command executes"
+    assert "seed" in kinds[3]
+    seed = "seed.demo_shop.raw_orders"
+    assert [i.step for i in plan.items if i.unique_id == seed] == [0, 3]
+
+    statuses = {n.unique_id: n.status for n in await app.runs.nodes(place.access, [run.id])}
+    assert statuses[seed] == "success" and statuses[f"model.demo_shop.{STAGING}"] == "success"
+    tests = {i.unique_id for i in plan.items_of(2)}
+    assert tests and {statuses[t] for t in tests} <= {"pass", "warn"}
+    invocations = (await app.graph.invocations(place.access, place.environment.id, None, 20)).items
+    assert {"seed", "run", "test", "build"} <= {i.command for i in invocations}, "each step's results are history"

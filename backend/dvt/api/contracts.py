@@ -117,7 +117,8 @@ def json_schemas() -> dict[str, dict[str, Any]]:
 
 
 def dataclass_schema(model: type[Any]) -> dict[str, Any]:
-    """The JSON Schema of a frozen domain dataclass's document: every member required, none other allowed.
+    """The JSON Schema of a frozen domain dataclass's document: every member required (but those marked
+    `required=False`), none other allowed.
 
     Field types give the shape; each field's `metadata` adds JSON Schema keywords (description, minimum,
     pattern, const, ...) and `document=False` leaves a field out of the document.
@@ -132,17 +133,20 @@ def _object_schema(model: type[Any], definitions: dict[str, Any]) -> dict[str, A
     definitions[model.__name__] = {}  # taken: a recursive reference resolves to it
     hints = typing.get_type_hints(model)
     properties: dict[str, Any] = {}
+    required: list[str] = []
     for member in dataclasses.fields(model):
         keywords = dict(member.metadata)
         if not keywords.pop("document", True):
             continue
+        if keywords.pop("required", True):
+            required.append(member.name)
         properties[member.name] = {**_type_schema(hints[member.name], definitions), **keywords}
     schema = {
         "title": model.__name__,
         **({"description": " ".join((model.__doc__ or "").split())} if _documented(model) else {}),
         "type": "object",
         "properties": properties,
-        "required": list(properties),
+        "required": required,
         "additionalProperties": False,
     }
     definitions[model.__name__] = schema

@@ -24,7 +24,7 @@ from dvt.application.run_records import JobRunSpec, RunRecord, UnplannedTrigger
 from dvt.application.runs import RunService
 from dvt.domain.audit import AuditEvent
 from dvt.domain.errors import DomainError
-from dvt.domain.jobs import FireOutcome, OverlapPolicy, planned_step, run_steps
+from dvt.domain.jobs import FireOutcome, OverlapPolicy, planned_steps, run_steps
 from dvt.domain.runs import Trigger
 from dvt.domain.tenancy import TenantScope
 
@@ -48,7 +48,7 @@ async def start_run(
     uow: UnitOfWork, runs: RunService, access: Access, job: JobRecord, trigger: Trigger, *, dispatch: bool = True
 ) -> RunRecord:
     """A run of the job's steps, triggered in the caller's transaction (a worker plans it from the branch): its plan
-    is the planned step's; the side steps (freshness, docs) run around it in the same checkout."""
+    covers the planned steps; the side steps (freshness, docs) run among them in the same checkout."""
     wanted = _run_of(job, trigger)
     return await runs.trigger_in(
         uow, access, wanted.environment_id, wanted.request, trigger, job=wanted.job, dispatch=dispatch
@@ -149,7 +149,7 @@ _TRIGGERED = FireOutcome.TRIGGERED.value
 
 def _run_of(job: JobRecord, trigger: Trigger) -> UnplannedTrigger:
     spec = JobRunSpec(job.id, run_steps(job.steps), job.timeout_seconds)
-    return UnplannedTrigger(job.environment_id, planned_step(job.steps).request(), trigger, spec)
+    return UnplannedTrigger(job.environment_id, planned_steps(job.steps)[0].request(), trigger, spec)
 
 
 def _recorded(occurrence: Occurrence) -> JobFireRecord:

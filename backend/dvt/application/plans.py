@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,6 +41,8 @@ from dvt.domain.plan.engine import selection_decisions
 from dvt.domain.plan.estimate import RateCard, estimate
 from dvt.domain.plan.plan import MICROS, Estimate, ExecutionPlan, PlanRequest, PlanStatus
 from dvt.domain.plan.policies.registry import PolicyRegistry
+from dvt.domain.plan.steps import join_steps
+from dvt.domain.runs import COMMAND_RESOURCE_TYPES
 from dvt.domain.tenancy import Environment, TenantScope
 
 HISTORY_RUNS = 20  # successful executions per node that estimates look at
@@ -173,7 +175,7 @@ class _State:
         self._changes = macro_changes(self._old_macros, head.macros)
         self._modified: dict[str, bool] = {}
         self._kinds: dict[str, frozenset[str]] = {}
-        self.selections: dict[tuple[tuple[str, ...], tuple[str, ...], str], _Chosen] = {}
+        self.selections: dict[tuple[tuple[str, ...], tuple[str, ...], str, str], _Chosen] = {}  # (..., command)
 
     def is_new(self, unique_id: str) -> bool:
         return unique_id not in self._old
@@ -288,8 +290,26 @@ class PlanService:
 
         `head`: the graph to plan on (a commit's), else the environment's current one. `created_by`: who the plan
         is made for when DVT makes it (a worker planning a person's run), else the caller."""
-        if not request.as_of:
-            request = replace(request, as_of=self._clock().date().isoformat())
+        return await self.draft_steps(
+            uow, access, environment_id, [("build", request)], state, head=head, created_by=created_by
+        )
+
+    async def draft_steps(
+        self,
+        uow: UnitOfWork,
+        access: Access,
+        environment_id: uuid.UUID,
+        steps: Sequence[tuple[str, PlanRequest]],
+        state: Manifest | None = None,
+        *,
+        head: GraphVersionRecord | None = None,
+        created_by: str | None = None,
+    ) -> tuple[PlanRecord, AuditEvent]:
+        """`draft` of a job's planned steps, each a (dbt command, request): each step is planned on the same graph
+        as a plan of its own (of what its command executes, with the budget the steps before it left), and the
+        step plans are stored as one plan (`join_steps`). One step of `build` is `draft`'s plan."""
+        today = self._clock().date().isoformat()
+        steps = [(command, request if request.as_of else replace(request, as_of=today)) for command, request in steps]
         environment, where = await self._environment(uow, access, environment_id)
         access.require(Permission.PLAN, where, "plan runs in this environment")
         head_version = head if head is not None else await uow.graphs(access.scope).latest_version(environment.id)
@@ -298,20 +318,28 @@ class PlanService:
         if head_version.environment_id != environment.id:
             raise NotFoundError("graph version not found in this environment")
         graph = await self._graphs.load(uow, access.scope, head_version)
-        base_version = None
-        if state is not None:
-            base: VersionGraph | None = _manifest_graph(state)
-        else:
-            base_version = await self._base_version(uow, access.scope, head_version, request.state_version_id)
-            base = await self._graphs.load(uow, access.scope, base_version) if base_version else None
-        context = await self._context(uow, access, environment, request, graph, base)
-        plan = make_plan(
-            context,
-            self._registry.ordered(),
-            environment_id=environment.id,
-            base_version_id=base_version.id if base_version else None,
-            head_version_id=head_version.id,
-        )
+        made: list[tuple[str, ExecutionPlan]] = []
+        spent = 0  # what the steps before this one are estimated to cost: the budget they leave
+        for command, request in steps:
+            base_version = None
+            if state is not None:
+                base: VersionGraph | None = _manifest_graph(state)
+            else:
+                base_version = await self._base_version(uow, access.scope, head_version, request.state_version_id)
+                base = await self._graphs.load(uow, access.scope, base_version) if base_version else None
+            context = await self._context(uow, access, environment, request, graph, base, command)
+            if spent and context.budget_remaining_micros is not None:
+                context = replace(context, budget_remaining_micros=max(0, context.budget_remaining_micros - spent))
+            step_plan = make_plan(
+                context,
+                self._registry.ordered(),
+                environment_id=environment.id,
+                base_version_id=base_version.id if base_version else None,
+                head_version_id=head_version.id,
+            )
+            spent += step_plan.totals.p50_cost_micros
+            made.append((command, step_plan))
+        plan = join_steps(made)
         body, fingerprint = seal(plan)
         approved_by_policy = not plan.approvals_required
         stored = await uow.plans(access.scope).add(
@@ -368,6 +396,7 @@ class PlanService:
         request: PlanRequest,
         head: VersionGraph,
         base: VersionGraph | None,
+        command: str = "build",
     ) -> PlanContext:
         results = uow.results(access.scope)
         state = self._graphs.state(head, base)
@@ -383,7 +412,7 @@ class PlanService:
             source_status = fresher_sources(checks[1], checks[0]) if len(checks) == 2 else {}
         # Selecting on graphs and state alone gives the same answer for the same pair of versions: kept beside
         # the pair's state. A selector, `result:` or `source_status:` also reads history, which moves on.
-        key = (tuple(request.select), tuple(request.exclude), request.indirect_selection)
+        key = (tuple(request.select), tuple(request.exclude), request.indirect_selection, command)
         pure = not request.selector and "result:" not in wanted and "source_status:" not in wanted
         chosen = state.selections.get(key) if pure else None
         if chosen is None:
@@ -397,6 +426,10 @@ class PlanService:
                 results=last_statuses,
                 source_status=source_status,
             )
+            executed = COMMAND_RESOURCE_TYPES[command]  # `dbt seed -s x` seeds only the seeds x selects
+            if executed is not None:
+                kept = frozenset(u for u in selection.unique_ids if head.nodes[u].resource_type in executed)
+                selection = replace(selection, unique_ids=kept)
             chosen = _Chosen(selection, head, state, compared=base is not None)
             if pure:
                 state.selections[key] = chosen

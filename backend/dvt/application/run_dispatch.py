@@ -24,7 +24,7 @@ from dvt.application.run_ports import ExclusiveDatabase
 from dvt.application.run_records import RunNodeRecord, RunQuery, RunRecord
 from dvt.domain.errors import NotFoundError, ValidationError
 from dvt.domain.plan.plan import ExecutionPlan, PlanItem, PlanRequest, PlanStatus
-from dvt.domain.runs import FailureReason, RunStatus
+from dvt.domain.runs import FailureReason, RunStatus, RunStep
 from dvt.domain.tenancy import Environment, TenantScope
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,19 @@ APPROVED_WAITING = "plan approved: waiting for a worker"
 def plan_items(plan: PlanRecord) -> tuple[PlanItem, ...]:
     """The plan's RUN and PARTIAL items: exactly what its run executes."""
     return ExecutionPlan.from_document(plan.document).executed()
+
+
+def planned_requests(run: RunRecord) -> list[tuple[str, PlanRequest]]:
+    """What a worker plans for a run: each planned step's (dbt command, request), in order. The first is the
+    run's own command and request; a job's later planned steps hold theirs."""
+    later = [step for step in map(RunStep.from_document, run.steps) if step.planned][1:]
+    return [
+        (run.command, PlanRequest.from_document(run.request)),
+        *(
+            (s.command, PlanRequest(s.select, s.exclude, s.selector, vars=s.vars, full_refresh=s.full_refresh))
+            for s in later
+        ),
+    ]
 
 
 @dataclass
@@ -169,18 +182,19 @@ class RunDispatcher:
     async def _await_approval(
         self, uow: UnitOfWork, scope: TenantScope, run: RunRecord, plan: PlanRecord, status: PlanStatus
     ) -> None:
-        items = plan_items(plan)
-        nodes = [
-            RunNodeRecord(
+        # One node per unique id: a node two steps run (seeded, then built) is one node, estimated at both runs.
+        nodes: dict[str, RunNodeRecord] = {}
+        for i in plan_items(plan):
+            known = nodes.get(i.unique_id)
+            cost = i.estimate.p50_cost_micros + (known.estimated_cost_micros or 0 if known else 0)
+            nodes[i.unique_id] = RunNodeRecord(
                 run_id=run.id,
                 unique_id=i.unique_id,
                 node_uuid=i.node_uuid,
                 resource_type=i.resource_type,
-                estimated_cost_micros=i.estimate.p50_cost_micros,
+                estimated_cost_micros=cost,
             )
-            for i in items
-        ]
-        await uow.runs(scope).add_nodes(run.id, nodes)
+        await uow.runs(scope).add_nodes(run.id, list(nodes.values()))
         if status is PlanStatus.APPROVED:
             await self._await_worker(uow, scope, run, APPROVED_WAITING)
         else:
@@ -224,8 +238,8 @@ class RunDispatcher:
                 run = await runs.get(run_id, for_update=True)
                 if run is None or run.status != RunStatus.PLANNING.value or run.plan_id is not None:
                     return None
-                plan, audited = await self._plans.draft(
-                    uow, Access.system(scope), run.environment_id, PlanRequest.from_document(run.request),
+                plan, audited = await self._plans.draft_steps(
+                    uow, Access.system(scope), run.environment_id, planned_requests(run),
                     head=graph.version, created_by=run.actor,
                 )  # fmt: skip
                 estimated = int(plan.summary.get("p50_cost_micros") or 0)

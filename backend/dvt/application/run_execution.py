@@ -137,7 +137,7 @@ class RunExecutor:
             spec, ephemeral = await run_spec(
                 self._units, self._secrets, scope, claim, work_dir, state_dir, self._limits
             )
-            if spec.select:
+            if spec.runs_anything():
                 return await self._runner.execute(spec, sink), ephemeral
             # as dbt does with a selection that matches nothing: nothing to do is a success
             await sink.log("stderr", ["nothing to run: the plan runs no node"])
@@ -183,7 +183,7 @@ class RunExecutor:
     async def _finish(
         self, scope: TenantScope, claimed: Claim, result: RunnerOutcome, sink: RunSink, ephemeral: frozenset[str]
     ) -> RunStatus:
-        dbt = DbtResults.read(self._read, result.artifacts.get("run_results.json"))
+        dbt = DbtResults.read_all(self._read, result.artifacts)
         kept = await keep_artifacts(self._store, self._ingest, scope, claimed, result, dbt)
         async with self._units() as uow:
             final = await end_run(

@@ -23,7 +23,7 @@ from dvt.application.ingest import ArtifactFile, IngestService, IngestTarget
 from dvt.application.ports import ArtifactReader, ArtifactStore, UnitOfWork
 from dvt.application.run_claim import Claim
 from dvt.application.run_moves import move
-from dvt.application.run_ports import RunMetrics, RunnerOutcome
+from dvt.application.run_ports import RunMetrics, RunnerOutcome, earlier_run_results
 from dvt.application.run_records import NewRunEvent, RunNodeRecord
 from dvt.application.run_sink import holds
 from dvt.application.runs import RunService
@@ -61,6 +61,17 @@ class DbtResults:
     invocation_id: str | None
 
     @classmethod
+    def read_all(cls, read: ArtifactReader, artifacts: Mapping[str, bytes]) -> DbtResults:
+        """The results of every planned step, in order: a node two steps ran has the later step's result; the
+        invocation is the last step's."""
+        nodes: dict[str, NodeResult] = {}
+        last = cls({}, None)
+        for name in (*earlier_names(artifacts), "run_results.json"):
+            last = cls.read(read, artifacts.get(name))
+            nodes.update(last.nodes)
+        return cls(nodes, last.invocation_id)
+
+    @classmethod
     def read(cls, read: ArtifactReader, data: bytes | None) -> DbtResults:
         if not data:
             return cls({}, None)
@@ -71,6 +82,15 @@ class DbtResults:
         if not isinstance(artifact, RunResults):
             return cls({}, None)
         return cls({r.unique_id: r for r in artifact.results}, artifact.metadata.invocation_id)
+
+
+def earlier_names(artifacts: Mapping[str, bytes]) -> list[str]:
+    """The names of the earlier planned steps' run_results, in step order."""
+    found, planned = [], 0
+    while earlier_run_results(planned) in artifacts:
+        found.append(earlier_run_results(planned))
+        planned += 1
+    return found
 
 
 def verdict(result: RunnerOutcome, statuses: Mapping[str, str], refused: str | None) -> tuple[RunStatus, str | None]:
@@ -116,6 +136,11 @@ async def keep_artifacts(
     )
     try:
         report = await ingest.ingest(Access.system(scope), target, files)
+        # The earlier planned steps' results: history of their own invocations, on the version the run made.
+        for name in earlier_names(result.artifacts):
+            await ingest.ingest(
+                Access.system(scope), target, [ArtifactFile("run_results.json", result.artifacts[name])]
+            )
     except Exception as error:  # reported on the run; a refusal also fails it
         refused: str | None = None
         if isinstance(error, ValidationError):  # the files themselves were refused

@@ -122,13 +122,39 @@ class RunSpec:
     limits: RunLimits = field(default_factory=RunLimits)
     git_token: str | None = None
     commit: str | None = None  # the commit the run planned from; None: the one `git_ref` names when it starts
-    # Its dbt invocations in order: the planned `command` and side steps (freshness, docs) around it; empty: the
-    # planned command alone.
+    # Its dbt invocations in order: planned steps, each with the selection its part of the plan gives dbt (the
+    # first is the fields above), and side steps (freshness, docs) among them; empty: the planned command alone.
     steps: tuple[RunStep, ...] = ()
 
     @property
     def source(self) -> GitSource:
         return GitSource(self.repository, self.subdirectory, self.git_token)
+
+    def own_step(self) -> RunStep:
+        """The spec's own command and selection as a planned step."""
+        return RunStep(
+            self.command,
+            self.select,
+            self.exclude,
+            self.selector,
+            self.vars,
+            self.full_refresh,
+            self.indirect_selection,
+        )
+
+    def invocations(self) -> tuple[RunStep, ...]:
+        """The dbt invocations the runner makes, in order."""
+        return self.steps or (self.own_step(),)
+
+    def runs_anything(self) -> bool:
+        """Whether a planned invocation selects a node (a side step alone runs nothing the plan decided)."""
+        return any(step.planned and (step.select or step.selector) for step in self.invocations())
+
+
+def earlier_run_results(planned: int) -> str:
+    """The name a run's artifacts keep the run_results.json of its planned step `planned` (0: the first) by, once
+    a later planned step wrote its own: the last planned step's keeps the usual name."""
+    return f"run_results.{planned}.json"
 
 
 @dataclass(frozen=True, slots=True)

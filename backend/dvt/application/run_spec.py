@@ -15,7 +15,7 @@ from dvt.application.run_claim import Claim
 from dvt.application.run_ports import GIT_TOKEN, QueryTag, RunLimits, RunSpec
 from dvt.application.secrets import SecretService
 from dvt.domain.plan.context import RUNNABLE
-from dvt.domain.plan.plan import Action, ExecutionPlan, PlanItem
+from dvt.domain.plan.plan import Action, ExecutionPlan, PlanItem, PlanStep
 from dvt.domain.runs import RunStep
 from dvt.domain.tenancy import TenantScope
 
@@ -41,15 +41,17 @@ async def run_spec(
         tenants = await uow.platform.tenants_by_ids([scope.tenant_id])
     fqn = {node.unique_id: node.fqn for _, node in graph}
     ephemeral = frozenset(node.unique_id for _, node in graph if node.materialized == "ephemeral")
-    request = claim.run.request
-    selection = _as_requested(plan.items, request)
-    if selection is None:  # name each node the plan runs, and nothing dbt would add on its own
-        listed = {"fqn:" + ".".join(fqn[i.unique_id]) for i in items if fqn.get(i.unique_id)}
-        selection = (tuple(sorted(listed)), (), None, "empty")
-    select, exclude, selector, indirect = selection
-    variables: dict[str, Any] = dict(request.get("vars") or {})
-    for item in items:
-        variables.update(((item.partition or {}).get("vars")) or {})
+    # Each planned step's selection for dbt, from its part of the plan; a plan of one step is the run's request's.
+    parts = plan.steps or (PlanStep(claim.run.command, plan.request),)
+    invocations = [
+        _invocation(
+            step.command, plan.items_of(index), claim.run.request if not plan.steps else step.request.as_document(), fqn
+        )
+        for index, step in enumerate(parts)
+    ]
+    first = invocations[0]
+    planned = iter(invocations)
+    steps = tuple(next(planned) if step.planned else step for step in map(RunStep.from_document, claim.run.steps))
     revealed = await secrets.reveal_for_run(scope, claim.environment.id)
     tag = QueryTag(
         run_id=claim.run.id,
@@ -66,22 +68,38 @@ async def run_spec(
         adapter=claim.environment.adapter.value,
         settings=dict(claim.environment.settings),
         secrets=revealed,
-        command=claim.run.command,
-        select=select,
-        exclude=exclude,
-        selector=selector,
-        indirect_selection=indirect,
+        command=first.command,
+        select=first.select,
+        exclude=first.exclude,
+        selector=first.selector,
+        indirect_selection=first.indirect_selection,
         tag=tag,
         work_dir=str(work_dir),
         state_dir=str(state_dir),
-        vars=variables,
-        full_refresh=bool(request.get("full_refresh")),
+        vars=first.vars,
+        full_refresh=first.full_refresh,
         limits=limits.capped(claim.run.limits),
         git_token=revealed.get(GIT_TOKEN),
         commit=claim.run.commit_sha,  # the commit it was planned from: it runs that code, whatever the branch is now
-        steps=tuple(RunStep.from_document(step) for step in claim.run.steps),
+        steps=steps,
     )
     return spec, ephemeral
+
+
+def _invocation(command: str, items: Sequence[PlanItem], request: dict[str, Any], fqn: dict[str, Any]) -> RunStep:
+    """A planned step as dbt runs it: the request's own selection when the plan runs exactly that, else each
+    node the plan runs named, and nothing dbt would add on its own; the request's vars and the partitions'."""
+    selection = _as_requested(items, request)
+    if selection is None:
+        executed = [i for i in items if i.action is not Action.SKIP]
+        listed = {"fqn:" + ".".join(fqn[i.unique_id]) for i in executed if fqn.get(i.unique_id)}
+        selection = (tuple(sorted(listed)), (), None, "empty")
+    select, exclude, selector, indirect = selection
+    variables: dict[str, Any] = dict(request.get("vars") or {})
+    for item in items:
+        if item.action is not Action.SKIP:
+            variables.update(((item.partition or {}).get("vars")) or {})
+    return RunStep(command, select, exclude, selector, variables, bool(request.get("full_refresh")), indirect)
 
 
 def _as_requested(

@@ -75,7 +75,10 @@ class _ProgressLine:
         if self._planned is None:
             plan = await self._built.plans.plan(self._access, run.plan_id) if run.plan_id else None
             items = ExecutionPlan.from_document(plan.document).executed() if plan else ()
-            self._planned = {i.unique_id: i.estimate.p50_ms for i in items}
+            planned: dict[str, int] = {}
+            for i in items:  # a node two steps run is estimated at both runs
+                planned[i.unique_id] = planned.get(i.unique_id, 0) + i.estimate.p50_ms
+            self._planned = planned
         nodes = await self._built.runs.nodes(self._access, [run.id])
         progress = run_progress(self._planned, {n.unique_id: n.status for n in nodes})
         if progress.finished != self._last:

@@ -3,8 +3,8 @@
 A job is a name, ordered steps (each a dbt command line), a timeout, an overlap policy, a misfire policy, a
 paused flag and its triggers: a schedule (cron + IANA time zone, computed in the application layer), "after
 another job" on an outcome, and always by API/CLI. A job's run executes its steps in order in one checkout:
-exactly one planned command (its plan decides the nodes) and `source freshness` / `docs generate` steps around
-it (`check_steps`); several planned commands in one job are refused by name, not supported yet.
+planned commands (one plan covers them all, step by step: it decides each one's nodes) and `source freshness` /
+`docs generate` steps among them (`check_steps`).
 """
 
 from __future__ import annotations
@@ -216,8 +216,8 @@ def _command_of(words: Sequence[str]) -> tuple[str, list[str]]:
 
 
 def check_steps(steps: Sequence[JobStep]) -> tuple[JobStep, ...]:
-    """A job's steps, in order: exactly one planned command (build, run, test, seed or snapshot: the run's plan
-    decides its nodes) and any number of `source freshness` / `docs generate` steps before or after it."""
+    """A job's steps, in order: at least one planned command (build, run, test, seed or snapshot: the run's plan
+    decides the nodes of each) and any number of `source freshness` / `docs generate` steps among them."""
     if not steps:
         raise ValidationError("a job needs a step: a dbt command such as 'build -s tag:daily'")
     for step in steps:
@@ -229,24 +229,22 @@ def check_steps(steps: Sequence[JobStep]) -> tuple[JobStep, ...]:
         if step.command in SIDE_COMMANDS and (step.selector or step.vars or step.full_refresh):
             raise ValidationError(f"a '{step.command}' step takes only --select and --exclude")
         step.request()
-    planned = [s.command for s in steps if s.command in PLANNED_COMMANDS]
-    if len(planned) != 1:
+    if not any(s.command in PLANNED_COMMANDS for s in steps):
         raise ValidationError(
-            f"a job has exactly one planned step ({', '.join(PLANNED_COMMANDS)}), with source freshness or docs "
-            f"generate steps around it; this one has {len(planned)}"
-            + (": several planned steps in one job are not supported yet" if planned else "")
+            f"a job needs a planned step ({', '.join(PLANNED_COMMANDS)}): source freshness and docs generate "
+            "steps run beside one"
         )
     return tuple(steps)
 
 
-def planned_step(steps: Sequence[JobStep]) -> JobStep:
-    """The step the run's plan decides (check_steps made sure there is exactly one)."""
-    return next(s for s in steps if s.command in PLANNED_COMMANDS)
+def planned_steps(steps: Sequence[JobStep]) -> tuple[JobStep, ...]:
+    """The steps the run's plan decides, in order (check_steps made sure there is one)."""
+    return tuple(s for s in steps if s.command in PLANNED_COMMANDS)
 
 
 def run_steps(steps: Sequence[JobStep]) -> tuple[RunStep, ...]:
     """The job's steps as its run executes them, in order."""
-    return tuple(RunStep(s.command, s.select, s.exclude) for s in steps)
+    return tuple(RunStep(s.command, s.select, s.exclude, s.selector, s.vars, s.full_refresh) for s in steps)
 
 
 def check_job_name(name: str) -> str:

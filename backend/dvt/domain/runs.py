@@ -12,7 +12,7 @@ holds the state the move starts from, so two writers racing for one run cannot b
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -77,29 +77,53 @@ class Trigger(StrEnum):
 
 PLANNED_COMMANDS = ("build", "run", "test", "seed", "snapshot")  # what a run's plan decides, node by node
 SIDE_COMMANDS = ("source freshness", "docs generate")  # run beside the planned command, in the same checkout
+# What each planned command executes of its selection, as dbt filters it by resource type (build: all of it).
+COMMAND_RESOURCE_TYPES: dict[str, frozenset[str] | None] = {
+    "build": None,
+    "run": frozenset({"model"}),
+    "test": frozenset({"test", "unit_test"}),
+    "seed": frozenset({"seed"}),
+    "snapshot": frozenset({"snapshot"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class RunStep:
-    """One dbt invocation of a run, in order: the planned command, or a side step (freshness, docs)."""
+    """One dbt invocation of a run, in order: a planned command (its plan decides the nodes), or a side step
+    (freshness, docs). A planned step holds its whole request (selector, vars, full refresh), which a worker plans;
+    the runner gets it back with the plan's own selection for dbt (`indirect_selection`: how dbt reads it)."""
 
     command: str
     select: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    selector: str | None = None
+    vars: dict[str, Any] = field(default_factory=dict)
+    full_refresh: bool = False
+    indirect_selection: str = "eager"
 
     @property
     def planned(self) -> bool:
         return self.command in PLANNED_COMMANDS
 
     def as_document(self) -> dict[str, Any]:
-        return {"command": self.command, "select": list(self.select), "exclude": list(self.exclude)}
+        document: dict[str, Any] = {"command": self.command, "select": list(self.select), "exclude": list(self.exclude)}
+        if self.planned:  # a side step takes a selection only
+            document |= {"selector": self.selector, "vars": self.vars, "full_refresh": self.full_refresh}
+        return document
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> RunStep:
         command = str(document["command"])
         if command not in (*PLANNED_COMMANDS, *SIDE_COMMANDS):
             raise ValueError(f"{command!r} is not a step a run executes")
-        return cls(command, tuple(document.get("select") or ()), tuple(document.get("exclude") or ()))
+        return cls(
+            command,
+            tuple(document.get("select") or ()),
+            tuple(document.get("exclude") or ()),
+            document.get("selector"),
+            dict(document.get("vars") or {}),
+            bool(document.get("full_refresh")),
+        )
 
 
 @dataclass(frozen=True, slots=True)

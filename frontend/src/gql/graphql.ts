@@ -597,7 +597,7 @@ export type PlanDetailQueryVariables = Exact<{
 }>;
 
 
-export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdByName: string, commitSha: string | null, createdAt: string | null, expiresAt: string, decidedByName: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, itemCount: number, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
+export type PlanDetailQuery = { plan: { id: string, fingerprint: string, status: PlanStatus, createdByName: string, commitSha: string | null, createdAt: string | null, expiresAt: string, decidedByName: string | null, decidedAt: string | null, decisionNote: string | null, explanation: string, request: unknown, selected: Array<string>, itemCount: number, steps: Array<{ index: number, command: string, request: unknown }>, totals: { run: number, skip: number, partial: number, p50Ms: number, p90Ms: number, p50Cost: number, p90Cost: number, budgetRemaining: number | null }, approvalsRequired: Array<{ policy: string, reason: string, role: string }>, headVersion: { id: string, sequence: number } | null, baseVersion: { id: string, sequence: number } | null } | null };
 
 export type ApprovePlanMutationVariables = Exact<{
   input: DecidePlanInput;
@@ -632,7 +632,7 @@ export type PlanItemsQueryVariables = Exact<{
 }>;
 
 
-export type PlanItemsQuery = { plan: { id: string, items: Array<{ uniqueId: string, action: PlanAction, wave: number, why: string, estimate: { p50Cost: number, p50Ms: number, confidence: EstimateConfidence } }> } | null };
+export type PlanItemsQuery = { plan: { id: string, items: Array<{ uniqueId: string, step: number, action: PlanAction, wave: number, why: string, estimate: { p50Cost: number, p50Ms: number, confidence: EstimateConfidence } }> } | null };
 
 export type PlanNodesQueryVariables = Exact<{
   id: string | number;
@@ -1576,6 +1576,11 @@ export const PlanDetailDocument = new TypedDocumentString(`
     decisionNote
     explanation
     request
+    steps {
+      index
+      command
+      request
+    }
     selected
     totals {
       run
@@ -1642,6 +1647,7 @@ export const PlanItemsDocument = new TypedDocumentString(`
     id
     items(first: $first, offset: $offset) {
       uniqueId
+      step
       action
       wave
       why

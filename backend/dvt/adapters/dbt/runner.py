@@ -24,7 +24,7 @@ from dvt.adapters.dbt.profiles import Profile, write_profile
 from dvt.adapters.dbt.tagging import inject_query_tag
 from dvt.adapters.dbt.workspace import GitMirrors
 from dvt.adapters.secrets.redaction import redact, register
-from dvt.application.run_ports import RunnerEvent, RunnerOutcome, RunSink, RunSpec
+from dvt.application.run_ports import RunnerEvent, RunnerOutcome, RunSink, RunSpec, earlier_run_results
 from dvt.domain.errors import ValidationError
 from dvt.domain.graph.selection import check_selections, check_selector_name
 from dvt.domain.runs import RunEventKind, RunStep
@@ -94,18 +94,27 @@ class SubprocessDbtRunner:
 
         artifacts: dict[str, bytes] = {}
         outcome = ProcessOutcome(exit_code=0)
-        # The planned command and the side steps around it, in order, in this one checkout; a failed step ends
+        planned = 0
+        # The planned steps and the side steps among them, in order, in this one checkout; a failed step ends
         # the run there (the steps after it do not run), as a failed step of a dbt Cloud job does.
-        for index, step in enumerate(spec.steps or (RunStep(spec.command),)):
+        for index, step in enumerate(spec.invocations()):
             error = None
             if step.planned:
-                run_dir = work / "run"
-                argv = dbt_arguments(self._dbt, spec, profile, run_dir)
+                if not step.select and not step.selector:  # its part of the plan runs nothing
+                    await _stage(sink, "step", f"dbt {step.command}: nothing to run", {"step": index})
+                    continue
+                # The first planned step in `run` (as a run of one command); each later one in a folder of its own.
+                run_dir = work / ("run" if planned == 0 else f"run-{index}")
+                argv = dbt_arguments(self._dbt, spec, profile, run_dir, step)
                 await _stage(
-                    sink, "dbt", f"dbt {spec.command}", {"command": spec.command, "selectors": len(spec.select)}
+                    sink, "dbt", f"dbt {step.command}", {"command": step.command, "selectors": len(step.select)}
                 )
                 outcome = await self._supervised(argv, project, env, spec, deadline, sink, output, run_dir / "dbt.log")
-                artifacts.update(await asyncio.to_thread(read_artifacts, run_dir / "target"))  # a manifest is large
+                found = await asyncio.to_thread(read_artifacts, run_dir / "target")  # a manifest is large
+                if "run_results.json" in artifacts:  # the planned step before this one: its results kept by name
+                    artifacts[earlier_run_results(planned - 1)] = artifacts.pop("run_results.json")
+                artifacts.update(found)
+                planned += 1
             else:
                 # Its own target path: `docs generate` would overwrite the planned command's run_results.json.
                 step_dir = work / f"step-{index}"
@@ -122,22 +131,18 @@ class SubprocessDbtRunner:
     async def _prepare(self, spec: RunSpec, sink: RunSink, work: Path, checked_out: list[str]) -> tuple[Path, Profile]:
         if spec.command not in COMMANDS:
             raise RunnerSetupError(f"dbt command {spec.command!r} is not one a run may use ({', '.join(COMMANDS)})")
-        if not spec.select and not spec.selector:
+        if not spec.runs_anything():
             raise RunnerSetupError("the run selects no nodes; dbt would run the whole project")
-        try:  # checked when the plan was made; again here, since a plan stored by an older DVT was not
-            check_selections("selection", spec.select)
-            check_selections("exclusion", spec.exclude)
-            if spec.selector:
-                check_selector_name(spec.selector)
-        except ValidationError as error:
-            raise RunnerSetupError(str(error)) from None
-        for step in spec.steps:
-            if not step.planned:
-                try:
-                    check_selections(f"'{step.command}' selection", step.select)
-                    check_selections(f"'{step.command}' exclusion", step.exclude)
-                except ValidationError as error:
-                    raise RunnerSetupError(str(error)) from None
+        for step in spec.invocations():
+            if step.planned and step.command not in COMMANDS:
+                raise RunnerSetupError(f"dbt command {step.command!r} is not one a run may use ({', '.join(COMMANDS)})")
+            try:  # checked when the plan was made; again here, since a plan stored by an older DVT was not
+                check_selections(f"'{step.command}' selection", step.select)
+                check_selections(f"'{step.command}' exclusion", step.exclude)
+                if step.selector:
+                    check_selector_name(step.selector)
+            except ValidationError as error:
+                raise RunnerSetupError(str(error)) from None
         if bad := [name for name in spec.secrets if not _SECRET_NAME.match(name)]:
             raise RunnerSetupError(f"secret names must start with DBT_ENV_SECRET_: {', '.join(sorted(bad))}")
         # The commit the run was planned from; a run of a plan made from uploaded artifacts takes the ref's now.
@@ -201,27 +206,28 @@ VALUED_FLAGS = (
 )  # fmt: skip
 
 
-def dbt_arguments(dbt: str, spec: RunSpec, profile: Profile, run_dir: Path) -> list[str]:
-    """dbt's command line for a run.
+def dbt_arguments(dbt: str, spec: RunSpec, profile: Profile, run_dir: Path, step: RunStep | None = None) -> list[str]:
+    """dbt's command line for a planned step of a run (by default the spec's own command and selection).
 
     Every value is joined to its flag (`--select=VALUE`, one entry per selection): click takes all after the
     first `=` as the value, so no selection, however written, can become an option of its own (a separate
     `--select a --project-dir=x` once ran another project). Repeated `--select=` entries are dbt's union, as
     `--select a b` is.
     """
-    argv = [dbt, spec.command]
-    if spec.selector:
-        argv.append(f"--selector={spec.selector}")
+    step = step or spec.own_step()
+    argv = [dbt, step.command]
+    if step.selector:
+        argv.append(f"--selector={step.selector}")
     else:
-        argv += [f"--select={item}" for item in spec.select]
-    argv += [f"--exclude={item}" for item in spec.exclude]
-    argv.append(f"--indirect-selection={spec.indirect_selection}")
+        argv += [f"--select={item}" for item in step.select]
+    argv += [f"--exclude={item}" for item in step.exclude]
+    argv.append(f"--indirect-selection={step.indirect_selection}")
     argv += ["--log-format-file=json", "--log-level-file=debug", f"--log-path={run_dir}"]
     argv += [f"--target-path={run_dir / 'target'}", "--no-use-colors"]
     argv += [f"--profiles-dir={profile.directory}", f"--profile={profile.name}", f"--target={profile.target}"]
-    if spec.vars:
-        argv.append("--vars=" + json.dumps(spec.vars))  # ASCII JSON: control characters escaped
-    if spec.full_refresh and spec.command in _FULL_REFRESH_COMMANDS:
+    if step.vars:
+        argv.append("--vars=" + json.dumps(step.vars))  # ASCII JSON: control characters escaped
+    if step.full_refresh and step.command in _FULL_REFRESH_COMMANDS:
         argv.append("--full-refresh")
     return argv
 

@@ -60,6 +60,7 @@ class PlanItemType:
     decisions: list[PlanDecision]
     why: str = strawberry.field(description="What decided its action: the deciding policies' messages, joined")
     partition: JSON | None
+    step: int = strawberry.field(description="The index in the plan's `steps` of the step that runs it")
     head_version_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="The node in the plan's head graph version")
@@ -68,6 +69,13 @@ class PlanItemType:
 
         found = await info.context.loaders.node.load((self.head_version_id, self.node_uuid))
         return GraphNodeType.of(found) if found else None
+
+
+@strawberry.type
+class PlanStepType:
+    index: int = strawberry.field(description="Its place among the plan's steps, from 0: its items' `step`")
+    command: str = strawberry.field(description="The dbt command: build, run, test, seed or snapshot")
+    request: JSON
 
 
 @strawberry.type
@@ -123,6 +131,7 @@ def _item(item: PlanItem, head: uuid.UUID) -> PlanItemType:
         ],
         why=_why(item),
         partition=item.partition,
+        step=item.step,
         head_version_id=head,
     )
 
@@ -184,6 +193,15 @@ class PlanType(relay.Node):
     @strawberry.field
     def request(self) -> JSON:
         return self.parsed.request.as_document()
+
+    @strawberry.field(
+        description="The dbt commands it plans, in order: a job's planned steps (seed, then build...), or one build"
+    )
+    def steps(self) -> list[PlanStepType]:
+        return [
+            PlanStepType(index=index, command=step.command, request=step.request.as_document())
+            for index, step in enumerate(self.parsed.planned_steps())
+        ]
 
     @strawberry.field(description="The raw selection, in dbt's semantics")
     def selected(self) -> list[str]:

@@ -29,7 +29,8 @@ MICROS = 1_000_000  # cost micro-units per currency unit
 
 
 def _schema(description: str | None = None, **keywords: Any) -> dict[str, Any]:
-    """A field's JSON Schema keywords for the contract (`document=False`: not part of the document)."""
+    """A field's JSON Schema keywords for the contract (`document=False`: not part of the document;
+    `required=False`: a member the document holds only when it says something)."""
     return {**({"description": description} if description else {}), **keywords}
 
 
@@ -98,6 +99,12 @@ class PlanItem:
     partition: dict[str, Any] | None = field(
         default=None, metadata=_schema("PARTIAL only: the partition contract and dbt vars")
     )
+    step: int = field(
+        default=0,
+        metadata=_schema(
+            "The index in `steps` of the step this item belongs to (a plan with steps only)", minimum=0, required=False
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +161,14 @@ class PlanRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One planned dbt command of a job's run and its request; its items are those whose `step` is its index."""
+
+    command: str = field(metadata=_schema(enum=["build", "run", "test", "seed", "snapshot"]))
+    request: PlanRequest
+
+
+@dataclass(frozen=True, slots=True)
 class ApprovalRequirement:
     policy: str
     reason: str
@@ -193,6 +208,14 @@ class ExecutionPlan:
     approvals_required: tuple[ApprovalRequirement, ...]
     explanation: str
     policies: tuple[PolicyRef, ...]
+    steps: tuple[PlanStep, ...] = field(
+        default=(),
+        metadata=_schema(
+            "A job's planned steps in order, when it has several: each is planned as a plan of its own would be, "
+            "and `request` is the first's. Absent: one step, the request's",
+            required=False,
+        ),
+    )
     contract: str = field(default=CONTRACT, metadata=_schema(const=CONTRACT))
     fingerprint: str = field(default="", metadata=_schema(pattern="^[0-9a-f]{64}$"))  # empty until sealed
 
@@ -205,6 +228,7 @@ class ExecutionPlan:
         free: list[Any] = [self.request.as_document()]
         free += [i.partition for i in self.items if i.partition is not None]
         free += [d.partition for i in self.items for d in i.decisions if d.partition is not None]
+        free += [s.request.as_document() for s in self.steps]
         return canonical_json_framed(document(self), free, plain)
 
     def sealed(self, plain: Callable[[Any], bytes] = encode_plain) -> tuple[ExecutionPlan, bytes]:
@@ -235,6 +259,14 @@ class ExecutionPlan:
         """The RUN and PARTIAL items: exactly what a run of the plan executes."""
         return tuple(i for i in self.items if i.action is not Action.SKIP)
 
+    def items_of(self, step: int) -> tuple[PlanItem, ...]:
+        """The items of one planned step (all of them when the plan has one)."""
+        return tuple(i for i in self.items if i.step == step)
+
+    def planned_steps(self) -> tuple[PlanStep, ...]:
+        """The plan's steps; a plan of one request is one step, of the build command's semantics."""
+        return self.steps or (PlanStep("build", self.request),)
+
 
 def document(plan: ExecutionPlan) -> dict[str, Any]:
     """The plan as the JSON document its contract describes (without the fingerprint, which seals it)."""
@@ -245,7 +277,7 @@ def document(plan: ExecutionPlan) -> dict[str, Any]:
         "head_version_id": str(plan.head_version_id),
         "request": plan.request.as_document(),
         "selected": list(plan.selected),
-        "items": _items(plan.items),
+        "items": _items(plan.items, stepped=bool(plan.steps)),
         "totals": {
             "run": plan.totals.run,
             "skip": plan.totals.skip,
@@ -261,10 +293,16 @@ def document(plan: ExecutionPlan) -> dict[str, Any]:
         ],
         "explanation": plan.explanation,
         "policies": [{"id": p.id, "version": p.version} for p in plan.policies],
+        # Only a plan of several steps says so: a plan of one is written (and sealed) as before steps existed.
+        **({"steps": [_step(s) for s in plan.steps]} if plan.steps else {}),
     }
 
 
-def _items(items: tuple[PlanItem, ...]) -> list[dict[str, Any]]:
+def _step(step: PlanStep) -> dict[str, Any]:
+    return {"command": step.command, "request": step.request.as_document()}
+
+
+def _items(items: tuple[PlanItem, ...], *, stepped: bool = False) -> list[dict[str, Any]]:
     # An estimate is shared by the many items with the same history: written once, the same dict in each.
     # str() of a StrEnum member is its value, without the enum's `.value` property (thousands of items).
     written: dict[int, dict[str, Any]] = {}
@@ -293,6 +331,7 @@ def _items(items: tuple[PlanItem, ...]) -> list[dict[str, Any]]:
                 "priority": i.priority,
                 "estimate": estimate,
                 "partition": i.partition,
+                **({"step": i.step} if stepped else {}),
             }
         )
     return out
@@ -323,32 +362,37 @@ def _remember(body: bytes, plan: ExecutionPlan) -> None:
 
 
 def _plan(raw: dict[str, Any], fingerprint: str) -> ExecutionPlan:
-    request, totals = raw["request"], raw["totals"]
+    totals = raw["totals"]
     return ExecutionPlan(
         environment_id=uuid.UUID(raw["environment_id"]),
         base_version_id=_uuid(raw["base_version_id"]),
         head_version_id=uuid.UUID(raw["head_version_id"]),
-        # Read as sealed, not checked again: a plan stored before a check existed is still served whole.
-        request=_as_stored(
-            PlanRequest,
-            select=tuple(request["select"]),
-            exclude=tuple(request["exclude"]),
-            selector=request["selector"],
-            indirect_selection=request["indirect_selection"],
-            full_refresh=request["full_refresh"],
-            vars=request["vars"],
-            state_version_id=_uuid(request["state_version_id"]),
-            state_manifest_sha256=request.get("state_manifest_sha256"),
-            as_of=request["as_of"],
-        ),
+        request=_request(raw["request"]),
         selected=tuple(raw["selected"]),
         items=tuple(_item(i) for i in raw["items"]),
         totals=Totals(**totals),
         approvals_required=tuple(ApprovalRequirement(**a) for a in raw["approvals_required"]),
         explanation=raw["explanation"],
         policies=tuple(PolicyRef(**p) for p in raw["policies"]),
+        steps=tuple(PlanStep(s["command"], _request(s["request"])) for s in raw.get("steps", ())),
         contract=raw["contract"],
         fingerprint=fingerprint,
+    )
+
+
+def _request(request: dict[str, Any]) -> PlanRequest:
+    # Read as sealed, not checked again: a plan stored before a check existed is still served whole.
+    return _as_stored(
+        PlanRequest,
+        select=tuple(request["select"]),
+        exclude=tuple(request["exclude"]),
+        selector=request["selector"],
+        indirect_selection=request["indirect_selection"],
+        full_refresh=request["full_refresh"],
+        vars=request["vars"],
+        state_version_id=_uuid(request["state_version_id"]),
+        state_manifest_sha256=request.get("state_manifest_sha256"),
+        as_of=request["as_of"],
     )
 
 
@@ -385,6 +429,7 @@ def _item(raw: dict[str, Any]) -> PlanItem:
             runs=e["runs"],
         ),
         partition=raw["partition"],
+        step=raw.get("step", 0),
     )
 
 

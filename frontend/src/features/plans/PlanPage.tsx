@@ -10,6 +10,7 @@ import type { PlanAction } from "../../gql/graphql";
 import { duration, money, when } from "../../lib/format";
 import { useTriggerRun } from "../runs/api";
 import { planQuery, useDecidePlan, usePlanItems, type PlanItem } from "./api";
+import { stepLine } from "./steps";
 
 const ACTIONS: readonly PlanAction[] = ["RUN", "PARTIAL", "SKIP"];
 
@@ -32,10 +33,13 @@ export default function PlanPage() {
     for (const item of planItems.items) if (item.action !== "SKIP") counts.set(item.wave, (counts.get(item.wave) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => a[0] - b[0]);
   }, [planItems.items]);
+  // A job's plan of several steps (seed, then run...): each item says which step runs it.
+  const stepped = (plan.data?.steps.length ?? 0) > 1;
   // Made once per plan and currency: new columns would make the table read every row's values again.
   const columns = useMemo<Column<PlanItem>[]>(
     () => [
       { id: "node", header: "Node", cell: (i) => <Link to={`${base}/graph?focus=${encodeURIComponent(i.uniqueId)}&plan=${encodeURIComponent(planId)}`}>{i.uniqueId}</Link>, value: (i) => i.uniqueId },
+      ...(stepped ? [{ id: "step", header: "Step", cell: (i: PlanItem) => i.step + 1, value: (i: PlanItem) => i.step }] : []),
       { id: "action", header: "Action", cell: (i) => <span className={`action action-${i.action}`}>{i.action}</span>, value: (i) => i.action },
       { id: "wave", header: "Wave", cell: (i) => i.wave, value: (i) => i.wave },
       { id: "why", header: "Why", cell: (i) => i.why },
@@ -43,7 +47,7 @@ export default function PlanPage() {
       { id: "time", header: "Est. time", cell: (i) => duration(i.estimate.p50Ms / 1000), value: (i) => i.estimate.p50Ms },
       { id: "confidence", header: "Confidence", cell: (i) => i.estimate.confidence.toLowerCase() },
     ],
-    [base, planId, currency],
+    [base, planId, currency, stepped],
   );
   if (plan.isPending) return <Loading what="plan" />;
   if (plan.error) return <ErrorState error={plan.error} retry={() => void plan.refetch()} />;
@@ -164,6 +168,18 @@ export default function PlanPage() {
         <h2>Explanation</h2>
         <pre className="explanation">{p.explanation}</pre>
       </section>
+      {stepped && (
+        <section>
+          <h2>Steps</h2>
+          <ol aria-label="Steps">
+            {p.steps.map((step) => (
+              <li key={step.index}>
+                <code>{stepLine(step.command, step.request)}</code>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
       <section>
         <h2>Nodes</h2>
         {!planItems.complete && (

@@ -81,6 +81,11 @@ export const PlanQuery = graphql(`
       decisionNote
       explanation
       request
+      steps {
+        index
+        command
+        request
+      }
       selected
       totals {
         run
@@ -134,6 +139,7 @@ const PlanItemsQuery = graphql(`
       id
       items(first: $first, offset: $offset) {
         uniqueId
+        step
         action
         wave
         why
