@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.migrations import fresh_database
 from tests.support.server import served
+from tests.unit.test_image import health_check_command
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -77,6 +78,20 @@ def test_the_installed_cli_migrates_an_empty_database_and_answers(
     settings = {"DVT_DATABASE_URL": empty_database, "DVT_DATA_DIR": str(elsewhere / "data")}
     done = _run([venv / "bin" / "dvt", "tenant", "list", "--json"], elsewhere, **settings)
     assert [t["slug"] for t in orjson.loads(done.stdout)] == ["default"]  # migrated, then the first start's tenant
+
+
+def test_the_images_health_check_passes_while_the_installed_server_is_ready_and_fails_once_it_is_gone(
+    venv: Path, elsewhere: Path, empty_database: str
+) -> None:
+    """The Dockerfile's HEALTHCHECK command, run by the installed wheel's python (the image's) on this server's port."""
+    _, code = health_check_command()[1:]
+    settings = {"DVT_DATABASE_URL": empty_database, "PYTHONPATH": ""}
+    with served(elsewhere / "data", settings, command=[str(venv / "bin" / "dvt"), "serve"], cwd=elsewhere) as server:
+        here = code.replace("http://127.0.0.1:8000", server.base)
+        assert here != code, "the check names the image's port"
+        check = [str(venv / "bin" / "python"), "-c", here]
+        assert subprocess.run(check, cwd=elsewhere, env=_environment(), check=False).returncode == 0
+    assert subprocess.run(check, cwd=elsewhere, env=_environment(), capture_output=True, check=False).returncode != 0
 
 
 def test_the_installed_server_migrates_and_serves_the_spa_it_carries(
