@@ -14,13 +14,13 @@ from sqlalchemy import text
 
 from dvt.application import job_scheduler
 from dvt.application.audit_ports import AuditQuery
-from dvt.application.job_firing import fire_many
+from dvt.application.job_firing import fire, fire_many
 from dvt.application.job_records import JobFireRecord
 from dvt.application.job_scheduler import JobScheduler
 from dvt.application.services import Services
 from dvt.domain.errors import ValidationError
 from dvt.domain.jobs import AfterOutcome, FireOutcome, MisfirePolicy, OverlapPolicy
-from dvt.domain.runs import RunStatus
+from dvt.domain.runs import RunStatus, Trigger
 from tests.jobs.conftest import Clock, Place, clean_up, definition, end_in, end_run, job_runs, make_place
 
 RACED_JOBS = 300  # jobs due in the same minute: enough for three loops to meet
@@ -172,6 +172,38 @@ async def test_overlap_cancel_audits_the_cancel_after_the_new_run_as_the_lock_or
     [new_run] = [e for e in triggers.items if e.event.resource_id == str(second.id)]
     assert canceled.sequence > new_run.sequence
     assert (await audit.verify(place.scope)).ok
+
+
+async def test_a_run_a_fire_cancels_is_told_to_the_jobs_after_its_job_once_by_the_scheduler(place: Place) -> None:
+    """Told inside the fire, the chained job would lock its row, environment and the audit chain in the middle of the
+    fire, against the one order of locks: the scheduler tells the cancel's end in a transaction of its own, once."""
+    upstream = await place.jobs.create(
+        place.access,
+        place.environment.id,
+        definition("often", cron=MINUTE, timezone="UTC", overlap=OverlapPolicy.CANCEL),
+    )
+    alert = await place.jobs.create(
+        place.access, place.environment.id,
+        definition("alert", "seed", after_job_id=upstream.id, after_outcome=AfterOutcome.FAILURE),
+    )  # fmt: skip
+    place.clock.now = datetime(2026, 3, 20, 10, 0, 1, tzinfo=UTC)
+    await place.scheduler.tick()
+    [first] = await job_runs(place, upstream.id)
+    async with place.services.jobs._units() as uow:  # a second occurrence while the first run is still planning
+        locked = await uow.job_definitions(place.scope).get(upstream.id, for_update=True)
+        assert locked is not None
+        fired = await fire(uow, place.services.runs, place.scope, locked, place.clock.now, Trigger.SCHEDULE)
+        await uow.commit()
+    assert fired is not None and fired.outcome == FireOutcome.TRIGGERED.value
+    canceled = await place.services.runs.run(place.access, first.id)
+    assert canceled is not None and canceled.status == RunStatus.CANCELED.value
+    assert await job_runs(place, alert.id) == [], "not told inside the fire"
+    await place.scheduler.tick()
+    [chained] = await job_runs(place, alert.id)
+    assert chained.trigger == "job_completion"
+    await place.scheduler.tick()
+    assert len(await job_runs(place, alert.id)) == 1, "told once"
+    assert (await place.services.audit.verify(place.scope)).ok
 
 
 async def test_a_chained_job_runs_after_its_upstream_on_the_outcome_it_follows(place: Place) -> None:

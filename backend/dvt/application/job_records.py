@@ -76,3 +76,5 @@ class DueJobs(Protocol):
         self, next_fires: Sequence[tuple[uuid.UUID, uuid.UUID, datetime | None]]
     ) -> None: ...  # (tenant, job, next occurrence) of claimed jobs
     async def with_waiting_fires(self, limit: int) -> list[tuple[uuid.UUID, uuid.UUID]]: ...  # (tenant, job)
+    async def untold_ends(self, limit: int) -> list[tuple[uuid.UUID, uuid.UUID]]: ...  # (tenant, run)
+    async def take_untold_end(self, tenant_id: uuid.UUID, run_id: uuid.UUID) -> bool: ...

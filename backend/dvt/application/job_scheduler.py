@@ -83,6 +83,7 @@ class JobScheduler:
         for tenant in sorted(fired_in):
             await self._dispatch(TenantScope(tenant))
         await self._release_waiting()
+        await self._tell_untold_ends()
         return recorded
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -168,6 +169,24 @@ class JobScheduler:
                         await uow.commit()
             except Exception:
                 log.warning("job %s: starting its waiting fire failed", job_id, exc_info=True)
+
+    async def _tell_untold_ends(self) -> None:
+        """The ends of runs a fire canceled, told to the jobs after theirs (chained fires, fires waiting behind them),
+        each in a transaction of its own that takes the locks in the one order: the run, then the jobs. Exactly once:
+        the transaction that clears the run's flag tells it, and commits both together."""
+        async with self._units() as uow:
+            untold = await uow.due_jobs.untold_ends(WAITING_BATCH)
+        for tenant, run_id in untold:
+            scope = TenantScope(tenant)
+            try:
+                async with self._units() as uow:
+                    run = await uow.runs(scope).get(run_id, for_update=True)
+                    if run is None or not await uow.due_jobs.take_untold_end(tenant, run_id):
+                        continue  # told by another scheduler meanwhile
+                    await self._runs.ended(uow, scope, run)
+                    await uow.commit()
+            except Exception:
+                log.warning("run %s: telling its end to the jobs after it failed", run_id, exc_info=True)
 
 
 def _by_tenant(due: list[tuple[uuid.UUID, JobRecord]]) -> list[tuple[uuid.UUID, list[JobRecord]]]:

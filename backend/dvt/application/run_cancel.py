@@ -42,7 +42,8 @@ class RunCancels:
         """`cancel` as a step of the caller's command (a job's fire cancelling its earlier run); its audit event,
         for the caller to record once the rest of its command is written (None: the run had ended meanwhile, and
         needs no cancel). The caller takes the environment rows and the dispatch lock next (its new run), and the
-        audit chain's lock must come after them. No dispatch: the caller's trigger dispatches."""
+        audit chain's lock must come after them. No dispatch: the caller's trigger dispatches. The run's end is
+        left for the scheduler to tell (`JobScheduler`, `end_untold`)."""
         _, audited = await self._cancel(uow, access, run_id, standalone=False)
         return audited
 
@@ -76,9 +77,14 @@ class RunCancels:
                 await runs.update(run.id, cancel_requested_at=self._clock())
         else:
             ended = await move(uow, access.scope, run, RunStatus.CANCELED, f"canceled by {access.actor.label}")
-            await self._ended(uow, access.scope, ended)
             if standalone:
+                await self._ended(uow, access.scope, ended)
                 await self._dispatcher.dispatch_in(uow, access.scope)  # its slot is free again
+            else:
+                # A fire's cancel: told to the jobs after its job (chained fires, fires waiting behind it) by the
+                # scheduler, in a transaction of its own. Told here, they would lock other jobs' rows, environments
+                # and the audit chain in the middle of the fire, against the one order of locks.
+                await runs.update(run.id, end_untold=True)
         found = await runs.get(run_id)
         assert found is not None
         return found, access.event("run.cancel", "run", run.id, {"was": status.value})

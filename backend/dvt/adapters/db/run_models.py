@@ -38,6 +38,7 @@ class RunRow(Base):
         Index("uq_runs_idempotency_key", "tenant_id", "environment_id", "idempotency_key", unique=True),
         UniqueConstraint("environment_id", "number", name="uq_runs_environment_number"),
         Index("ix_runs_job", "job_id", "created_at"),
+        Index("ix_runs_end_untold", "id", postgresql_where=text("end_untold")),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     tenant_id: Mapped[uuid.UUID] = _tenant()
@@ -64,6 +65,8 @@ class RunRow(Base):
     limits: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     # The dbt invocations it executes in order (RunStep documents); empty: the planned command alone.
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    # Canceled by a job's fire: its end is told to the jobs after its job by the scheduler, in a transaction of its own.
+    end_untold: Mapped[bool] = mapped_column(Boolean, server_default="false")
     graph_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("graph_versions.id", ondelete="SET NULL"))
     invocation_id: Mapped[str | None] = mapped_column(Text)
     estimated_cost_micros: Mapped[int | None] = mapped_column(BigInteger)

@@ -245,6 +245,22 @@ class SqlDueJobs:
             ],
         )
 
+    async def untold_ends(self, limit: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        found = await self._session.execute(
+            select(RunRow.tenant_id, RunRow.id).where(RunRow.end_untold.is_(True)).order_by(RunRow.id).limit(limit)
+        )
+        return [(tenant, run) for tenant, run in found.tuples()]
+
+    async def take_untold_end(self, tenant_id: uuid.UUID, run_id: uuid.UUID) -> bool:
+        """Whether this transaction is the one to tell the run's end (the flag cleared under the run's row lock)."""
+        taken = await self._session.scalar(
+            update(RunRow)
+            .where(RunRow.tenant_id == tenant_id, RunRow.id == run_id, RunRow.end_untold.is_(True))
+            .values(end_untold=False)
+            .returning(RunRow.id)
+        )
+        return taken is not None
+
     async def with_waiting_fires(self, limit: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
         found = await self._session.execute(
             select(JobFireRow.tenant_id, JobFireRow.job_id)
