@@ -90,12 +90,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     keys = ",".join(f"k{i}:{base64.b64encode(os.urandom(32)).decode()}" for i in (1, 2))
-    # The shared app's rate limit is far above what any test sends; the rate limit has tests of its own.
+    # The shared app's rate limit is far above what any test sends, and so is its limit of failed sign-ins from one
+    # address (every in-process request comes from one): both have tests of their own.
     return Settings(
         database_url=database_url,
         data_dir=tmp_path_factory.mktemp("dvt-data"),
         secret_keys=keys,
         rate_limit_per_minute=1_000_000,
+        login_failures_per_address=1_000_000,
     )
 
 

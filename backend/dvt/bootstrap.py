@@ -45,6 +45,7 @@ from dvt.application.identity import IdentityService
 from dvt.application.ingest import IngestService
 from dvt.application.job_scheduler import JobScheduler
 from dvt.application.jobs import JobService
+from dvt.application.login_throttle import LoginThrottle
 from dvt.application.plans import PlanService
 from dvt.application.run_execution import RunExecutor
 from dvt.application.run_planning import RunPlanner
@@ -204,7 +205,10 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             spool_for=timedelta(hours=settings.worker_spool_hours),
         )  # fmt: skip
         access = AccessService(units, CasbinAuthorizer)
-        identity = IdentityService(units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer)
+        throttle = LoginThrottle(units, settings.login_failures_per_account, settings.login_failures_per_address)
+        identity = IdentityService(
+            units, tenancy, verifier, Argon2Passwords(), ApiTokenCodec(), issuer=issuer, throttle=throttle
+        )
         built = Services(
             tenancy=tenancy,
             ingest=ingest,

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
 
     # Abuse limits. Requests per minute per caller, counted across replicas in PostgreSQL (0: off).
     rate_limit_per_minute: int = 600
+    # Failed local sign-ins per account (the tenant and username typed) and per source address, per 5 minutes (0: off).
+    login_failures_per_account: int = 10
+    login_failures_per_address: int = 100
     # A plan not run within this many hours expires (a newer graph version expires it sooner).
     plan_ttl_hours: float = 24
     graphql_introspection: bool = True

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from dvt.application.services import Services
 from dvt.domain.audit import AuditEvent, AuditResult
 from dvt.domain.authentication import AuthenticationError
-from dvt.domain.errors import DomainError
+from dvt.domain.errors import DomainError, QuotaExceededError
 from dvt.domain.identity import Actor, ActorKind
 
 MAX_LOGIN_BYTES = 4096
@@ -23,6 +23,15 @@ MAX_LOGIN_BYTES = 4096
 
 def _printable(value: str, limit: int = 64) -> str:
     return "".join(c if c.isprintable() else "?" for c in value[:limit])
+
+
+def _denied(tenant: str, username: str, more: dict[str, Any] | None = None) -> AuditEvent:
+    """A refused login, for the platform's chain (the tenant may not even exist), with what the caller typed made
+    printable: it may hold anything, NUL included."""
+    shown_tenant, shown_user = _printable(tenant), _printable(username)
+    actor = Actor(ActorKind.USER, f"login:{shown_user}", None)
+    details = {"tenant": shown_tenant, "username": shown_user, **(more or {})}
+    return AuditEvent.of(actor, "session.login", AuditResult.DENIED, "tenant", shown_tenant, details)
 
 
 def session_routes(services: Services) -> list[Route]:
@@ -41,16 +50,14 @@ def session_routes(services: Services) -> list[Route]:
         except (ValueError, KeyError, TypeError):
             return JSONResponse({"error": "send JSON {tenant, username, password}"}, status_code=400)
         try:
-            result = await services.identity.login(tenant, username, password)
+            address = request.client.host if request.client else None
+            result = await services.identity.login(tenant, username, password, address)
+        except QuotaExceededError as error:  # too many failed sign-ins: refused before any password check
+            await services.audit.record_denied(_denied(tenant, username, {"throttled": True}))
+            retry = {"Retry-After": str(round(error.retry_after_s or 60))}
+            return JSONResponse({"error": str(error)}, status_code=429, headers=retry)
         except AuthenticationError as error:
-            # A refused login is audited on the platform's chain: the tenant may not even exist.
-            # What the caller typed, made printable: it may hold anything, NUL included.
-            shown_tenant, shown_user = _printable(tenant), _printable(username)
-            actor = Actor(ActorKind.USER, f"login:{shown_user}", None)
-            details = {"tenant": shown_tenant, "username": shown_user}
-            await services.audit.record_denied(
-                AuditEvent.of(actor, "session.login", AuditResult.DENIED, "tenant", shown_tenant, details)
-            )
+            await services.audit.record_denied(_denied(tenant, username))
             return JSONResponse({"error": str(error)}, status_code=401)
         except DomainError as error:
             return JSONResponse({"error": str(error)}, status_code=400)

@@ -22,6 +22,7 @@ from dvt.application.identity_ports import (
     TokenIssuer,
     TokenVerifier,
 )
+from dvt.application.login_throttle import LoginThrottle
 from dvt.application.ports import UnitOfWorkFactory
 from dvt.domain.audit import AuditEvent, AuditResult
 from dvt.domain.authentication import AuthenticationError, Claims
@@ -110,6 +111,7 @@ class IdentityService:
         issuer: TokenIssuer | None = None,
         fallback_tenant: str | None = None,
         now: Callable[[], datetime] = _utcnow,
+        throttle: LoginThrottle | None = None,
     ) -> None:
         self._units = units
         self._tenants = tenants
@@ -119,6 +121,7 @@ class IdentityService:
         self._issuer = issuer
         self._fallback_tenant = fallback_tenant
         self._now = now
+        self._throttle = throttle
         self._decoy_hash: str | None = None
 
     # -- bearer tokens -------------------------------------------------------------------------------
@@ -195,10 +198,22 @@ class IdentityService:
 
     # -- local accounts ------------------------------------------------------------------------------
 
-    async def login(self, tenant_slug: str, username: str, password: str) -> LoginResult:
-        """Unknown tenant, unknown user and wrong password fail alike, after the same argon2 work."""
+    async def login(self, tenant_slug: str, username: str, password: str, address: str | None = None) -> LoginResult:
+        """Unknown tenant, unknown user and wrong password fail alike, after the same argon2 work. Failures count
+        against the name typed and the source `address`; past the throttle's limits, refused before any check."""
         if self._issuer is None:
             raise AuthenticationError("local accounts are disabled: sign in through the identity provider")
+        if self._throttle is None:
+            return await self._login(tenant_slug, username, password)
+        await self._throttle.admit(tenant_slug, username, address)
+        try:
+            return await self._login(tenant_slug, username, password)
+        except AuthenticationError:
+            await self._throttle.failed(tenant_slug, username, address)
+            raise
+
+    async def _login(self, tenant_slug: str, username: str, password: str) -> LoginResult:
+        assert self._issuer is not None
         decoy = await self._decoy()  # made before any lookup, so the first failure is not slower
         account: LocalAccount | None = None
         tenant: Tenant | None = None

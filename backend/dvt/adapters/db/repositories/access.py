@@ -131,5 +131,13 @@ class SqlRateLimitRepository:
         count = await self._session.scalar(statement)
         return int(count or 0)
 
+    async def count(self, caller: str, window_start: datetime) -> int:
+        found = await self._session.scalar(
+            select(RateLimitWindowRow.requests).where(
+                RateLimitWindowRow.caller == caller, RateLimitWindowRow.window_start == window_start
+            )
+        )
+        return int(found or 0)
+
     async def forget_before(self, cutoff: datetime) -> None:
         await self._session.execute(delete(RateLimitWindowRow).where(RateLimitWindowRow.window_start < cutoff))
