@@ -127,8 +127,8 @@ class SeaweedS3:
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
-        for name in ("admin", "s3"):  # the two sockets it keeps in /tmp whatever it is told
-            Path(tempfile.gettempdir(), f"seaweedfs-{name}-grpc-{self._grpc[name]}.sock").unlink(missing_ok=True)
+        for name, port in self._grpc.items():  # the gRPC sockets it keeps in /tmp whatever it is told
+            Path(tempfile.gettempdir(), f"seaweedfs-{name}-grpc-{port}.sock").unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
