@@ -108,7 +108,7 @@ chromium:
 # The compose stack must be one docker-compose accepts (Debian's package; no container engine runs here).
 compose-check:
 	@command -v docker-compose >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q docker-compose)
-	KEYCLOAK_ADMIN_PASSWORD=check DVT_SECRET_KEYS=check docker-compose config -q
+	KEYCLOAK_ADMIN_PASSWORD=check DVT_SECRET_KEYS=check DVT_S3_SECRET_ACCESS_KEY=check docker-compose config -q
 
 test: lint typecheck contracts schema-check compose-check frontend-check frontend chromium pytest
 
@@ -130,6 +130,7 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.git_planning
 	$(BIN)/python -m tests.benchmarks.schedules --out docs/benchmarks.md
 	$(BIN)/python -m tests.benchmarks.replicas
+	$(BIN)/python -m tests.benchmarks.artifact_store
 	$(MAKE) frontend chromium
 	$(BIN)/python -m tests.benchmarks.spa
 

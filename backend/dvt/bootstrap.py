@@ -7,13 +7,14 @@ import logging
 import os
 import shutil
 import socket
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dvt.adapters.artifacts.readers import open_artifact, read_artifact
+from dvt.adapters.artifacts.s3 import S3ArtifactStore, S3Connection
 from dvt.adapters.artifacts.store import LocalArtifactStore
 from dvt.adapters.auth.api_tokens import ApiTokenCodec
 from dvt.adapters.auth.local_issuer import LocalIssuer
@@ -32,7 +33,7 @@ from dvt.adapters.dbt.workspace import GitMirrors
 from dvt.adapters.queue.notifier import PgRunNotifier
 from dvt.adapters.secrets.envelope import EnvelopeCipher, UnconfiguredCipher
 from dvt.adapters.secrets.keyring import KeyringError, load_keyring
-from dvt.adapters.secrets.redaction import install_log_redaction
+from dvt.adapters.secrets.redaction import install_log_redaction, register
 from dvt.adapters.telemetry.metrics import OtelRunMetrics
 from dvt.application.access import AccessService, RateLimiter
 from dvt.application.audit import AuditService
@@ -47,6 +48,7 @@ from dvt.application.job_scheduler import JobScheduler
 from dvt.application.jobs import JobService
 from dvt.application.login_throttle import LoginThrottle
 from dvt.application.plans import PlanService
+from dvt.application.ports import ArtifactStore
 from dvt.application.run_execution import RunExecutor
 from dvt.application.run_planning import RunPlanner
 from dvt.application.run_ports import ExclusiveDatabase, RunLimits
@@ -94,6 +96,17 @@ def dbt_executable(settings: Settings) -> str:
         return settings.dbt_executable
     bundled = Path(__file__).resolve().parents[2] / ".venv-dbt" / "bin" / "dbt"
     return str(bundled) if bundled.exists() else (shutil.which("dbt") or "dbt")
+
+
+def artifact_store(settings: Settings, environ: Mapping[str, str] = os.environ) -> ArtifactStore:
+    """The local folder (the default), or the S3 bucket DVT_ARTIFACT_STORE names, reached as AWS_* say."""
+    location = settings.artifact_location
+    if isinstance(location, Path):
+        return LocalArtifactStore(location)
+    connection = S3Connection.from_environment(environ)
+    register(*connection.secrets)  # whatever this process logs, these values never appear in it
+    log.info("artifact store: %s at %s", location, connection.endpoint or f"AWS ({connection.region})")
+    return S3ArtifactStore(location.bucket, location.prefix, connection)
 
 
 def run_limits(settings: Settings) -> RunLimits:
@@ -179,7 +192,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         except KeyringError as error:
             log.info("secrets are unavailable until keys are configured: %s", error)
             cipher = UnconfiguredCipher(error)
-        store = LocalArtifactStore(settings.artifact_root)
+        store = artifact_store(settings)
         notifier = PgRunNotifier(plain_dsn(url))
         await notifier.start()
         stack.push_async_callback(notifier.close)
@@ -227,7 +240,7 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             canvas=CanvasService(units),
             jobs=jobs,
             scheduler=scheduler,
-            health=HealthService(SqlDatabaseProbe(engine)),
+            health=HealthService(SqlDatabaseProbe(engine), store),
             database_url=url,
             max_page_size=settings.max_page_size,
             default_page_size=settings.default_page_size,

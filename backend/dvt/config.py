@@ -2,19 +2,71 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# S3's rules for a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, a letter or digit at each end.
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class S3Location:
+    """s3://bucket/prefix: where the S3 artifact store keeps its objects (the server comes from AWS_*)."""
+
+    bucket: str
+    prefix: str  # "" for the bucket's root; never a leading or trailing slash
+
+    def __str__(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+def artifact_location(value: str) -> Path | S3Location:
+    """A local folder (a path, or file:///path) or an S3 location (s3://bucket/prefix). Raises ValueError
+    saying what is wrong; the message never repeats the value, which might hold a credential by mistake."""
+    scheme, separator, _ = value.partition("://")
+    if not separator:
+        return Path(value)
+    if scheme == "file":
+        return Path(value.removeprefix("file://"))
+    if scheme.lower() != "s3":
+        raise ValueError(
+            f"the artifact store must be a local path, file:///path or s3://bucket/prefix, not a {scheme!r} URL"
+        )
+    parts = urlsplit(value)
+    if "@" in parts.netloc:
+        raise ValueError(
+            "the artifact store's URL must not hold credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    if parts.query or parts.fragment or ":" in parts.netloc:
+        raise ValueError("the artifact store's URL is s3://bucket/prefix, with no port, query or fragment")
+    if not _BUCKET.fullmatch(parts.netloc) or ".." in parts.netloc:
+        raise ValueError(
+            "the artifact store's bucket name must be 3 to 63 lowercase letters, digits, dots or hyphens"
+            f" (s3://bucket/prefix), not {parts.netloc!r}"
+        )
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if any(segment in (".", "..") for segment in segments):
+        raise ValueError("the artifact store's prefix must not hold '.' or '..' segments")
+    return S3Location(parts.netloc, "/".join(segments))
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DVT_", extra="ignore")
+    # A value that fails validation is not repeated in the error: a mistyped setting may hold a secret.
+    model_config = SettingsConfigDict(env_prefix="DVT_", extra="ignore", hide_input_in_errors=True)
 
     # No URL means: start the embedded PostgreSQL in the data dir.
     database_url: str | None = None
     database_pool_size: int = 10  # pooled connections per process (and as many again in overflow)
     data_dir: Path = Path(".dvt")
-    # file:///path or a bare path; empty means DATA_DIR/artifacts.
+    # Where raw artifact files are kept: a local folder (a path or file:///path; empty: DATA_DIR/artifacts), or
+    # s3://bucket/prefix on S3 or an S3-compatible server, reached through the usual AWS_* variables (endpoint,
+    # region, credentials). DVT_ARTIFACT_STORE_URL is its older name.
+    artifact_store: str | None = None
     artifact_store_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
@@ -77,9 +129,22 @@ class Settings(BaseSettings):
     def work_root(self) -> Path:
         return (self.data_dir / "runs").resolve()  # dbt runs inside the checkout: relative paths would move
 
+    @field_validator("artifact_store", "artifact_store_url")
+    @classmethod
+    def _artifact_store_is_known(cls, value: str | None) -> str | None:
+        if value:
+            artifact_location(value)  # raises, saying what is wrong
+        return value
+
+    @property
+    def artifact_location(self) -> Path | S3Location:
+        value = self.artifact_store or self.artifact_store_url
+        return artifact_location(value) if value else self.data_dir / "artifacts"
+
     @property
     def artifact_root(self) -> Path:
-        url = self.artifact_store_url
-        if not url:
-            return self.data_dir / "artifacts"
-        return Path(url.removeprefix("file://"))
+        """The local store's folder (an S3 store has none)."""
+        location = self.artifact_location
+        if not isinstance(location, Path):
+            raise ValueError(f"the artifact store is {location}, not a local folder")
+        return location

@@ -108,9 +108,13 @@ async def test_readiness_reports_the_database_and_liveness_does_not_ask_it(
             await down_http.get("/healthz"),
             await down_http.get("/livez"),
         )
-    assert (up.status_code, up.json()) == (200, {"status": "ready", "database": "ok"})
+    assert (up.status_code, up.json()) == (200, {"status": "ready", "database": "ok", "artifact_store": "ok"})
     assert unavailable.status_code == 503
-    assert unavailable.json() == {"status": "unavailable", "database": "the database is unavailable: try again shortly"}
+    assert unavailable.json() == {
+        "status": "unavailable",
+        "database": "the database is unavailable: try again shortly",
+        "artifact_store": "ok",
+    }
     assert (live.status_code, live.json()) == (200, {"status": "ok"})
     assert (livez.status_code, livez.json()) == (200, {"status": "ok"})  # the name orchestrators probe
 

@@ -108,7 +108,11 @@ def test_a_killed_embedded_server_is_restarted_and_meanwhile_callers_are_told_it
     with served(data_dir, EMBEDDED) as server:
         token = admin_token(data_dir)
         assert answered(ask(server.base, token))
-        assert httpx.get(f"{server.base}/readyz", trust_env=False).json() == {"status": "ready", "database": "ok"}
+        assert httpx.get(f"{server.base}/readyz", trust_env=False).json() == {
+            "status": "ready",
+            "database": "ok",
+            "artifact_store": "ok",
+        }
         killed = postmaster_pid(data_dir)
         assert killed is not None
         # Holding pgserver's machine-wide lock keeps the supervisor from restarting the server until the outage

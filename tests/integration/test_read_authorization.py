@@ -210,6 +210,7 @@ CASES: dict[str, tuple[Call, bool]] = {
     "graph.artifacts_of": (lambda app, w, a: app.graph.artifacts_of(a, [w.version.id]), False),
     "graph.artifacts_by_ids": (lambda app, w, a: app.graph.artifacts_by_ids(a, [w.artifact.id]), False),
     "graph.artifact_content": (lambda app, w, a: app.graph.artifact_content(a, w.artifact.id), False),
+    "graph.artifact_download": (lambda app, w, a: app.graph.artifact_download(a, w.artifact.id), False),
     "graph.invocations_by_ids": (lambda app, w, a: app.graph.invocations_by_ids(a, [w.invocation.id]), False),
     "graph.invocations": (lambda app, w, a: app.graph.invocations(a, w.environment.id, None, 10), False),
     "graph.invocation": (

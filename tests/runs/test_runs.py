@@ -86,7 +86,8 @@ async def test_a_runs_nodes_are_exactly_those_dbt_reports_with_dbts_statuses(
 ) -> None:
     async with workers(app):
         done = await finished(app, place.scope, (await approve_and_trigger(place)).id)
-    stored = LocalArtifactStore(settings.artifact_root).get(done.artifacts["run_results.json"]["sha256"])
+    digest = done.artifacts["run_results.json"]["sha256"]
+    stored = await LocalArtifactStore(settings.artifact_root).get(digest, digest)
     reported = {r["unique_id"]: r["status"] for r in orjson.loads(stored)["results"]}
     nodes = await statuses(app, place, done.id)
     # dbt lists the demo's exposure (as no-op, dbt 1.11) though `dbt build` executes nothing for it, so the

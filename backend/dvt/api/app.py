@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -36,13 +36,19 @@ from strawberry.types.unset import UNSET
 
 from dvt.api.context import Context
 from dvt.api.gate import Gated, Refusal, admit, operation_refusal
-from dvt.api.health import EXCEPTION_HANDLERS, health_routes
+from dvt.api.health import EXCEPTION_HANDLERS, RETRY_AFTER_SECONDS, health_routes
 from dvt.api.schema import create_schema
 from dvt.api.sessions import session_routes
 from dvt.application.access import Access
 from dvt.application.services import Services
 from dvt.domain.authentication import AuthenticationError
-from dvt.domain.errors import DatabaseUnavailableError, DomainError, NotFoundError
+from dvt.domain.errors import (
+    ArtifactStoreError,
+    ArtifactStoreUnavailableError,
+    DatabaseUnavailableError,
+    DomainError,
+    NotFoundError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -224,17 +230,28 @@ def create_app(
         if isinstance(admitted, Response):
             return admitted
         try:
-            record, data = await services.graph.artifact_content(
+            record, stream = await services.graph.artifact_download(
                 admitted, uuid.UUID(request.path_params["artifact_id"])
             )
         except (ValueError, NotFoundError):
             return JSONResponse({"error": "artifact not found"}, status_code=404)
         except DomainError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
-        return Response(
-            data,
+        except ArtifactStoreUnavailableError as error:
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            return JSONResponse({"error": str(error), "code": error.code}, status_code=503, headers=headers)
+        except ArtifactStoreError as error:  # missing or corrupt: never served, and worth an operator's look
+            log.error("artifact %s not served: %s", request.path_params["artifact_id"], error)
+            return JSONResponse({"error": str(error), "code": error.code}, status_code=500)
+        # Streamed from the store as it is read, never whole in memory. The sha256 is checked on the way: a
+        # mismatch found at the end withholds the last chunk and cuts the response short of its Content-Length.
+        return StreamingResponse(
+            stream.chunks,
             media_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{record.kind}-{record.sha256[:12]}.json"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="{record.kind}-{record.sha256[:12]}.json"',
+                "Content-Length": str(stream.size),
+            },
         )
 
     async def metrics(_: Request) -> Response:

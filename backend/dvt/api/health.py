@@ -3,8 +3,9 @@
 - `/livez` (and `/healthz`, its older name) is liveness: the process is up and serving HTTP. It asks nothing of
   the database, so an orchestrator does not restart the API (and with it the embedded server's supervisor) during
   a database outage.
-- `/readyz` is readiness: `SELECT 1` within a short timeout; 503 `{"status": "unavailable", "database": ...}`
-  while the database cannot be reached, so a load balancer sends requests elsewhere.
+- `/readyz` is readiness: `SELECT 1` and a cheap round trip to the artifact store, each within a short timeout;
+  503 `{"status": "unavailable", "database": ..., "artifact_store": ...}` while either cannot be reached (the one
+  that can says "ok"), so a load balancer sends requests elsewhere.
 - A request that meets an unreachable database (DatabaseUnavailableError) is answered 503 with
   `Retry-After`: in GraphQL's error shape on /graphql (code `UNAVAILABLE`), as `{"error", "code"}` elsewhere.
 """
@@ -33,9 +34,10 @@ def health_routes(services: Services) -> list[Route]:
 
     async def ready(_: Request) -> Response:
         readiness = await services.health.readiness()
+        checks = {"database": readiness.database, "artifact_store": readiness.artifact_store}
         if readiness.ready:
-            return JSONResponse({"status": "ready", "database": readiness.database})
-        body = {"status": "unavailable", "database": readiness.database}
+            return JSONResponse({"status": "ready", **checks})
+        body = {"status": "unavailable", **checks}
         return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     return [Route("/livez", live), Route("/healthz", live), Route("/readyz", ready)]

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from dvt.application.access import Access
-from dvt.application.ports import ArtifactStore, NodeFilter, UnitOfWork, UnitOfWorkFactory
+from dvt.application.ports import ArtifactStore, ArtifactStream, NodeFilter, UnitOfWork, UnitOfWorkFactory
 from dvt.application.records import (
     ArtifactRecord,
     EdgeRecord,
@@ -29,7 +29,7 @@ from dvt.application.records import (
     SourceFreshnessRecord,
 )
 from dvt.application.visibility import note, only_visible, visible_environments, visible_ids
-from dvt.domain.errors import NotFoundError, ValidationError
+from dvt.domain.errors import NotFoundError, StoredArtifactCorruptError, ValidationError
 
 MAX_LINEAGE_DEPTH = 10
 
@@ -162,11 +162,26 @@ class GraphQueries:
             return await only_visible(uow, access, INVOCATION, found)
 
     async def artifact_content(self, access: Access, artifact_id: uuid.UUID) -> tuple[ArtifactRecord, bytes]:
-        """The raw file, for whoever may view its environment; anyone else is told it does not exist."""
+        """The raw file, for whoever may view its environment; anyone else is told it does not exist. Its bytes
+        are checked against its sha256 (StoredArtifactCorruptError otherwise)."""
+        record = await self._artifact(access, artifact_id)
+        return record, await self._store.get(record.storage_key, record.sha256)
+
+    async def artifact_download(self, access: Access, artifact_id: uuid.UUID) -> tuple[ArtifactRecord, ArtifactStream]:
+        """As artifact_content, streamed: nothing is read before the download starts. A file of another size
+        than the one ingested is refused before its first byte, any other mismatch before its last."""
+        record = await self._artifact(access, artifact_id)
+        stream = await self._store.open(record.storage_key, record.sha256)
+        if stream.size != record.size_bytes:
+            await stream.chunks.aclose()
+            raise StoredArtifactCorruptError(record.sha256)
+        return record, stream
+
+    async def _artifact(self, access: Access, artifact_id: uuid.UUID) -> ArtifactRecord:
         found = await self.artifacts_by_ids(access, [artifact_id])
         if not found:
             raise NotFoundError("artifact not found")
-        return found[0], self._store.get(found[0].storage_key)
+        return found[0]
 
     async def invocations(
         self, access: Access, environment_id: uuid.UUID, before: uuid.UUID | None, limit: int

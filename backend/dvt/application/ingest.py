@@ -245,7 +245,7 @@ class _Ingestion:
             return None
         key = self._key(read)
         if written is None:
-            await asyncio.to_thread(self.store.put, key, read.file.data)
+            await self.store.put(key, read.file.data)
         record = await repository.add(
             self.environment.id,
             version_id,
@@ -263,7 +263,7 @@ class _Ingestion:
         existing = await graphs.version_by_hash(self.environment.id, read.sha256)
         if existing is None:
             # The raw file is written while the graph is stored: neither waits on the other.
-            written = asyncio.ensure_future(asyncio.to_thread(self.store.put, self._key(read), read.file.data))
+            written = asyncio.ensure_future(self.store.put(self._key(read), read.file.data))
             try:
                 self.version = await self._new_version(read, manifest, first)
                 self.warnings.extend(self.version.warnings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,12 +57,37 @@ class ArtifactOpener(Protocol):
     def __call__(self, file_name: str, data: bytes) -> OpenArtifact: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ArtifactStream:
+    """A kept file being read: its size, known before the first byte, and its bytes in chunks. The chunks are
+    checked against the file's sha256 as they pass; the last one is held back until the whole matched, and a
+    mismatch raises StoredArtifactCorruptError instead (a reader never receives the complete wrong file)."""
+
+    size: int
+    chunks: AsyncGenerator[bytes, None]
+
+
 class ArtifactStore(Protocol):
-    """Raw artifact files, content-addressed by sha256."""
+    """Raw artifact files, content-addressed: a key names one sha256, and what is read is checked against it.
 
-    def put(self, key: str, data: bytes) -> None: ...
+    Failures are ArtifactStoreError: StoredArtifactMissingError, StoredArtifactCorruptError, or
+    ArtifactStoreUnavailableError when the store cannot be reached."""
 
-    def get(self, key: str) -> bytes: ...
+    async def put(self, key: str, data: bytes) -> None:
+        """Keep `data` under `key`; a key already held is left as it is (same key, same bytes)."""
+        ...
+
+    async def get(self, key: str, sha256: str) -> bytes:
+        """The whole file, once its sha256 matched."""
+        ...
+
+    async def open(self, key: str, sha256: str) -> ArtifactStream:
+        """The file as a stream (downloads); a missing file raises here, before any byte."""
+        ...
+
+    async def probe(self) -> None:
+        """A cheap round trip that shows the store can be reached and written (readiness)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

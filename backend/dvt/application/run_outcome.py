@@ -9,7 +9,6 @@ a failed ingestion, is the run's end: one transaction, under the run row's lock.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import uuid
@@ -126,7 +125,7 @@ async def keep_artifacts(
     stored: dict[str, Any] = {}
     for name, data in result.artifacts.items():
         digest = hashlib.sha256(data).hexdigest()
-        await asyncio.to_thread(store.put, digest, data)
+        await store.put(digest, data)
         stored[name] = {"sha256": digest, "size_bytes": len(data)}
     files = [ArtifactFile(name, result.artifacts[name]) for name in INGESTED if name in result.artifacts]
     if "manifest.json" not in result.artifacts:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from dvt.domain.errors import DatabaseUnavailableError, DomainError
+from dvt.domain.errors import ArtifactStoreError, ArtifactStoreUnavailableError, DatabaseUnavailableError, DomainError
 from dvt.domain.tenancy import TenantScope
 
 if TYPE_CHECKING:
@@ -71,9 +71,18 @@ def show(value: Any, as_json: bool, line: Callable[[Any], str]) -> None:
 
 
 def load_settings() -> Settings:
+    """The DVT_* settings; a malformed one stops the command with one line per problem (values not repeated)."""
+    from pydantic import ValidationError
+
     from dvt.config import Settings
 
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as error:
+        for problem in error.errors(include_input=False, include_url=False):
+            name = "DVT_" + "_".join(str(part) for part in problem["loc"]).upper()
+            typer.echo(f"error: {name}: {problem['msg']}", err=True)
+        raise typer.Exit(2) from None
 
 
 @asynccontextmanager
@@ -104,8 +113,11 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
     except (DomainError, OSError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
-    except DatabaseUnavailableError as error:  # the operator at the keyboard may see why
+    except (DatabaseUnavailableError, ArtifactStoreUnavailableError) as error:  # the operator may see why
         typer.echo(f"error: {error} ({error.cause})", err=True)
+        raise typer.Exit(1) from None
+    except ArtifactStoreError as error:
+        typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
 
 

@@ -59,3 +59,34 @@ class DatabaseUnavailableError(Exception):
     def __init__(self, cause: str = "") -> None:
         super().__init__("the database is unavailable: try again shortly")
         self.cause = cause
+
+
+class ArtifactStoreError(Exception):
+    """A kept artifact file could not be read or written as it should. Not a DomainError: nothing is wrong with
+    the request. Messages name the artifact by its sha256, never the store's address or credentials."""
+
+    code = "INTERNAL"
+
+
+class StoredArtifactMissingError(ArtifactStoreError):
+    def __init__(self, sha256: str) -> None:
+        super().__init__(f"artifact {sha256[:12]} is missing from the artifact store")
+        self.sha256 = sha256
+
+
+class StoredArtifactCorruptError(ArtifactStoreError):
+    """The store holds other bytes than the ones written: what was read is never served."""
+
+    def __init__(self, sha256: str) -> None:
+        super().__init__(f"artifact {sha256[:12]} in the artifact store does not match its sha256: it is corrupt")
+        self.sha256 = sha256
+
+
+class ArtifactStoreUnavailableError(ArtifactStoreError):
+    """The store cannot be reached now; the same request may succeed in a moment. The cause stays in the log."""
+
+    code = "UNAVAILABLE"
+
+    def __init__(self, cause: str = "", message: str = "the artifact store is unavailable: try again shortly") -> None:
+        super().__init__(message)
+        self.cause = cause
