@@ -1,3 +1,4 @@
+import "./lib/withoutEval"; // first: before any zod schema is made
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
