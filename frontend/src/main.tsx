@@ -3,7 +3,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
 import { prepareFormats } from "./lib/format";
+import { keepSession } from "./lib/session";
 import "./app/app.css";
+
+keepSession();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
