@@ -53,6 +53,7 @@ try {
   const authorize = await signIn();
   need(authorize.searchParams.get("code_challenge_method") === "S256", "no S256 challenge was sent");
   need(/^[A-Za-z0-9_-]{43}$/.test(authorize.searchParams.get("code_challenge") ?? ""), "the challenge is not a SHA-256 in base64url");
+  need(/^[A-Za-z0-9_-]{32}$/.test(authorize.searchParams.get("nonce") ?? ""), `no nonce was sent: ${authorize}`);
   await page.waitForURL(new RegExp(`${ENV_PATH}$`));
   await page.getByText(process.env.DVT_DISPLAY_NAME).waitFor();
   await page.getByRole("heading", { name: "Latest runs" }).waitFor();

@@ -52,7 +52,10 @@ function sessionOf(user: User, issuer: string, clientId: string): Session {
 
 export async function beginOidc(config: AuthConfig, next: string): Promise<void> {
   if (!config.oidc_issuer || !config.oidc_client_id) throw new Error("OIDC is not configured on this server");
-  await managerFor(config.oidc_issuer, config.oidc_client_id).signinRedirect({ state: { next } });
+  // oidc-client-ts sends a nonce only when given one; the ID token must then carry it back.
+  const bytes = String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24)));
+  const nonce = btoa(bytes).replace(/\+/g, "-").replace(/\//g, "_"); // 32 characters of base64url
+  await managerFor(config.oidc_issuer, config.oidc_client_id).signinRedirect({ state: { next }, nonce });
 }
 
 /** Back from the provider: check the state, trade the code and verifier for tokens, keep the session. */
