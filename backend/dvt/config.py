@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     oidc_name_claim: str = "name"
     oidc_platform_admin_group: str = "dvt-platform-admins"
 
+    # Strict-Transport-Security max-age, sent only on responses served over https (0: never).
+    hsts_seconds: int = 31_536_000
+
     # Key-encryption keys for secrets: "k1:BASE64,k2:BASE64", the last one active. None: a local key file.
     secret_keys: str | None = None
 

@@ -41,3 +41,23 @@ export async function measuredPage(browser, token) {
   page.setDefaultTimeout(180_000);
   return { context, page };
 }
+
+/** Collect what a page reports going wrong: uncaught errors, console errors, and every Content-Security-Policy
+ * violation (Chromium logs them as console errors; the `securitypolicyviolation` event is listened to as well,
+ * so a violation fails the run whatever the console says). Returns the list it fills. */
+export async function watchProblems(page, { ignore = /Failed to load resource/ } = {}) {
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    const text = message.text();
+    if (/Content.Security.Policy/i.test(text)) problems.push(`CSP: ${text}`);
+    else if (message.type() === "error" && !ignore.test(text)) problems.push(`console: ${text}`);
+  });
+  await page.exposeFunction("__dvtCspViolation", (text) => problems.push(`CSP violation: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__dvtCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || "inline code"} at ${e.sourceFile}:${e.lineNumber}`),
+    );
+  });
+  return problems;
+}

@@ -3,7 +3,7 @@
 // logs, artifacts, diff, docs, command palette. Screenshots of each view go to docs/screenshots/.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launch, need } from "./browser.mjs";
+import { launch, need, watchProblems } from "./browser.mjs";
 
 const BASE = process.env.DVT_URL;
 const SHOTS = process.env.DVT_SCREENSHOTS;
@@ -18,11 +18,8 @@ mkdirSync(FAILURES, { recursive: true });
 const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 const page = await context.newPage();
-const problems = [];
-page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-page.on("console", (message) => {
-  if (message.type() === "error" && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
-});
+// Errors, and any Content-Security-Policy violation: the SPA must run under the policy `dvt serve` sends.
+const problems = await watchProblems(page);
 page.setDefaultTimeout(20_000);
 // WebSocket trouble is otherwise silent (graphql-ws retries): keep a trace to print on failure.
 const wsTrace = [];
@@ -56,7 +53,9 @@ const shot = async (name) => {
 
 try {
   await step("sign in with the one-time password, then choose a password", async () => {
-    await page.goto(`${BASE}/`);
+    const served = await page.goto(`${BASE}/`);
+    // Everything below runs under the server's Content-Security-Policy (any violation fails the run).
+    need(/script-src 'self';/.test(served.headers()["content-security-policy"] ?? ""), "the SPA was served without its CSP");
     await page.waitForURL(/\/login/);
     await page.getByLabel("Tenant").fill(process.env.DVT_TENANT);
     await page.getByLabel("Username").fill(process.env.DVT_USERNAME);

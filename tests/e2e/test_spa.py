@@ -6,6 +6,7 @@ frontend/e2e/spa.e2e.mjs; this module gives it a tenant, an account and two grap
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ from dvt.application.ingest import ArtifactFile, IngestTarget
 from dvt.application.services import Services
 from dvt.config import Settings
 from dvt.domain.authorization import TENANT_SCOPE
+from dvt.domain.plan.plan import PlanRequest
+from dvt.domain.runs import RunStatus
 from tests.runs.conftest import make_place
 from tests.support.dbt_repos import demo_repo, parse
 from tests.support.oidc_issuer import OidcIssuer
@@ -26,6 +29,7 @@ from tests.support.server import ROOT, dvt_serve, shared_settings
 SPA = ROOT / "frontend"
 CHROMIUM = os.environ.get("DVT_CHROMIUM", "/usr/bin/chromium")
 E2E_SECONDS = 540
+TOKEN_SECONDS = 6  # the OIDC e2e's access tokens: renewed every few seconds
 # An earlier version of one model, so Diff has a modification to show.
 OLD_STG_ORDERS = """select
     id as order_id,
@@ -103,15 +107,23 @@ async def _arrange(app: Services, old_repo: Path, repo: Path, tmp_path: Path) ->
     return {"tenant": place.tenant_slug, "username": created.username, "password": created.password}
 
 
-async def test_sign_in_through_an_oidc_provider_with_pkce(
+async def test_sign_in_through_an_oidc_provider_lasts_with_the_refresh_token(
     app: Services, settings: Settings, node: str, tmp_path: Path, demo: tuple[Path, bytes]
 ) -> None:
-    """The SPA against a server whose users sign in at a real issuer on loopback (code flow + PKCE)."""
+    """The SPA against a server whose users sign in at a real issuer on loopback (code flow + PKCE) giving access
+    tokens of a few seconds: the session lasts through renewals with the refresh token, a live feed included,
+    and ends at the provider on sign-out (frontend/e2e/oidc.e2e.mjs)."""
     place = await make_place(app, *demo)
     await app.access.grant(place.access, "group:analysts", "viewer", TENANT_SCOPE)
+    # A run waiting for an approval nobody gives: its page keeps a live subscription open.
+    await app.plans.configure(place.access, place.environment.id, {"manual_approval": {"required": True}}, {})
+    plan = await app.plans.create(place.access, place.environment.id, PlanRequest(select=("raw_orders",)))
+    run = await app.runs.trigger(place.access, place.environment.id, plan_id=plan.id)
+    assert run.status == RunStatus.AWAITING_APPROVAL.value
     issuer = OidcIssuer().start()
     try:
         issuer.login_claims = {"sub": "ada", "name": "Ada Lovelace", "dvt_tenant": place.tenant_slug}
+        issuer.access_token_seconds = TOKEN_SECONDS
         env = shared_settings(
             settings,
             DVT_SPA_DIR=str(SPA / "dist"),
@@ -123,15 +135,23 @@ async def test_sign_in_through_an_oidc_provider_with_pkce(
             browser_env = {
                 **os.environ,
                 "DVT_URL": base,
+                "DVT_ISSUER": issuer.issuer,
                 "DVT_PROJECT": "shop",
                 "DVT_ENVIRONMENT": "dev",
                 "DVT_DISPLAY_NAME": "Ada Lovelace",
+                "DVT_RUN_ID": base64.b64encode(f"Run:{run.id}".encode()).decode(),
                 "DVT_CHROMIUM": CHROMIUM,
             }
             await _browse(node, "e2e/oidc.e2e.mjs", browser_env)
     finally:
         issuer.stop()
-    assert not issuer.codes, "the code was not redeemed"
+        await app.runs.cancel(place.access, run.id)
+    assert not issuer.codes, "a code was not redeemed"
+    # The SPA renewed with the issuer's refresh_token grant (never by signing in again), then signed in once more.
+    signed_in, *renewed = issuer.grants[: issuer.grants.index("authorization_code", 1)]
+    assert signed_in == "authorization_code" and len(renewed) >= 3 and set(renewed) == {"refresh_token"}
+    [logout] = issuer.logouts
+    assert logout["post_logout_redirect_uri"] == f"{base}/login" and logout["id_token_hint"]
 
 
 async def _browse(node: str, script: str, env: dict[str, str]) -> None:

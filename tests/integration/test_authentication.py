@@ -175,6 +175,104 @@ async def test_a_token_naming_an_unknown_tenant_is_refused(
         await _service(units, verifier).authenticate_bearer(oidc_issuer.mint(dvt_tenant="no-such-tenant"))
 
 
+# -- OIDC: the SPA's session (code + PKCE, then the refresh_token grant) ---------------------------------
+# The requests oidc-client-ts sends from the SPA (frontend/src/lib/oidc.ts), made here with httpx.
+
+SPA_CLIENT = "dvt-spa"
+SPA_CALLBACK = "http://127.0.0.1:8000/oidc/callback"
+
+
+async def _signed_in_at_the_issuer(issuer: OidcIssuer, http: httpx.AsyncClient) -> dict[str, object]:
+    """The authorization code flow with PKCE, as the SPA runs it: the token endpoint's answer."""
+    verifier = _b64(uuid.uuid4().bytes + uuid.uuid4().bytes)
+    challenge = _b64(hashlib.sha256(verifier.encode()).digest())
+    discovery = (await http.get(f"{issuer.issuer}/.well-known/openid-configuration")).json()
+    authorize = await http.get(
+        discovery["authorization_endpoint"],
+        params={
+            "response_type": "code",
+            "client_id": SPA_CLIENT,
+            "redirect_uri": SPA_CALLBACK,
+            "scope": "openid profile email",
+            "state": "s1",
+            "nonce": "n1",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
+    code = httpx.URL(authorize.headers["location"]).params["code"]
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": SPA_CALLBACK,
+        "client_id": SPA_CLIENT,
+        "code_verifier": verifier,
+    }
+    response = await http.post(discovery["token_endpoint"], data=form)
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def _refreshed(issuer: OidcIssuer, http: httpx.AsyncClient, refresh_token: object) -> httpx.Response:
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": str(refresh_token),
+        "scope": "openid profile email",
+        "client_id": SPA_CLIENT,
+    }
+    return await http.post(f"{issuer.issuer}/protocol/openid-connect/token", data=form)
+
+
+async def test_the_refresh_token_grant_renews_a_session_with_a_token_dvt_accepts(
+    oidc_issuer: OidcIssuer,  # noqa: F811
+    verifier: OidcVerifier,
+    http: httpx.AsyncClient,
+) -> None:
+    oidc_issuer.login_claims = {"sub": "ada", "name": "Ada Lovelace"}
+    signed_in = await _signed_in_at_the_issuer(oidc_issuer, http)
+    renewed = await _refreshed(oidc_issuer, http, signed_in["refresh_token"])
+    body = renewed.json()
+    claims = await verifier.verify(str(body["access_token"]))
+    assert renewed.status_code == 200 and body["expires_in"] == oidc_issuer.access_token_seconds
+    assert claims.subject == "ada" and body["access_token"] != signed_in["access_token"]
+    assert body["refresh_token"] != signed_in["refresh_token"]
+    assert oidc_issuer.grants == ["authorization_code", "refresh_token"]
+
+
+async def test_the_spas_id_token_is_for_its_client_and_carries_the_nonce(
+    oidc_issuer: OidcIssuer,  # noqa: F811
+    http: httpx.AsyncClient,
+) -> None:
+    signed_in = await _signed_in_at_the_issuer(oidc_issuer, http)
+    payload = json.loads(base64.urlsafe_b64decode(str(signed_in["id_token"]).split(".")[1] + "=="))
+    assert (payload["aud"], payload["nonce"], payload["iss"]) == (SPA_CLIENT, "n1", oidc_issuer.issuer)
+
+
+async def test_a_refresh_token_is_good_once(oidc_issuer: OidcIssuer, http: httpx.AsyncClient) -> None:  # noqa: F811
+    signed_in = await _signed_in_at_the_issuer(oidc_issuer, http)
+    first = await _refreshed(oidc_issuer, http, signed_in["refresh_token"])
+    again = await _refreshed(oidc_issuer, http, signed_in["refresh_token"])
+    assert first.status_code == 200
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+
+
+async def test_provider_logout_ends_the_refresh_token_and_returns_to_the_spa(
+    oidc_issuer: OidcIssuer,  # noqa: F811
+    http: httpx.AsyncClient,
+) -> None:
+    signed_in = await _signed_in_at_the_issuer(oidc_issuer, http)
+    discovery = (await http.get(f"{oidc_issuer.issuer}/.well-known/openid-configuration")).json()
+    back = "http://127.0.0.1:8000/login"
+    logout = await http.get(
+        discovery["end_session_endpoint"],
+        params={"id_token_hint": str(signed_in["id_token"]), "post_logout_redirect_uri": back, "state": "s2"},
+    )
+    refused = await _refreshed(oidc_issuer, http, signed_in["refresh_token"])
+    assert logout.status_code == 302 and logout.headers["location"] == f"{back}?state=s2"
+    assert refused.status_code == 400
+
+
 # -- OIDC: hostile tokens ------------------------------------------------------------------------------
 
 

@@ -4,7 +4,11 @@ Tests mint tokens with it (RS256, any claims or header), rotate its keys and cou
 verifier under test runs its production path: HTTP discovery, JWKS download, signature and claim checks.
 For the browser it also runs the authorization code flow with PKCE (RFC 7636) for public clients: the
 authorization endpoint signs in `login_claims`' user at once (no form) and redirects back with a code;
-the token endpoint gives a token only for the verifier whose S256 challenge came with that code.
+the token endpoint gives tokens only for the verifier whose S256 challenge came with that code. Its answer
+holds an access token living `access_token_seconds`, an ID token for the client, and a refresh token; the
+`refresh_token` grant trades a refresh token for new tokens and a new refresh token, the old one then
+refused (rotation, as Keycloak does with "revoke refresh token"). The end-session endpoint (RP-initiated
+logout) ends the user's refresh tokens and redirects back. `grants` and `logouts` record what was asked.
 """
 
 from __future__ import annotations
@@ -45,7 +49,11 @@ class OidcIssuer:
         self.discovery_fetches = 0
         self.discovery_issuer: str | None = None  # set to serve a discovery document naming another issuer
         self.login_claims: dict[str, Any] = {}  # who the authorization endpoint signs in (over claims())
-        self.codes: dict[str, dict[str, str]] = {}  # code -> client, redirect, challenge
+        self.codes: dict[str, dict[str, str]] = {}  # code -> client, redirect, challenge, nonce
+        self.access_token_seconds = 300  # the lifetime of the tokens the token endpoint gives
+        self.refresh_tokens: dict[str, dict[str, str]] = {}  # refresh token -> client, sub
+        self.grants: list[str] = []  # grant_type of every successful token request, in order
+        self.logouts: list[dict[str, str]] = []  # the query of every end-session request
         self._lock = threading.Lock()
         app = Starlette(
             routes=[
@@ -53,6 +61,7 @@ class OidcIssuer:
                 Route("/realms/dvt/protocol/openid-connect/certs", self._jwks),
                 Route("/realms/dvt/protocol/openid-connect/auth", self._authorize),
                 Route("/realms/dvt/protocol/openid-connect/token", self._token, methods=["POST", "OPTIONS"]),
+                Route("/realms/dvt/protocol/openid-connect/logout", self._logout),
             ]
         )
         config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
@@ -88,6 +97,8 @@ class OidcIssuer:
                 "jwks_uri": f"{self.issuer}/protocol/openid-connect/certs",
                 "authorization_endpoint": f"{self.issuer}/protocol/openid-connect/auth",
                 "token_endpoint": f"{self.issuer}/protocol/openid-connect/token",
+                "end_session_endpoint": f"{self.issuer}/protocol/openid-connect/logout",
+                "grant_types_supported": ["authorization_code", "refresh_token"],
                 "code_challenge_methods_supported": ["S256"],
                 "id_token_signing_alg_values_supported": ["RS256"],
             },
@@ -103,7 +114,12 @@ class OidcIssuer:
             return JSONResponse({"error": "invalid_request", "error_description": "redirect_uri, challenge"}, 400)
         code = secrets.token_urlsafe(24)
         with self._lock:
-            self.codes[code] = {"client": query.get("client_id", ""), "redirect": redirect, "challenge": challenge}
+            self.codes[code] = {
+                "client": query.get("client_id", ""),
+                "redirect": redirect,
+                "challenge": challenge,
+                "nonce": query.get("nonce", ""),
+            }
         state = query.get("state", "")
         return RedirectResponse(f"{redirect}?code={code}&state={state}", status_code=302)
 
@@ -111,21 +127,65 @@ class OidcIssuer:
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=_CORS)
         form = await request.form()
+        grant_type = str(form.get("grant_type", ""))
+        if grant_type == "refresh_token":
+            with self._lock:
+                held = self.refresh_tokens.pop(str(form.get("refresh_token", "")), None)  # good once: rotated
+            if held is None or form.get("client_id") != held["client"]:
+                return JSONResponse(
+                    {"error": "invalid_grant", "error_description": "Invalid refresh token"}, 400, _CORS
+                )
+            return self._tokens(grant_type, held["client"], "")
         with self._lock:
             grant = self.codes.pop(str(form.get("code", "")), None)  # a code is good once
         verifier = str(form.get("code_verifier", ""))
         derived = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
         if (
             grant is None
-            or form.get("grant_type") != "authorization_code"
+            or grant_type != "authorization_code"
             or form.get("redirect_uri") != grant["redirect"]
             or form.get("client_id") != grant["client"]
             or derived != grant["challenge"]
         ):
             return JSONResponse({"error": "invalid_grant"}, status_code=400, headers=_CORS)
-        token = self.mint(**self.login_claims)
-        body = {"access_token": token, "id_token": token, "token_type": "Bearer", "expires_in": 300}
-        return JSONResponse(body, headers=_CORS)
+        return self._tokens(grant_type, grant["client"], grant["nonce"])
+
+    def _tokens(self, grant_type: str, client: str, nonce: str) -> JSONResponse:
+        """A token response for `login_claims`' user: access, ID and a new refresh token."""
+        lifetime = self.access_token_seconds
+        now = int(time.time())
+        # A jti makes each token unlike the one before, even within the same second.
+        times = {"iat": now, "nbf": now, "exp": now + lifetime, "jti": secrets.token_hex(8)}
+        access = self.mint(**{**times, **self.login_claims})
+        sub = str(self.claims(**self.login_claims)["sub"])
+        id_claims = {"aud": client, "azp": client, "iat": now, "nbf": now, "exp": now + lifetime, "nonce": nonce}
+        id_token = self.mint(**{**self.login_claims, **id_claims}, drop=() if nonce else ("nonce",))
+        refresh = secrets.token_urlsafe(32)
+        with self._lock:
+            self.refresh_tokens[refresh] = {"client": client, "sub": sub}
+            self.grants.append(grant_type)
+        body = {
+            "access_token": access,
+            "id_token": id_token,
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "expires_in": lifetime,
+            "scope": "openid profile email",
+        }
+        return JSONResponse(body, headers={**_CORS, "Cache-Control": "no-store"})
+
+    async def _logout(self, request: Request) -> Response:
+        """RP-initiated logout: the user's refresh tokens end; back to `post_logout_redirect_uri` with `state`."""
+        query = dict(request.query_params)
+        with self._lock:
+            self.logouts.append(query)
+            sub = str(self.claims(**self.login_claims)["sub"])
+            self.refresh_tokens = {t: held for t, held in self.refresh_tokens.items() if held["sub"] != sub}
+        back = query.get("post_logout_redirect_uri", "")
+        if not back.startswith("http://127.0.0.1:"):
+            return JSONResponse({"signed_out": True})
+        state = query.get("state")
+        return RedirectResponse(f"{back}?state={state}" if state else back, status_code=302)
 
     async def _jwks(self, request: Request) -> JSONResponse:
         with self._lock:

@@ -59,3 +59,18 @@ def test_the_user_profile_declares_the_tenant_attribute_and_only_admins_set_it()
     assert not pattern.match("Acme Corp") and not pattern.match("-acme")
     names = {a["name"] for a in _profile()["attributes"]}
     assert {"username", "email", "firstName", "lastName"} <= names  # the profile replaces Keycloak's default one
+
+
+def test_the_spa_client_may_renew_its_session_and_sign_out_at_the_provider() -> None:
+    """The SPA (frontend/src/lib/oidc.ts) renews with the refresh token before the 900 s access token ends, calls the
+    token endpoint from its own origin, and returns to /login after the provider's logout."""
+    [client] = [c for c in REALM["clients"] if c["clientId"] == SETTINGS.oidc_client_id]
+    attributes = client["attributes"]
+    assert client["publicClient"] and client["standardFlowEnabled"]
+    assert attributes["pkce.code.challenge.method"] == "S256"
+    assert attributes["use.refresh.tokens"] == "true"
+    # "+": the redirect URIs, whose pattern holds /login; the token endpoint answers CORS for these origins.
+    assert attributes["post.logout.redirect.uris"] == "+"
+    assert {uri.removesuffix("/*") for uri in client["redirectUris"]} == set(client["webOrigins"])
+    # A refresh token outlives the access token, so renewals keep the session going while the user is active.
+    assert REALM["ssoSessionIdleTimeout"] > REALM["accessTokenLifespan"]

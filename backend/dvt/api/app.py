@@ -17,6 +17,7 @@ from graphql import GraphQLFormattedError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -38,6 +39,7 @@ from dvt.api.context import Context
 from dvt.api.gate import Gated, Refusal, admit, operation_refusal
 from dvt.api.health import EXCEPTION_HANDLERS, RETRY_AFTER_SECONDS, health_routes
 from dvt.api.schema import create_schema
+from dvt.api.security_headers import SecurityHeaderPolicy, SecurityHeaders
 from dvt.api.sessions import session_routes
 from dvt.application.access import Access
 from dvt.application.services import Services
@@ -222,7 +224,9 @@ def create_app(
     *,
     lifespan: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None,
     spa_dir: Path | None = None,
+    headers: SecurityHeaderPolicy | None = None,
 ) -> Starlette:
+    """`headers`: the security header policy; by default one naming the configured OIDC issuer, HSTS on https."""
     graphql = DvtGraphQL(services)
 
     async def artifact(request: Request) -> Response:
@@ -270,7 +274,18 @@ def create_app(
         routes.append(Mount("/", SpaFiles(directory=spa_dir, html=True)))
     else:
         routes.append(Route("/", _placeholder))
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[security_middleware(headers or SecurityHeaderPolicy(services.auth_settings.get("oidc_issuer")))],
+    )
+
+
+def security_middleware(policy: SecurityHeaderPolicy) -> Middleware:
+    """The security headers (api/security_headers.py) as Starlette middleware: `dvt serve` builds its app before
+    the services exist and takes `create_app`'s routes only, so it adds this itself."""
+    return Middleware(SecurityHeaders, policy=policy)
 
 
 class SpaFiles(StaticFiles):

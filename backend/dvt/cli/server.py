@@ -34,18 +34,20 @@ def serve(
     import uvicorn
 
     from dvt.adapters.queue.worker import run_forever
-    from dvt.api.app import create_app
+    from dvt.api.app import create_app, security_middleware
     from dvt.api.health import EXCEPTION_HANDLERS
+    from dvt.api.security_headers import SecurityHeaderPolicy
     from dvt.application.first_start import welcome_admin
     from dvt.bootstrap import database_supervisor, run_worker, services
 
     settings = load_settings()
     host, port = host or settings.host, port or settings.port
+    headers = SecurityHeaderPolicy(settings.oidc_issuer, settings.hsts_seconds)
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         async with services(settings) as built:
-            app.router.routes[:] = create_app(built, spa_dir=_spa_dir()).routes
+            app.router.routes[:] = create_app(built, spa_dir=_spa_dir(), headers=headers).routes
             # The embedded server is restarted whenever it dies (a configured one is its operator's to run).
             keeper = database_supervisor(settings)
             supervisor = asyncio.create_task(keeper) if keeper is not None else None
@@ -79,7 +81,9 @@ def serve(
     from starlette.applications import Starlette
 
     # The routes come from `create_app` once the services exist; its exception handlers are needed here.
-    served = Starlette(lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
+    served = Starlette(
+        lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS, middleware=[security_middleware(headers)]
+    )
     uvicorn.run(served, host=host, port=port, log_level=settings.log_level)
 
 

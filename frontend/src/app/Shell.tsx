@@ -4,7 +4,8 @@ import { useEffect, useSyncExternalStore } from "react";
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { Empty, ErrorState, Loading } from "../components/States";
 import { ChangePassword } from "../features/auth/ChangePassword";
-import { currentSession, signOut } from "../lib/auth";
+import { currentSession } from "../lib/auth";
+import { endSession } from "../lib/session";
 import { CommandPalette } from "./CommandPalette";
 import { useProjects, useRoute } from "../lib/environment";
 import { VIEWS } from "./views";
@@ -121,8 +122,8 @@ function Frame() {
           type="button"
           className="link"
           onClick={() => {
-            signOut();
-            navigate("/login");
+            // An OIDC session also ends at the provider, which sends the browser back to /login.
+            void endSession().then(() => navigate("/login"));
           }}
         >
           Sign out

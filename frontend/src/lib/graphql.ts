@@ -1,7 +1,8 @@
 // The one way the SPA talks to /graphql over HTTP. Documents are typed by graphql-codegen
 // (src/gql, generated from schema/schema.graphql), so results and variables are checked at build time.
 import type { TypedDocumentString } from "../gql/graphql";
-import { currentSession, signOut } from "./auth";
+import { signOut } from "./auth";
+import { accessToken } from "./session";
 
 export class GraphQLRequestError extends Error {
   constructor(
@@ -17,18 +18,18 @@ export async function request<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
 ): Promise<TResult> {
-  const session = currentSession();
+  const token = await accessToken();
   const response = await fetch("/graphql", {
     method: "POST",
     headers: {
       "content-type": "application/json",
       accept: "application/graphql-response+json, application/json",
-      ...(session ? { authorization: `Bearer ${session.token}` } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
     body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
   });
   if (response.status === 401) {
-    signOut();
+    signOut("Your session ended: sign in again.");
     throw new GraphQLRequestError("your session ended: sign in again", 401);
   }
   const body = (await response.json().catch(() => null)) as {
@@ -53,14 +54,14 @@ export async function requestWithFiles<TResult, TVariables>(
   variables: TVariables,
   files: { path: string; file: File }[],
 ): Promise<TResult> {
-  const session = currentSession();
+  const token = await accessToken();
   const form = new FormData();
   form.append("operations", JSON.stringify({ query: document.toString(), variables }));
   form.append("map", JSON.stringify(Object.fromEntries(files.map((f, i) => [String(i), [f.path]]))));
   files.forEach((f, i) => form.append(String(i), f.file, f.file.name));
   const response = await fetch("/graphql", {
     method: "POST",
-    headers: session ? { authorization: `Bearer ${session.token}` } : {},
+    headers: token ? { authorization: `Bearer ${token}` } : {},
     body: form,
   });
   const body = (await response.json().catch(() => null)) as { data?: TResult; errors?: { message: string }[] } | null;

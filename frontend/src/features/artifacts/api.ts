@@ -1,7 +1,7 @@
 // Artifacts' data access: the files behind a graph version, and one file's content for the viewer.
 import { queryOptions } from "@tanstack/react-query";
 import { graphql } from "../../gql";
-import { currentSession } from "../../lib/auth";
+import { accessToken } from "../../lib/session";
 import { request } from "../../lib/graphql";
 
 export const VIEWABLE_BYTES = 8 * 1024 * 1024;
@@ -51,7 +51,7 @@ export function artifactContentQuery(path: string, name: string, size: number) {
     enabled: size <= VIEWABLE_BYTES,
     staleTime: Infinity,
     queryFn: async () => {
-      const response = await fetch(path, { headers: { authorization: `Bearer ${currentSession()?.token ?? ""}` } });
+      const response = await fetch(path, { headers: { authorization: `Bearer ${(await accessToken()) ?? ""}` } });
       if (!response.ok) throw new Error(`could not read ${name} (HTTP ${response.status})`);
       return JSON.stringify(await response.json(), null, 2);
     },

@@ -5,8 +5,7 @@ import { useForm } from "react-hook-form";
 import { useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { ErrorState, Loading } from "../../components/States";
-import { loginLocal } from "../../lib/auth";
-import { beginOidc } from "../../lib/oidc";
+import { loginLocal, signedOutReason } from "../../lib/auth";
 import { authConfigQuery } from "./api";
 
 export const loginSchema = z.object({
@@ -23,6 +22,7 @@ export function LoginPage() {
   const navigate = useNavigate();
   const config = useQuery(authConfigQuery());
   const [failure, setFailure] = useState<string | null>(null);
+  const [ended] = useState(signedOutReason); // why this tab was signed out (a renewal refused, a 401)
   const form = useForm<LoginForm>({
     resolver: zodResolver(loginSchema),
     defaultValues: { tenant: "default", username: "", password: "" },
@@ -42,8 +42,17 @@ export function LoginPage() {
   return (
     <div className="login">
       <h1>Sign in to DVT</h1>
+      {ended && !failure && (
+        <div className="state-error" role="alert">
+          {ended}
+        </div>
+      )}
       {config.data.mode === "oidc" ? (
-        <button type="button" onClick={() => void beginOidc(config.data, next).catch((e: Error) => setFailure(e.message))}>
+        <button type="button" onClick={() =>
+            void import("../../lib/oidc")
+              .then(({ beginOidc }) => beginOidc(config.data, next))
+              .catch((e: Error) => setFailure(e.message))
+          }>
           Sign in with your identity provider
         </button>
       ) : (
