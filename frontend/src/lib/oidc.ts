@@ -1,4 +1,4 @@
-// OIDC sign-in for a browser app through oidc-client-ts (docs/decisions/0012-spa-oidc-client.md): the
+// OIDC sign-in for a browser app through oidc-client-ts (docs/decisions/0013-spa-oidc-client.md): the
 // authorization code flow with PKCE (RFC 7636, a public client: no secret), renewal with the issuer's refresh
 // token, and RP-initiated logout at the issuer's end_session_endpoint. When to renew is DVT's own schedule
 // (lib/renewal.ts, driven by lib/session.ts); the library's automatic renewal and session monitor are off.
