@@ -17,6 +17,8 @@ from dvt.application.services import Services
 from dvt.bootstrap import services
 from dvt.config import Settings
 from dvt.domain.audit import AuditResult
+from dvt.domain.errors import PermissionDeniedError
+from dvt.domain.identity import SYSTEM, Actor, ActorKind
 from dvt.domain.tenancy import Tenant, TenantScope
 from tests.api.conftest import CHANGE_PASSWORD, GraphQLClient, token_for
 from tests.support.clock import StoppedClock
@@ -216,3 +218,35 @@ async def test_the_rate_limit_counts_requests_across_replicas(
     assert statuses == [200] * RATE_LIMIT
     assert over.status_code == 429 and over.json()["errors"][0]["extensions"]["code"] == "QUOTA_EXCEEDED"
     assert 1 <= int(over.headers["retry-after"]) <= 60
+
+
+async def test_a_platform_administrator_overrides_one_tenants_rate_limit_and_no_other(
+    app: Services, scope: TenantScope, replicas: tuple[httpx.AsyncClient, httpx.AsyncClient]
+) -> None:
+    tenant = await tenant_of(app, scope)
+    other = TenantScope((await app.tenancy.create_tenant(SYSTEM, f"t-{uuid.uuid4().hex[:10]}")).id)
+    raised = RATE_LIMIT + 2
+    updated = await app.tenancy.set_rate_limit(SYSTEM, tenant.slug, raised)
+    assert updated.rate_limit_per_minute == raised
+    with pytest.raises(PermissionDeniedError):  # a tenant's own administrator cannot raise it
+        await app.tenancy.set_rate_limit(Actor(ActorKind.USER, "tenant-admin", scope.tenant_id), tenant.slug, 10**6)
+
+    async def statuses(of: TenantScope, count: int) -> list[int]:
+        headers = {"authorization": f"Bearer {await token_for(app, of, 'viewer')}"}
+        answers = [
+            await replicas[n % 2].post("/graphql", json={"query": VIEWER}, headers=headers) for n in range(count)
+        ]
+        return [a.status_code for a in answers]
+
+    assert await statuses(scope, raised + 1) == [200] * raised + [429]
+    assert await statuses(other, RATE_LIMIT + 1) == [200] * RATE_LIMIT + [429]  # the server's, untouched
+    [audited] = [
+        r.event
+        for r in (
+            await app.audit.platform_log(
+                Access.system(scope), AuditQuery(action_prefix="tenant.rate_limit"), None, 1000
+            )
+        ).items
+        if r.event.details["slug"] == tenant.slug
+    ]
+    assert audited.details["rate_limit_per_minute"] == raised

@@ -83,7 +83,7 @@ def body_refusal(body: bytes) -> Refusal | None:
 async def rate_refusal(services: Services, access: Access) -> Refusal | None:
     """One request (or WebSocket operation) of the caller's minute; the refusal once it is spent."""
     try:
-        await services.rate_limiter.check(f"{access.scope.tenant_id}:{access.actor.label}")
+        await services.rate_limiter.check(f"{access.scope.tenant_id}:{access.actor.label}", access.scope.tenant_id)
     except QuotaExceededError as error:
         return Refusal(429, str(error), "QUOTA_EXCEEDED", retry_after=max(1, round(error.retry_after_s or 1)))
     return None

@@ -191,19 +191,39 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+OVERRIDES_KEPT = timedelta(seconds=30)  # how long a replica keeps a tenant's override before reading it again
+
+
 @dataclass(frozen=True, slots=True)
 class RateLimiter:
     """A fixed window per caller, counted in PostgreSQL so every API replica shares it.
 
-    The window is the clock's minute: tests hand in a clock instead of waiting for a minute to turn.
+    The window is the clock's minute: tests hand in a clock instead of waiting for a minute to turn. A tenant may
+    have a platform administrator's override of `per_minute` (`TenancyService.set_rate_limit`), which each replica
+    reads again after OVERRIDES_KEPT.
     """
 
     units: UnitOfWorkFactory
     per_minute: int
     clock: Callable[[], datetime] = _utc_now
+    _overrides: dict[uuid.UUID, tuple[datetime, int | None]] = field(default_factory=dict)
 
-    async def check(self, caller: str) -> None:
-        if self.per_minute <= 0:
+    async def limit_of(self, tenant_id: uuid.UUID | None) -> int:
+        """The requests per minute a caller of this tenant may send (0: no limit)."""
+        if tenant_id is None:
+            return self.per_minute
+        now = self.clock()
+        kept = self._overrides.get(tenant_id)
+        if kept is None or now - kept[0] > OVERRIDES_KEPT:
+            async with self.units() as uow:
+                found = await uow.platform.tenants_by_ids([tenant_id])
+            kept = (now, found[0].rate_limit_per_minute if found else None)
+            self._overrides[tenant_id] = kept
+        return self.per_minute if kept[1] is None else kept[1]
+
+    async def check(self, caller: str, tenant_id: uuid.UUID | None = None) -> None:
+        per_minute = await self.limit_of(tenant_id)
+        if per_minute <= 0:
             return
         now = self.clock()
         window = now.replace(second=0, microsecond=0)
@@ -212,8 +232,8 @@ class RateLimiter:
             if count == 1:  # first hit of a window: sweep the old ones while we are here
                 await uow.rate_limits.forget_before(window - timedelta(minutes=5))
             await uow.commit()
-        if count > self.per_minute:
+        if count > per_minute:
             retry = 60 - (now - window).total_seconds()
             raise QuotaExceededError(
-                f"rate limit of {self.per_minute} requests per minute reached; retry in {retry:.0f} s", retry
+                f"rate limit of {per_minute} requests per minute reached; retry in {retry:.0f} s", retry
             )

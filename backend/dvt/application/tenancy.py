@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from dvt.application.access import Access
@@ -117,6 +118,23 @@ class TenancyService:
             await record(uow.audit(None), event)  # the platform's own chain
             await uow.commit()
         return tenant
+
+    async def set_rate_limit(self, by: Actor | Access, slug: str, per_minute: int | None) -> Tenant:
+        """A platform administrator's (or DVT's) override of the server's requests per minute per caller for one
+        tenant; None: back to the server's. A tenant cannot raise its own: abuse limits are the platform's."""
+        actor = by.actor if isinstance(by, Access) else by
+        if not (actor.platform_admin or actor.kind is ActorKind.SYSTEM):
+            raise PermissionDeniedError("only a platform administrator sets a tenant's rate limit")
+        if per_minute is not None and not 0 <= per_minute <= 1_000_000:
+            raise ValidationError("a rate limit is 0 (none) to 1000000 requests per minute")
+        found = await self.tenant(slug)
+        async with self._units() as uow:
+            await uow.platform.set_rate_limit(found.id, per_minute)
+            details = {"slug": slug, "rate_limit_per_minute": per_minute}
+            event = AuditEvent.of(actor, "tenant.rate_limit", AuditResult.SUCCESS, "tenant", found.id, details)
+            await record(uow.audit(None), event)  # the platform's own chain
+            await uow.commit()
+        return replace(found, rate_limit_per_minute=per_minute)
 
     async def tenants(self) -> list[Tenant]:
         async with self._units() as uow:

@@ -34,6 +34,32 @@ def tenant_list(as_json: JsonOption = False) -> None:
     show(run(work), as_json, lambda t: f"{t.slug}\t{t.name}\t{t.id}")
 
 
+@tenant_app.command("rate-limit")
+def tenant_rate_limit(
+    slug: str,
+    per_minute: Annotated[
+        int | None, typer.Option("--per-minute", help="Requests per minute per caller in this tenant (0: none)")
+    ] = None,
+    server_default: Annotated[
+        bool, typer.Option("--default", help="Back to the server's DVT_RATE_LIMIT_PER_MINUTE")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Override the server's rate limit for one tenant (platform administrators: this CLI on the server)."""
+    if (per_minute is None) == (not server_default):
+        raise typer.BadParameter("give --per-minute N or --default")
+
+    async def work() -> Any:
+        async with services() as built:
+            return await built.tenancy.set_rate_limit(SYSTEM, slug, None if server_default else per_minute)
+
+    def line(t: Any) -> str:
+        limit = "the server's" if t.rate_limit_per_minute is None else f"{t.rate_limit_per_minute} per minute"
+        return f"tenant {t.slug}: rate limit {limit}"
+
+    show(run(work), as_json, line)
+
+
 @org_app.command("create")
 def org_create(
     slug: str,

@@ -52,6 +52,7 @@ class Tenant:
     name: str
     created_at: datetime
     quotas: Quotas = field(default_factory=Quotas)
+    rate_limit_per_minute: int | None = None  # a platform administrator's override of the server's; None: the server's
 
 
 @dataclass(frozen=True, slots=True)

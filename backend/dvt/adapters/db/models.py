@@ -61,6 +61,7 @@ class TenantRow(Base):
     slug: Mapped[str] = mapped_column(String(63), unique=True)
     name: Mapped[str] = mapped_column(Text)
     quotas: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    rate_limit_per_minute: Mapped[int | None] = mapped_column(Integer)  # None: the server's
     # Bumped with every revocation in the tenant (API token, grant): open WebSockets re-authenticate on a change.
     credentials_version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     created_at: Mapped[datetime] = _now()

@@ -17,7 +17,7 @@ from dvt.domain.tenancy import Adapter, Environment, Organization, Project, Tena
 
 
 def _tenant(row: TenantRow) -> Tenant:
-    return Tenant(row.id, row.slug, row.name, row.created_at, Quotas.from_json(row.quotas))
+    return Tenant(row.id, row.slug, row.name, row.created_at, Quotas.from_json(row.quotas), row.rate_limit_per_minute)
 
 
 def _organization(row: OrganizationRow) -> Organization:
@@ -85,6 +85,11 @@ class SqlPlatformRepository:
     async def tenants_by_ids(self, ids: Sequence[uuid.UUID]) -> list[Tenant]:
         rows = await self._session.scalars(select(TenantRow).where(TenantRow.id.in_(ids)))
         return [_tenant(r) for r in rows]
+
+    async def set_rate_limit(self, tenant_id: uuid.UUID, per_minute: int | None) -> None:
+        await self._session.execute(
+            update(TenantRow).where(TenantRow.id == tenant_id).values(rate_limit_per_minute=per_minute)
+        )
 
 
 class SqlTenancyRepository:
