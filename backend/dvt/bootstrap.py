@@ -168,6 +168,13 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
         def units() -> SqlUnitOfWork:
             return SqlUnitOfWork(sessions)
 
+        cipher: SecretCipher
+        try:
+            keys = load_keyring(settings.secret_keys, settings.data_dir, allow_local=settings.database_url is None)
+            cipher = EnvelopeCipher(keys)
+        except KeyringError as error:
+            log.info("secrets are unavailable until keys are configured: %s", error)
+            cipher = UnconfiguredCipher(error)
         tenancy = TenancyService(units)
         mapping = claims_mapping(settings)
         issuer: LocalIssuer | None = None
@@ -181,17 +188,14 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             )
             stack.push_async_callback(verifier.aclose)
         else:
-            # No identity provider: DVT issues its own tokens, checked by the same verifier code.
-            issuer = LocalIssuer(units, mapping=mapping)
+            # No identity provider: DVT issues its own tokens, checked by the same verifier code. Its keys are
+            # sealed as secrets are, when keys to seal them with are configured.
+            sealing = cipher if isinstance(cipher, EnvelopeCipher) else None
+            if sealing is None:
+                log.warning("the local issuer's signing keys are stored unencrypted: set DVT_SECRET_KEYS")
+            issuer = LocalIssuer(units, mapping=mapping, cipher=sealing)
             await issuer.ensure_signing_key()
             verifier = issuer.verifier()
-        cipher: SecretCipher
-        try:
-            keys = load_keyring(settings.secret_keys, settings.data_dir, allow_local=settings.database_url is None)
-            cipher = EnvelopeCipher(keys)
-        except KeyringError as error:
-            log.info("secrets are unavailable until keys are configured: %s", error)
-            cipher = UnconfiguredCipher(error)
         store = artifact_store(settings)
         notifier = PgRunNotifier(plain_dsn(url))
         await notifier.start()

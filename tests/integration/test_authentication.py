@@ -15,23 +15,26 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from joserfc.jwk import RSAKey
+from joserfc.jwk import ECKey, RSAKey
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dvt.adapters.auth.api_tokens import ApiTokenCodec
-from dvt.adapters.auth.local_issuer import LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer
+from dvt.adapters.auth.local_issuer import LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer, SealedKeyError
 from dvt.adapters.auth.oidc import OidcVerifier
 from dvt.adapters.auth.passwords import Argon2Passwords
 from dvt.adapters.authz.casbin_authorizer import CasbinAuthorizer
 from dvt.adapters.db.engine import create_engine, create_session_factory
-from dvt.adapters.db.identity_models import LocalAccountRow
+from dvt.adapters.db.identity_models import LocalAccountRow, SigningKeyRow
 from dvt.adapters.db.unit_of_work import SqlUnitOfWork
+from dvt.adapters.secrets.envelope import EnvelopeCipher, SecretIntegrityError
+from dvt.adapters.secrets.keyring import KeyringError, parse_keyring
 from dvt.application.access import Access
 from dvt.application.identity import IdentityService
-from dvt.application.identity_ports import TokenIssuer, TokenVerifier
+from dvt.application.identity_ports import SigningKey, TokenIssuer, TokenVerifier
 from dvt.application.tenancy import TenancyService
-from dvt.domain.authentication import AuthenticationError, ClaimsMapping, IdentityProviderUnavailable
+from dvt.config import Settings
+from dvt.domain.authentication import AuthenticationError, Claims, ClaimsMapping, IdentityProviderUnavailable
 from dvt.domain.authorization import TENANT_SCOPE, Grant, Role
 from dvt.domain.errors import NotFoundError, ValidationError
 from dvt.domain.identity import Actor, ActorKind
@@ -457,8 +460,15 @@ async def test_unknown_kids_refresh_the_jwks_once_per_interval(
 
 
 @pytest.fixture
-async def local_issuer(units: Callable[[], IdentityUnits]) -> LocalIssuer:
-    issuer = LocalIssuer(units)
+def issuer_cipher(settings: Settings) -> EnvelopeCipher:
+    """The session's secret keys: the issuer's keys in the test database are sealed with them (the shared app's
+    issuer seals them too)."""
+    return EnvelopeCipher(parse_keyring(settings.secret_keys or ""))
+
+
+@pytest.fixture
+async def local_issuer(units: Callable[[], IdentityUnits], issuer_cipher: EnvelopeCipher) -> LocalIssuer:
+    issuer = LocalIssuer(units, cipher=issuer_cipher)
     await issuer.ensure_signing_key()
     return issuer
 
@@ -579,7 +589,11 @@ async def test_a_login_rehashes_a_password_hashed_with_old_parameters(
 
 
 async def test_local_tokens_survive_a_key_rotation_and_replicas_share_keys(
-    units: Callable[[], IdentityUnits], local: IdentityService, local_issuer: LocalIssuer, tenant: Tenant
+    units: Callable[[], IdentityUnits],
+    local: IdentityService,
+    local_issuer: LocalIssuer,
+    tenant: Tenant,
+    issuer_cipher: EnvelopeCipher,
 ) -> None:
     admin = await local.bootstrap_admin(tenant)
     assert admin is not None
@@ -589,7 +603,7 @@ async def test_local_tokens_survive_a_key_rotation_and_replicas_share_keys(
 
     await local_issuer.rotate()
     after = (await local.login(tenant.slug, "admin", admin.password)).token.token
-    replica = LocalIssuer(units).verifier()  # another API process reading the same database
+    replica = LocalIssuer(units, cipher=issuer_cipher).verifier()  # another API process reading the same database
 
     for token in (before, after):
         assert (await verifier.verify(token)).subject == str(admin.account_id)
@@ -704,3 +718,41 @@ async def test_an_api_token_needs_known_roles(local: IdentityService, tenant: Te
         await local.create_api_token(admin_of(tenant, "u"), "ci", ["viewer", "owner"])
     with pytest.raises(ValidationError, match="at least one role"):
         await local.create_api_token(admin_of(tenant, "u"), "ci", [])
+
+
+async def _stored_keys(units: Callable[[], IdentityUnits]) -> dict[str, str]:
+    async with units() as uow:
+        rows = await uow.session.scalars(select(SigningKeyRow))
+        return {row.kid: row.private_pem for row in rows}
+
+
+async def test_the_local_issuers_keys_are_sealed_at_rest_and_a_key_stored_in_the_clear_is_sealed_on_start(
+    units: Callable[[], IdentityUnits], local: IdentityService, local_issuer: LocalIssuer, tenant: Tenant,
+    issuer_cipher: EnvelopeCipher,
+) -> None:  # fmt: skip
+    stored = await _stored_keys(units)
+    assert stored and all(pem.startswith("sealed:v1:") and "BEGIN" not in pem for pem in stored.values())
+    # A key an earlier DVT stored in the clear: the next start seals it, and what it signed still verifies.
+    clear = ECKey.generate_key("P-256", parameters={"alg": "ES256", "use": "sig"})
+    clear.ensure_kid()
+    async with units() as uow:
+        await uow.identity.add_signing_key(SigningKey(str(clear.kid), "ES256", clear.as_pem(private=True).decode()))
+        await uow.commit()
+    restarted = LocalIssuer(units, cipher=issuer_cipher)
+    assert await restarted.ensure_signing_key() == clear.kid
+    assert (await _stored_keys(units))[str(clear.kid)].startswith("sealed:v1:")
+    admin = await local.bootstrap_admin(tenant)
+    assert admin is not None
+    token = await restarted.issue(Claims(subject=str(admin.account_id), tenant=tenant.slug, name="admin"))
+    assert (await local_issuer.verifier().verify(token.token)).subject == str(admin.account_id)
+
+
+async def test_a_sealed_key_opens_only_with_the_keys_it_was_sealed_with(
+    units: Callable[[], IdentityUnits], local_issuer: LocalIssuer, tenant: Tenant
+) -> None:
+    wrong = base64.b64encode(b"x" * 32).decode()
+    same_names = EnvelopeCipher(parse_keyring(f"k1:{wrong},k2:{wrong}"))  # the session's key names, other bytes
+    other_names = EnvelopeCipher(parse_keyring(f"k9:{wrong}"))
+    for stranger in (LocalIssuer(units, cipher=same_names), LocalIssuer(units, cipher=other_names), LocalIssuer(units)):
+        with pytest.raises((SecretIntegrityError, KeyringError, SealedKeyError)):
+            await stranger.issue(Claims(subject="someone", tenant=tenant.slug, name="someone"))

@@ -13,6 +13,7 @@ import pytest
 
 from dvt.adapters.auth.api_tokens import ApiTokenCodec
 from dvt.adapters.auth.local_issuer import LocalIssuer
+from dvt.adapters.secrets.envelope import EnvelopeCipher
 from dvt.api.app import create_app
 from dvt.application.access import Access
 from dvt.application.audit_ports import AuditQuery
@@ -24,9 +25,21 @@ from dvt.domain.authentication import AuthenticationError
 from dvt.domain.errors import QuotaExceededError
 from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import Tenant, TenantScope
-from tests.integration.test_authentication import CountingPasswords, IdentityUnits, sessions, tenant, units
+from tests.integration.test_authentication import (
+    CountingPasswords,
+    IdentityUnits,
+    issuer_cipher,
+    sessions,
+    tenant,
+    units,
+)
 
-__all__ = ["sessions", "tenant", "units"]  # the identity tests' fixtures: a database session factory, a fresh tenant
+__all__ = [
+    "issuer_cipher",
+    "sessions",
+    "tenant",
+    "units",
+]  # the identity tests' fixtures: a database session factory, a fresh tenant
 
 PER_ACCOUNT, PER_ADDRESS = 3, 5
 
@@ -65,8 +78,10 @@ def passwords() -> CountingPasswords:
 
 
 @pytest.fixture
-async def service(units: Callable[[], IdentityUnits], passwords: CountingPasswords, clock: Clock) -> IdentityService:
-    issuer = LocalIssuer(units)
+async def service(
+    units: Callable[[], IdentityUnits], passwords: CountingPasswords, clock: Clock, issuer_cipher: EnvelopeCipher
+) -> IdentityService:
+    issuer = LocalIssuer(units, cipher=issuer_cipher)
     await issuer.ensure_signing_key()
     throttle = LoginThrottle(units, PER_ACCOUNT, PER_ADDRESS, clock=clock)
     return IdentityService(

@@ -3,10 +3,16 @@
 It signs ES256 JWTs carrying the same claims an OIDC provider would, with EC P-256 keys kept in the
 database so every API replica signs and verifies with the same keys. Its tokens are verified by the same
 `OidcVerifier` as an external issuer's, fed from the database instead of HTTP.
+
+The private keys are sealed at rest as secrets are (envelope encryption under DVT_SECRET_KEYS, bound to the key's
+id); a key stored in the clear by an earlier DVT is sealed on the next start. Without a cipher (no keys configured
+with a shared database) they are stored in the clear, and bootstrap says so.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -18,7 +24,9 @@ from joserfc.jwk import ECKey
 
 from dvt.adapters.auth.oidc import OidcVerifier
 from dvt.application.identity_ports import IdentityUnitOfWorkFactory, IssuedToken, SigningKey
+from dvt.application.secret_ports import SecretCipher
 from dvt.domain.authentication import PASSWORD_CHANGE_CLAIM, Claims, ClaimsMapping
+from dvt.domain.secrets import SealedSecret, SecretBinding
 
 LOCAL_ISSUER = "dvt-local"
 LOCAL_AUDIENCE = "dvt"
@@ -28,8 +36,25 @@ TOKEN_LIFETIME = timedelta(hours=12)
 _SIGNING_KEY_TTL_S = 300.0
 
 
+_SEALED = "sealed:v1:"  # the stored form of a sealed key; a PEM starts with "-----BEGIN"
+_PLATFORM = uuid.UUID(int=0)  # the issuer's keys belong to no tenant nor environment
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _binding(kid: str) -> SecretBinding:
+    """The sealed key's associated data: a sealed key copied onto another key's row does not open."""
+    return SecretBinding(_PLATFORM, _PLATFORM, f"dvt-local-issuer/{kid}", 1)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+class SealedKeyError(RuntimeError):
+    """A sealed signing key that cannot be opened with the configured keys."""
 
 
 class LocalIssuer:
@@ -40,8 +65,10 @@ class LocalIssuer:
         lifetime: timedelta = TOKEN_LIFETIME,
         mapping: ClaimsMapping | None = None,
         now: Callable[[], datetime] = _utcnow,
+        cipher: SecretCipher | None = None,
     ) -> None:
         self._units = units
+        self._cipher = cipher
         self._lifetime = lifetime
         self.mapping = mapping or ClaimsMapping()
         self._now = now
@@ -61,11 +88,35 @@ class LocalIssuer:
     async def ensure_signing_key(self) -> str:
         """The kid of the key tokens are signed with, creating the first one on first start."""
         async with self._units() as uow:
-            keys = await uow.identity.signing_keys(self._now())
+            keys = await uow.identity.signing_keys(self._now() - self._lifetime)
+            clear = [k for k in keys if not k.private_pem.startswith(_SEALED)]
+            if self._cipher is not None and clear:  # stored in the clear by an earlier DVT: sealed now
+                for key in clear:
+                    await uow.identity.replace_signing_key_material(key.kid, self._stored(key.kid, key.private_pem))
+                await uow.commit()
         active = [k for k in keys if k.retired_at is None]
         if active:
             return active[0].kid
         return await self.rotate()
+
+    def _stored(self, kid: str, pem: str) -> str:
+        """The key as the database keeps it: sealed when a cipher is configured."""
+        if self._cipher is None:
+            return pem
+        sealed = self._cipher.seal(_binding(kid), pem)
+        parts = [sealed.key_version, _b64(sealed.wrapped_key), _b64(sealed.key_nonce), _b64(sealed.nonce)]
+        return _SEALED + json.dumps([*parts, _b64(sealed.ciphertext)])
+
+    def _pem(self, stored: SigningKey) -> str:
+        if not stored.private_pem.startswith(_SEALED):
+            return stored.private_pem
+        if self._cipher is None:
+            raise SealedKeyError(
+                f"the local issuer's key {stored.kid} is sealed: set DVT_SECRET_KEYS to the keys it was sealed with"
+            )
+        version, wrapped, key_nonce, nonce, ciphertext = json.loads(stored.private_pem.removeprefix(_SEALED))
+        raw = [base64.b64decode(part) for part in (wrapped, key_nonce, nonce, ciphertext)]
+        return self._cipher.open(_binding(stored.kid), SealedSecret(version, *raw))
 
     async def rotate(self) -> str:
         """Start signing with a new key. Older keys stay published until their last tokens expire."""
@@ -73,7 +124,8 @@ class LocalIssuer:
         key.ensure_kid()  # RFC 7638 thumbprint
         kid = str(key.kid)
         async with self._units() as uow:
-            await uow.identity.add_signing_key(SigningKey(kid, ALGORITHM, key.as_pem(private=True).decode("ascii")))
+            pem = key.as_pem(private=True).decode("ascii")
+            await uow.identity.add_signing_key(SigningKey(kid, ALGORITHM, self._stored(kid, pem)))
             await uow.identity.retire_signing_keys(kid, self._now())
             await uow.commit()
         self._signing = (key, time.monotonic())
@@ -124,13 +176,10 @@ class LocalIssuer:
             assert self._signing is not None
             return self._signing[0]
         newest = active[0]
-        key = ECKey.import_key(newest.private_pem, parameters={"alg": ALGORITHM, "use": "sig", "kid": newest.kid})
+        key = ECKey.import_key(self._pem(newest), parameters={"alg": ALGORITHM, "use": "sig", "kid": newest.kid})
         self._signing = (key, time.monotonic())
         return key
 
-    @staticmethod
-    def _public(stored: SigningKey) -> dict[str, Any]:
-        key = ECKey.import_key(
-            stored.private_pem, parameters={"alg": stored.algorithm, "use": "sig", "kid": stored.kid}
-        )
+    def _public(self, stored: SigningKey) -> dict[str, Any]:
+        key = ECKey.import_key(self._pem(stored), parameters={"alg": stored.algorithm, "use": "sig", "kid": stored.kid})
         return dict(key.as_dict(private=False))

@@ -209,6 +209,11 @@ class SqlIdentityRepository:
         await self._session.refresh(row)
         return _signing_key(row)
 
+    async def replace_signing_key_material(self, kid: str, private_pem: str) -> None:
+        await self._session.execute(
+            update(SigningKeyRow).where(SigningKeyRow.kid == kid).values(private_pem=private_pem)
+        )
+
     async def retire_signing_keys(self, keep_kid: str, at: datetime) -> None:
         await self._session.execute(
             update(SigningKeyRow)
