@@ -71,7 +71,15 @@ def show(value: Any, as_json: bool, line: Callable[[Any], str]) -> None:
 
 
 def load_settings() -> Settings:
+    """The server's settings; in the remote mode (DVT_URL/DVT_TOKEN or `dvt login`), the command that asks for them
+    needs the database and has no remote path: it says so and exits, unless DVT_DATABASE_URL is set too."""
+    import click
+
+    from dvt.cli.remote import refuse_database
     from dvt.config import Settings
+
+    context = click.get_current_context(silent=True)
+    refuse_database(context.command_path.removeprefix(context.find_root().info_name or "").strip() if context else None)
 
     return Settings()
 

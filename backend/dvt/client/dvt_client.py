@@ -327,6 +327,7 @@ class DvtClient(AsyncBaseClient):
                 nodes(first: $first, after: $after) {
                   uniqueId
                   statusText
+                  startedAt
                 }
               }
             }
@@ -438,7 +439,7 @@ class DvtClient(AsyncBaseClient):
                   kind
                   uniqueId
                   runStatus
-                  nodeStatus
+                  statusText
                 }
               }
             }

@@ -35,24 +35,6 @@ class JobOverlapPolicy(str, Enum):
     CANCEL = "CANCEL"
 
 
-class NodeStatus(str, Enum):
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    NOT_RUN = "NOT_RUN"
-    INTERRUPTED = "INTERRUPTED"
-    EPHEMERAL = "EPHEMERAL"
-    SUCCESS = "SUCCESS"
-    ERROR = "ERROR"
-    SKIPPED = "SKIPPED"
-    PASS = "PASS"
-    FAIL = "FAIL"
-    WARN = "WARN"
-    RUNTIME_ERROR = "RUNTIME_ERROR"
-    NO_OP = "NO_OP"
-    PARTIAL_SUCCESS = "PARTIAL_SUCCESS"
-    UNKNOWN = "UNKNOWN"
-
-
 class PlanStatus(str, Enum):
     DRAFT = "DRAFT"
     APPROVED = "APPROVED"

@@ -1,7 +1,7 @@
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import NodeStatus, RunEventKind, RunStatus
+from .enums import RunEventKind, RunStatus
 
 
 class RunEvents(BaseModel):
@@ -18,7 +18,7 @@ class RunEventsRunEventsEvents(BaseModel):
     kind: RunEventKind
     unique_id: str | None = Field(alias="uniqueId")
     run_status: RunStatus | None = Field(alias="runStatus")
-    node_status: NodeStatus | None = Field(alias="nodeStatus")
+    status_text: str | None = Field(alias="statusText")
 
 
 RunEvents.model_rebuild()

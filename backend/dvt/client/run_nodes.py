@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Optional
 
 from pydantic import Field
@@ -18,6 +19,7 @@ class RunNodesRun(BaseModel):
 class RunNodesRunNodes(BaseModel):
     unique_id: str = Field(alias="uniqueId")
     status_text: str = Field(alias="statusText")
+    started_at: datetime | None = Field(alias="startedAt")
 
 
 RunNodes.model_rebuild()
