@@ -73,15 +73,23 @@ def show(value: Any, as_json: bool, line: Callable[[Any], str]) -> None:
 def load_settings() -> Settings:
     """The server's settings; in the remote mode (DVT_URL/DVT_TOKEN or `dvt login`), the command that asks for them
     needs the database and has no remote path: it says so and exits, unless DVT_DATABASE_URL is set too."""
-    import click
-
     from dvt.cli.remote import refuse_database
     from dvt.config import Settings
 
-    context = click.get_current_context(silent=True)
-    refuse_database(context.command_path.removeprefix(context.find_root().info_name or "").strip() if context else None)
+    refuse_database(_command_name())
 
     return Settings()
+
+
+def _command_name() -> str | None:
+    """The command this process runs, as typed (`migrate`, `secrets rotate`), for messages."""
+    import sys
+
+    words = [w for w in sys.argv[1:3] if not w.startswith("-")]
+    if not words:
+        return None
+    groups = {g.name for g in app.registered_groups}
+    return " ".join(words[:2]) if words[0] in groups and len(words) > 1 else words[0]
 
 
 @asynccontextmanager

@@ -30,7 +30,7 @@ async def ingest(api: DvtClient, project: str, environment: str, files: list[tup
         "edges": report.edges,
         "artifacts": [
             {"kind": a.kind, "file_name": a.file_name, "schema_version": a.schema_version, "dbt_version": a.dbt_version,
-             "sha256": a.sha256, "invocation_id": a.invocation_id}
+             "sha256": a.sha_256, "invocation_id": a.invocation_id}
             for a in report.artifacts
         ],
         "warnings": list(report.warnings),
