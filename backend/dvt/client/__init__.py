@@ -1,155 +1,311 @@
-from .approve_plan import (
-    ApprovePlan,
-    ApprovePlanApprovePlanConflictError,
-    ApprovePlanApprovePlanNotFoundError,
-    ApprovePlanApprovePlanPermissionDeniedError,
-    ApprovePlanApprovePlanPlan,
-    ApprovePlanApprovePlanValidationError,
-)
-from .async_base_client import AsyncBaseClient
-from .base_model import BaseModel, Upload
-from .cancel_run import (
-    CancelRun,
-    CancelRunCancelRunConflictError,
-    CancelRunCancelRunNotFoundError,
-    CancelRunCancelRunPermissionDeniedError,
-    CancelRunCancelRunQuotaExceededError,
-    CancelRunCancelRunRun,
-    CancelRunCancelRunValidationError,
-)
-from .create_job import (
-    CreateJob,
-    CreateJobCreateJobConflictError,
-    CreateJobCreateJobJob,
-    CreateJobCreateJobNotFoundError,
-    CreateJobCreateJobPermissionDeniedError,
-    CreateJobCreateJobValidationError,
-)
-from .create_plan import (
-    CreatePlan,
-    CreatePlanCreatePlanConflictError,
-    CreatePlanCreatePlanNotFoundError,
-    CreatePlanCreatePlanPermissionDeniedError,
-    CreatePlanCreatePlanPlan,
-    CreatePlanCreatePlanValidationError,
-)
-from .delete_job import (
-    DeleteJob,
-    DeleteJobDeleteJobConflictError,
-    DeleteJobDeleteJobJob,
-    DeleteJobDeleteJobNotFoundError,
-    DeleteJobDeleteJobPermissionDeniedError,
-    DeleteJobDeleteJobValidationError,
-)
-from .dvt_client import DvtClient
-from .enums import (
-    ErrorCode,
-    JobAfterOutcome,
-    JobFireOutcome,
-    JobMisfirePolicy,
-    JobOverlapPolicy,
-    PlanStatus,
-    RunEventKind,
-    RunStatus,
-    RunTrigger,
-)
-from .environment import Environment, EnvironmentEnvironment
-from .environments import (
-    Environments,
-    EnvironmentsProject,
-    EnvironmentsProjectEnvironments,
-    EnvironmentsProjectEnvironmentsQuotas,
-    EnvironmentsTenant,
-)
-from .exceptions import (
-    GraphQLClientError,
-    GraphQLClientGraphQLError,
-    GraphQLClientGraphQLMultiError,
-    GraphQLClientHttpError,
-    GraphQLClientInvalidResponseError,
-)
-from .fragments import (
-    JobFields,
-    JobFieldsAfterJob,
-    JobFieldsSteps,
-    PlanFields,
-    RunFields,
-    RunFieldsJob,
-    RunFieldsPlan,
-)
-from .ingest_artifacts import (
-    IngestArtifacts,
-    IngestArtifactsIngestArtifactsArtifactRejectedError,
-    IngestArtifactsIngestArtifactsIngestResult,
-    IngestArtifactsIngestArtifactsIngestResultArtifacts,
-    IngestArtifactsIngestArtifactsIngestResultGraphVersion,
-    IngestArtifactsIngestArtifactsNotFoundError,
-    IngestArtifactsIngestArtifactsPermissionDeniedError,
-    IngestArtifactsIngestArtifactsValidationError,
-)
-from .input_types import (
-    CreateJobInput,
-    CreatePlanInput,
-    DecidePlanInput,
-    IngestArtifactsInput,
-    JobInput,
-    TriggerRunInput,
-)
-from .job import Job, JobJob, JobJobFires, JobJobFiresRun
-from .job_runs import (
-    JobRuns,
-    JobRunsJob,
-    JobRunsJobRuns,
-    JobRunsJobRunsNodes,
-    JobRunsJobRunsPageInfo,
-)
-from .jobs import Jobs, JobsJobs
-from .pause_job import (
-    PauseJob,
-    PauseJobPauseJobConflictError,
-    PauseJobPauseJobJob,
-    PauseJobPauseJobNotFoundError,
-    PauseJobPauseJobPermissionDeniedError,
-    PauseJobPauseJobValidationError,
-)
-from .plan import Plan, PlanPlan
-from .projects import (
-    Projects,
-    ProjectsProjects,
-    ProjectsProjectsOrganization,
-    ProjectsTenant,
-)
-from .resume_job import (
-    ResumeJob,
-    ResumeJobResumeJobConflictError,
-    ResumeJobResumeJobJob,
-    ResumeJobResumeJobNotFoundError,
-    ResumeJobResumeJobPermissionDeniedError,
-    ResumeJobResumeJobValidationError,
-)
-from .run import Run, RunRun
-from .run_events import RunEvents, RunEventsRunEvents, RunEventsRunEventsEvents
-from .run_nodes import RunNodes, RunNodesRun, RunNodesRunNodes
-from .runs import Runs, RunsRuns, RunsRunsNodes, RunsRunsPageInfo
-from .trigger_job import (
-    TriggerJob,
-    TriggerJobTriggerJobConflictError,
-    TriggerJobTriggerJobNotFoundError,
-    TriggerJobTriggerJobPermissionDeniedError,
-    TriggerJobTriggerJobQuotaExceededError,
-    TriggerJobTriggerJobRun,
-    TriggerJobTriggerJobValidationError,
-)
-from .trigger_run import (
-    TriggerRun,
-    TriggerRunTriggerRunConflictError,
-    TriggerRunTriggerRunNotFoundError,
-    TriggerRunTriggerRunPermissionDeniedError,
-    TriggerRunTriggerRunQuotaExceededError,
-    TriggerRunTriggerRunRun,
-    TriggerRunTriggerRunValidationError,
-)
-from .viewer import Viewer, ViewerTenant, ViewerViewer
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .approve_plan import (
+        ApprovePlan,
+        ApprovePlanApprovePlanConflictError,
+        ApprovePlanApprovePlanNotFoundError,
+        ApprovePlanApprovePlanPermissionDeniedError,
+        ApprovePlanApprovePlanPlan,
+        ApprovePlanApprovePlanValidationError,
+    )
+    from .async_base_client import AsyncBaseClient
+    from .base_model import BaseModel, Upload
+    from .cancel_run import (
+        CancelRun,
+        CancelRunCancelRunConflictError,
+        CancelRunCancelRunNotFoundError,
+        CancelRunCancelRunPermissionDeniedError,
+        CancelRunCancelRunQuotaExceededError,
+        CancelRunCancelRunRun,
+        CancelRunCancelRunValidationError,
+    )
+    from .create_job import (
+        CreateJob,
+        CreateJobCreateJobConflictError,
+        CreateJobCreateJobJob,
+        CreateJobCreateJobNotFoundError,
+        CreateJobCreateJobPermissionDeniedError,
+        CreateJobCreateJobValidationError,
+    )
+    from .create_plan import (
+        CreatePlan,
+        CreatePlanCreatePlanConflictError,
+        CreatePlanCreatePlanNotFoundError,
+        CreatePlanCreatePlanPermissionDeniedError,
+        CreatePlanCreatePlanPlan,
+        CreatePlanCreatePlanValidationError,
+    )
+    from .delete_job import (
+        DeleteJob,
+        DeleteJobDeleteJobConflictError,
+        DeleteJobDeleteJobJob,
+        DeleteJobDeleteJobNotFoundError,
+        DeleteJobDeleteJobPermissionDeniedError,
+        DeleteJobDeleteJobValidationError,
+    )
+    from .dvt_client import DvtClient
+    from .enums import (
+        ErrorCode,
+        JobAfterOutcome,
+        JobFireOutcome,
+        JobMisfirePolicy,
+        JobOverlapPolicy,
+        PlanStatus,
+        RunEventKind,
+        RunStatus,
+        RunTrigger,
+    )
+    from .environment import Environment, EnvironmentEnvironment
+    from .environments import (
+        Environments,
+        EnvironmentsProject,
+        EnvironmentsProjectEnvironments,
+        EnvironmentsProjectEnvironmentsQuotas,
+        EnvironmentsTenant,
+    )
+    from .exceptions import (
+        GraphQLClientError,
+        GraphQLClientGraphQLError,
+        GraphQLClientGraphQLMultiError,
+        GraphQLClientHttpError,
+        GraphQLClientInvalidResponseError,
+    )
+    from .fragments import (
+        JobFields,
+        JobFieldsAfterJob,
+        JobFieldsSteps,
+        PlanFields,
+        RunFields,
+        RunFieldsJob,
+        RunFieldsPlan,
+    )
+    from .ingest_artifacts import (
+        IngestArtifacts,
+        IngestArtifactsIngestArtifactsArtifactRejectedError,
+        IngestArtifactsIngestArtifactsIngestResult,
+        IngestArtifactsIngestArtifactsIngestResultArtifacts,
+        IngestArtifactsIngestArtifactsIngestResultGraphVersion,
+        IngestArtifactsIngestArtifactsNotFoundError,
+        IngestArtifactsIngestArtifactsPermissionDeniedError,
+        IngestArtifactsIngestArtifactsValidationError,
+    )
+    from .input_types import (
+        CreateJobInput,
+        CreatePlanInput,
+        DecidePlanInput,
+        IngestArtifactsInput,
+        JobInput,
+        TriggerRunInput,
+    )
+    from .job import Job, JobJob, JobJobFires, JobJobFiresRun
+    from .job_runs import (
+        JobRuns,
+        JobRunsJob,
+        JobRunsJobRuns,
+        JobRunsJobRunsNodes,
+        JobRunsJobRunsPageInfo,
+    )
+    from .jobs import Jobs, JobsJobs
+    from .pause_job import (
+        PauseJob,
+        PauseJobPauseJobConflictError,
+        PauseJobPauseJobJob,
+        PauseJobPauseJobNotFoundError,
+        PauseJobPauseJobPermissionDeniedError,
+        PauseJobPauseJobValidationError,
+    )
+    from .plan import Plan, PlanPlan
+    from .projects import (
+        Projects,
+        ProjectsProjects,
+        ProjectsProjectsOrganization,
+        ProjectsTenant,
+    )
+    from .resume_job import (
+        ResumeJob,
+        ResumeJobResumeJobConflictError,
+        ResumeJobResumeJobJob,
+        ResumeJobResumeJobNotFoundError,
+        ResumeJobResumeJobPermissionDeniedError,
+        ResumeJobResumeJobValidationError,
+    )
+    from .run import Run, RunRun
+    from .run_events import RunEvents, RunEventsRunEvents, RunEventsRunEventsEvents
+    from .run_nodes import RunNodes, RunNodesRun, RunNodesRunNodes
+    from .runs import Runs, RunsRuns, RunsRunsNodes, RunsRunsPageInfo
+    from .trigger_job import (
+        TriggerJob,
+        TriggerJobTriggerJobConflictError,
+        TriggerJobTriggerJobNotFoundError,
+        TriggerJobTriggerJobPermissionDeniedError,
+        TriggerJobTriggerJobQuotaExceededError,
+        TriggerJobTriggerJobRun,
+        TriggerJobTriggerJobValidationError,
+    )
+    from .trigger_run import (
+        TriggerRun,
+        TriggerRunTriggerRunConflictError,
+        TriggerRunTriggerRunNotFoundError,
+        TriggerRunTriggerRunPermissionDeniedError,
+        TriggerRunTriggerRunQuotaExceededError,
+        TriggerRunTriggerRunRun,
+        TriggerRunTriggerRunValidationError,
+    )
+    from .viewer import Viewer, ViewerTenant, ViewerViewer
+_LAZY_IMPORTS = {
+    "ApprovePlan": ".approve_plan",
+    "ApprovePlanApprovePlanConflictError": ".approve_plan",
+    "ApprovePlanApprovePlanNotFoundError": ".approve_plan",
+    "ApprovePlanApprovePlanPermissionDeniedError": ".approve_plan",
+    "ApprovePlanApprovePlanPlan": ".approve_plan",
+    "ApprovePlanApprovePlanValidationError": ".approve_plan",
+    "AsyncBaseClient": ".async_base_client",
+    "BaseModel": ".base_model",
+    "CancelRun": ".cancel_run",
+    "CancelRunCancelRunConflictError": ".cancel_run",
+    "CancelRunCancelRunNotFoundError": ".cancel_run",
+    "CancelRunCancelRunPermissionDeniedError": ".cancel_run",
+    "CancelRunCancelRunQuotaExceededError": ".cancel_run",
+    "CancelRunCancelRunRun": ".cancel_run",
+    "CancelRunCancelRunValidationError": ".cancel_run",
+    "CreateJob": ".create_job",
+    "CreateJobCreateJobConflictError": ".create_job",
+    "CreateJobCreateJobJob": ".create_job",
+    "CreateJobCreateJobNotFoundError": ".create_job",
+    "CreateJobCreateJobPermissionDeniedError": ".create_job",
+    "CreateJobCreateJobValidationError": ".create_job",
+    "CreateJobInput": ".input_types",
+    "CreatePlan": ".create_plan",
+    "CreatePlanCreatePlanConflictError": ".create_plan",
+    "CreatePlanCreatePlanNotFoundError": ".create_plan",
+    "CreatePlanCreatePlanPermissionDeniedError": ".create_plan",
+    "CreatePlanCreatePlanPlan": ".create_plan",
+    "CreatePlanCreatePlanValidationError": ".create_plan",
+    "CreatePlanInput": ".input_types",
+    "DecidePlanInput": ".input_types",
+    "DeleteJob": ".delete_job",
+    "DeleteJobDeleteJobConflictError": ".delete_job",
+    "DeleteJobDeleteJobJob": ".delete_job",
+    "DeleteJobDeleteJobNotFoundError": ".delete_job",
+    "DeleteJobDeleteJobPermissionDeniedError": ".delete_job",
+    "DeleteJobDeleteJobValidationError": ".delete_job",
+    "DvtClient": ".dvt_client",
+    "Environment": ".environment",
+    "EnvironmentEnvironment": ".environment",
+    "Environments": ".environments",
+    "EnvironmentsProject": ".environments",
+    "EnvironmentsProjectEnvironments": ".environments",
+    "EnvironmentsProjectEnvironmentsQuotas": ".environments",
+    "EnvironmentsTenant": ".environments",
+    "ErrorCode": ".enums",
+    "GraphQLClientError": ".exceptions",
+    "GraphQLClientGraphQLError": ".exceptions",
+    "GraphQLClientGraphQLMultiError": ".exceptions",
+    "GraphQLClientHttpError": ".exceptions",
+    "GraphQLClientInvalidResponseError": ".exceptions",
+    "IngestArtifacts": ".ingest_artifacts",
+    "IngestArtifactsIngestArtifactsArtifactRejectedError": ".ingest_artifacts",
+    "IngestArtifactsIngestArtifactsIngestResult": ".ingest_artifacts",
+    "IngestArtifactsIngestArtifactsIngestResultArtifacts": ".ingest_artifacts",
+    "IngestArtifactsIngestArtifactsIngestResultGraphVersion": ".ingest_artifacts",
+    "IngestArtifactsIngestArtifactsNotFoundError": ".ingest_artifacts",
+    "IngestArtifactsIngestArtifactsPermissionDeniedError": ".ingest_artifacts",
+    "IngestArtifactsIngestArtifactsValidationError": ".ingest_artifacts",
+    "IngestArtifactsInput": ".input_types",
+    "Job": ".job",
+    "JobAfterOutcome": ".enums",
+    "JobFields": ".fragments",
+    "JobFieldsAfterJob": ".fragments",
+    "JobFieldsSteps": ".fragments",
+    "JobFireOutcome": ".enums",
+    "JobInput": ".input_types",
+    "JobJob": ".job",
+    "JobJobFires": ".job",
+    "JobJobFiresRun": ".job",
+    "JobMisfirePolicy": ".enums",
+    "JobOverlapPolicy": ".enums",
+    "JobRuns": ".job_runs",
+    "JobRunsJob": ".job_runs",
+    "JobRunsJobRuns": ".job_runs",
+    "JobRunsJobRunsNodes": ".job_runs",
+    "JobRunsJobRunsPageInfo": ".job_runs",
+    "Jobs": ".jobs",
+    "JobsJobs": ".jobs",
+    "PauseJob": ".pause_job",
+    "PauseJobPauseJobConflictError": ".pause_job",
+    "PauseJobPauseJobJob": ".pause_job",
+    "PauseJobPauseJobNotFoundError": ".pause_job",
+    "PauseJobPauseJobPermissionDeniedError": ".pause_job",
+    "PauseJobPauseJobValidationError": ".pause_job",
+    "Plan": ".plan",
+    "PlanFields": ".fragments",
+    "PlanPlan": ".plan",
+    "PlanStatus": ".enums",
+    "Projects": ".projects",
+    "ProjectsProjects": ".projects",
+    "ProjectsProjectsOrganization": ".projects",
+    "ProjectsTenant": ".projects",
+    "ResumeJob": ".resume_job",
+    "ResumeJobResumeJobConflictError": ".resume_job",
+    "ResumeJobResumeJobJob": ".resume_job",
+    "ResumeJobResumeJobNotFoundError": ".resume_job",
+    "ResumeJobResumeJobPermissionDeniedError": ".resume_job",
+    "ResumeJobResumeJobValidationError": ".resume_job",
+    "Run": ".run",
+    "RunEventKind": ".enums",
+    "RunEvents": ".run_events",
+    "RunEventsRunEvents": ".run_events",
+    "RunEventsRunEventsEvents": ".run_events",
+    "RunFields": ".fragments",
+    "RunFieldsJob": ".fragments",
+    "RunFieldsPlan": ".fragments",
+    "RunNodes": ".run_nodes",
+    "RunNodesRun": ".run_nodes",
+    "RunNodesRunNodes": ".run_nodes",
+    "RunRun": ".run",
+    "RunStatus": ".enums",
+    "RunTrigger": ".enums",
+    "Runs": ".runs",
+    "RunsRuns": ".runs",
+    "RunsRunsNodes": ".runs",
+    "RunsRunsPageInfo": ".runs",
+    "TriggerJob": ".trigger_job",
+    "TriggerJobTriggerJobConflictError": ".trigger_job",
+    "TriggerJobTriggerJobNotFoundError": ".trigger_job",
+    "TriggerJobTriggerJobPermissionDeniedError": ".trigger_job",
+    "TriggerJobTriggerJobQuotaExceededError": ".trigger_job",
+    "TriggerJobTriggerJobRun": ".trigger_job",
+    "TriggerJobTriggerJobValidationError": ".trigger_job",
+    "TriggerRun": ".trigger_run",
+    "TriggerRunInput": ".input_types",
+    "TriggerRunTriggerRunConflictError": ".trigger_run",
+    "TriggerRunTriggerRunNotFoundError": ".trigger_run",
+    "TriggerRunTriggerRunPermissionDeniedError": ".trigger_run",
+    "TriggerRunTriggerRunQuotaExceededError": ".trigger_run",
+    "TriggerRunTriggerRunRun": ".trigger_run",
+    "TriggerRunTriggerRunValidationError": ".trigger_run",
+    "Upload": ".base_model",
+    "Viewer": ".viewer",
+    "ViewerTenant": ".viewer",
+    "ViewerViewer": ".viewer",
+}
+
+
+def __getattr__(name):
+    """Import the module a generated name lives in, the first time it is used."""
+    module_name = _LAZY_IMPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)
+
 
 __all__ = [
     "ApprovePlan",

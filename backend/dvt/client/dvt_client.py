@@ -1,38 +1,41 @@
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
-from .approve_plan import ApprovePlan
 from .async_base_client import AsyncBaseClient
-from .base_model import UNSET, UnsetType
-from .cancel_run import CancelRun
-from .create_job import CreateJob
-from .create_plan import CreatePlan
-from .delete_job import DeleteJob
-from .environment import Environment
-from .environments import Environments
-from .ingest_artifacts import IngestArtifacts
-from .input_types import (
-    CreateJobInput,
-    CreatePlanInput,
-    DecidePlanInput,
-    IngestArtifactsInput,
-    JobInput,
-    TriggerRunInput,
-)
-from .job import Job
-from .job_runs import JobRuns
-from .jobs import Jobs
-from .pause_job import PauseJob
-from .plan import Plan
-from .projects import Projects
-from .resume_job import ResumeJob
-from .run import Run
-from .run_events import RunEvents
-from .run_nodes import RunNodes
-from .runs import Runs
-from .trigger_job import TriggerJob
-from .trigger_run import TriggerRun
-from .viewer import Viewer
+from .base_model import UNSET
+
+if TYPE_CHECKING:
+    from .approve_plan import ApprovePlan
+    from .base_model import UnsetType
+    from .cancel_run import CancelRun
+    from .create_job import CreateJob
+    from .create_plan import CreatePlan
+    from .delete_job import DeleteJob
+    from .environment import Environment
+    from .environments import Environments
+    from .ingest_artifacts import IngestArtifacts
+    from .input_types import (
+        CreateJobInput,
+        CreatePlanInput,
+        DecidePlanInput,
+        IngestArtifactsInput,
+        JobInput,
+        TriggerRunInput,
+    )
+    from .job import Job
+    from .job_runs import JobRuns
+    from .jobs import Jobs
+    from .pause_job import PauseJob
+    from .plan import Plan
+    from .projects import Projects
+    from .resume_job import ResumeJob
+    from .run import Run
+    from .run_events import RunEvents
+    from .run_nodes import RunNodes
+    from .runs import Runs
+    from .trigger_job import TriggerJob
+    from .trigger_run import TriggerRun
+    from .viewer import Viewer
 
 
 def gql(q: str) -> str:
@@ -40,7 +43,9 @@ def gql(q: str) -> str:
 
 
 class DvtClient(AsyncBaseClient):
-    async def viewer(self, **kwargs: Any) -> Viewer:
+    async def viewer(self, **kwargs: Any) -> "Viewer":
+        from .viewer import Viewer
+
         query = gql("""
             query Viewer {
               viewer {
@@ -59,7 +64,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return Viewer.model_validate(data)
 
-    async def environment(self, project: str, slug: str, **kwargs: Any) -> Environment:
+    async def environment(self, project: str, slug: str, **kwargs: Any) -> "Environment":
+        from .environment import Environment
+
         query = gql("""
             query Environment($project: String!, $slug: String!) {
               environment(project: $project, slug: $slug) {
@@ -73,7 +80,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return Environment.model_validate(data)
 
-    async def projects(self, organization: str | None | UnsetType = UNSET, **kwargs: Any) -> Projects:
+    async def projects(self, organization: Union[str | None, "UnsetType"] = UNSET, **kwargs: Any) -> "Projects":
+        from .projects import Projects
+
         query = gql("""
             query Projects($organization: String) {
               tenant {
@@ -97,7 +106,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return Projects.model_validate(data)
 
-    async def environments(self, project: str, **kwargs: Any) -> Environments:
+    async def environments(self, project: str, **kwargs: Any) -> "Environments":
+        from .environments import Environments
+
         query = gql("""
             query Environments($project: String!) {
               tenant {
@@ -128,7 +139,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return Environments.model_validate(data)
 
-    async def create_plan(self, input: CreatePlanInput, **kwargs: Any) -> CreatePlan:
+    async def create_plan(self, input: "CreatePlanInput", **kwargs: Any) -> "CreatePlan":
+        from .create_plan import CreatePlan
+
         query = gql("""
             mutation CreatePlan($input: CreatePlanInput!) {
               createPlan(input: $input) {
@@ -156,7 +169,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return CreatePlan.model_validate(data)
 
-    async def approve_plan(self, input: DecidePlanInput, **kwargs: Any) -> ApprovePlan:
+    async def approve_plan(self, input: "DecidePlanInput", **kwargs: Any) -> "ApprovePlan":
+        from .approve_plan import ApprovePlan
+
         query = gql("""
             mutation ApprovePlan($input: DecidePlanInput!) {
               approvePlan(input: $input) {
@@ -184,7 +199,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return ApprovePlan.model_validate(data)
 
-    async def plan(self, id: str, **kwargs: Any) -> Plan:
+    async def plan(self, id: str, **kwargs: Any) -> "Plan":
+        from .plan import Plan
+
         query = gql("""
             query Plan($id: ID!) {
               plan(id: $id) {
@@ -205,7 +222,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return Plan.model_validate(data)
 
-    async def trigger_run(self, input: TriggerRunInput, **kwargs: Any) -> TriggerRun:
+    async def trigger_run(self, input: "TriggerRunInput", **kwargs: Any) -> "TriggerRun":
+        from .trigger_run import TriggerRun
+
         query = gql("""
             mutation TriggerRun($input: TriggerRunInput!) {
               triggerRun(input: $input) {
@@ -243,7 +262,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return TriggerRun.model_validate(data)
 
-    async def cancel_run(self, run_id: str, **kwargs: Any) -> CancelRun:
+    async def cancel_run(self, run_id: str, **kwargs: Any) -> "CancelRun":
+        from .cancel_run import CancelRun
+
         query = gql("""
             mutation CancelRun($runId: ID!) {
               cancelRun(runId: $runId) {
@@ -281,7 +302,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return CancelRun.model_validate(data)
 
-    async def run(self, id: str, **kwargs: Any) -> Run:
+    async def run(self, id: str, **kwargs: Any) -> "Run":
+        from .run import Run
+
         query = gql("""
             query Run($id: ID!) {
               run(id: $id) {
@@ -315,10 +338,12 @@ class DvtClient(AsyncBaseClient):
     async def run_nodes(
         self,
         id: str,
-        first: int | None | UnsetType = UNSET,
-        after: str | None | UnsetType = UNSET,
+        first: Union[int | None, "UnsetType"] = UNSET,
+        after: Union[str | None, "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> RunNodes:
+    ) -> "RunNodes":
+        from .run_nodes import RunNodes
+
         query = gql("""
             query RunNodes($id: ID!, $first: Int, $after: String) {
               run(id: $id) {
@@ -340,10 +365,12 @@ class DvtClient(AsyncBaseClient):
     async def runs(
         self,
         environment_id: str,
-        first: int | None | UnsetType = UNSET,
-        after: str | None | UnsetType = UNSET,
+        first: Union[int | None, "UnsetType"] = UNSET,
+        after: Union[str | None, "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> Runs:
+    ) -> "Runs":
+        from .runs import Runs
+
         query = gql("""
             query Runs($environmentId: ID!, $first: Int, $after: String) {
               runs(environmentId: $environmentId, first: $first, after: $after) {
@@ -387,10 +414,12 @@ class DvtClient(AsyncBaseClient):
     async def job_runs(
         self,
         id: str,
-        first: int | None | UnsetType = UNSET,
-        after: str | None | UnsetType = UNSET,
+        first: Union[int | None, "UnsetType"] = UNSET,
+        after: Union[str | None, "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> JobRuns:
+    ) -> "JobRuns":
+        from .job_runs import JobRuns
+
         query = gql("""
             query JobRuns($id: ID!, $first: Int, $after: String) {
               job(id: $id) {
@@ -429,7 +458,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return JobRuns.model_validate(data)
 
-    async def run_events(self, run_id: str, after: int, **kwargs: Any) -> AsyncIterator[RunEvents]:
+    async def run_events(self, run_id: str, after: int, **kwargs: Any) -> AsyncIterator["RunEvents"]:
+        from .run_events import RunEvents
+
         query = gql("""
             subscription RunEvents($runId: ID!, $after: Int! = 0) {
               runEvents(runId: $runId, after: $after) {
@@ -448,7 +479,9 @@ class DvtClient(AsyncBaseClient):
         async for data in self.execute_ws(query=query, operation_name="RunEvents", variables=variables, **kwargs):
             yield RunEvents.model_validate(data)
 
-    async def jobs(self, environment_id: str, **kwargs: Any) -> Jobs:
+    async def jobs(self, environment_id: str, **kwargs: Any) -> "Jobs":
+        from .jobs import Jobs
+
         query = gql("""
             query Jobs($environmentId: ID!) {
               jobs(environmentId: $environmentId) {
@@ -481,7 +514,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return Jobs.model_validate(data)
 
-    async def job(self, id: str, fires: int, **kwargs: Any) -> Job:
+    async def job(self, id: str, fires: int, **kwargs: Any) -> "Job":
+        from .job import Job
+
         query = gql("""
             query Job($id: ID!, $fires: Int! = 10) {
               job(id: $id) {
@@ -523,7 +558,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return Job.model_validate(data)
 
-    async def create_job(self, input: CreateJobInput, **kwargs: Any) -> CreateJob:
+    async def create_job(self, input: "CreateJobInput", **kwargs: Any) -> "CreateJob":
+        from .create_job import CreateJob
+
         query = gql("""
             mutation CreateJob($input: CreateJobInput!) {
               createJob(input: $input) {
@@ -563,7 +600,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return CreateJob.model_validate(data)
 
-    async def pause_job(self, input: JobInput, **kwargs: Any) -> PauseJob:
+    async def pause_job(self, input: "JobInput", **kwargs: Any) -> "PauseJob":
+        from .pause_job import PauseJob
+
         query = gql("""
             mutation PauseJob($input: JobInput!) {
               pauseJob(input: $input) {
@@ -603,7 +642,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return PauseJob.model_validate(data)
 
-    async def resume_job(self, input: JobInput, **kwargs: Any) -> ResumeJob:
+    async def resume_job(self, input: "JobInput", **kwargs: Any) -> "ResumeJob":
+        from .resume_job import ResumeJob
+
         query = gql("""
             mutation ResumeJob($input: JobInput!) {
               resumeJob(input: $input) {
@@ -643,7 +684,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return ResumeJob.model_validate(data)
 
-    async def delete_job(self, input: JobInput, **kwargs: Any) -> DeleteJob:
+    async def delete_job(self, input: "JobInput", **kwargs: Any) -> "DeleteJob":
+        from .delete_job import DeleteJob
+
         query = gql("""
             mutation DeleteJob($input: JobInput!) {
               deleteJob(input: $input) {
@@ -683,7 +726,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return DeleteJob.model_validate(data)
 
-    async def trigger_job(self, input: JobInput, **kwargs: Any) -> TriggerJob:
+    async def trigger_job(self, input: "JobInput", **kwargs: Any) -> "TriggerJob":
+        from .trigger_job import TriggerJob
+
         query = gql("""
             mutation TriggerJob($input: JobInput!) {
               triggerJob(input: $input) {
@@ -721,7 +766,9 @@ class DvtClient(AsyncBaseClient):
         data = self.get_data(response)
         return TriggerJob.model_validate(data)
 
-    async def ingest_artifacts(self, input: IngestArtifactsInput, **kwargs: Any) -> IngestArtifacts:
+    async def ingest_artifacts(self, input: "IngestArtifactsInput", **kwargs: Any) -> "IngestArtifacts":
+        from .ingest_artifacts import IngestArtifacts
+
         query = gql("""
             mutation IngestArtifacts($input: IngestArtifactsInput!) {
               ingestArtifacts(input: $input) {
