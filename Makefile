@@ -160,6 +160,7 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.runs
 	$(BIN)/python -m tests.benchmarks.git_planning
 	$(BIN)/python -m tests.benchmarks.schedules --out docs/benchmarks.md
+	$(BIN)/python -m tests.benchmarks.remote_cli
 	$(MAKE) frontend chromium
 	$(BIN)/python -m tests.benchmarks.spa
 

@@ -252,3 +252,19 @@ async def test_another_tenant_named_on_the_command_line_is_refused(
     env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=await token(app, remote_place))
     line = one_clean_line(await advt(env, "runs", "list", *WHERE, "--tenant", other.slug))
     assert f"not '{other.slug}'" in line
+
+
+async def test_the_python_client_example_of_the_docs_triggers_a_job_and_waits_for_it(
+    app: Services, server: str, remote_place: Place, tmp_path: Path
+) -> None:
+    env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=await token(app, remote_place))
+    as_json(await advt(env, "job", "create", "nightly", *WHERE, "--step", "seed -s raw_orders", "--json"))
+    docs = (ROOT / "docs" / "cli.md").read_text()
+    example = docs.split("```python\n", 1)[1].split("```", 1)[0].replace('"prod"', '"dev"')
+    script = tmp_path / "ci.py"
+    script.write_text(example)
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "run #1: success"
