@@ -268,3 +268,15 @@ async def test_the_python_client_example_of_the_docs_triggers_a_job_and_waits_fo
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "run #1: success"
+
+
+async def test_job_trigger_wait_prints_the_same_shape_in_the_local_mode(
+    app: Services, settings: Settings, remote_place: Place, tmp_path: Path
+) -> None:
+    local = {**local_env(settings, tmp_path), "DVT_EMBEDDED_WORKER": "true", "DVT_WORKER_POLL_SECONDS": "0.5"}
+    tenant = ("--tenant", remote_place.tenant_slug)
+    as_json(await advt(local, "job", "create", "seeds", *WHERE, "--step", "seed -s raw_orders", "--json", *tenant))
+    finished = as_json(await advt(local, "job", "trigger", "seeds", *WHERE, "--approve", "--wait", "--json", *tenant))
+    assert sorted(finished) == ["commit_sha", "nodes", "number", "reason", "run_id", "status"]
+    assert finished["status"] == "success"
+    assert finished["nodes"] == [{"unique_id": "seed.demo_shop.raw_orders", "status": "success"}]
