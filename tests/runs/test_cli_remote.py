@@ -187,6 +187,9 @@ async def test_projects_environments_and_ingest_go_through_the_api(
     assert uuid.UUID(report["graph_version_id"])
     listed = as_json(await advt(env, "environment", "list", "--project", "shop", "--json"))
     assert {e["slug"] for e in listed} == {"dev", "ci"}
+    state = ("--state-version", report["graph_version_id"])
+    planned = as_json(await advt(env, "plan", "--project", "shop", "--environment", "ci", *state, "--json"))
+    assert planned["base_version_id"] == report["graph_version_id"]
 
 
 async def test_login_stores_the_token_for_the_user_alone_and_logout_removes_it(

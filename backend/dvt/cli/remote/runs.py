@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from dvt.client.fragments import RunFields
 
 RECONNECTS = 5  # a subscription dropped this many times in a row ends the wait with an error
+CLOSE_FORBIDDEN = 4403  # graphql-transport-ws: the server refused the credential (dvt.api.app)
 NODE_PAGE = 500
 RUNS_PAGE = 100
 _PLANNING = ("queued", "planning")
@@ -132,6 +133,8 @@ async def follow(
     on_node: Callable[[str, str], None] | None = None,
 ) -> None:
     """Read the run's events from the start until the run ends (the subscription's end) or `until` accepts a status."""
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
+
     cursor, failures = 0, 0
     while True:
         try:
@@ -150,17 +153,19 @@ async def follow(
                         on_node(event.unique_id, event.status_text or "")
                 cursor = max(cursor, batch.cursor)
             return  # the subscription ends with the run
-        except (OSError, EOFError, asyncio.IncompleteReadError) as error:
+        except ConnectionClosed as closed:
+            if closed.rcvd is not None and closed.rcvd.code == CLOSE_FORBIDDEN:
+                raise RemoteError(
+                    f"the server refused the token on the run's event stream: {closed.rcvd.reason}"
+                ) from None
+            failures += 1
+            if failures > RECONNECTS:
+                raise RemoteError(f"lost the run's event stream: {closed}") from None
+        except (TimeoutError, OSError, InvalidStatus) as error:
             failures += 1
             if failures > RECONNECTS:
                 raise RemoteError(f"lost the run's event stream: {error}") from None
-            await asyncio.sleep(min(2.0**failures / 4, 5.0))
-        except Exception as error:
-            if type(error).__module__.startswith("websockets") and failures < RECONNECTS:
-                failures += 1
-                await asyncio.sleep(min(2.0**failures / 4, 5.0))
-                continue
-            raise
+        await asyncio.sleep(min(2.0**failures / 4, 5.0))  # then resume after the last event seen
 
 
 async def nodes(api: DvtClient, run_id: str) -> list[dict[str, str]]:
