@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DBT_VENV := .venv-dbt
 DBT := $(DBT_VENV)/bin/dbt
+CODEGEN_VENV := .venv-codegen
+CLIENT := backend/dvt/client
 DATA_DIR ?= .dvt
 DEMO_OUT := $(DATA_DIR)/demo
 DEMO_PROJECT := examples/demo_shop
@@ -11,7 +13,8 @@ DEMO_REPO := $(DATA_DIR)/demo-repo
 export DO_NOT_TRACK := 1
 
 .PHONY: setup run test lint typecheck contracts schema schema-check pytest bench demo-artifacts demo-repo clean \
-	frontend frontend-check gql chromium wheel compose-check
+	frontend frontend-check gql chromium wheel compose-check \
+	client client-check
 
 setup: $(VENV)/.installed $(DBT_VENV)/.installed
 
@@ -24,6 +27,12 @@ $(VENV)/.installed: pyproject.toml
 $(DBT_VENV)/.installed: requirements/dbt.txt
 	$(PYTHON) -m venv $(DBT_VENV)
 	$(DBT_VENV)/bin/pip install -q -r requirements/dbt.txt
+	touch $@
+
+# ariadne-codegen pins graphql-core and ruff below ours: it gets a venv of its own too.
+$(CODEGEN_VENV)/.installed: requirements/codegen.txt
+	$(PYTHON) -m venv $(CODEGEN_VENV)
+	$(CODEGEN_VENV)/bin/pip install -q -r requirements/codegen.txt
 	touch $@
 
 # Real dbt writes the demo's artifacts: build (manifest, run_results), docs (catalog), freshness (sources).
@@ -74,6 +83,28 @@ schema: setup
 	$(BIN)/dvt export-schema > schema/schema.graphql
 	$(BIN)/dvt export-contracts --out schema/contracts
 
+# dvt.client is generated from schema/schema.graphql and $(CLIENT)/queries.graphql (config: pyproject.toml's
+# [tool.ariadne-codegen]), then formatted by our ruff. `client-check` generates it into .cache and compares.
+define generate_client
+	rm -rf $(1) && mkdir -p $(1)
+	sed 's|^target_package_path = .*|target_package_path = "$(dir $(1))"|; s|^target_package_name = .*|target_package_name = "$(notdir $(1))"|' \
+		pyproject.toml > .cache/client-codegen.toml
+	$(CODEGEN_VENV)/bin/ariadne-codegen --config .cache/client-codegen.toml >/dev/null
+	$(BIN)/ruff check --fix-only -q $(1)
+	$(BIN)/ruff format -q $(1)
+endef
+
+client: setup $(CODEGEN_VENV)/.installed
+	mkdir -p .cache
+	$(call generate_client,.cache/client)
+	rm -f $(CLIENT)/*.py && cp .cache/client/*.py $(CLIENT)/
+
+client-check: setup $(CODEGEN_VENV)/.installed
+	mkdir -p .cache
+	$(call generate_client,.cache/client_check)
+	diff -ru -x queries.graphql -x __pycache__ $(CLIENT) .cache/client_check \
+		|| (echo "$(CLIENT) is stale: run 'make client'" && exit 1)
+
 pytest: setup
 # Two processes (this machine has two cores), each with a database of its own; a file's tests stay in one
 # process (--dist loadfile: module fixtures are built once). The slowest tests are in every CI log: keep
@@ -110,7 +141,7 @@ compose-check:
 	@command -v docker-compose >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q docker-compose)
 	KEYCLOAK_ADMIN_PASSWORD=check DVT_SECRET_KEYS=check DVT_S3_SECRET_ACCESS_KEY=check docker-compose config -q
 
-test: lint typecheck contracts schema-check compose-check frontend-check frontend chromium pytest
+test: lint typecheck contracts schema-check client-check compose-check frontend-check frontend chromium pytest
 
 # The installable package: migrations and the built SPA inside (tests/integration/test_wheel.py installs and drives
 # one). Built from a copy, so the checkout's editable install never serves a stale SPA of its own.
@@ -131,6 +162,7 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.schedules --out docs/benchmarks.md
 	$(BIN)/python -m tests.benchmarks.replicas
 	$(BIN)/python -m tests.benchmarks.artifact_store
+	$(BIN)/python -m tests.benchmarks.remote_cli
 	$(MAKE) frontend chromium
 	$(BIN)/python -m tests.benchmarks.spa
 

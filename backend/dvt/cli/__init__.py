@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from dvt.cli import access, audit, graph, jobs, plans, runs, secrets, server, tenancy  # noqa: F401  (registers their commands)
+from dvt.cli import access, audit, graph, jobs, login, plans, runs, secrets, server, tenancy  # noqa: F401  (registers their commands)
 from dvt.cli.common import app
 
 

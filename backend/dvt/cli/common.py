@@ -71,11 +71,15 @@ def show(value: Any, as_json: bool, line: Callable[[Any], str]) -> None:
 
 
 def load_settings() -> Settings:
-    """The DVT_* settings; a malformed one stops the command with one line per problem (values not repeated)."""
+    """The DVT_* settings; a malformed one stops the command with one line per problem (values not repeated). In the
+    remote mode (DVT_URL/DVT_TOKEN or `dvt login`), the command that asks for them needs the database and has no
+    remote path: it says so and exits, unless DVT_DATABASE_URL is set too."""
     from pydantic import ValidationError
 
+    from dvt.cli.remote import refuse_database
     from dvt.config import Settings
 
+    refuse_database(_command_name())
     try:
         return Settings()
     except ValidationError as error:
@@ -83,6 +87,17 @@ def load_settings() -> Settings:
             name = "DVT_" + "_".join(str(part) for part in problem["loc"]).upper()
             typer.echo(f"error: {name}: {problem['msg']}", err=True)
         raise typer.Exit(2) from None
+
+
+def _command_name() -> str | None:
+    """The command this process runs, as typed (`migrate`, `secrets rotate`), for messages."""
+    import sys
+
+    words = [w for w in sys.argv[1:3] if not w.startswith("-")]
+    if not words:
+        return None
+    groups = {g.name for g in app.registered_groups}
+    return " ".join(words[:2]) if words[0] in groups and len(words) > 1 else words[0]
 
 
 @asynccontextmanager

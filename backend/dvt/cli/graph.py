@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dvt.cli.common import JsonOption, TenantOption, app, plain, run, scoped, settings_pairs
+from dvt.cli.remote import Target, remote_mode, remotely
 from dvt.domain.errors import DomainError
 from dvt.domain.tenancy import DEFAULT_TENANT
 
@@ -73,6 +74,9 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Ingest dbt artifacts into the environment's next graph version."""
+    if (found := remote_mode()) is not None:
+        _ingest_remotely(found, paths, project, environment, repository, settings, commit, tenant, as_json)
+        return
 
     async def work() -> IngestReport:
         from dvt.application.ingest import IngestTarget
@@ -87,16 +91,45 @@ def ingest(
             )
             return await built.ingest.ingest(access, target, files)
 
-    report = run(work)
+    _show_report(_report_json(run(work)), as_json)
+
+
+def _show_report(report: dict[str, Any], as_json: bool) -> None:
+    """What `dvt ingest` prints (both modes)."""
     if as_json:
-        typer.echo(json.dumps(_report_json(report), indent=2))
+        typer.echo(json.dumps(report, indent=2))
         return
-    what = "new graph version" if report.created else "unchanged graph version"
-    if report.made_current:
+    what = "new graph version" if report["created"] else "unchanged graph version"
+    if report["made_current"]:
         what = "earlier graph version, current again:"
-    typer.echo(f"{what} {report.graph_version_id}: {report.counts.get('nodes', 0)} nodes, {report.edges} edges")
-    for warning in report.warnings:
+    typer.echo(f"{what} {report['graph_version_id']}: {report['nodes']} nodes, {report['edges']} edges")
+    for warning in report["warnings"]:
         typer.echo(f"warning: {warning}", err=True)
+
+
+def _ingest_remotely(
+    found: Target,
+    paths: list[Path],
+    project: str,
+    environment: str,
+    repository: str | None,
+    settings: list[str] | None,
+    commit: str | None,
+    tenant: str,
+    as_json: bool,
+) -> None:
+    from dvt.cli.remote import graph as remote_graph
+
+    given = [name for name, value in (("--repository", repository), ("--set", settings), ("--commit", commit)) if value]
+    if given:
+        typer.echo(f"error: {', '.join(given)}: not available through the API yet (ingest with the database)", err=True)
+        raise typer.Exit(1)
+    try:
+        files = [(f.name, f.data) for f in _artifact_files(paths)]
+    except (DomainError, OSError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    _show_report(remotely(found, tenant, lambda api: remote_graph.ingest(api, project, environment, files)), as_json)
 
 
 @app.command("export-schema")

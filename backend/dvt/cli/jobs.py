@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dvt.cli.common import JsonOption, TenantOption, group, run, scoped, show
+from dvt.cli.remote import jobs as remote_jobs
+from dvt.cli.remote import remote_mode, remotely
 from dvt.cli.runs import runs_app
 from dvt.domain.tenancy import DEFAULT_TENANT
 
@@ -78,6 +80,15 @@ def job_create(
     as_json: JsonOption = False,
 ) -> None:
     """Define a job; it prints the schedule's next five fires."""
+    if (found := remote_mode()) is not None:
+        options = {
+            "name": name, "steps": step or ["build"], "schedule": schedule, "timezone": timezone, "after": after,
+            "on": on, "overlap": overlap, "misfire": misfire, "timeout": timeout, "paused": paused,
+        }  # fmt: skip
+        _show_created(
+            remotely(found, tenant, lambda api: remote_jobs.create(api, project, environment, options)), as_json
+        )
+        return
 
     async def work() -> dict[str, Any]:
         from dvt.application.jobs import JobDefinition
@@ -104,7 +115,10 @@ def job_create(
             )  # fmt: skip
             return _described(built, await built.jobs.create(access, found.id, definition))
 
-    created = run(work)
+    _show_created(run(work), as_json)
+
+
+def _show_created(created: dict[str, Any], as_json: bool) -> None:
     if as_json:
         show(created, True, str)
         return
@@ -121,6 +135,9 @@ def job_list(
     as_json: JsonOption = False,
 ) -> None:
     """The environment's jobs with their schedules and next fires."""
+    if (found := remote_mode()) is not None:
+        show(remotely(found, tenant, lambda api: remote_jobs.listed(api, project, environment)), as_json, _line)
+        return
 
     async def work() -> list[dict[str, Any]]:
         async with scoped(tenant) as (built, access):
@@ -136,6 +153,9 @@ def job_show(
     tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False,
 ) -> None:  # fmt: skip
     """One job, its next fires and its latest fires."""
+    if (found := remote_mode()) is not None:
+        _show_job(remotely(found, tenant, lambda api: remote_jobs.shown(api, project, environment, name)), as_json)
+        return
 
     async def work() -> dict[str, Any]:
         async with scoped(tenant) as (built, access):
@@ -148,7 +168,10 @@ def job_show(
             ]  # fmt: skip
             return described
 
-    found = run(work)
+    _show_job(run(work), as_json)
+
+
+def _show_job(found: dict[str, Any], as_json: bool) -> None:
     if as_json:
         show(found, True, str)
         return
@@ -164,34 +187,109 @@ def _command(verb: str) -> Any:
         name: str, project: ProjectOption, environment: EnvironmentOption,
         tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False,
     ) -> None:  # fmt: skip
+        if (found := remote_mode()) is not None:
+            _show_changed(
+                remotely(found, tenant, lambda api: remote_jobs.change(api, project, environment, name, verb)),
+                name,
+                verb,
+                as_json,
+            )
+            return
+
         async def work() -> dict[str, Any]:
             async with scoped(tenant) as (built, access):
                 job = await _job(built, access, project, environment, name)
-                if verb == "trigger":
-                    from dvt.domain.runs import Trigger
-
-                    started = await built.jobs.trigger(access, job.id, Trigger.CLI)
-                    return {"run_id": str(started.id), "number": started.number, "status": started.status}
                 changed = await getattr(built.jobs, verb)(access, job.id)
                 return _described(built, changed)
 
-        done = run(work)
-        if as_json:
-            show(done, True, str)
-        elif verb == "trigger":
-            typer.echo(f"run {done['run_id']} (#{done['number']}): {done['status']}")
-        else:
-            typer.echo(f"job {name}: {verb}d" if verb != "delete" else f"job {name}: deleted")
+        _show_changed(run(work), name, verb, as_json)
 
+    return command
+
+
+def _show_changed(done: dict[str, Any], name: str, verb: str, as_json: bool) -> None:
+    if as_json:
+        show(done, True, str)
+    else:
+        typer.echo(f"job {name}: {verb}d" if verb != "delete" else f"job {name}: deleted")
+
+
+@job_app.command("trigger")
+def job_trigger(
+    name: str, project: ProjectOption, environment: EnvironmentOption,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait for the run's end; exit 1 unless it succeeds")] = False,
+    approve: Annotated[bool, typer.Option("--approve", help="With --wait: approve its plan if asked for")] = False,
+    tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False,
+) -> None:  # fmt: skip
+    """Run the job now (with --wait: until its run ends, printed as `dvt run --wait` prints it)."""
+    from dvt.cli.runs import show_finished
+
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import runs as remote_runs
+
+        async def remote_work(api: Any) -> dict[str, Any]:
+            started = await remote_jobs.change(api, project, environment, name, "trigger")
+            run_global_id = started.pop("_global_id")
+            if not wait:
+                return started
+            if not as_json:
+                typer.echo(f"run {started['run_id']} (#{started['number']}): {started['status']}")
+            done = await remote_runs.wait(api, await remote_runs.fetch(api, run_global_id), approve, as_json)
+            return {**started, **_finished_body(done.status, done.reason, done.commit_sha, done.nodes)}
+
+        outcome = remotely(found, tenant, remote_work)
+    else:
+
+        async def work() -> dict[str, Any]:
+            from dvt.cli.common import load_settings
+            from dvt.cli.runs import wait_locally
+            from dvt.domain.runs import Trigger
+
+            settings = load_settings()
+            async with scoped(tenant) as (built, access):
+                job = await _job(built, access, project, environment, name)
+                run_ = await built.jobs.trigger(access, job.id, Trigger.CLI)
+                started = {"run_id": str(run_.id), "number": run_.number, "status": run_.status}
+                if not wait:
+                    return started
+                if not as_json:
+                    typer.echo(f"run {started['run_id']} (#{started['number']}): {started['status']}")
+                current, nodes = await wait_locally(settings, built, access, run_, approve, as_json)
+                return {**started, **_finished_body(current.status, current.reason, current.commit_sha, nodes)}
+
+        outcome = run(work)
+    if not wait:
+        if as_json:
+            show(outcome, True, str)
+        else:
+            typer.echo(f"run {outcome['run_id']} (#{outcome['number']}): {outcome['status']}")
+        return
+    if as_json:  # `dvt run --wait --json`'s body, and the run's number
+        show({k: outcome[k] for k in ("run_id", "number", "status", "reason", "commit_sha", "nodes")}, True, str)
+        if outcome["status"] not in ("success", "warning"):
+            raise typer.Exit(1)
+        return
+    show_finished(
+        outcome["run_id"], outcome["status"], outcome["reason"], outcome["commit_sha"], outcome["nodes"], False, True
+    )
+
+
+def _finished_body(
+    status: str, reason: str | None, commit_sha: str | None, nodes: list[dict[str, str]]
+) -> dict[str, Any]:
+    return {"status": status, "reason": reason, "commit_sha": commit_sha, "nodes": nodes}
+
+
+def _command_doc(verb: str, command: Any) -> Any:
     command.__doc__ = {
-        "trigger": "Run the job now.", "pause": "Pause the job's schedule and chains.",
+        "pause": "Pause the job's schedule and chains.",
         "resume": "Resume the job from its next occurrence.", "delete": "Delete the job (its runs stay).",
     }[verb]  # fmt: skip
     return command
 
 
-for _verb in ("trigger", "pause", "resume", "delete"):
-    job_app.command(_verb)(_command(_verb))
+for _verb in ("pause", "resume", "delete"):
+    job_app.command(_verb)(_command_doc(_verb, _command(_verb)))
 
 
 @runs_app.command("list")
@@ -204,6 +302,12 @@ def runs_list(
     as_json: JsonOption = False,
 ) -> None:
     """An environment's runs, newest first: id, number, status, trigger, job, commit, started, finished."""
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import runs as remote_runs
+
+        rows = remotely(found, tenant, lambda api: remote_runs.runs_list(api, project, environment, job, limit))
+        show(rows, as_json, _run_line)
+        return
 
     async def work() -> list[dict[str, Any]]:
         from dvt.application.run_records import RunQuery
@@ -221,14 +325,15 @@ def runs_list(
                 for r in page.items
             ]  # fmt: skip
 
-    def line(r: dict[str, Any]) -> str:
-        commit = (r["commit"] or "-")[:12]
-        return (
-            f"#{r['number']:<5} {r['status']:<18} {r['trigger']:<15} {r['job'] or '-':<20} {commit:<12} "
-            f"{r['started'] or '-':<26} {r['finished'] or '-'}"
-        )
+    show(run(work), as_json, _run_line)
 
-    show(run(work), as_json, line)
+
+def _run_line(r: dict[str, Any]) -> str:
+    commit = (r["commit"] or "-")[:12]
+    return (
+        f"#{r['number']:<5} {r['status']:<18} {r['trigger']:<15} {r['job'] or '-':<20} {commit:<12} "
+        f"{r['started'] or '-':<26} {r['finished'] or '-'}"
+    )
 
 
 def _time(value: datetime | None) -> str | None:

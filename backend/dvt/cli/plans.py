@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dvt.cli.common import JsonOption, TenantOption, app, run, scoped
+from dvt.cli.remote import Target, remote_mode
+from dvt.cli.remote.plans import PlanHeading
 from dvt.domain.errors import ValidationError
 from dvt.domain.tenancy import DEFAULT_TENANT
 
@@ -42,6 +44,12 @@ def plan(
     """Plan what `dbt build` would do: RUN / SKIP / PARTIAL per node, why, in which wave, at what cost."""
     if state_version and state:
         raise typer.BadParameter("give --state-version or --state, not both")
+    if (found := remote_mode()) is not None:
+        _plan_remotely(
+            found, project, environment, select or [], exclude or [], selector, state_version, state, full_refresh, ref,
+            tenant, as_json,
+        )  # fmt: skip
+        return
 
     async def work() -> PlanRecord:
         from dvt.domain.plan.plan import PlanRequest
@@ -59,21 +67,61 @@ def plan(
             found = await built.tenancy.environment(access, project, environment)
             return await built.plans.create(access, found.id, request, manifest[0] if manifest else None, ref=ref)
 
-    import orjson
-
     from dvt.domain.plan.plan import ExecutionPlan
 
     stored = run(work)
     plan = ExecutionPlan.from_document(stored.document)
+    heading = PlanHeading(str(stored.id), stored.status, stored.fingerprint, stored.commit_sha)
+    _show(heading, plan, plan.contract_document() if as_json else {}, as_json)
+
+
+def _show(heading: PlanHeading, plan: ExecutionPlan, contract: dict[str, Any], as_json: bool) -> None:
+    """What `dvt plan` prints (both modes): the contract document with the plan's id, status and commit, or lines."""
+    import orjson
+
     if as_json:
-        sealed = {
-            **plan.contract_document(), "plan_id": str(stored.id), "status": stored.status,
-            "commit_sha": stored.commit_sha,
-        }  # fmt: skip
+        sealed = {**contract, "plan_id": heading.id, "status": heading.status, "commit_sha": heading.commit_sha}
         # orjson: json.dumps with an indent falls back to its pure-Python encoder, seconds for a plan of 6,000 nodes
         typer.echo(orjson.dumps(sealed, option=orjson.OPT_INDENT_2).decode())
         return
-    _print(stored, plan)
+    _print(heading, plan)
+
+
+def _plan_remotely(
+    found: Target,
+    project: str,
+    environment: str,
+    select: list[str],
+    exclude: list[str],
+    selector: str | None,
+    state_version: str | None,
+    state: Path | None,
+    full_refresh: bool,
+    ref: str | None,
+    tenant: str,
+    as_json: bool,
+) -> None:
+    from dvt.cli import remote
+    from dvt.cli.remote import plans as remote_plans
+
+    if state is not None:
+        typer.echo(
+            "error: --state reads a local manifest; remotely, give --state-version (a graph version id)", err=True
+        )
+        raise typer.Exit(1)
+    if state_version:
+        _uuid(state_version)
+
+    async def work() -> tuple[PlanHeading, ExecutionPlan, dict[str, Any]]:
+        async with remote.connected(found) as api:
+            await remote.check_tenant(api, tenant)
+            return await remote_plans.create(
+                api, project, environment, select=select, exclude=exclude, selector=selector,
+                full_refresh=full_refresh, state_version=state_version, ref=ref,
+            )  # fmt: skip
+
+    heading, plan, contract = remote.run(work, found)
+    _show(heading, plan, contract, as_json)
 
 
 def _uuid(raw: str) -> Any:
@@ -97,7 +145,7 @@ def _state_manifest(path: Path) -> tuple[Manifest, str]:
     return artifact, hashlib.sha256(data).hexdigest()
 
 
-def _print(stored: PlanRecord, plan: ExecutionPlan) -> None:
+def _print(stored: PlanHeading, plan: ExecutionPlan) -> None:
     from dvt.domain.plan.plan import MICROS, Action
 
     typer.echo(f"plan {stored.id} ({stored.status}) fingerprint {stored.fingerprint}")

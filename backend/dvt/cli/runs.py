@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dvt.cli.common import JsonOption, TenantOption, app, group, load_settings, run, scoped, services
+from dvt.cli.remote import Target, remote_mode
 from dvt.domain.runs import RunStatus, Trigger
 from dvt.domain.tenancy import DEFAULT_TENANT
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from dvt.application.access import Access
     from dvt.application.run_records import RunRecord
     from dvt.application.services import Services
+    from dvt.config import Settings
 
 WAIT_POLL_SECONDS = 0.5
 _PLANNING = (RunStatus.QUEUED.value, RunStatus.PLANNING.value)
@@ -86,6 +88,32 @@ class _ProgressLine:
             typer.echo(f"  {progress.text()}")
 
 
+async def wait_locally(
+    settings: Settings, built: Services, access: Access, started: RunRecord, approve: bool, as_json: bool
+) -> tuple[RunRecord, list[dict[str, str]]]:
+    """The run once finished, and its nodes; approved if asked, its progress shown meanwhile (unless JSON)."""
+    from dvt.bootstrap import run_worker
+
+    # Planning and running are a worker's: this process runs one meanwhile unless workers run elsewhere.
+    worker = run_worker(settings, built) if settings.embedded_worker else None
+    working = asyncio.create_task(worker.run()) if worker else None
+    try:
+        current = await _until(built, access, started, lambda s: s not in _PLANNING)
+        if approve:
+            current = await _approved(built, access, current.id, as_json)
+        if not as_json and current.commit_sha:
+            typer.echo(f"run {current.id}: planned from commit {current.commit_sha[:12]}")
+        shown = None if as_json else _ProgressLine(built, access)
+        current = await _until(built, access, current, lambda s: RunStatus(s).finished, shown)
+    finally:
+        if worker is not None and working is not None:
+            worker.stop()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(working, 30)
+    nodes = await built.runs.nodes(access, [current.id])
+    return current, [{"unique_id": n.unique_id, "status": n.status} for n in nodes]
+
+
 @app.command(name="run")
 def run_command(
     project: Annotated[str, typer.Option(help="Project slug")],
@@ -104,9 +132,14 @@ def run_command(
 ) -> None:
     """Run the selection with dbt: a worker plans it from the commit the environment's branch names now, then it
     runs (it waits for approval unless policy or --approve gives it)."""
+    if (found := remote_mode()) is not None:
+        _run_remotely(
+            found, project, environment, select or [], exclude or [], full_refresh, approve, wait, idempotency_key,
+            tenant, as_json,
+        )  # fmt: skip
+        return
 
     async def work() -> tuple[RunRecord, list[dict[str, str]]]:
-        from dvt.bootstrap import run_worker
         from dvt.domain.plan.plan import PlanRequest
 
         settings = load_settings()
@@ -125,43 +158,78 @@ def run_command(
                     await built.run_planner.plan(access.scope.tenant_id, started.id)
                 current = await _approved(built, access, started.id, as_json)
                 return current, []
-            # Planning and running are a worker's: this process runs one meanwhile unless workers run elsewhere.
-            worker = run_worker(settings, built) if settings.embedded_worker else None
-            working = asyncio.create_task(worker.run()) if worker else None
-            try:
-                current = await _until(built, access, started, lambda s: s not in _PLANNING)
-                if approve:
-                    current = await _approved(built, access, current.id, as_json)
-                if not as_json and current.commit_sha:
-                    typer.echo(f"run {current.id}: planned from commit {current.commit_sha[:12]}")
-                shown = None if as_json else _ProgressLine(built, access)
-                current = await _until(built, access, current, lambda s: RunStatus(s).finished, shown)
-            finally:
-                if worker is not None and working is not None:
-                    worker.stop()
-                    with contextlib.suppress(Exception):
-                        await asyncio.wait_for(working, 30)
-            nodes = await built.runs.nodes(access, [current.id]) if wait else []
-            return current, [{"unique_id": n.unique_id, "status": n.status} for n in nodes]
+            return await wait_locally(settings, built, access, started, approve, as_json)
 
     finished, nodes = run(work)
+    show_finished(str(finished.id), finished.status, finished.reason, finished.commit_sha, nodes, as_json, wait)
+
+
+def show_finished(
+    run_id: str,
+    status: str,
+    reason: str | None,
+    commit_sha: str | None,
+    nodes: list[dict[str, str]],
+    as_json: bool,
+    wait: bool,
+) -> None:
+    """What `dvt run` prints of the run it started (both modes); with --wait, exit 1 unless it succeeded."""
     if as_json:
         body: dict[str, Any] = {
-            "run_id": str(finished.id),
-            "status": finished.status,
-            "reason": finished.reason,
-            "commit_sha": finished.commit_sha,
+            "run_id": run_id,
+            "status": status,
+            "reason": reason,
+            "commit_sha": commit_sha,
             "nodes": nodes,
         }
         typer.echo(json.dumps(body, indent=2))
     elif not wait:
-        typer.echo(f"run {finished.id}: {finished.status}" + (f" ({finished.reason})" if finished.reason else ""))
+        typer.echo(f"run {run_id}: {status}" + (f" ({reason})" if reason else ""))
     else:
         for node in nodes:
             typer.echo(f"  {node['status']:<10} {node['unique_id']}")
-        typer.echo(f"run {finished.id}: {finished.status}" + (f" ({finished.reason})" if finished.reason else ""))
-    if wait and finished.status not in (RunStatus.SUCCESS.value, RunStatus.WARNING.value):
+        typer.echo(f"run {run_id}: {status}" + (f" ({reason})" if reason else ""))
+    if wait and status not in (RunStatus.SUCCESS.value, RunStatus.WARNING.value):
         raise typer.Exit(1)
+
+
+def _run_remotely(
+    found: Target,
+    project: str,
+    environment: str,
+    select: list[str],
+    exclude: list[str],
+    full_refresh: bool,
+    approve: bool,
+    wait: bool,
+    idempotency_key: str | None,
+    tenant: str,
+    as_json: bool,
+) -> None:
+    from dvt.cli import remote
+    from dvt.cli.remote import runs as remote_runs
+
+    async def work() -> remote_runs.Finished:
+        async with remote.connected(found) as api:
+            await remote.check_tenant(api, tenant)
+            started = await remote_runs.trigger(
+                api, project, environment, select=select, exclude=exclude, full_refresh=full_refresh,
+                idempotency_key=idempotency_key,
+            )  # fmt: skip
+            if not as_json:
+                typer.echo(
+                    f"run {remote.local_id(started.id)}: {remote.word(started.status)} ({started.reason or 'queued'})"
+                )
+            if wait:
+                return await remote_runs.wait(api, started, approve, as_json)
+            current = await remote_runs.settled(api, started, approve, as_json) if approve else started
+            return remote_runs.Finished(
+                str(remote.local_id(current.id)), current.number, str(remote.word(current.status)), current.reason,
+                current.commit_sha,
+            )  # fmt: skip
+
+    done = remote.run(work, found)
+    show_finished(done.run_id, done.status, done.reason, done.commit_sha, done.nodes, as_json, wait)
 
 
 @app.command()

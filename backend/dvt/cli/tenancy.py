@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from dvt.cli.common import JsonOption, OrgOption, TenantOption, group, run, scoped, services, settings_pairs, show
+from dvt.cli.remote import remote_mode, remotely
 from dvt.domain.identity import SYSTEM
 from dvt.domain.tenancy import DEFAULT_ORGANIZATION, DEFAULT_TENANT
 
@@ -108,11 +109,22 @@ def project_list(
     tenant: TenantOption = DEFAULT_TENANT,
     as_json: JsonOption = False,
 ) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        listed = remotely(found, tenant, lambda api: remote_tenancy.projects(api, org))
+        show(listed, as_json, _project_line)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             return await built.tenancy.projects(access, org)
 
-    show(run(work), as_json, lambda p: f"{p.slug}\t{p.repository}\t{p.id}")
+    show(run(work), as_json, _project_line)
+
+
+def _project_line(p: Any) -> str:
+    return f"{p.slug}\t{p.repository}\t{p.id}"
 
 
 @environment_app.command("create")
@@ -142,9 +154,19 @@ def environment_list(
     tenant: TenantOption = DEFAULT_TENANT,
     as_json: JsonOption = False,
 ) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        show(remotely(found, tenant, lambda api: remote_tenancy.environments(api, project)), as_json, _environment_line)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             owner = await built.tenancy.project(access, project)
             return await built.tenancy.environments(access, [owner.id])
 
-    show(run(work), as_json, lambda e: f"{e.slug}\t{e.adapter.value}\t{e.git_ref}\t{e.id}")
+    show(run(work), as_json, _environment_line)
+
+
+def _environment_line(e: Any) -> str:
+    return f"{e.slug}\t{e.adapter.value}\t{e.git_ref}\t{e.id}"

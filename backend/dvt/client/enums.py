@@ -1,0 +1,77 @@
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    VALIDATION = "VALIDATION"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    UNAVAILABLE = "UNAVAILABLE"
+
+
+class JobAfterOutcome(str, Enum):
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+    ALWAYS = "ALWAYS"
+
+
+class JobFireOutcome(str, Enum):
+    TRIGGERED = "TRIGGERED"
+    SKIPPED = "SKIPPED"
+    WAITING = "WAITING"
+    MISSED = "MISSED"
+    FAILED = "FAILED"
+
+
+class JobMisfirePolicy(str, Enum):
+    RUN_ONCE = "RUN_ONCE"
+    SKIP = "SKIP"
+
+
+class JobOverlapPolicy(str, Enum):
+    SKIP = "SKIP"
+    QUEUE = "QUEUE"
+    CANCEL = "CANCEL"
+
+
+class PlanStatus(str, Enum):
+    DRAFT = "DRAFT"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    EXPIRED = "EXPIRED"
+
+
+class RunEventKind(str, Enum):
+    STATUS = "STATUS"
+    NODE_STARTED = "NODE_STARTED"
+    NODE_FINISHED = "NODE_FINISHED"
+    INVOCATION_STARTED = "INVOCATION_STARTED"
+    INVOCATION_FINISHED = "INVOCATION_FINISHED"
+    STAGE = "STAGE"
+    CANCEL_REQUESTED = "CANCEL_REQUESTED"
+    WORKER_LOST = "WORKER_LOST"
+    INGEST_FAILED = "INGEST_FAILED"
+    SELECTION_MISMATCH = "SELECTION_MISMATCH"
+    UNKNOWN = "UNKNOWN"
+
+
+class RunStatus(str, Enum):
+    QUEUED = "QUEUED"
+    PLANNING = "PLANNING"
+    AWAITING_APPROVAL = "AWAITING_APPROVAL"
+    AWAITING_WORKER = "AWAITING_WORKER"
+    RUNNING = "RUNNING"
+    SUCCESS = "SUCCESS"
+    WARNING = "WARNING"
+    FAILED = "FAILED"
+    CANCELED = "CANCELED"
+
+
+class RunTrigger(str, Enum):
+    MANUAL = "MANUAL"
+    CLI = "CLI"
+    RETRY = "RETRY"
+    API = "API"
+    SCHEDULE = "SCHEDULE"
+    JOB_COMPLETION = "JOB_COMPLETION"
