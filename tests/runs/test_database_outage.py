@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -27,8 +25,11 @@ from dvt.config import Settings
 from dvt.domain.runs import RunStatus
 from tests.runs.conftest import FINISH_SECONDS, finished, make_place, reaches
 from tests.runs.test_runs import Variant, approve_and_trigger, explain
-from tests.runs.test_runs_process import ROOT, dvt_env
-from tests.support.private_postgres import PrivatePostgres
+from tests.runs.test_runs_process import dvt_env
+from tests.support.private_postgres import PrivatePostgres, private_postgres
+from tests.support.server import dvt_worker
+
+__all__ = ["private_postgres"]  # the fixture: a PostgreSQL server of the test's own
 
 PATIENCE = 2  # DVT_WORKER_HEARTBEAT_SECONDS of both workers: a worker silent this long may be declared lost
 OUTAGE = 4 * PATIENCE  # each outage: several patiences long (a worker judged on its silence alone is lost)
@@ -50,13 +51,8 @@ SLOW_THEN_MORE = {
 
 
 @pytest.fixture
-def server() -> Iterator[PrivatePostgres]:
-    postgres = PrivatePostgres()
-    try:
-        postgres.start()
-        yield postgres
-    finally:
-        postgres.remove()
+def server(private_postgres: PrivatePostgres) -> PrivatePostgres:
+    return private_postgres
 
 
 @pytest.fixture
@@ -75,19 +71,9 @@ def worker_process(server: PrivatePostgres, settings: Settings, tmp_path: Path) 
     """A `dvt worker` process on the test's server, with a short patience; yields its log file."""
     own = Settings(database_url=server.url, data_dir=tmp_path, secret_keys=settings.secret_keys)
     env = dvt_env(own, tmp_path / "worker", DVT_WORKER_HEARTBEAT_SECONDS=str(PATIENCE))
-    command = [sys.executable, "-c", "from dvt.cli import main; main()", "worker"]
     log = tmp_path / "worker.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-    try:
+    with dvt_worker(env, log):
         yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextlib.asynccontextmanager

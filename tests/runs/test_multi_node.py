@@ -13,9 +13,8 @@ import contextlib
 import hashlib
 import signal
 import subprocess
-import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,16 +33,16 @@ from dvt.domain.runs import RunStatus
 from tests.api.conftest import token_for
 from tests.runs.conftest import FINISH_SECONDS, Place, make_place, reaches
 from tests.runs.test_runs import SLOW
-from tests.runs.test_runs_process import ROOT, dvt_env
-from tests.support.private_postgres import PrivatePostgres
+from tests.runs.test_runs_process import dvt_env
+from tests.support.private_postgres import PrivatePostgres, private_postgres
 from tests.support.seaweedfs import SeaweedS3, seaweedfs
-from tests.support.server import Served, served
+from tests.support.server import Served, dvt_worker, served
 from tests.support.ws import Closed, bearer_payload, graphql_socket
 
 EVENTS = "subscription($id: ID!, $after: Int!) { runEvents(runId: $id, after: $after) { cursor events { seq kind } } }"
 TRIGGER = """mutation($input: TriggerRunInput!) { triggerRun(input: $input) { __typename ... on Run { id }
   ... on Error { message } } }"""
-__all__ = ["seaweedfs"]  # the S3 server fixture
+__all__ = ["private_postgres", "seaweedfs"]  # the fixtures: a PostgreSQL server of the test's own, an S3 server
 Variant = Callable[[Mapping[str, str | None]], tuple[Path, bytes]]  # tests/runs/conftest.py's `variant`
 RUN = """query($id: ID!) { run(id: $id) { status reason graphVersion { artifacts { kind sha256 downloadPath } } } }"""
 
@@ -57,29 +56,19 @@ class Topology:
 
 
 @pytest.fixture
-def postgres() -> Iterator[PrivatePostgres]:
-    server = PrivatePostgres()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.remove()
-
-
-@pytest.fixture
 async def topology(
-    postgres: PrivatePostgres, settings: Settings, store_settings: dict[str, str], tmp_path: Path
+    private_postgres: PrivatePostgres, settings: Settings, store_settings: dict[str, str], tmp_path: Path
 ) -> AsyncIterator[Topology]:
-    await upgrade_async(postgres.url)
+    await upgrade_async(private_postgres.url)
     shared = {
-        "DVT_DATABASE_URL": postgres.url,
+        "DVT_DATABASE_URL": private_postgres.url,
         "DVT_SECRET_KEYS": settings.secret_keys or "",
         "DVT_EMBEDDED_WORKER": "false",
         "DVT_RATE_LIMIT_PER_MINUTE": "1000000",
         **store_settings,
     }
     own = Settings(
-        database_url=postgres.url, data_dir=tmp_path / "arranger", secret_keys=settings.secret_keys,
+        database_url=private_postgres.url, data_dir=tmp_path / "arranger", secret_keys=settings.secret_keys,
         artifact_store=store_settings["DVT_ARTIFACT_STORE"],
     )  # fmt: skip
     with contextlib.ExitStack() as stack:
@@ -99,25 +88,9 @@ def store_settings(seaweedfs: SeaweedS3) -> dict[str, str]:
     return {"DVT_ARTIFACT_STORE": f"s3://{seaweedfs.bucket}/multi-{uuid.uuid4().hex[:8]}", **seaweedfs.environment()}
 
 
-@contextlib.contextmanager
-def _worker(data_dir: Path, shared: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    data_dir.mkdir(parents=True)
+def _worker(data_dir: Path, shared: dict[str, str]) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
     env = {**dvt_env(Settings(), data_dir, DVT_WORKER_HEARTBEAT_SECONDS="2"), **shared}
-    with (data_dir / "worker.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from dvt.cli import main; main()", "worker"],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    return dvt_worker(env, data_dir / "worker.log")
 
 
 async def _place(
@@ -247,7 +220,7 @@ async def test_a_worker_killed_mid_run_leaves_the_run_to_the_other_which_ends_it
 
 
 async def test_a_database_restart_mid_run_loses_and_repeats_no_event(
-    topology: Topology, variant: Variant, postgres: PrivatePostgres
+    topology: Topology, variant: Variant, private_postgres: PrivatePostgres
 ) -> None:
     pause = {  # a model that takes a while after the seeds: the restart falls inside the run
         "models/marts/finance/pause.py": (
@@ -258,9 +231,9 @@ async def test_a_database_restart_mid_run_loses_and_repeats_no_event(
     place, token = await _place(topology, variant, pause)
     run_id = await _trigger(topology.apis[0], token, place, ("+pause",))
     await reaches(topology.app, place.scope, _uuid(run_id), "node_started", "model.demo_shop.pause")
-    await asyncio.to_thread(postgres.kill)
+    await asyncio.to_thread(private_postgres.kill)
     await asyncio.sleep(2)
-    await asyncio.to_thread(postgres.start)
+    await asyncio.to_thread(private_postgres.start)
     seen: list[int] = []
     async with asyncio.timeout(FINISH_SECONDS):
         while True:  # the servers come back to the database on their own; a follower may need a new socket

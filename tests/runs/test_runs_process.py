@@ -22,6 +22,7 @@ from dvt.config import Settings
 from dvt.domain.runs import RunStatus
 from tests.runs.conftest import Place, finished, make_place, reaches, workers
 from tests.runs.test_runs import SLOW, Variant, approve_and_trigger, explain
+from tests.support.server import dvt_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,17 +43,8 @@ def dvt_env(settings: Settings, data_dir: Path, **extra: str) -> dict[str, str]:
 def killable_worker(settings: Settings, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A `dvt worker` process of its own, with a 2-second heartbeat."""
     env = dvt_env(settings, tmp_path / "worker", DVT_WORKER_HEARTBEAT_SECONDS="2")
-    with (tmp_path / "worker.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from dvt.cli import main; main()", "worker"],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
+    with dvt_worker(env, tmp_path / "worker.log") as process:
+        yield process
 
 
 def alive(pid: int) -> bool:
