@@ -191,8 +191,8 @@ async def services(settings: Settings, *, migrate: bool = True) -> AsyncIterator
             # No identity provider: DVT issues its own tokens, checked by the same verifier code. Its keys are
             # sealed as secrets are, when keys to seal them with are configured.
             sealing = cipher if isinstance(cipher, EnvelopeCipher) else None
-            if sealing is None:
-                log.warning("the local issuer's signing keys are stored unencrypted: set DVT_SECRET_KEYS")
+            if sealing is None:  # info, as the secrets' own notice: a CLI's stderr is one line per refusal
+                log.info("the local issuer's signing keys are stored unencrypted until DVT_SECRET_KEYS is set")
             issuer = LocalIssuer(units, mapping=mapping, cipher=sealing)
             await issuer.ensure_signing_key()
             verifier = issuer.verifier()

@@ -271,9 +271,10 @@ NOT_READS = {
     # signing in, before there is an Access: the tenant named by a login, the caller's own credentials
     "tenancy.tenant", "tenancy.ensure_default", "access.access_for", "identity.authenticate_bearer",
     "identity.verify_bearer", "identity.login", "identity.bootstrap_admin", "rate_limiter.check",
+    "rate_limiter.limit_of",
     "credentials.admit", "credentials.check",
     # the platform, outside any tenant: the CLI of a platform administrator on the server
-    "tenancy.tenants", "audit.verify", "audit.platform_log", "audit.record_apart", "audit.record_denied",
+    "tenancy.tenants", "tenancy.set_rate_limit", "audit.verify", "audit.platform_log", "audit.record_apart", "audit.record_denied",
     "secrets.rotate_keys",
     # workers and the dispatcher, acting as DVT inside a command's own transaction
     "secrets.reveal_for_run", "plans.staleness", "runs.dispatch", "runs.dispatch_in", "runs.sweep", "runs.prune", "runs.plan_decided",

@@ -8,6 +8,7 @@ nothing about which accounts exist. A correct password during a throttled window
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,7 +55,12 @@ class LoginThrottle:
         return start - timedelta(minutes=start.minute % int(WINDOW.total_seconds() // 60))
 
     def _keys(self, tenant: str, username: str, address: str | None) -> list[tuple[str, int]]:
-        keys = [(f"login-account:{tenant.lower()}:{username.lower()}", self.per_account)]
+        # Hashed: what was typed may hold anything (a NUL, megabytes) and is no key to store as it is.
+        keys = [(f"login-account:{_digest(tenant.lower(), username.lower())}", self.per_account)]
         if address:
-            keys.append((f"login-address:{address}", self.per_address))
+            keys.append((f"login-address:{_digest(address)}", self.per_address))
         return keys
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
