@@ -1,6 +1,6 @@
 """The replicas benchmark: GraphQL read throughput and latency of two `dvt serve` replicas against one.
 
-    .venv/bin/python -m tests.benchmarks.replicas [--clients 50] [--requests 40] [--rounds 3] [--out docs/benchmarks.md]
+    .venv/bin/python -m tests.benchmarks.replicas [--clients 50] [--requests 20] [--rounds 3] [--out docs/benchmarks.md]
 
 A closed loop on loopback: `--clients` clients, each sending its next request when the last one answered, each
 `--requests` times (a bounded count: it stops by itself), the 100-node list query of the security benchmark with an
@@ -130,7 +130,7 @@ async def measure(clients: int, requests: int, rounds: int) -> dict[str, Any]:
 
 
 def section(numbers: dict[str, Any], clients: int, requests: int, rounds: int) -> str:
-    machine = describe(numbers["postgres"], "—")
+    machine = describe(numbers["postgres"], "not used")
     one, two = numbers["medians"]["one replica"], numbers["medians"]["two replicas"]
     table = Table(
         f"GraphQL reads, {clients} closed-loop clients, {numbers['requests']:,} requests a round",
@@ -153,16 +153,14 @@ def section(numbers: dict[str, Any], clients: int, requests: int, rounds: int) -
         "are shared by the replicas, PostgreSQL and the load: two replicas can only use what the others leave."
     )
     command = f"python -m tests.benchmarks.replicas --clients {clients} --requests {requests} --rounds {rounds}"
-    return (
-        "## API replicas\n\n\n".join(machine.lines())
-        + f"\n\n`{command}`, {numbers['seconds']:.0f} s in all.\n\n{table.markdown()}"
-    )
+    facts = "\n".join(machine.lines())
+    return f"## API replicas\n\n{facts}\n\n`{command}`, {numbers['seconds']:.0f} s in all.\n\n{table.markdown()}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Two dvt serve replicas against one (see docs/benchmarks.md).")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     arguments = parser.parse_args()
