@@ -161,6 +161,7 @@ bench: setup
 	$(BIN)/python -m tests.benchmarks.git_planning
 	$(BIN)/python -m tests.benchmarks.schedules --out docs/benchmarks.md
 	$(BIN)/python -m tests.benchmarks.replicas
+	$(BIN)/python -m tests.benchmarks.distributed_runs
 	$(BIN)/python -m tests.benchmarks.artifact_store
 	$(BIN)/python -m tests.benchmarks.remote_cli
 	$(MAKE) frontend chromium

@@ -18,6 +18,7 @@ hostile requests, authorization overhead), `tests.benchmarks.runs` (runs against
 event latency), `tests.benchmarks.git_planning` (planning a parsed commit against `dbt parse`),
 `tests.benchmarks.schedules` (1,000 jobs due at once: fire lag, doubles), `tests.benchmarks.artifact_store`
 (ingest and download with the local folder against S3), `tests.benchmarks.replicas` (two API replicas against one),
+`tests.benchmarks.distributed_runs` (runs with workers on data dirs of their own and S3),
 `tests.benchmarks.remote_cli` (the remote CLI's cold start) and `tests.benchmarks.spa` (the Graph Workspace in
 headless Chromium). Each section records
 the machine it ran on and compares with a baseline measured in the same run. Times are wall-clock on that

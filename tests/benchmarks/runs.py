@@ -85,14 +85,18 @@ def _commit(repo: Path) -> None:
     git(repo, "commit", "-q", "-m", "benchmark project")
 
 
-def projects(root: Path) -> list[Project]:
+def demo_project(root: Path) -> Project:
     demo = root / "demo"
     shutil.copytree(DEMO, demo, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb"))
     _commit(demo)
+    return Project("demo_shop", "demo-shop", demo, parse(demo, root / "demo-parse"), "DVT_DEMO_DUCKDB_PATH")
+
+
+def projects(root: Path) -> list[Project]:
     generated = generate_project(root / "gen500", 500)
     _commit(generated)
     return [
-        Project("demo_shop", "demo-shop", demo, parse(demo, root / "demo-parse"), "DVT_DEMO_DUCKDB_PATH"),
+        demo_project(root),
         Project(
             "generated, 500 models", "gen500", generated, parse(generated, root / "gen-parse"), "DVT_GEN_DUCKDB_PATH"
         ),
@@ -205,7 +209,7 @@ async def dvt_run(server: str, token: str, environment: str, subscribers: int = 
         ready = asyncio.Event()
         followers.append(asyncio.create_task(follow(server, token, found["id"], ready)))
         await ready.wait()
-    if found["plan"]["status"] == "DRAFT":
+    if found["plan"] and found["plan"]["status"] == "DRAFT":  # planned by a worker later: by policy here
         decided = {"planId": found["plan"]["id"], "fingerprint": found["plan"]["fingerprint"]}
         await gql(server, token, APPROVE, input=decided)
     lags = await asyncio.gather(*followers)
