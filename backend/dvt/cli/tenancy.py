@@ -94,13 +94,26 @@ def project_create(
     name: Annotated[str | None, typer.Option()] = None,
     as_json: JsonOption = False,
 ) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        created = remotely(
+            found, tenant, lambda api: remote_tenancy.create_project(api, slug, repository, subdirectory, org, name)
+        )
+        show(created, as_json, _project_created)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             return await built.tenancy.create_project(
                 access, slug, repository, subdirectory=subdirectory, organization=org, name=name
             )
 
-    show(run(work), as_json, lambda p: f"created project {p.slug} ({p.id})")
+    show(run(work), as_json, _project_created)
+
+
+def _project_created(p: Any) -> str:
+    return f"created project {p.slug} ({p.id})"
 
 
 @project_app.command("list")
@@ -138,6 +151,16 @@ def environment_create(
     name: Annotated[str | None, typer.Option()] = None,
     as_json: JsonOption = False,
 ) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        pairs = _pairs(settings or [])
+        created = remotely(
+            found, tenant, lambda api: remote_tenancy.create_environment(api, project, slug, adapter, ref, pairs, name)
+        )
+        show(created, as_json, _environment_created)
+        return
+
     async def work() -> Any:
         pairs = settings_pairs(settings or [])
         async with scoped(tenant) as (built, access):
@@ -145,7 +168,22 @@ def environment_create(
                 access, project, slug, adapter, git_ref=ref, settings=pairs, name=name
             )
 
-    show(run(work), as_json, lambda e: f"created environment {e.slug} ({e.id})")
+    show(run(work), as_json, _environment_created)
+
+
+def _environment_created(e: Any) -> str:
+    return f"created environment {e.slug} ({e.id})"
+
+
+def _pairs(settings: list[str]) -> dict[str, str]:
+    """--set KEY=VALUE pairs; a malformed one is one line and exit code 1, as in the local mode."""
+    from dvt.domain.errors import DomainError
+
+    try:
+        return settings_pairs(settings)
+    except DomainError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 @environment_app.command("list")
