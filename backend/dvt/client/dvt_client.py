@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .create_api_token import CreateApiToken
     from .create_environment import CreateEnvironment
     from .create_job import CreateJob
+    from .create_organization import CreateOrganization
     from .create_plan import CreatePlan
     from .create_project import CreateProject
     from .delete_job import DeleteJob
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         CreateApiTokenInput,
         CreateEnvironmentInput,
         CreateJobInput,
+        CreateOrganizationInput,
         CreatePlanInput,
         CreateProjectInput,
         DecidePlanInput,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from .job import Job
     from .job_runs import JobRuns
     from .jobs import Jobs
+    from .organizations import Organizations
     from .pause_job import PauseJob
     from .plan import Plan
     from .projects import Projects
@@ -1185,3 +1188,62 @@ class DvtClient(AsyncBaseClient):
         response = await self.execute(query=query, operation_name="RetireSecret", variables=variables, **kwargs)
         data = self.get_data(response)
         return RetireSecret.model_validate(data)
+
+    async def organizations(self, **kwargs: Any) -> "Organizations":
+        from .organizations import Organizations
+
+        query = gql("""
+            query Organizations {
+              tenant {
+                id
+              }
+              organizations {
+                ...OrganizationFields
+              }
+            }
+
+            fragment OrganizationFields on Organization {
+              id
+              slug
+              name
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(query=query, operation_name="Organizations", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return Organizations.model_validate(data)
+
+    async def create_organization(self, input: "CreateOrganizationInput", **kwargs: Any) -> "CreateOrganization":
+        from .create_organization import CreateOrganization
+
+        query = gql("""
+            mutation CreateOrganization($input: CreateOrganizationInput!) {
+              createOrganization(input: $input) {
+                __typename
+                ...OrganizationFields
+                ...ErrorFields
+              }
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+
+            fragment OrganizationFields on Organization {
+              id
+              slug
+              name
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateOrganization",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateOrganization.model_validate(data)

@@ -81,6 +81,13 @@ class JobFieldsAfterJob(BaseModel):
     id: str
 
 
+class OrganizationFields(BaseModel):
+    id: str
+    slug: str
+    name: str
+    created_at: datetime = Field(alias="createdAt")
+
+
 class PlanFields(BaseModel):
     id: str
     status: PlanStatus
@@ -138,6 +145,7 @@ ApiTokenFields.model_rebuild()
 EnvironmentFields.model_rebuild()
 GrantFields.model_rebuild()
 JobFields.model_rebuild()
+OrganizationFields.model_rebuild()
 PlanFields.model_rebuild()
 ProjectFields.model_rebuild()
 RunFields.model_rebuild()

@@ -41,6 +41,11 @@ class CreateJobInput(BaseModel):
     paused: bool = False
 
 
+class CreateOrganizationInput(BaseModel):
+    slug: str
+    name: str | None = None
+
+
 class CreatePlanInput(BaseModel):
     environment_id: str = Field(alias="environmentId")
     select: list[str] | None = None
