@@ -292,7 +292,7 @@ async def test_job_trigger_wait_prints_the_same_shape_in_the_local_mode(
     assert finished["nodes"] == [{"unique_id": "seed.demo_shop.raw_orders", "status": "success"}]
 
 
-async def test_projects_and_environments_are_created_remotely_as_the_local_mode_shows_them(
+async def test_organizations_projects_and_environments_are_created_remotely_as_the_local_mode_shows_them(
     app: Services, settings: Settings, server: str, remote_place: Place, tmp_path: Path
 ) -> None:
     env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=await token(app, remote_place))
@@ -307,6 +307,15 @@ async def test_projects_and_environments_are_created_remotely_as_the_local_mode_
     assert (created["git_ref"], created["settings"], created["project_id"]) == ("main", {"path": "prod.duckdb"},
                                                                                  project["id"])  # fmt: skip
     assert as_json(await advt(local[0], "environment", "list", "--project", "shop2", "--json", *local[1:])) == [created]
+    organization = as_json(await advt(env, "org", "create", "analytics", "--name", "Analytics", "--json"))
+    assert (organization["slug"], organization["name"]) == ("analytics", "Analytics")
+    organizations = as_json(await advt(env, "org", "list", "--json"))
+    assert organization in organizations
+    assert organizations == as_json(await advt(local[0], "org", "list", "--json", *local[1:]))
+    in_org = as_json(await advt(env, "project", "create", "shop4", "--repository", str(remote_place.repo),
+                                "--org", "analytics", "--json"))  # fmt: skip
+    assert in_org["organization_id"] == organization["id"]
+    assert as_json(await advt(env, "project", "list", "--org", "analytics", "--json")) == [in_org]
     text = await advt(env, "project", "create", "shop3", "--repository", str(remote_place.repo))
     assert text.returncode == 0 and text.stdout.startswith("created project shop3 (")
     taken = one_clean_line(await advt(env, "project", "create", "shop2", "--repository", str(remote_place.repo)))
@@ -385,6 +394,7 @@ async def test_a_viewer_token_is_refused_each_administration_command_on_one_line
     env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=viewer)
     value = f"s3cr3t-{uuid.uuid4().hex}"
     for command, stdin in (
+        (("org", "create", "other"), None),
         (("project", "create", "other", "--repository", str(remote_place.repo)), None),
         (("environment", "create", "prod", "--project", "shop", "--adapter", "duckdb"), None),
         (("token", "create", "mine", "--role", "admin"), None),

@@ -68,20 +68,41 @@ def org_create(
     name: Annotated[str | None, typer.Option()] = None,
     as_json: JsonOption = False,
 ) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        created = remotely(found, tenant, lambda api: remote_tenancy.create_organization(api, slug, name))
+        show(created, as_json, _organization_created)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             return await built.tenancy.create_organization(access, slug, name)
 
-    show(run(work), as_json, lambda o: f"created organization {o.slug} ({o.id})")
+    show(run(work), as_json, _organization_created)
+
+
+def _organization_created(o: Any) -> str:
+    return f"created organization {o.slug} ({o.id})"
 
 
 @org_app.command("list")
 def org_list(tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        show(remotely(found, tenant, remote_tenancy.organizations), as_json, _organization_line)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             return await built.tenancy.organizations(access)
 
-    show(run(work), as_json, lambda o: f"{o.slug}\t{o.name}\t{o.id}")
+    show(run(work), as_json, _organization_line)
+
+
+def _organization_line(o: Any) -> str:
+    return f"{o.slug}\t{o.name}\t{o.id}"
 
 
 @project_app.command("create")

@@ -1,5 +1,5 @@
-"""`dvt project create|list` and `dvt environment create|list` through the API: the same domain objects the local
-mode prints."""
+"""`dvt org create|list`, `dvt project create|list` and `dvt environment create|list` through the API: the same
+domain objects the local mode prints."""
 
 from __future__ import annotations
 
@@ -10,11 +10,34 @@ from dvt.cli.remote import RemoteError, checked, local_id
 
 if TYPE_CHECKING:
     from dvt.client import DvtClient
-    from dvt.domain.tenancy import Environment, Project
+    from dvt.domain.tenancy import Environment, Organization, Project
 
 
 def _uuid(global_id: str | None) -> uuid.UUID:
     return uuid.UUID(local_id(global_id))
+
+
+async def organizations(api: DvtClient) -> list[Organization]:
+    found = await api.organizations()
+    if found.tenant is None:
+        raise RemoteError("the token acts in no tenant")
+    tenant_id = _uuid(found.tenant.id)
+    return [_organization(o, tenant_id) for o in found.organizations]
+
+
+async def create_organization(api: DvtClient, slug: str, name: str | None) -> Organization:
+    from dvt.client.input_types import CreateOrganizationInput
+
+    created = checked(
+        (await api.create_organization(input=CreateOrganizationInput(slug=slug, name=name))).create_organization
+    )
+    return _organization(created, await token_tenant(api))
+
+
+def _organization(o: Any, tenant_id: uuid.UUID) -> Organization:
+    from dvt.domain.tenancy import Organization
+
+    return Organization(id=_uuid(o.id), tenant_id=tenant_id, slug=o.slug, name=o.name, created_at=o.created_at)
 
 
 async def projects(api: DvtClient, organization: str | None) -> list[Project]:
