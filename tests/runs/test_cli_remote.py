@@ -245,6 +245,13 @@ async def test_server_commands_say_they_need_the_database(
     for command in (("migrate",), ("worker",), ("secrets", "rotate"), ("audit", "verify")):
         line = one_clean_line(await advt(env, *command))
         assert f"`dvt {' '.join(command)}` needs the database" in line
+    # Platform administration, and what the API has no field for (a local account), refuse the same way.
+    for command in (
+        ("tenant", "create", "other"), ("tenant", "list"), ("tenant", "rate-limit", "other", "--default"),
+        ("account", "create", "ada"),
+    ):  # fmt: skip
+        line = one_clean_line(await advt(env, *command))
+        assert f"`dvt {' '.join(command[:2])}` needs the database" in line
 
 
 async def test_another_tenant_named_on_the_command_line_is_refused(
@@ -283,3 +290,118 @@ async def test_job_trigger_wait_prints_the_same_shape_in_the_local_mode(
     assert sorted(finished) == ["commit_sha", "nodes", "number", "reason", "run_id", "status"]
     assert finished["status"] == "success"
     assert finished["nodes"] == [{"unique_id": "seed.demo_shop.raw_orders", "status": "success"}]
+
+
+async def test_organizations_projects_and_environments_are_created_remotely_as_the_local_mode_shows_them(
+    app: Services, settings: Settings, server: str, remote_place: Place, tmp_path: Path
+) -> None:
+    env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=await token(app, remote_place))
+    local = (local_env(settings, tmp_path), "--tenant", remote_place.tenant_slug)
+    project = as_json(await advt(env, "project", "create", "shop2", "--repository", str(remote_place.repo),
+                                 "--subdirectory", "dbt", "--name", "Shop two", "--json"))  # fmt: skip
+    assert (project["slug"], project["name"], project["subdirectory"]) == ("shop2", "Shop two", "dbt")
+    listed = as_json(await advt(local[0], "project", "list", "--json", *local[1:]))
+    assert project in listed and as_json(await advt(env, "project", "list", "--json")) == listed
+    created = as_json(await advt(env, "environment", "create", "prod", "--project", "shop2", "--adapter", "duckdb",
+                                 "--ref", "main", "--set", "path=prod.duckdb", "--json"))  # fmt: skip
+    assert (created["git_ref"], created["settings"], created["project_id"]) == ("main", {"path": "prod.duckdb"},
+                                                                                 project["id"])  # fmt: skip
+    assert as_json(await advt(local[0], "environment", "list", "--project", "shop2", "--json", *local[1:])) == [created]
+    organization = as_json(await advt(env, "org", "create", "analytics", "--name", "Analytics", "--json"))
+    assert (organization["slug"], organization["name"]) == ("analytics", "Analytics")
+    organizations = as_json(await advt(env, "org", "list", "--json"))
+    assert organization in organizations
+    assert organizations == as_json(await advt(local[0], "org", "list", "--json", *local[1:]))
+    in_org = as_json(await advt(env, "project", "create", "shop4", "--repository", str(remote_place.repo),
+                                "--org", "analytics", "--json"))  # fmt: skip
+    assert in_org["organization_id"] == organization["id"]
+    assert as_json(await advt(env, "project", "list", "--org", "analytics", "--json")) == [in_org]
+    text = await advt(env, "project", "create", "shop3", "--repository", str(remote_place.repo))
+    assert text.returncode == 0 and text.stdout.startswith("created project shop3 (")
+    taken = one_clean_line(await advt(env, "project", "create", "shop2", "--repository", str(remote_place.repo)))
+    assert taken.startswith("error: ") and "shop2" in taken
+
+
+async def test_tokens_are_created_listed_and_revoked_remotely(
+    app: Services, settings: Settings, server: str, remote_place: Place, tmp_path: Path
+) -> None:
+    env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=await token(app, remote_place))
+    local = (local_env(settings, tmp_path), "--tenant", remote_place.tenant_slug)
+    created = as_json(await advt(env, "token", "create", "deploy", "--role", "viewer", "--json"))
+    assert (created["name"], created["roles"]) == ("deploy", ["viewer"]) and created["token"]
+    # The new token works at once, with its role: it may view, not administer.
+    viewer = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=created["token"])
+    assert [p["slug"] for p in as_json(await advt(viewer, "project", "list", "--json"))] == ["shop"]
+    remote = as_json(await advt(env, "token", "list", "--json"))
+    assert created["id"] in [t["id"] for t in remote]
+    assert remote == as_json(await advt(local[0], "token", "list", "--json", *local[1:]))
+    revoked = await advt(env, "token", "revoke", created["id"])
+    assert revoked.returncode == 0 and revoked.stdout.strip() == f"revoked {created['id']}"
+    after = {t["id"]: t for t in as_json(await advt(env, "token", "list", "--json"))}
+    assert after[created["id"]]["revoked_at"] is not None
+    assert "refused the token (401" in one_clean_line(await advt(viewer, "project", "list"), created["token"])
+
+
+async def test_roles_are_granted_listed_and_revoked_remotely(
+    app: Services, settings: Settings, server: str, remote_place: Place, tmp_path: Path
+) -> None:
+    env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=await token(app, remote_place))
+    local = (local_env(settings, tmp_path), "--tenant", remote_place.tenant_slug)
+    granted = as_json(await advt(env, "access", "grant", "editor", "group:analysts", "--json"))
+    assert (granted["role"], granted["principal"], granted["scope"]) == ("editor", "group:analysts", "/")
+    remote = as_json(await advt(env, "access", "list", "--json"))
+    assert granted in remote and remote == as_json(await advt(local[0], "access", "list", "--json", *local[1:]))
+    done = await advt(env, "access", "revoke", granted["id"])
+    assert done.returncode == 0 and done.stdout.strip() == "revoked editor on / from group:analysts"
+    assert granted["id"] not in [g["id"] for g in as_json(await advt(env, "access", "list", "--json"))]
+    text = await advt(env, "access", "grant", "viewer", "group:readers")
+    assert text.returncode == 0 and text.stdout.startswith("granted viewer on / to group:readers (")
+
+
+async def test_secrets_are_set_listed_and_retired_remotely_and_the_value_never_shows(
+    app: Services, settings: Settings, server: str, remote_place: Place, tmp_path: Path
+) -> None:
+    env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=await token(app, remote_place))
+    local = (local_env(settings, tmp_path), "--tenant", remote_place.tenant_slug)
+    value = f"s3cr3t-{uuid.uuid4().hex}"
+    outputs: list[str] = []
+    for version in (1, 2):
+        done = await asyncio.to_thread(dvt, env, "secrets", "set", "WAREHOUSE_PASSWORD", *WHERE, stdin=value + "\n")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == (
+            f"stored WAREHOUSE_PASSWORD version {version} (dbt sees DBT_ENV_SECRET_WAREHOUSE_PASSWORD)"
+        )
+        outputs.append(done.stdout + done.stderr)
+    listing = await advt(env, "secrets", "list", *WHERE, "--json")
+    remote = as_json(listing)
+    assert [(s["name"], s["version"], s["retired_at"]) for s in remote] == [("WAREHOUSE_PASSWORD", 2, None)]
+    assert remote == as_json(await advt(local[0], "secrets", "list", *WHERE, "--json", *local[1:]))
+    text = await advt(env, "secrets", "list", *WHERE)
+    assert text.returncode == 0 and text.stdout.startswith("WAREHOUSE_PASSWORD\tv2\tkey ")
+    retired = await advt(env, "secrets", "retire", "WAREHOUSE_PASSWORD", *WHERE)
+    assert retired.returncode == 0 and retired.stdout.strip() == "retired WAREHOUSE_PASSWORD version 2"
+    assert as_json(await advt(env, "secrets", "list", *WHERE, "--json")) == []
+    bad = await asyncio.to_thread(dvt, env, "secrets", "set", "lower case", *WHERE, stdin=value)
+    assert one_clean_line(bad, value).startswith("error: ")
+    outputs += [listing.stdout + listing.stderr, text.stdout, retired.stdout + retired.stderr]
+    assert all(value not in out for out in outputs)
+
+
+async def test_a_viewer_token_is_refused_each_administration_command_on_one_line(
+    app: Services, server: str, remote_place: Place, tmp_path: Path
+) -> None:
+    viewer = await token(app, remote_place, "viewer")
+    env = cli_env(tmp_path, DVT_URL=server, DVT_TOKEN=viewer)
+    value = f"s3cr3t-{uuid.uuid4().hex}"
+    for command, stdin in (
+        (("org", "create", "other"), None),
+        (("project", "create", "other", "--repository", str(remote_place.repo)), None),
+        (("environment", "create", "prod", "--project", "shop", "--adapter", "duckdb"), None),
+        (("token", "create", "mine", "--role", "admin"), None),
+        (("access", "grant", "admin", "group:everyone"), None),
+        (("secrets", "set", "WAREHOUSE_PASSWORD", *WHERE), value),
+    ):
+        done = await asyncio.to_thread(dvt, env, *command, stdin=stdin)
+        assert done.returncode == 1, (command, done.stderr)
+        line = one_clean_line(done, value if stdin else viewer)
+        assert line.startswith("error: ") and "permission" in line.lower(), (command, line)

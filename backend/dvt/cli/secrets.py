@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from dvt.cli.common import JsonOption, TenantOption, group, run, scoped, services, show
+from dvt.cli.remote import remote_mode, remotely
 from dvt.domain.tenancy import DEFAULT_TENANT
 
 secrets_app = group("secrets", "Environment secrets, encrypted at rest and write-only.")
@@ -19,14 +20,23 @@ Environment = Annotated[str, typer.Option(help="Environment slug")]
 @secrets_app.command("set")
 def secrets_set(name: str, project: Project, environment: Environment, tenant: TenantOption = DEFAULT_TENANT) -> None:
     """Read the value from standard input, so it stays out of shell history and process lists."""
+    remote = remote_mode()
     value = sys.stdin.read().rstrip("\n") if not sys.stdin.isatty() else typer.prompt("value", hide_input=True)
+    if remote is not None:
+        from dvt.cli.remote import secrets as remote_secrets
+
+        _show_stored(remotely(remote, tenant, lambda api: remote_secrets.put(api, project, environment, name, value)))
+        return
 
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             found = await built.tenancy.environment(access, project, environment)
             return await built.secrets.put(access, found.id, name, value)
 
-    stored = run(work)
+    _show_stored(run(work))
+
+
+def _show_stored(stored: Any) -> None:
     typer.echo(f"stored {stored.name} version {stored.version} (dbt sees {stored.env_var})")
 
 
@@ -34,24 +44,43 @@ def secrets_set(name: str, project: Project, environment: Environment, tenant: T
 def secrets_list(
     project: Project, environment: Environment, tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False
 ) -> None:
+    if (remote := remote_mode()) is not None:
+        from dvt.cli.remote import secrets as remote_secrets
+
+        show(remotely(remote, tenant, lambda api: remote_secrets.listed(api, project, environment)), as_json, _line)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             found = await built.tenancy.environment(access, project, environment)
             return await built.secrets.list(access, found.id)
 
-    show(run(work), as_json, lambda s: f"{s.name}\tv{s.version}\tkey {s.key_version}\t{s.rotated_at or s.created_at}")
+    show(run(work), as_json, _line)
+
+
+def _line(s: Any) -> str:
+    return f"{s.name}\tv{s.version}\tkey {s.key_version}\t{s.rotated_at or s.created_at}"
 
 
 @secrets_app.command("retire")
 def secrets_retire(
     name: str, project: Project, environment: Environment, tenant: TenantOption = DEFAULT_TENANT
 ) -> None:
+    if (remote := remote_mode()) is not None:
+        from dvt.cli.remote import secrets as remote_secrets
+
+        _show_retired(remotely(remote, tenant, lambda api: remote_secrets.retire(api, project, environment, name)))
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             found = await built.tenancy.environment(access, project, environment)
             return await built.secrets.retire(access, found.id, name)
 
-    retired = run(work)
+    _show_retired(run(work))
+
+
+def _show_retired(retired: Any) -> None:
     typer.echo(f"retired {retired.name} version {retired.version}")
 
 

@@ -68,20 +68,41 @@ def org_create(
     name: Annotated[str | None, typer.Option()] = None,
     as_json: JsonOption = False,
 ) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        created = remotely(found, tenant, lambda api: remote_tenancy.create_organization(api, slug, name))
+        show(created, as_json, _organization_created)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             return await built.tenancy.create_organization(access, slug, name)
 
-    show(run(work), as_json, lambda o: f"created organization {o.slug} ({o.id})")
+    show(run(work), as_json, _organization_created)
+
+
+def _organization_created(o: Any) -> str:
+    return f"created organization {o.slug} ({o.id})"
 
 
 @org_app.command("list")
 def org_list(tenant: TenantOption = DEFAULT_TENANT, as_json: JsonOption = False) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        show(remotely(found, tenant, remote_tenancy.organizations), as_json, _organization_line)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             return await built.tenancy.organizations(access)
 
-    show(run(work), as_json, lambda o: f"{o.slug}\t{o.name}\t{o.id}")
+    show(run(work), as_json, _organization_line)
+
+
+def _organization_line(o: Any) -> str:
+    return f"{o.slug}\t{o.name}\t{o.id}"
 
 
 @project_app.command("create")
@@ -94,13 +115,26 @@ def project_create(
     name: Annotated[str | None, typer.Option()] = None,
     as_json: JsonOption = False,
 ) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        created = remotely(
+            found, tenant, lambda api: remote_tenancy.create_project(api, slug, repository, subdirectory, org, name)
+        )
+        show(created, as_json, _project_created)
+        return
+
     async def work() -> Any:
         async with scoped(tenant) as (built, access):
             return await built.tenancy.create_project(
                 access, slug, repository, subdirectory=subdirectory, organization=org, name=name
             )
 
-    show(run(work), as_json, lambda p: f"created project {p.slug} ({p.id})")
+    show(run(work), as_json, _project_created)
+
+
+def _project_created(p: Any) -> str:
+    return f"created project {p.slug} ({p.id})"
 
 
 @project_app.command("list")
@@ -138,6 +172,16 @@ def environment_create(
     name: Annotated[str | None, typer.Option()] = None,
     as_json: JsonOption = False,
 ) -> None:
+    if (found := remote_mode()) is not None:
+        from dvt.cli.remote import tenancy as remote_tenancy
+
+        pairs = _pairs(settings or [])
+        created = remotely(
+            found, tenant, lambda api: remote_tenancy.create_environment(api, project, slug, adapter, ref, pairs, name)
+        )
+        show(created, as_json, _environment_created)
+        return
+
     async def work() -> Any:
         pairs = settings_pairs(settings or [])
         async with scoped(tenant) as (built, access):
@@ -145,7 +189,22 @@ def environment_create(
                 access, project, slug, adapter, git_ref=ref, settings=pairs, name=name
             )
 
-    show(run(work), as_json, lambda e: f"created environment {e.slug} ({e.id})")
+    show(run(work), as_json, _environment_created)
+
+
+def _environment_created(e: Any) -> str:
+    return f"created environment {e.slug} ({e.id})"
+
+
+def _pairs(settings: list[str]) -> dict[str, str]:
+    """--set KEY=VALUE pairs; a malformed one is one line and exit code 1, as in the local mode."""
+    from dvt.domain.errors import DomainError
+
+    try:
+        return settings_pairs(settings)
+    except DomainError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 @environment_app.command("list")

@@ -5,34 +5,56 @@ from .async_base_client import AsyncBaseClient
 from .base_model import UNSET
 
 if TYPE_CHECKING:
+    from .api_tokens import ApiTokens
     from .approve_plan import ApprovePlan
     from .base_model import UnsetType
     from .cancel_run import CancelRun
+    from .create_api_token import CreateApiToken
+    from .create_environment import CreateEnvironment
     from .create_job import CreateJob
+    from .create_organization import CreateOrganization
     from .create_plan import CreatePlan
+    from .create_project import CreateProject
     from .delete_job import DeleteJob
     from .environment import Environment
     from .environments import Environments
+    from .grant_role import GrantRole
+    from .grants import Grants
     from .ingest_artifacts import IngestArtifacts
     from .input_types import (
+        CreateApiTokenInput,
+        CreateEnvironmentInput,
         CreateJobInput,
+        CreateOrganizationInput,
         CreatePlanInput,
+        CreateProjectInput,
         DecidePlanInput,
+        GrantRoleInput,
         IngestArtifactsInput,
         JobInput,
+        RetireSecretInput,
+        RevokeApiTokenInput,
+        RevokeRoleInput,
+        SetSecretInput,
         TriggerRunInput,
     )
     from .job import Job
     from .job_runs import JobRuns
     from .jobs import Jobs
+    from .organizations import Organizations
     from .pause_job import PauseJob
     from .plan import Plan
     from .projects import Projects
     from .resume_job import ResumeJob
+    from .retire_secret import RetireSecret
+    from .revoke_api_token import RevokeApiToken
+    from .revoke_role import RevokeRole
     from .run import Run
     from .run_events import RunEvents
     from .run_nodes import RunNodes
     from .runs import Runs
+    from .secrets import Secrets
+    from .set_secret import SetSecret
     from .trigger_job import TriggerJob
     from .trigger_run import TriggerRun
     from .viewer import Viewer
@@ -811,3 +833,417 @@ class DvtClient(AsyncBaseClient):
         response = await self.execute(query=query, operation_name="IngestArtifacts", variables=variables, **kwargs)
         data = self.get_data(response)
         return IngestArtifacts.model_validate(data)
+
+    async def create_project(self, input: "CreateProjectInput", **kwargs: Any) -> "CreateProject":
+        from .create_project import CreateProject
+
+        query = gql("""
+            mutation CreateProject($input: CreateProjectInput!) {
+              createProject(input: $input) {
+                __typename
+                ...ProjectFields
+                ...ErrorFields
+              }
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+
+            fragment ProjectFields on Project {
+              id
+              slug
+              name
+              repository
+              subdirectory
+              createdAt
+              organization {
+                id
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(query=query, operation_name="CreateProject", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return CreateProject.model_validate(data)
+
+    async def create_environment(self, input: "CreateEnvironmentInput", **kwargs: Any) -> "CreateEnvironment":
+        from .create_environment import CreateEnvironment
+
+        query = gql("""
+            mutation CreateEnvironment($input: CreateEnvironmentInput!) {
+              createEnvironment(input: $input) {
+                __typename
+                ...EnvironmentFields
+                ...ErrorFields
+              }
+            }
+
+            fragment EnvironmentFields on Environment {
+              id
+              slug
+              name
+              adapter
+              gitRef
+              settings
+              rateCard
+              policies
+              createdAt
+              quotas {
+                maxConcurrentRuns
+                monthlyCostBudget
+              }
+              project {
+                id
+              }
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateEnvironment",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateEnvironment.model_validate(data)
+
+    async def api_tokens(self, **kwargs: Any) -> "ApiTokens":
+        from .api_tokens import ApiTokens
+
+        query = gql("""
+            query ApiTokens {
+              tenant {
+                id
+              }
+              apiTokens {
+                ...ApiTokenFields
+              }
+            }
+
+            fragment ApiTokenFields on ApiToken {
+              id
+              name
+              roles
+              createdBy
+              createdAt
+              lastUsedAt
+              revokedAt
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(query=query, operation_name="ApiTokens", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return ApiTokens.model_validate(data)
+
+    async def create_api_token(self, input: "CreateApiTokenInput", **kwargs: Any) -> "CreateApiToken":
+        from .create_api_token import CreateApiToken
+
+        query = gql("""
+            mutation CreateApiToken($input: CreateApiTokenInput!) {
+              createApiToken(input: $input) {
+                __typename
+                ... on CreatedApiToken {
+                  token
+                  apiToken {
+                    ...ApiTokenFields
+                  }
+                }
+                ...ErrorFields
+              }
+            }
+
+            fragment ApiTokenFields on ApiToken {
+              id
+              name
+              roles
+              createdBy
+              createdAt
+              lastUsedAt
+              revokedAt
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(query=query, operation_name="CreateApiToken", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return CreateApiToken.model_validate(data)
+
+    async def revoke_api_token(self, input: "RevokeApiTokenInput", **kwargs: Any) -> "RevokeApiToken":
+        from .revoke_api_token import RevokeApiToken
+
+        query = gql("""
+            mutation RevokeApiToken($input: RevokeApiTokenInput!) {
+              revokeApiToken(input: $input) {
+                __typename
+                ...ApiTokenFields
+                ...ErrorFields
+              }
+            }
+
+            fragment ApiTokenFields on ApiToken {
+              id
+              name
+              roles
+              createdBy
+              createdAt
+              lastUsedAt
+              revokedAt
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(query=query, operation_name="RevokeApiToken", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return RevokeApiToken.model_validate(data)
+
+    async def grants(self, **kwargs: Any) -> "Grants":
+        from .grants import Grants
+
+        query = gql("""
+            query Grants {
+              tenant {
+                id
+              }
+              grants {
+                ...GrantFields
+              }
+            }
+
+            fragment GrantFields on Grant {
+              id
+              principal
+              role
+              scope
+              grantedBy
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(query=query, operation_name="Grants", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return Grants.model_validate(data)
+
+    async def grant_role(self, input: "GrantRoleInput", **kwargs: Any) -> "GrantRole":
+        from .grant_role import GrantRole
+
+        query = gql("""
+            mutation GrantRole($input: GrantRoleInput!) {
+              grantRole(input: $input) {
+                __typename
+                ...GrantFields
+                ...ErrorFields
+              }
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+
+            fragment GrantFields on Grant {
+              id
+              principal
+              role
+              scope
+              grantedBy
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(query=query, operation_name="GrantRole", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return GrantRole.model_validate(data)
+
+    async def revoke_role(self, input: "RevokeRoleInput", **kwargs: Any) -> "RevokeRole":
+        from .revoke_role import RevokeRole
+
+        query = gql("""
+            mutation RevokeRole($input: RevokeRoleInput!) {
+              revokeRole(input: $input) {
+                __typename
+                ...GrantFields
+                ...ErrorFields
+              }
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+
+            fragment GrantFields on Grant {
+              id
+              principal
+              role
+              scope
+              grantedBy
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(query=query, operation_name="RevokeRole", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return RevokeRole.model_validate(data)
+
+    async def secrets(self, project: str, slug: str, **kwargs: Any) -> "Secrets":
+        from .secrets import Secrets
+
+        query = gql("""
+            query Secrets($project: String!, $slug: String!) {
+              environment(project: $project, slug: $slug) {
+                id
+                secrets {
+                  ...SecretFields
+                }
+              }
+            }
+
+            fragment SecretFields on Secret {
+              name
+              envVar
+              version
+              keyVersion
+              createdAt
+              rotatedAt
+            }
+            """)
+        variables: dict[str, object] = {"project": project, "slug": slug}
+        response = await self.execute(query=query, operation_name="Secrets", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return Secrets.model_validate(data)
+
+    async def set_secret(self, input: "SetSecretInput", **kwargs: Any) -> "SetSecret":
+        from .set_secret import SetSecret
+
+        query = gql("""
+            mutation SetSecret($input: SetSecretInput!) {
+              setSecret(input: $input) {
+                __typename
+                ...SecretFields
+                ...ErrorFields
+              }
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+
+            fragment SecretFields on Secret {
+              name
+              envVar
+              version
+              keyVersion
+              createdAt
+              rotatedAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(query=query, operation_name="SetSecret", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return SetSecret.model_validate(data)
+
+    async def retire_secret(self, input: "RetireSecretInput", **kwargs: Any) -> "RetireSecret":
+        from .retire_secret import RetireSecret
+
+        query = gql("""
+            mutation RetireSecret($input: RetireSecretInput!) {
+              retireSecret(input: $input) {
+                __typename
+                ...SecretFields
+                ...ErrorFields
+              }
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+
+            fragment SecretFields on Secret {
+              name
+              envVar
+              version
+              keyVersion
+              createdAt
+              rotatedAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(query=query, operation_name="RetireSecret", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return RetireSecret.model_validate(data)
+
+    async def organizations(self, **kwargs: Any) -> "Organizations":
+        from .organizations import Organizations
+
+        query = gql("""
+            query Organizations {
+              tenant {
+                id
+              }
+              organizations {
+                ...OrganizationFields
+              }
+            }
+
+            fragment OrganizationFields on Organization {
+              id
+              slug
+              name
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(query=query, operation_name="Organizations", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return Organizations.model_validate(data)
+
+    async def create_organization(self, input: "CreateOrganizationInput", **kwargs: Any) -> "CreateOrganization":
+        from .create_organization import CreateOrganization
+
+        query = gql("""
+            mutation CreateOrganization($input: CreateOrganizationInput!) {
+              createOrganization(input: $input) {
+                __typename
+                ...OrganizationFields
+                ...ErrorFields
+              }
+            }
+
+            fragment ErrorFields on Error {
+              message
+              code
+            }
+
+            fragment OrganizationFields on Organization {
+              id
+              slug
+              name
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateOrganization",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateOrganization.model_validate(data)

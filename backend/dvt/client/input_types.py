@@ -1,9 +1,26 @@
 from typing import Any
+from uuid import UUID
 
 from pydantic import Field
 
 from .base_model import BaseModel, Upload
 from .enums import JobAfterOutcome, JobMisfirePolicy, JobOverlapPolicy
+
+
+class CreateApiTokenInput(BaseModel):
+    name: str
+    roles: list[str]
+
+
+class CreateEnvironmentInput(BaseModel):
+    project: str
+    slug: str
+    adapter: str
+    "duckdb, postgres or snowflake"
+    git_ref: str = Field(alias="gitRef", default="HEAD")
+    settings: Any | None = None
+    "Non-secret connection settings"
+    name: str | None = None
 
 
 class CreateJobInput(BaseModel):
@@ -24,6 +41,11 @@ class CreateJobInput(BaseModel):
     paused: bool = False
 
 
+class CreateOrganizationInput(BaseModel):
+    slug: str
+    name: str | None = None
+
+
 class CreatePlanInput(BaseModel):
     environment_id: str = Field(alias="environmentId")
     select: list[str] | None = None
@@ -41,11 +63,29 @@ class CreatePlanInput(BaseModel):
     "Plan the commit this branch, tag or sha names now (dbt parses it if DVT never did); without it, the environment's current graph"
 
 
+class CreateProjectInput(BaseModel):
+    slug: str
+    repository: str
+    "Git URL or local path of the dbt project"
+    subdirectory: str | None = None
+    organization: str = "default"
+    name: str | None = None
+
+
 class DecidePlanInput(BaseModel):
     plan_id: str = Field(alias="planId")
     fingerprint: str
     "The fingerprint you reviewed: a different plan is refused"
     reason: str | None = None
+
+
+class GrantRoleInput(BaseModel):
+    principal: str
+    "user:SUBJECT, group:NAME or token:ID"
+    role: str
+    "viewer, editor or admin"
+    scope: str
+    "/ (the tenant), /o/ORG, /o/ORG/p/PROJECT, /o/ORG/p/PROJECT/e/ENV"
 
 
 class IngestArtifactsInput(BaseModel):
@@ -59,6 +99,28 @@ class IngestArtifactsInput(BaseModel):
 
 class JobInput(BaseModel):
     job_id: str = Field(alias="jobId")
+
+
+class RetireSecretInput(BaseModel):
+    environment_id: str = Field(alias="environmentId")
+    name: str
+
+
+class RevokeApiTokenInput(BaseModel):
+    token_id: UUID = Field(alias="tokenId")
+
+
+class RevokeRoleInput(BaseModel):
+    grant_id: UUID = Field(alias="grantId")
+
+
+class SetSecretInput(BaseModel):
+    environment_id: str = Field(alias="environmentId")
+    "The environment's global id"
+    name: str
+    "Upper snake case; dbt sees DBT_ENV_SECRET_<NAME>"
+    value: str
+    "Write-only: no field of the API ever returns it"
 
 
 class TriggerRunInput(BaseModel):
