@@ -461,10 +461,11 @@ def strings_in(value: Any) -> Iterator[str]:
 
 
 def _as_pattern(value: str) -> str:
-    """A number (an audit event's id) counts only as a whole word: 1090 inside the microseconds of a
-    timestamp such as 19:06:23.891090, or inside the hex of a uuid or hash (…c1090e…), is not that event's id."""
+    """A number (an audit event's id) counts only as a word of its own: 1090 inside the microseconds of a
+    timestamp (19:06:23.891090, or 23.1090 with its zeros trimmed), inside the hex of a hash (…c1090e…) or as a
+    segment of a uuid (…-1090-…) is not that event's id."""
     escaped = re.escape(value)
-    return rf"(?<![0-9A-Za-z]){escaped}(?![0-9A-Za-z])" if value.isdigit() else escaped
+    return rf"(?<![0-9A-Za-z.:-]){escaped}(?![0-9A-Za-z.:-])" if value.isdigit() else escaped
 
 
 class Secrets:
